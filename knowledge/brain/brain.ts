@@ -1,0 +1,120 @@
+import type { Agency, Procedure } from '../../src/domain/procedure.js';
+import type { AskContext, AskResult, Candidate, Decision, Intent, KnowledgeSearch } from '../../src/ports/knowledge.js';
+import type { Catalog } from '../catalog/load.js';
+import { analyzeQuery, type AnalyzedQuery } from '../nlp/analyze.js';
+import type { Lexicon } from '../nlp/lexicon.js';
+import { buildIndex, DEFAULT_INDEX_PARAMS, type IndexParams, type ProcedureIndex } from './inverted-index.js';
+import { DEFAULT_RETRIEVAL_PARAMS, retrieve, type RetrievalParams, type ScoredDoc } from './retrieve.js';
+import { matchSignals, type SignalHits, type Signals } from './signals.js';
+
+/**
+ * The answering brain: one message in, an intent and a decision out (answer / clarify / abstain),
+ * with normalized confidences. Pure and synchronous; all tuning knobs are in BrainParams.
+ */
+
+export interface DecisionParams {
+  /** Below this normalized score the brain abstains (offers an agency or an operator). */
+  low: number;
+  /** At or above this score, with no close rival, the brain answers outright. */
+  answer: number;
+  /** Rivals within this relative margin of the best are offered as clarification options. */
+  margin: number;
+  /** A message with an intent pattern still counts as a procedure question above this score. */
+  overrideIntent: number;
+}
+
+export interface BrainParams {
+  index: IndexParams;
+  retrieval: RetrievalParams;
+  decision: DecisionParams;
+}
+
+export const DEFAULT_BRAIN_PARAMS: BrainParams = {
+  index: DEFAULT_INDEX_PARAMS,
+  retrieval: DEFAULT_RETRIEVAL_PARAMS,
+  decision: { low: 0.3, answer: 0.45, margin: 0.12, overrideIntent: 0.6 },
+};
+
+const DOSSIER_CODE = /\b\d{3}\.\d{2}\.\d{2}\.[a-z]\d{2}-\d{6}-\d{4}\b/;
+const TRACKING_CODE = /\b(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{4,6}-[a-z0-9]{1,6}\b/;
+
+export interface BrainDeps {
+  catalog: Catalog;
+  lexicon: Lexicon;
+  signals: Signals;
+  params?: Partial<BrainParams>;
+}
+
+export class Brain implements KnowledgeSearch {
+  readonly index: ProcedureIndex;
+  readonly params: BrainParams;
+  private readonly byKey = new Map<string, Procedure>();
+
+  constructor(private readonly deps: BrainDeps) {
+    this.params = { ...DEFAULT_BRAIN_PARAMS, ...deps.params };
+    this.index = buildIndex(deps.catalog.procedures, this.params.index);
+    for (const p of deps.catalog.procedures) {
+      this.byKey.set(p.id, p);
+      this.byKey.set(p.code, p);
+    }
+  }
+
+  getProcedure(idOrCode: string): Procedure | undefined {
+    return this.byKey.get(idOrCode);
+  }
+
+  listAgencies(): Agency[] {
+    return this.deps.catalog.directory.agencies;
+  }
+
+  ask(question: string, context: AskContext = {}): AskResult {
+    const query = analyzeQuery(question, this.deps.lexicon, this.index.vocabulary);
+    const hits = matchSignals(this.deps.signals, query.normalized);
+    const retrieval = retrieve(this.index, query, this.deps.lexicon.stopwords, this.params.retrieval);
+    const ranked = retrieval.ranked;
+    const intent = this.detectIntent(query, hits, ranked);
+    const base = { question, intent, alternatives: [] as Candidate[] };
+    if (intent !== 'procedure') return { ...base, decision: 'abstain', best: null };
+
+    const current = context.currentProcedureId ? this.getProcedure(context.currentProcedureId) : undefined;
+    const top = ranked[0]?.score ?? 0;
+    if (current && hits.followUp && (top < this.params.decision.answer || this.index.procedures[ranked[0]!.doc] === current)) {
+      return { ...base, decision: 'answer', best: { procedure: current, score: Math.max(top, this.params.decision.answer) }, followUp: hits.followUp };
+    }
+    return this.decide(base, ranked, hits);
+  }
+
+  private candidate(r: ScoredDoc): Candidate {
+    return { procedure: this.index.procedures[r.doc]!, score: Math.round(r.score * 1000) / 1000 };
+  }
+
+  private decide(base: { question: string; intent: Intent; alternatives: Candidate[] }, ranked: ScoredDoc[], hits: SignalHits): AskResult {
+    const { low, answer, margin } = this.params.decision;
+    const best = ranked[0];
+    if (!best || best.score < low) {
+      return { ...base, decision: 'abstain', best: null, alternatives: ranked.slice(0, 3).map((r) => this.candidate(r)) };
+    }
+    const close = ranked.filter((r) => r.score >= best.score * (1 - margin) && r.score >= low).slice(0, 3);
+    let decision: Decision = 'answer';
+    if (close.length > 1 || best.score < answer) decision = 'clarify';
+    const alternatives = (decision === 'clarify' ? close : ranked.slice(1, 4)).map((r) => this.candidate(r));
+    return { ...base, decision, best: this.candidate(best), alternatives, ...(hits.followUp ? { followUp: hits.followUp } : {}) };
+  }
+
+  private detectIntent(query: AnalyzedQuery, hits: SignalHits, ranked: ScoredDoc[]): Intent {
+    const top = ranked[0]?.score ?? 0;
+    const { low, overrideIntent } = this.params.decision;
+    const strong = top >= overrideIntent;
+    const h = hits.intents;
+    if (h.handoff > 0) return 'handoff';
+    if (DOSSIER_CODE.test(query.cleaned) || TRACKING_CODE.test(query.cleaned)) return 'track';
+    if (h.track > 0 && !strong) return 'track';
+    if (h.news > 0 && !strong) return 'news';
+    if (h.feedback > 0 && !strong) return 'feedback';
+    const content = query.normalized.filter((t, i) => !hits.covered.has(i) && !this.deps.lexicon.stopwords.has(t));
+    if (h.greeting > 0 && content.length === 0) return 'greeting';
+    if (h.other > 0 && top < low) return 'other';
+    if (top >= low || hits.cues > 0 || hits.followUp) return 'procedure';
+    return content.length === 0 && h.greeting > 0 ? 'greeting' : 'other';
+  }
+}

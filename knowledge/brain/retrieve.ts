@@ -1,0 +1,142 @@
+import type { AnalyzedQuery, QueryToken } from '../nlp/analyze.js';
+import type { ProcedureIndex, TermSpace } from './inverted-index.js';
+
+/**
+ * Scores procedures for an analyzed query and normalizes each score by the query's upper bound
+ * (nlp.md §6.4: s = score / UB(q)), so confidence is comparable across questions whatever their
+ * length or accents. Long narratives are also scored clause by clause and the best clause counts.
+ */
+
+export interface RetrievalParams {
+  /** Weight of accent-key terms, used only for syllables the citizen typed with accents. */
+  accentWeight: number;
+  /** Weight of a folded bigram relative to a unigram. */
+  bigramWeight: number;
+  /** Weight of terms added by abbreviation/synonym expansion. */
+  expansionWeight: number;
+  /** Share of a rare term's idf that an unknown content syllable adds to the upper bound. */
+  unknownWeight: number;
+  /** Discount on the best single clause relative to the whole message. */
+  clauseFactor: number;
+}
+
+export const DEFAULT_RETRIEVAL_PARAMS: RetrievalParams = {
+  accentWeight: 0.4,
+  bigramWeight: 1.5,
+  expansionWeight: 0.6,
+  unknownWeight: 0.5,
+  clauseFactor: 0.95,
+};
+
+export interface ScoredDoc {
+  doc: number;
+  /** Normalized score in [0, 1]. */
+  score: number;
+}
+
+interface WeightedTerms {
+  folded: Map<string, number>;
+  accented: Map<string, number>;
+  /** Upper-bound mass of content syllables the catalog does not know. */
+  unknownMass: number;
+}
+
+function put(map: Map<string, number>, term: string, weight: number): void {
+  if ((map.get(term) ?? 0) < weight) map.set(term, weight);
+}
+
+function collectTerms(
+  clauses: QueryToken[][],
+  expansions: string[][],
+  index: ProcedureIndex,
+  stopwords: Set<string>,
+  params: RetrievalParams,
+): WeightedTerms {
+  const out: WeightedTerms = { folded: new Map(), accented: new Map(), unknownMass: 0 };
+  const known = index.folded.postings;
+  const unknown = new Set<string>();
+  const addSequence = (tokens: QueryToken[], scale: number) => {
+    tokens.forEach((t, i) => {
+      const stop = stopwords.has(t.f);
+      if (!stop) {
+        if (known.has(t.f)) put(out.folded, t.f, scale);
+        else if (!/^\d+$/.test(t.f) && t.f.length > 1) unknown.add(t.f);
+        if (t.a && scale === 1) put(out.accented, t.a, params.accentWeight);
+      }
+      const next = tokens[i + 1];
+      if (!next) return;
+      const bigram = `${t.f} ${next.f}`;
+      if (known.has(bigram) && !(stop && stopwords.has(next.f))) {
+        put(out.folded, bigram, params.bigramWeight * scale);
+        if (t.a && next.a && scale === 1) put(out.accented, `${t.a} ${next.a}`, params.accentWeight * params.bigramWeight);
+      }
+    });
+  };
+  for (const clause of clauses) addSequence(clause, 1);
+  for (const exp of expansions) addSequence(exp.map((f) => ({ f, a: null })), params.expansionWeight);
+  out.unknownMass = unknown.size * index.rareIdf * params.unknownWeight;
+  return out;
+}
+
+function accumulate(space: TermSpace, terms: Map<string, number>, k1: number, acc: Float64Array, touched: number[]): number {
+  let ub = 0;
+  for (const [term, weight] of terms) {
+    const p = space.postings.get(term);
+    if (!p) continue;
+    const w = weight * p.idf;
+    ub += w * (k1 + 1);
+    for (let i = 0; i < p.docs.length; i++) {
+      const doc = p.docs[i]!;
+      const tf = p.wtf[i]!;
+      if (acc[doc] === 0) touched.push(doc);
+      acc[doc]! += (w * tf * (k1 + 1)) / (tf + k1);
+    }
+  }
+  return ub;
+}
+
+/** Normalized scores of every procedure touched by these terms, best first. */
+function scoreTerms(index: ProcedureIndex, terms: WeightedTerms, limit: number): ScoredDoc[] {
+  const acc = new Float64Array(index.procedures.length);
+  const touched: number[] = [];
+  const k1 = index.params.k1;
+  let ub = accumulate(index.folded, terms.folded, k1, acc, touched);
+  ub += accumulate(index.accented, terms.accented, k1, acc, touched);
+  ub += terms.unknownMass;
+  if (ub === 0) return [];
+  const scored = touched.map((doc) => ({ doc, score: acc[doc]! / ub }));
+  scored.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  return scored.slice(0, limit);
+}
+
+export interface Retrieval {
+  ranked: ScoredDoc[];
+  /** Number of folded content terms the query contributed (0 = nothing to search for). */
+  contentTerms: number;
+}
+
+export function retrieve(
+  index: ProcedureIndex,
+  query: AnalyzedQuery,
+  stopwords: Set<string>,
+  params: RetrievalParams,
+  limit = 10,
+): Retrieval {
+  const whole = collectTerms(query.clauses, query.expansions, index, stopwords, params);
+  const ranked = scoreTerms(index, whole, Math.max(limit, 20));
+  const contentClauses = query.clauses.filter((c) => c.filter((t) => !stopwords.has(t.f)).length >= 2);
+  if (contentClauses.length > 1) {
+    const best = new Map(ranked.map((r) => [r.doc, r.score]));
+    for (const clause of contentClauses) {
+      const terms = collectTerms([clause], [], index, stopwords, params);
+      for (const r of scoreTerms(index, terms, limit)) {
+        const s = r.score * params.clauseFactor;
+        if (s > (best.get(r.doc) ?? 0)) best.set(r.doc, s);
+      }
+    }
+    const merged = [...best].map(([doc, score]) => ({ doc, score }));
+    merged.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    return { ranked: merged.slice(0, limit), contentTerms: whole.folded.size };
+  }
+  return { ranked: ranked.slice(0, limit), contentTerms: whole.folded.size };
+}

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import type { FollowUpTopic, Intent } from '../../src/ports/knowledge.js';
+import { foldPhrase } from '../nlp/lexicon.js';
+import { PhraseTable } from '../nlp/phrase-table.js';
+
+/**
+ * Phrase signals read from data: intent patterns and examples (intents.vi.json) and follow-up topics
+ * (followups.vi.json). They are matched on the folded, slang-repaired tokens of a message.
+ */
+
+export type SignalIntent = Exclude<Intent, 'procedure'>;
+export const SIGNAL_INTENTS: SignalIntent[] = ['greeting', 'handoff', 'news', 'track', 'feedback', 'other'];
+
+const intentEntry = z.object({ patterns: z.array(z.string()).default([]), examples: z.array(z.string()).default([]) });
+const intentsSchema = z.object({
+  greeting: intentEntry,
+  handoff: intentEntry,
+  news: intentEntry,
+  track: intentEntry,
+  feedback: intentEntry,
+  other: intentEntry,
+  procedure: z.object({ cues: z.array(z.string()) }),
+});
+const followUpSchema = z.object({
+  topics: z.record(z.enum(['documents', 'fee', 'time', 'place', 'legal', 'online', 'steps', 'result', 'conditions']), z.array(z.string())),
+});
+
+export interface Signals {
+  intents: PhraseTable<SignalIntent>;
+  cues: PhraseTable<true>;
+  followUps: PhraseTable<FollowUpTopic>;
+  /** Example messages per intent, for the classifier. */
+  examples: Record<SignalIntent, string[]>;
+}
+
+function parse<T>(file: string, schema: z.ZodType<T>): T {
+  const result = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!result.success) {
+    const i = result.error.issues[0];
+    throw new Error(`${file}: ${i?.path.join('.') ?? ''} ${i?.message ?? 'invalid'}`);
+  }
+  return result.data;
+}
+
+export function loadSignals(dataDir: string): Signals {
+  const intents = parse(join(dataDir, 'intents.vi.json'), intentsSchema);
+  const followUps = parse(join(dataDir, 'followups.vi.json'), followUpSchema);
+  const signals: Signals = {
+    intents: new PhraseTable(),
+    cues: new PhraseTable(),
+    followUps: new PhraseTable(),
+    examples: { greeting: [], handoff: [], news: [], track: [], feedback: [], other: [] },
+  };
+  for (const intent of SIGNAL_INTENTS) {
+    for (const p of intents[intent].patterns) signals.intents.add(foldPhrase(p), intent);
+    signals.examples[intent] = intents[intent].examples;
+  }
+  for (const cue of intents.procedure.cues) signals.cues.add(foldPhrase(cue), true);
+  for (const [topic, phrases] of Object.entries(followUps.topics) as Array<[FollowUpTopic, string[]]>) {
+    for (const p of phrases) signals.followUps.add(foldPhrase(p), topic);
+  }
+  return signals;
+}
+
+export interface SignalHits {
+  /** Matched pattern length (in tokens) per intent. */
+  intents: Record<SignalIntent, number>;
+  cues: number;
+  followUp?: FollowUpTopic;
+  /** Tokens covered by any intent pattern, cue or follow-up phrase. */
+  covered: Set<number>;
+}
+
+/** Matches every signal table against a message's normalized tokens. */
+export function matchSignals(signals: Signals, tokens: string[]): SignalHits {
+  const hits: SignalHits = { intents: { greeting: 0, handoff: 0, news: 0, track: 0, feedback: 0, other: 0 }, cues: 0, covered: new Set() };
+  const cover = (start: number, length: number) => {
+    for (let k = 0; k < length; k++) hits.covered.add(start + k);
+  };
+  for (const h of signals.intents.scan(tokens)) {
+    hits.intents[h.value] += h.length;
+    cover(h.start, h.length);
+  }
+  for (const h of signals.cues.scan(tokens)) {
+    hits.cues += h.length;
+    cover(h.start, h.length);
+  }
+  let longest = 0;
+  for (const h of signals.followUps.scan(tokens)) {
+    if (h.length > longest) {
+      longest = h.length;
+      hits.followUp = h.value;
+    }
+    cover(h.start, h.length);
+  }
+  return hits;
+}

@@ -1,0 +1,102 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { AskResult, Intent } from '../../src/ports/knowledge.js';
+
+/**
+ * Evaluation over a labelled question set: top-1 accuracy, abstention precision/recall, intent
+ * accuracy and accuracy per input variant. Any system that maps a question to an intent and a
+ * procedure id (the brain, or a baseline) can be measured the same way.
+ */
+
+export const GOLDEN_FILE = new URL('./golden.vi.jsonl', import.meta.url).pathname;
+export const HOLDOUT_FILE = new URL('./holdout.vi.jsonl', import.meta.url).pathname;
+
+const itemSchema = z.object({
+  q: z.string().min(1),
+  intent: z.enum(['procedure', 'greeting', 'handoff', 'news', 'track', 'feedback', 'other']),
+  expect: z.string().nullable(),
+  variant: z.string(),
+});
+export type LabelledQuestion = z.infer<typeof itemSchema>;
+
+export function loadQuestions(file: string): LabelledQuestion[] {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)
+    .map((line, i) => {
+      const parsed = itemSchema.safeParse(JSON.parse(line));
+      if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues[0]?.message}`);
+      return parsed.data;
+    });
+}
+
+export interface Prediction {
+  intent: Intent;
+  /** Predicted procedure id, or null when the system gives no procedure (abstains). */
+  procedureId: string | null;
+  /** Best candidate even when abstaining, to tell a useful abstention from a lost answer. */
+  topCandidateId?: string | null;
+}
+
+export interface Metrics {
+  total: number;
+  inScope: number;
+  outOfScope: number;
+  top1: number;
+  intentAccuracy: number;
+  abstentionPrecision: number;
+  abstentionRecall: number;
+  byVariant: Record<string, { n: number; top1: number }>;
+  errors: Array<{ q: string; expectIntent: Intent; expect: string | null; gotIntent: Intent; got: string | null }>;
+}
+
+const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
+
+export function evaluate(items: LabelledQuestion[], predict: (q: string) => Prediction): Metrics {
+  let correct = 0;
+  let intentOk = 0;
+  let abstained = 0;
+  let goodAbstentions = 0;
+  let oosAbstained = 0;
+  const byVariant: Record<string, { n: number; ok: number }> = {};
+  const errors: Metrics['errors'] = [];
+  for (const item of items) {
+    const p = predict(item.q);
+    if (p.intent === item.intent) intentOk++;
+    const ok = p.procedureId === item.expect;
+    if (item.expect !== null) {
+      const v = (byVariant[item.variant] ??= { n: 0, ok: 0 });
+      v.n++;
+      if (ok) {
+        v.ok++;
+        correct++;
+      }
+    }
+    if (p.procedureId === null) {
+      abstained++;
+      if (item.expect === null) oosAbstained++;
+      if (item.expect === null || (p.topCandidateId ?? null) !== item.expect) goodAbstentions++;
+    }
+    if (!ok || p.intent !== item.intent) errors.push({ q: item.q, expectIntent: item.intent, expect: item.expect, gotIntent: p.intent, got: p.procedureId });
+  }
+  const inScope = items.filter((i) => i.expect !== null).length;
+  const outOfScope = items.length - inScope;
+  return {
+    total: items.length,
+    inScope,
+    outOfScope,
+    top1: ratio(correct, inScope),
+    intentAccuracy: ratio(intentOk, items.length),
+    abstentionPrecision: ratio(goodAbstentions, abstained),
+    abstentionRecall: ratio(oosAbstained, outOfScope),
+    byVariant: Object.fromEntries(Object.entries(byVariant).map(([k, v]) => [k, { n: v.n, top1: ratio(v.ok, v.n) }])),
+    errors,
+  };
+}
+
+/** How a brain decision counts in the evaluation: a clarification still names its best guess. */
+export function brainPrediction(result: AskResult): Prediction {
+  const top = result.best ?? result.alternatives[0] ?? null;
+  return { intent: result.intent, procedureId: result.best?.procedure.id ?? null, topCandidateId: top?.procedure.id ?? null };
+}

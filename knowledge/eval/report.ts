@@ -1,0 +1,14 @@
+import { loadBrain } from '../brain/index.js';
+import { brainPrediction, evaluate, GOLDEN_FILE, HOLDOUT_FILE, loadQuestions } from './evaluate.js';
+
+/** Developer report: metrics and every error on the golden (or --holdout) set. */
+const file = process.argv.includes('--holdout') ? HOLDOUT_FILE : GOLDEN_FILE;
+const brain = loadBrain();
+const m = evaluate(loadQuestions(file), (q) => brainPrediction(brain.ask(q)));
+const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
+if (!process.argv.includes('--quiet')) {
+  for (const e of m.errors) console.log(`${e.expectIntent}/${e.expect ?? '-'} ← ${e.gotIntent}/${e.got ?? '-'}  | ${e.q}`);
+}
+console.log(`\n${file}\nn=${m.total} in-scope=${m.inScope} oos=${m.outOfScope}`);
+console.log(`top1=${pct(m.top1)} intent=${pct(m.intentAccuracy)} abstainP=${pct(m.abstentionPrecision)} abstainR=${pct(m.abstentionRecall)}`);
+console.log(Object.entries(m.byVariant).map(([k, v]) => `${k}:${pct(v.top1)}(${v.n})`).join(' '));

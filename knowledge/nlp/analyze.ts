@@ -1,0 +1,106 @@
+import type { Lexicon } from './lexicon.js';
+import { repairToken, repairBigram, type Vocabulary } from './repair.js';
+import { cleanText, foldSyllable, hasDiacritics, syllables, toneKey } from './vietnamese.js';
+
+/**
+ * Turns one citizen message into the tokens retrieval and intent detection work on: clean Unicode,
+ * split clauses, fold accents (keeping accent keys when the citizen typed accents), undo teencode,
+ * repair typos against the catalog vocabulary, strip chat filler and add lexicon expansions.
+ */
+
+export interface QueryToken {
+  /** Folded, i/y-unified syllable. */
+  f: string;
+  /** Placement-independent accent key when the citizen typed accents, else null. */
+  a: string | null;
+}
+
+export interface AnalyzedQuery {
+  /** Cleaned message (NFC, lower-case). */
+  cleaned: string;
+  /** Folded tokens after slang and typo repair, filler kept: what intent patterns are matched on. */
+  normalized: string[];
+  /** Content clauses (filler removed), in order. */
+  clauses: QueryToken[][];
+  /** Token sequences added by abbreviation and synonym rules (additive, weighted lower). */
+  expansions: string[][];
+  /** Whether the citizen typed Vietnamese accents in this message. */
+  accented: boolean;
+}
+
+const CLAUSE_BREAK = /[.,;:!?\n()[\]"“”…]+/;
+const CONNECTIVES = new Set(['nhung', 'vi', 'nen', 'thi', 'ma']);
+const SQUEEZE = /(\p{L})\1{2,}/gu;
+
+function splitClauses(cleaned: string): string[][] {
+  const out: string[][] = [];
+  for (const part of cleaned.split(CLAUSE_BREAK)) {
+    let current: string[] = [];
+    for (const syl of syllables(part)) {
+      if (CONNECTIVES.has(foldSyllable(syl)) && current.length >= 3) {
+        out.push(current);
+        current = [];
+        continue;
+      }
+      current.push(syl);
+    }
+    if (current.length > 0) out.push(current);
+  }
+  return out;
+}
+
+function normalizeClause(raw: string[], accented: boolean, lexicon: Lexicon, vocab: Vocabulary): QueryToken[] {
+  const tokens: QueryToken[] = [];
+  for (const syl of raw) {
+    const squeezed = syl.replace(SQUEEZE, '$1');
+    const f = foldSyllable(squeezed);
+    const slang = lexicon.teencode.get(f);
+    if (slang && !vocab.hasWord(f)) {
+      for (const t of slang) tokens.push({ f: t, a: null });
+      continue;
+    }
+    const typedAccents = accented && !/^\d+$/.test(squeezed);
+    tokens.push({ f, a: typedAccents ? toneKey(squeezed) : null });
+  }
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i]!;
+    if (!vocab.hasWord(t.f) && !lexicon.words.has(t.f)) {
+      const fixed = repairToken(t.f, tokens[i - 1]?.f, tokens[i + 1]?.f, vocab);
+      if (fixed !== t.f) tokens[i] = { f: fixed, a: null };
+    }
+  }
+  for (let i = 0; i + 1 < tokens.length; i++) {
+    const left = tokens[i]!;
+    const right = tokens[i + 1]!;
+    const fixed = repairBigram(left.f, right.f, vocab);
+    if (fixed) {
+      if (fixed[0] !== left.f) tokens[i] = { f: fixed[0], a: null };
+      if (fixed[1] !== right.f) tokens[i + 1] = { f: fixed[1], a: null };
+    }
+  }
+  return tokens;
+}
+
+function stripFiller(clause: QueryToken[], lexicon: Lexicon): QueryToken[] {
+  const folded = clause.map((t) => t.f);
+  const drop = new Set<number>();
+  for (const hit of lexicon.filler.scan(folded)) for (let k = 0; k < hit.length; k++) drop.add(hit.start + k);
+  return clause.filter((_, i) => !drop.has(i));
+}
+
+/** Share of letter syllables with marks above which the whole message is treated as accented. */
+const ACCENTED_SHARE = 0.2;
+
+export function analyzeQuery(question: string, lexicon: Lexicon, vocab: Vocabulary): AnalyzedQuery {
+  const cleaned = cleanText(question);
+  const rawClauses = splitClauses(cleaned);
+  const letters = rawClauses.flat().filter((s) => !/^\d+$/.test(s));
+  const marked = letters.filter(hasDiacritics).length;
+  const accented = letters.length > 0 && marked / letters.length >= ACCENTED_SHARE;
+
+  const normalizedClauses = rawClauses.map((c) => normalizeClause(c, accented, lexicon, vocab));
+  const normalized = normalizedClauses.flat().map((t) => t.f);
+  const clauses = normalizedClauses.map((c) => stripFiller(c, lexicon)).filter((c) => c.length > 0);
+  const expansions = normalizedClauses.flatMap((c) => lexicon.expansions.scan(c.map((t) => t.f)).map((h) => h.value));
+  return { cleaned, normalized, clauses, expansions, accented };
+}

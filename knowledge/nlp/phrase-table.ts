@@ -1,0 +1,47 @@
+/**
+ * Phrases of folded tokens, indexed by their first token, for longest-match lookups inside a token
+ * sequence. Shared by filler stripping, lexicon expansion, intent patterns and follow-up topics.
+ */
+export interface PhraseHit<T> {
+  start: number;
+  length: number;
+  value: T;
+}
+
+export class PhraseTable<T> {
+  private readonly byHead = new Map<string, Array<{ tokens: string[]; value: T }>>();
+
+  add(tokens: string[], value: T): void {
+    const head = tokens[0];
+    if (!head) return;
+    const list = this.byHead.get(head) ?? [];
+    list.push({ tokens, value });
+    list.sort((a, b) => b.tokens.length - a.tokens.length);
+    this.byHead.set(head, list);
+  }
+
+  /** The longest phrase starting at position i, if any. */
+  longestAt(tokens: string[], i: number): PhraseHit<T> | undefined {
+    const list = this.byHead.get(tokens[i] ?? '');
+    if (!list) return undefined;
+    for (const entry of list) {
+      let ok = true;
+      for (let k = 0; k < entry.tokens.length && ok; k++) ok = tokens[i + k] === entry.tokens[k];
+      if (ok) return { start: i, length: entry.tokens.length, value: entry.value };
+    }
+    return undefined;
+  }
+
+  /** Non-overlapping longest matches, left to right. */
+  scan(tokens: string[]): PhraseHit<T>[] {
+    const hits: PhraseHit<T>[] = [];
+    for (let i = 0; i < tokens.length; ) {
+      const hit = this.longestAt(tokens, i);
+      if (hit) {
+        hits.push(hit);
+        i += hit.length;
+      } else i++;
+    }
+    return hits;
+  }
+}

@@ -1,0 +1,28 @@
+import type { AskResult } from '../ports/knowledge.js';
+
+/** The compact, stable JSON view of one brain decision, shared by the `ask` CLI and the HTTP API. */
+export interface AskSummary {
+  question: string;
+  intent: AskResult['intent'];
+  decision: AskResult['decision'];
+  answered: boolean;
+  procedure: { code: string; name: string } | null;
+  score: number;
+  alternatives: Array<{ code: string; name: string; score: number }>;
+  followUp?: string;
+}
+
+export function toAskSummary(result: AskResult): AskSummary {
+  return {
+    question: result.question,
+    intent: result.intent,
+    decision: result.decision,
+    answered: result.decision === 'answer',
+    procedure: result.best ? { code: result.best.procedure.code, name: result.best.procedure.name } : null,
+    score: result.best?.score ?? 0,
+    alternatives: result.alternatives
+      .filter((c) => c.procedure !== result.best?.procedure)
+      .map((c) => ({ code: c.procedure.code, name: c.procedure.name, score: c.score })),
+    ...(result.followUp ? { followUp: result.followUp } : {}),
+  };
+}
