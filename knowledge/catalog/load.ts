@@ -92,7 +92,8 @@ function loadDirectory(file: string, issues: CatalogIssue[]): AgencyDirectory | 
 
 /**
  * Loads and validates every procedure file under `<dataDir>/procedures` and the agency directory,
- * then checks cross-references (unique ids and codes, known agencies). Throws CatalogInvalidError
+ * then checks cross-references (unique ids, known agencies). Codes may repeat: the national database
+ * sometimes files several citizen situations (chuyển nhượng, thừa kế) under one procedure code. Throws CatalogInvalidError
  * listing all problems.
  */
 export function loadCatalog(dataDir: string = DEFAULT_DATA_DIR, directoryFile = 'agencies.json'): Catalog {
@@ -123,13 +124,10 @@ function checkReferences(procedures: Procedure[], directory: AgencyDirectory, di
     issues.push({ file: directoryPath, field: 'coordinatorId', message: `unknown agency "${directory.coordinatorId}"` });
   }
   const seenIds = new Set<string>();
-  const seenCodes = new Set<string>();
   for (const p of procedures) {
     const where = { file: 'procedures', record: `(${p.id})` };
     if (seenIds.has(p.id)) issues.push({ ...where, field: 'id', message: 'duplicate id' });
-    if (seenCodes.has(p.code)) issues.push({ ...where, field: 'code', message: `duplicate code ${p.code}` });
     if (!agencyIds.has(p.agencyId)) issues.push({ ...where, field: 'agencyId', message: `unknown agency "${p.agencyId}"` });
     seenIds.add(p.id);
-    seenCodes.add(p.code);
   }
 }

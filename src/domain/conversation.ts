@@ -1,0 +1,84 @@
+import type { ChannelKind, DeliveryStatus, Reply, SendPurpose } from './message.js';
+
+/**
+ * Chatwoot's nouns: a Contact (citizen) has identities on channels; each identity has one
+ * Conversation; a conversation's Messages carry their delivery state. The store persists them.
+ */
+
+export interface ContactIdentity {
+  channel: ChannelKind;
+  accountId: string;
+  userId: string;
+}
+
+export interface Contact {
+  id: string;
+  identities: ContactIdentity[];
+  /** Optional display name from the platform profile (never logged). */
+  name?: string;
+  createdAt: Date;
+}
+
+/** Who answers the conversation: the bot's flows, or a hotline operator who took it over. */
+export type ConversationMode = 'bot' | 'operator';
+
+export interface Conversation {
+  /** conversationKey(channel, accountId, userId). */
+  id: string;
+  contactId: string;
+  channel: ChannelKind;
+  accountId: string;
+  userId: string;
+  mode: ConversationMode;
+  /** Last time the citizen did something on the platform: opens Zalo's 7-day and Messenger's 24 h windows. */
+  lastInboundAt: Date;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** Processing state of an inbound message: received → done; `failed` after an error the turn survived. */
+export type InboundStatus = 'received' | 'done' | 'failed';
+
+export interface InboundMessage {
+  /** `${channel}:${externalId}`: unique, so a redelivered webhook cannot create a second message. */
+  id: string;
+  conversationId: string;
+  externalId: string;
+  /** Strictly increasing per conversation: the order turns are processed in. */
+  seq: number;
+  kind: 'message' | 'postback' | 'follow' | 'unfollow';
+  text?: string;
+  payload?: string;
+  status: InboundStatus;
+  receivedAt: Date;
+  processedAt?: Date;
+  /** Error code when the turn failed (never the message text). */
+  error?: string;
+}
+
+export interface OutboundRecord {
+  id: string;
+  conversationId: string;
+  /** The inbound message whose turn produced it, if any. */
+  inReplyTo?: string;
+  reply: Reply;
+  purpose: SendPurpose;
+  status: DeliveryStatus;
+  /** Platform message id once sent. */
+  externalId?: string;
+  attempts: number;
+  /** Error code and platform code of the last failure. */
+  error?: { code: string; platformCode?: string | number; message?: string };
+  createdAt: Date;
+  sentAt?: Date;
+}
+
+/** A citizen's request to reach an agency or an operator, recorded until tickets and handoff exist. */
+export interface ContactRequest {
+  id: string;
+  conversationId: string;
+  kind: 'agency' | 'operator';
+  question: string;
+  procedureId?: string;
+  createdAt: Date;
+}

@@ -1,0 +1,73 @@
+/**
+ * Messages as the conversation core sees them, independent of any platform. Adapters translate
+ * platform payloads to InboundEvent and render Reply into platform payloads.
+ */
+
+/** A channel the assistant talks on (Chatwoot's Channel). */
+export type ChannelKind = 'zalo' | 'messenger' | 'webchat';
+
+export const CHANNEL_KINDS: readonly ChannelKind[] = ['zalo', 'messenger', 'webchat'];
+
+/** One normalized event from a platform webhook or the widget. */
+export interface InboundEvent {
+  channel: ChannelKind;
+  /** Platform message id (Zalo msg_id, Messenger mid, widget client message id): the dedupe key. */
+  externalId: string;
+  /** The citizen's id on this channel (Zalo user id, Messenger PSID, widget visitor id). Always a string. */
+  userId: string;
+  /** The OA, Page or widget install that received it. */
+  accountId: string;
+  kind: 'message' | 'postback' | 'follow' | 'unfollow';
+  text?: string;
+  /** Payload of a tapped button or quick reply. */
+  payload?: string;
+  attachments?: InboundAttachment[];
+  /** When the platform says it happened (epoch ms). */
+  timestamp: number;
+}
+
+export interface InboundAttachment {
+  type: string;
+  url?: string;
+  name?: string;
+}
+
+/** A tappable option under a reply (clarification choices, follow-ups, menu). */
+export interface ReplyButton {
+  title: string;
+  /** Sent back as the inbound payload when tapped. */
+  payload: string;
+}
+
+/** What a flow or an operator says; adapters render it within each platform's limits. */
+export interface Reply {
+  text: string;
+  buttons?: ReplyButton[];
+  link?: { title: string; url: string };
+}
+
+/**
+ * Why a message is sent, which decides how a platform may deliver it: `response` answers the citizen
+ * inside the platform's window; `human_agent` is an operator's reply (Messenger HUMAN_AGENT tag, 7 days);
+ * `update` is a notice about the citizen's own request (e.g. an agency answer).
+ */
+export type SendPurpose = 'response' | 'human_agent' | 'update';
+
+/** Delivery state of an outbound message, recorded in the store. */
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'held';
+
+/** One message queued for a channel. `id` is ours and deterministic, so a replayed turn cannot send twice. */
+export interface OutboundMessage {
+  id: string;
+  channel: ChannelKind;
+  accountId: string;
+  userId: string;
+  conversationId: string;
+  reply: Reply;
+  purpose: SendPurpose;
+}
+
+/** Stable id of a conversation on one channel: one per (channel, account, user). */
+export function conversationKey(channel: ChannelKind, accountId: string, userId: string): string {
+  return `${channel}:${accountId}:${userId}`;
+}

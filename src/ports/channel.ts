@@ -1,0 +1,46 @@
+import type { ChannelKind, InboundEvent, OutboundMessage } from '../domain/message.js';
+
+/**
+ * One platform edge (style.md §3.3): verify and parse webhooks purely, send through the platform API.
+ * Adapters throw ChannelSendError so the outbound worker can tell a permanent refusal from a
+ * transient failure without knowing any platform's error codes.
+ */
+
+export interface ChannelCapabilities {
+  /** Max tappable options rendered with a message (0 = render them as a numbered text list). */
+  maxButtons: number;
+  maxTextLength: number;
+}
+
+export type RawHeaders = Record<string, string | string[] | undefined>;
+
+export interface ChannelAdapter {
+  readonly kind: ChannelKind;
+  readonly capabilities: ChannelCapabilities;
+  /** Answers a GET verification handshake (Messenger hub.challenge); undefined = refuse. */
+  handshake?(query: Record<string, unknown>): string | undefined;
+  /** Checks the platform signature over the exact raw body. */
+  verify(rawBody: Buffer, headers: RawHeaders): boolean;
+  /** Normalizes a verified body into events; drops echoes of our own messages. */
+  parse(body: unknown): InboundEvent[];
+  /** Delivers one message; returns the platform message id. */
+  send(message: OutboundMessage): Promise<{ externalId: string }>;
+}
+
+/**
+ * `permanent`: never retry (bad recipient, bad payload, policy); `window`: the platform's messaging
+ * window is closed for this user (keep the message and deliver at their next interaction);
+ * `retryable`: transient (network, rate limit, platform hiccup).
+ */
+export type SendFailureKind = 'permanent' | 'window' | 'retryable';
+
+export class ChannelSendError extends Error {
+  constructor(
+    message: string,
+    readonly kind: SendFailureKind,
+    readonly platformCode?: string | number,
+  ) {
+    super(message);
+    this.name = 'ChannelSendError';
+  }
+}

@@ -1,0 +1,65 @@
+/**
+ * The job queue as the app uses it, so core never imports bullmq. Two implementations pass one
+ * conformance suite: BullMQ on Redis (production) and an in-process runner (embedded mode).
+ * Only what the app relies on is declared here (BullMQ's own habit for its ports).
+ */
+
+export interface JobOptions {
+  /** Deduplication id: a second add with the same id while the first exists is ignored. */
+  jobId?: string;
+  /** Milliseconds before the job becomes runnable. */
+  delay?: number;
+  /** Total attempts including the first (default 1). */
+  attempts?: number;
+  /** Exponential backoff base in ms between attempts (default 200). */
+  backoffMs?: number;
+}
+
+export interface Job<T> {
+  id: string;
+  name: string;
+  data: T;
+  /** 1 for the first attempt. */
+  attempt: number;
+}
+
+/** Thrown by a handler to fail the job at once, whatever attempts remain (BullMQ UnrecoverableError). */
+export class PermanentJobError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+    this.name = 'PermanentJobError';
+  }
+}
+
+/** Thrown by a handler to run the job again after `delayMs` without spending an attempt. */
+export class RetryLaterError extends Error {
+  constructor(readonly delayMs: number) {
+    super(`retry in ${delayMs} ms`);
+    this.name = 'RetryLaterError';
+  }
+}
+
+export interface WorkerOptions {
+  concurrency?: number;
+  /** At most `max` jobs per `durationMs` across all workers of this queue (platform rate limits). */
+  limiter?: { max: number; durationMs: number };
+}
+
+export type JobHandler<T> = (job: Job<T>) => Promise<void>;
+
+export interface JobQueue<T> {
+  readonly name: string;
+  add(name: string, data: T, options?: JobOptions): Promise<void>;
+}
+
+export interface QueueWorker {
+  close(): Promise<void>;
+}
+
+export interface QueueBackend {
+  queue<T>(name: string): JobQueue<T>;
+  worker<T>(name: string, handler: JobHandler<T>, options?: WorkerOptions): QueueWorker;
+  /** Mutual exclusion across workers and processes (per-conversation turns). */
+  lock(key: string, ttlMs: number): Promise<{ release(): Promise<void> } | undefined>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,78 @@
+import type { Contact, ContactRequest, Conversation, InboundMessage, InboundStatus, OutboundRecord } from '../domain/conversation.js';
+import type { ChannelKind, DeliveryStatus } from '../domain/message.js';
+
+/**
+ * The store is the source of truth: queues only execute. Two implementations pass one contract suite
+ * (tests/contract/store.contract.ts): MongoDB for production and an embedded file store by default.
+ * Every method is safe to call concurrently from several workers.
+ */
+
+export interface ContactRepo {
+  /** Finds the contact owning this identity, creating it on first contact. */
+  upsertByIdentity(identity: { channel: ChannelKind; accountId: string; userId: string }, at: Date): Promise<Contact>;
+  get(id: string): Promise<Contact | undefined>;
+}
+
+export interface ConversationRepo {
+  /** Returns the conversation with this id, creating it in `bot` mode if absent. */
+  getOrOpen(input: Omit<Conversation, 'mode' | 'createdAt' | 'updatedAt' | 'lastInboundAt'> & { at: Date }): Promise<Conversation>;
+  get(id: string): Promise<Conversation | undefined>;
+  update(id: string, patch: Partial<Pick<Conversation, 'mode' | 'lastInboundAt'>>): Promise<void>;
+}
+
+export interface InboundRepo {
+  /**
+   * Records an inbound message, assigning the next per-conversation seq. Idempotent on `id`:
+   * a second insert with the same id returns `{ created: false }` and changes nothing.
+   */
+  insert(msg: Omit<InboundMessage, 'seq' | 'status'>): Promise<{ created: boolean; message: InboundMessage }>;
+  /** The oldest message of the conversation still `received`, in seq order. */
+  nextPending(conversationId: string): Promise<InboundMessage | undefined>;
+  setStatus(id: string, status: InboundStatus, patch?: { error?: string; processedAt?: Date }): Promise<void>;
+  /** Conversation ids with at least one `received` message: re-enqueued on start. */
+  conversationsWithPending(): Promise<string[]>;
+  listByConversation(conversationId: string, limit: number): Promise<InboundMessage[]>;
+}
+
+export interface OutboundRepo {
+  /** Inserts if absent (ids are deterministic); returns whether this call created it. */
+  insert(record: OutboundRecord): Promise<{ created: boolean }>;
+  get(id: string): Promise<OutboundRecord | undefined>;
+  update(id: string, patch: Partial<Pick<OutboundRecord, 'status' | 'externalId' | 'attempts' | 'error' | 'sentAt'>>): Promise<void>;
+  listByStatus(status: DeliveryStatus, limit: number): Promise<OutboundRecord[]>;
+  listByConversation(conversationId: string, limit: number): Promise<OutboundRecord[]>;
+  /** Messages held for a conversation (outside the platform window), oldest first. */
+  listHeld(conversationId: string): Promise<OutboundRecord[]>;
+}
+
+/** Key-value documents for Botkit's dialog state and similar small state (JSON values). */
+export interface KeyValueRepo {
+  read(keys: string[]): Promise<Record<string, unknown>>;
+  write(items: Record<string, unknown>): Promise<void>;
+  delete(keys: string[]): Promise<void>;
+}
+
+/** A versioned secret (e.g. the Zalo token pair) updated with compare-and-set, so two workers never both win. */
+export interface SecretRepo {
+  get(key: string): Promise<{ value: Record<string, unknown>; version: number } | undefined>;
+  /** Writes only if the stored version equals `expectedVersion` (0 = absent). Returns whether it wrote. */
+  compareAndSet(key: string, expectedVersion: number, value: Record<string, unknown>): Promise<boolean>;
+}
+
+export interface ContactRequestRepo {
+  insert(request: ContactRequest): Promise<void>;
+  listByConversation(conversationId: string): Promise<ContactRequest[]>;
+}
+
+export interface Store {
+  contacts: ContactRepo;
+  conversations: ConversationRepo;
+  inbound: InboundRepo;
+  outbound: OutboundRepo;
+  dialogState: KeyValueRepo;
+  secrets: SecretRepo;
+  requests: ContactRequestRepo;
+  /** Creates indexes / opens files; idempotent. */
+  init(): Promise<void>;
+  close(): Promise<void>;
+}
