@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The whole suite, as CI runs it (`npm test`; .ci/run calls exactly that).
+# Order: cheapest, most structural checks first. Later issues start Redis/Chromium here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+export DOTENV_CONFIG_QUIET=true   # natural pulls in dotenv, which prints on import
+
+echo '== typecheck';          npx tsc --noEmit
+echo '== import rules';       npm run --silent lint:deps
+echo '== circular imports';   npm run --silent lint:circular
+echo '== process.env reads';  npm run --silent lint:env
+echo '== tests';              npx vitest run

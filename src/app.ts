@@ -1,0 +1,37 @@
+/**
+ * buildApp: the HTTP application without listen() (Fastify's app/server split), so tests run it
+ * in-process on an ephemeral port and main.ts decides where it listens.
+ */
+import express, { type Express } from 'express';
+import type { Config } from './config.js';
+import { createAskRouter } from './http/ask.router.js';
+import { createDemoPageRouter } from './http/demo-page.router.js';
+import { createErrorMiddleware, notFoundHandler } from './http/error-middleware.js';
+import { createHealthRouter } from './http/health.router.js';
+import { requestLog } from './http/request-log.js';
+import { securityHeaders } from './http/security-headers.js';
+import type { KnowledgeSearch } from './ports/knowledge.js';
+import type { Logger } from './ports/logger.js';
+
+/** Largest JSON body the API accepts; larger bodies get 413 HTTP.PAYLOAD_TOO_LARGE. */
+export const JSON_BODY_LIMIT = '64kb';
+
+export interface AppDeps {
+  config: Config;
+  logger: Logger;
+  knowledge: KnowledgeSearch;
+}
+
+/** Wires routers and middleware from injected dependencies; performs no I/O of its own. */
+export function buildApp(deps: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders({ hsts: deps.config.nodeEnv === 'production' }));
+  app.use(requestLog(deps.logger));
+  app.use(createHealthRouter());
+  app.use(createDemoPageRouter());
+  app.use('/api/v1', express.json({ limit: JSON_BODY_LIMIT }), createAskRouter({ knowledge: deps.knowledge }));
+  app.use(notFoundHandler);
+  app.use(createErrorMiddleware({ logger: deps.logger }));
+  return app;
+}

@@ -1,0 +1,268 @@
+/**
+ * Configuration: the ONLY module that reads process.env (scripts/check-env-reads.mjs enforces it).
+ * The environment is parsed once with a schema; every bad variable is reported together, and the
+ * result is deep-frozen, so the rest of the code receives plain, validated values (Fastify, Bottender).
+ */
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { AppError } from './domain/errors.js';
+
+export type NodeEnv = 'development' | 'test' | 'production';
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+/** embedded: files in DATA_DIR + in-process queues; production: MongoDB + BullMQ on Redis. */
+export type RunMode = 'embedded' | 'production';
+
+export interface ZaloConfig {
+  readonly enabled: boolean;
+  readonly appId?: string;
+  readonly appSecret?: string;
+  readonly oaSecretKey?: string;
+  readonly accessToken?: string;
+  readonly refreshToken?: string;
+  readonly apiBase: string;
+  readonly oauthBase: string;
+}
+
+export interface MessengerConfig {
+  readonly enabled: boolean;
+  readonly appSecret?: string;
+  readonly pageAccessToken?: string;
+  readonly verifyToken?: string;
+  readonly graphApiBase: string;
+  readonly graphApiVersion: string;
+}
+
+export interface Config {
+  readonly nodeEnv: NodeEnv;
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: LogLevel;
+  /** Absolute path of the embedded store's files. */
+  readonly dataDir: string;
+  /** Absolute path of the catalog data (procedures, agencies). */
+  readonly catalogDir: string;
+  readonly publicBaseUrl?: string;
+  readonly mode: RunMode;
+  readonly mongodbUrl?: string;
+  readonly redisUrl?: string;
+  readonly sessionSecret: string;
+  /** True when SESSION_SECRET was unset and a random per-process value is used (sessions die on restart). */
+  readonly sessionSecretGenerated: boolean;
+  readonly channels: { readonly zalo: ZaloConfig; readonly messenger: MessengerConfig };
+  /** Non-fatal findings for the start-up log (loadConfig has no logger yet). */
+  readonly warnings: readonly string[];
+}
+
+/** One bad environment variable and why; never the value, which may be a secret. */
+export interface ConfigIssue {
+  key: string;
+  reason: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+const DEFAULT_CATALOG_DIR = fileURLToPath(new URL('../knowledge/data', import.meta.url));
+const SESSION_SECRET_MIN = 32;
+
+const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
+
+const envSchema = z.object({
+  PORT: z
+    .string()
+    .regex(/^\d+$/, 'must be an integer between 0 and 65535')
+    .transform(Number)
+    .pipe(z.number().max(65535, 'must be an integer between 0 and 65535'))
+    .default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    })
+    .default('info'),
+  NODE_ENV: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }).default('development'),
+  DATA_DIR: z.string().default('./data'),
+  CATALOG_DIR: z.string().default(DEFAULT_CATALOG_DIR),
+  PUBLIC_BASE_URL: httpUrl.optional(),
+  MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URL').optional(),
+  REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+  ZALO_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric Zalo app id').optional(),
+  ZALO_APP_SECRET: z.string().optional(),
+  ZALO_OA_SECRET_KEY: z.string().optional(),
+  ZALO_ACCESS_TOKEN: z.string().optional(),
+  ZALO_REFRESH_TOKEN: z.string().optional(),
+  ZALO_API_BASE: httpUrl.default('https://openapi.zalo.me'),
+  ZALO_OAUTH_BASE: httpUrl.default('https://oauth.zaloapp.com'),
+  FB_APP_SECRET: z.string().optional(),
+  FB_PAGE_ACCESS_TOKEN: z.string().optional(),
+  FB_VERIFY_TOKEN: z.string().optional(),
+  GRAPH_API_BASE: httpUrl.default('https://graph.facebook.com'),
+  GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v25.0').default('v25.0'),
+  SESSION_SECRET: z.string().min(SESSION_SECRET_MIN, `must be at least ${SESSION_SECRET_MIN} characters`).optional(),
+});
+
+type EnvKey = keyof typeof envSchema.shape;
+/** Every variable the application reads, in documentation order. */
+export const CONFIG_KEYS = Object.keys(envSchema.shape) as EnvKey[];
+
+/** Reads only our keys; surrounding whitespace is dropped and empty strings count as unset. */
+function pickEnv(env: Env): Partial<Record<EnvKey, string>> {
+  const out: Partial<Record<EnvKey, string>> = {};
+  for (const key of CONFIG_KEYS) {
+    const value = env[key]?.trim();
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
+/** A channel is either fully configured or not at all; a partial set is a deployment mistake. */
+function channelIssues(raw: Partial<Record<EnvKey, string>>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const zaloKeys = ['ZALO_APP_ID', 'ZALO_APP_SECRET', 'ZALO_OA_SECRET_KEY', 'ZALO_ACCESS_TOKEN', 'ZALO_REFRESH_TOKEN'] as const;
+  const zaloSet = zaloKeys.filter((k) => raw[k] !== undefined);
+  if (zaloSet.length > 0) {
+    const because = `required because ${zaloSet.join(', ')} ${zaloSet.length === 1 ? 'is' : 'are'} set (Zalo credentials are all or nothing)`;
+    if (!raw.ZALO_APP_ID) issues.push({ key: 'ZALO_APP_ID', reason: because });
+    if (!raw.ZALO_OA_SECRET_KEY) issues.push({ key: 'ZALO_OA_SECRET_KEY', reason: because });
+    if (!raw.ZALO_ACCESS_TOKEN && !raw.ZALO_REFRESH_TOKEN) {
+      issues.push({ key: 'ZALO_ACCESS_TOKEN', reason: `${because}; set ZALO_ACCESS_TOKEN or ZALO_REFRESH_TOKEN` });
+    }
+    if (raw.ZALO_REFRESH_TOKEN && !raw.ZALO_APP_SECRET) {
+      issues.push({ key: 'ZALO_APP_SECRET', reason: 'required with ZALO_REFRESH_TOKEN (the token endpoint needs the app secret)' });
+    }
+  }
+  const fbKeys = ['FB_APP_SECRET', 'FB_PAGE_ACCESS_TOKEN', 'FB_VERIFY_TOKEN'] as const;
+  const fbSet = fbKeys.filter((k) => raw[k] !== undefined);
+  if (fbSet.length > 0 && fbSet.length < fbKeys.length) {
+    const because = `required because ${fbSet.join(', ')} ${fbSet.length === 1 ? 'is' : 'are'} set (Messenger credentials are all or nothing)`;
+    for (const key of fbKeys) if (!raw[key]) issues.push({ key, reason: because });
+  }
+  return issues;
+}
+
+/** Makes accidental mutation of shared configuration throw instead of silently diverging. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/**
+ * Parses and validates the environment once at start-up, so a misconfigured deployment fails fast
+ * with every bad variable listed (AppError CONFIG.INVALID), instead of failing later on first use.
+ */
+export function loadConfig(env: Env = process.env): Config {
+  const raw = pickEnv(env);
+  const parsed = envSchema.safeParse(raw);
+  const issues: ConfigIssue[] = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => ({ key: String(i.path[0] ?? '(root)'), reason: i.message }));
+  issues.push(...channelIssues(raw));
+  const nodeEnv = parsed.success ? parsed.data.NODE_ENV : (raw.NODE_ENV ?? 'development');
+  if (nodeEnv === 'production' && !raw.SESSION_SECRET) {
+    issues.push({ key: 'SESSION_SECRET', reason: 'required when NODE_ENV=production' });
+  }
+  if (!parsed.success || issues.length > 0) {
+    const order = (k: string): number => CONFIG_KEYS.indexOf(k as EnvKey);
+    issues.sort((a, b) => order(a.key) - order(b.key));
+    throw new AppError(
+      'CONFIG.INVALID',
+      `Invalid configuration (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
+        issues.map((i) => `  ${i.key}: ${i.reason}`).join('\n'),
+      { details: { issues } },
+    );
+  }
+  return deepFreeze(buildConfig(parsed.data));
+}
+
+function buildConfig(e: z.output<typeof envSchema>): Config {
+  const warnings: string[] = [];
+  if (Boolean(e.MONGODB_URL) !== Boolean(e.REDIS_URL)) {
+    warnings.push(
+      `${e.MONGODB_URL ? 'MONGODB_URL' : 'REDIS_URL'} is set without ${e.MONGODB_URL ? 'REDIS_URL' : 'MONGODB_URL'}: ` +
+        'production mode needs both, so the embedded store and in-process queues are used',
+    );
+  }
+  const sessionSecretGenerated = !e.SESSION_SECRET;
+  if (sessionSecretGenerated) {
+    warnings.push('SESSION_SECRET is unset: using a random per-process secret; sessions end when the process restarts');
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    host: e.HOST,
+    logLevel: e.LOG_LEVEL,
+    dataDir: resolve(e.DATA_DIR),
+    catalogDir: resolve(e.CATALOG_DIR),
+    publicBaseUrl: e.PUBLIC_BASE_URL,
+    mode: e.MONGODB_URL && e.REDIS_URL ? 'production' : 'embedded',
+    mongodbUrl: e.MONGODB_URL,
+    redisUrl: e.REDIS_URL,
+    sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
+    sessionSecretGenerated,
+    channels: {
+      zalo: {
+        enabled: Boolean(e.ZALO_APP_ID && e.ZALO_OA_SECRET_KEY && (e.ZALO_ACCESS_TOKEN || e.ZALO_REFRESH_TOKEN)),
+        appId: e.ZALO_APP_ID,
+        appSecret: e.ZALO_APP_SECRET,
+        oaSecretKey: e.ZALO_OA_SECRET_KEY,
+        accessToken: e.ZALO_ACCESS_TOKEN,
+        refreshToken: e.ZALO_REFRESH_TOKEN,
+        apiBase: e.ZALO_API_BASE,
+        oauthBase: e.ZALO_OAUTH_BASE,
+      },
+      messenger: {
+        enabled: Boolean(e.FB_APP_SECRET && e.FB_PAGE_ACCESS_TOKEN && e.FB_VERIFY_TOKEN),
+        appSecret: e.FB_APP_SECRET,
+        pageAccessToken: e.FB_PAGE_ACCESS_TOKEN,
+        verifyToken: e.FB_VERIFY_TOKEN,
+        graphApiBase: e.GRAPH_API_BASE,
+        graphApiVersion: e.GRAPH_API_VERSION,
+      },
+    },
+    warnings,
+  };
+}
+
+const presence = (value: string | undefined): 'set' | 'unset' => (value ? 'set' : 'unset');
+
+/** What the start-up log may show: every setting, with secrets and connection URLs reduced to set/unset. */
+export function redactedSummary(config: Config): Record<string, unknown> {
+  const { zalo, messenger } = config.channels;
+  return {
+    nodeEnv: config.nodeEnv,
+    mode: config.mode,
+    host: config.host,
+    port: config.port,
+    logLevel: config.logLevel,
+    dataDir: config.dataDir,
+    catalogDir: config.catalogDir,
+    publicBaseUrl: config.publicBaseUrl ?? 'unset',
+    mongodbUrl: presence(config.mongodbUrl),
+    redisUrl: presence(config.redisUrl),
+    sessionSecret: config.sessionSecretGenerated ? 'unset' : 'set',
+    channels: {
+      zalo: {
+        enabled: zalo.enabled,
+        appId: presence(zalo.appId),
+        appSecret: presence(zalo.appSecret),
+        oaSecretKey: presence(zalo.oaSecretKey),
+        accessToken: presence(zalo.accessToken),
+        refreshToken: presence(zalo.refreshToken),
+        apiBase: zalo.apiBase,
+        oauthBase: zalo.oauthBase,
+      },
+      messenger: {
+        enabled: messenger.enabled,
+        appSecret: presence(messenger.appSecret),
+        pageAccessToken: presence(messenger.pageAccessToken),
+        verifyToken: presence(messenger.verifyToken),
+        graphApiBase: messenger.graphApiBase,
+        graphApiVersion: messenger.graphApiVersion,
+      },
+    },
+  };
+}

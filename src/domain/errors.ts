@@ -1,0 +1,56 @@
+/**
+ * The one error type of the application and the catalogue of its codes (Fastify's error-code style).
+ * Codes are stable, dotted and documented in docs/errors.md; clients (the web widget, the consoles)
+ * switch on the code, never on the message. Messages and details must never carry personal data.
+ */
+
+/** Every error code with the HTTP status it maps to and what it means. Keep docs/errors.md in sync. */
+export const ERROR_CODES = {
+  'CONFIG.INVALID': { httpStatus: 500, meaning: 'One or more environment variables are missing or invalid; the process refuses to start.' },
+  'HTTP.BAD_JSON': { httpStatus: 400, meaning: 'The request body is not valid JSON.' },
+  'HTTP.BAD_REQUEST': { httpStatus: 400, meaning: 'The request body does not have the expected shape.' },
+  'HTTP.PAYLOAD_TOO_LARGE': { httpStatus: 413, meaning: 'The request body exceeds the size limit (64 kB for the JSON API).' },
+  'HTTP.NOT_FOUND': { httpStatus: 404, meaning: 'No route matches the method and path.' },
+  'HTTP.INTERNAL': { httpStatus: 500, meaning: 'An unexpected error; details are in the server log only.' },
+  'KNOWLEDGE.CATALOG_INVALID': { httpStatus: 500, meaning: 'The procedure catalog or agency directory failed validation at load time.' },
+  'KNOWLEDGE.QUESTION_EMPTY': { httpStatus: 400, meaning: 'The question is empty or only whitespace.' },
+  'KNOWLEDGE.QUESTION_TOO_LONG': { httpStatus: 400, meaning: 'The question is longer than 2,000 characters.' },
+  'CHANNEL.SIGNATURE_INVALID': { httpStatus: 401, meaning: 'A webhook request failed the platform signature check.' },
+  'CHANNEL.SEND_REJECTED': { httpStatus: 502, meaning: 'The platform refused to deliver a message (a permanent refusal; not retried).' },
+  'CHANNEL.NETWORK': { httpStatus: 503, meaning: 'The platform could not be reached (transport failure; retried with backoff).' },
+  'TICKET.INVALID_TRANSITION': { httpStatus: 409, meaning: 'The ticket cannot move from its current status to the requested one.' },
+  'AUTH.REQUIRED': { httpStatus: 401, meaning: 'The request needs an authenticated operator or agency user.' },
+  'AUTH.FORBIDDEN': { httpStatus: 403, meaning: 'The authenticated user may not act on this resource (e.g. another agency\'s ticket).' },
+} as const satisfies Record<string, { httpStatus: number; meaning: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** Non-sensitive facts about an error (ids, counts, keys), never citizen text or secrets. */
+export type ErrorDetails = Readonly<Record<string, unknown>>;
+
+export interface AppErrorOptions {
+  details?: ErrorDetails;
+  cause?: unknown;
+  /** Overrides the catalogue status only when one code legitimately maps to several statuses. */
+  httpStatus?: number;
+}
+
+/** Application error with a stable code, so callers and clients can react without parsing messages. */
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly httpStatus: number;
+  readonly details: ErrorDetails | undefined;
+
+  constructor(code: ErrorCode, message: string, options: AppErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'AppError';
+    this.code = code;
+    this.httpStatus = options.httpStatus ?? ERROR_CODES[code].httpStatus;
+    this.details = options.details;
+  }
+}
+
+/** Lists every code, so docs and tests can check the catalogue is documented in full. */
+export function listErrorCodes(): ErrorCode[] {
+  return Object.keys(ERROR_CODES) as ErrorCode[];
+}

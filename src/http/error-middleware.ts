@@ -1,0 +1,60 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import { AppError, ERROR_CODES } from '../domain/errors.js';
+import type { Logger } from '../ports/logger.js';
+import { pathOf } from './request-log.js';
+
+/** The shape of the errors body-parser (express.json) raises. */
+interface BodyParserError {
+  type: string;
+  status: number;
+  expose?: boolean;
+  limit?: number;
+  message: string;
+}
+
+function isBodyParserError(err: unknown): err is BodyParserError {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as Partial<BodyParserError>;
+  return typeof e.type === 'string' && typeof e.status === 'number';
+}
+
+/** Maps whatever was thrown to an AppError so every response carries a stable code. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  if (isBodyParserError(err)) {
+    if (err.type === 'entity.parse.failed') return new AppError('HTTP.BAD_JSON', 'Request body is not valid JSON', { cause: err });
+    if (err.type === 'entity.too.large') {
+      const limit = err.limit === undefined ? '' : ` (limit ${err.limit} bytes)`;
+      return new AppError('HTTP.PAYLOAD_TOO_LARGE', `Request body is too large${limit}`, { cause: err });
+    }
+    if (err.status >= 400 && err.status < 500 && err.expose !== false) {
+      return new AppError('HTTP.BAD_REQUEST', err.message, { cause: err, httpStatus: err.status });
+    }
+  }
+  return new AppError('HTTP.INTERNAL', 'Internal server error', { cause: err });
+}
+
+/** Turns unmatched routes into HTTP.NOT_FOUND, answered by the error middleware like any other error. */
+export const notFoundHandler: RequestHandler = (req, _res, next) => {
+  next(new AppError('HTTP.NOT_FOUND', `No route for ${req.method} ${pathOf(req.originalUrl)}`));
+};
+
+/**
+ * The last middleware: answers `{code, message}` with the error's status and never sends a stack.
+ * Server-side failures are logged with their cause and answered with the catalogue's generic text.
+ */
+export function createErrorMiddleware(deps: { logger: Logger }): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) {
+      next(err);
+      return;
+    }
+    const appError = toAppError(err);
+    const status = appError.httpStatus;
+    const where = { method: req.method, path: pathOf(req.originalUrl), status, code: appError.code };
+    if (status >= 500) deps.logger.error({ ...where, err: appError }, 'request failed');
+    else deps.logger.info(where, 'request rejected');
+    const message = status >= 500 ? ERROR_CODES[appError.code].meaning : appError.message;
+    res.status(status).set('Cache-Control', 'no-store').json({ code: appError.code, message });
+  };
+}
