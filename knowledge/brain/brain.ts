@@ -53,6 +53,8 @@ export class Brain implements KnowledgeSearch {
   constructor(private readonly deps: BrainDeps) {
     this.params = { ...DEFAULT_BRAIN_PARAMS, ...deps.params };
     this.index = buildIndex(deps.catalog.procedures, this.params.index);
+    const { intents, cues, followUps } = deps.signals;
+    for (const table of [intents, cues, followUps]) for (const w of table.words()) deps.lexicon.words.add(w);
     for (const p of deps.catalog.procedures) {
       this.byKey.set(p.id, p);
       this.byKey.set(p.code, p);
@@ -68,7 +70,7 @@ export class Brain implements KnowledgeSearch {
   }
 
   ask(question: string, context: AskContext = {}): AskResult {
-    const query = analyzeQuery(question, this.deps.lexicon, this.index.vocabulary);
+    const query = analyzeQuery(question, this.deps.lexicon, this.index.vocabulary, this.deps.signals.followUps);
     const hits = matchSignals(this.deps.signals, query.normalized);
     const retrieval = retrieve(this.index, query, this.deps.lexicon.stopwords, this.params.retrieval);
     const ranked = retrieval.ranked;

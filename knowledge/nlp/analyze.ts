@@ -1,4 +1,5 @@
 import type { Lexicon } from './lexicon.js';
+import type { PhraseTable } from './phrase-table.js';
 import { repairToken, repairBigram, type Vocabulary } from './repair.js';
 import { cleanText, foldSyllable, hasDiacritics, syllables, toneKey } from './vietnamese.js';
 
@@ -81,17 +82,21 @@ function normalizeClause(raw: string[], accented: boolean, lexicon: Lexicon, voc
   return tokens;
 }
 
-function stripFiller(clause: QueryToken[], lexicon: Lexicon): QueryToken[] {
+function strip(clause: QueryToken[], tables: Array<PhraseTable<unknown>>): QueryToken[] {
   const folded = clause.map((t) => t.f);
   const drop = new Set<number>();
-  for (const hit of lexicon.filler.scan(folded)) for (let k = 0; k < hit.length; k++) drop.add(hit.start + k);
+  for (const table of tables) for (const hit of table.scan(folded)) for (let k = 0; k < hit.length; k++) drop.add(hit.start + k);
   return clause.filter((_, i) => !drop.has(i));
 }
 
 /** Share of letter syllables with marks above which the whole message is treated as accented. */
 const ACCENTED_SHARE = 0.2;
 
-export function analyzeQuery(question: string, lexicon: Lexicon, vocab: Vocabulary): AnalyzedQuery {
+/**
+ * @param aspects phrases that ask about an aspect rather than name a procedure ("cần giấy tờ gì",
+ * "mất mấy ngày"): stripped from retrieval like filler, kept in `normalized` for follow-up detection.
+ */
+export function analyzeQuery(question: string, lexicon: Lexicon, vocab: Vocabulary, aspects?: PhraseTable<unknown>): AnalyzedQuery {
   const cleaned = cleanText(question);
   const rawClauses = splitClauses(cleaned);
   const letters = rawClauses.flat().filter((s) => !/^\d+$/.test(s));
@@ -100,7 +105,8 @@ export function analyzeQuery(question: string, lexicon: Lexicon, vocab: Vocabula
 
   const normalizedClauses = rawClauses.map((c) => normalizeClause(c, accented, lexicon, vocab));
   const normalized = normalizedClauses.flat().map((t) => t.f);
-  const clauses = normalizedClauses.map((c) => stripFiller(c, lexicon)).filter((c) => c.length > 0);
-  const expansions = normalizedClauses.flatMap((c) => lexicon.expansions.scan(c.map((t) => t.f)).map((h) => h.value));
+  const stripTables: Array<PhraseTable<unknown>> = aspects ? [lexicon.filler, aspects] : [lexicon.filler];
+  const clauses = normalizedClauses.map((c) => strip(c, stripTables)).filter((c) => c.length > 0);
+  const expansions = clauses.flatMap((c) => lexicon.expansions.scan(c.map((t) => t.f)).map((h) => h.value));
   return { cleaned, normalized, clauses, expansions, accented };
 }

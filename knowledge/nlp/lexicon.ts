@@ -23,7 +23,7 @@ export interface Lexicon {
   filler: PhraseTable<true>;
   /** Question and function words that carry no procedure identity. */
   stopwords: Set<string>;
-  /** Every folded syllable the lexicons know, so typo repair does not "fix" them. */
+  /** Every folded syllable the lexicons and signals know, so typo repair does not "fix" them. */
   words: Set<string>;
 }
 
@@ -81,5 +81,7 @@ export function loadLexicon(dataDir: string): Lexicon {
     lexicon.filler.add(foldPhrase(phrase), true);
   }
   for (const w of stop.words) for (const t of foldPhrase(w)) lexicon.stopwords.add(t);
+  for (const table of [lexicon.filler, lexicon.expansions]) for (const w of table.words()) lexicon.words.add(w);
+  for (const w of [...lexicon.stopwords, ...lexicon.teencode.keys()]) lexicon.words.add(w);
   return lexicon;
 }

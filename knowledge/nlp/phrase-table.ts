@@ -32,6 +32,13 @@ export class PhraseTable<T> {
     return undefined;
   }
 
+  /** Every token of every phrase, so typo repair can leave words the tables know alone. */
+  words(): Set<string> {
+    const out = new Set<string>();
+    for (const list of this.byHead.values()) for (const e of list) for (const t of e.tokens) out.add(t);
+    return out;
+  }
+
   /** Non-overlapping longest matches, left to right. */
   scan(tokens: string[]): PhraseHit<T>[] {
     const hits: PhraseHit<T>[] = [];
