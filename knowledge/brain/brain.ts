@@ -5,7 +5,8 @@ import { analyzeQuery, type AnalyzedQuery } from '../nlp/analyze.js';
 import type { Lexicon } from '../nlp/lexicon.js';
 import { buildIndex, DEFAULT_INDEX_PARAMS, type IndexParams, type ProcedureIndex } from './inverted-index.js';
 import { DEFAULT_RETRIEVAL_PARAMS, retrieve, type RetrievalParams, type ScoredDoc } from './retrieve.js';
-import { matchSignals, type SignalHits, type Signals } from './signals.js';
+import { IntentClassifier } from './intent-classifier.js';
+import { matchSignals, SIGNAL_INTENTS, type SignalHits, type Signals } from './signals.js';
 
 /**
  * The answering brain: one message in, an intent and a decision out (answer / clarify / abstain),
@@ -19,8 +20,14 @@ export interface DecisionParams {
   answer: number;
   /** Rivals within this relative margin of the best are offered as clarification options. */
   margin: number;
-  /** A message with an intent pattern still counts as a procedure question above this score. */
-  overrideIntent: number;
+  /** Weight of the classifier's log-probabilities (Naive Bayes is overconfident; < 1 tempers it). */
+  classifierWeight: number;
+  /** Log-odds added per matched token of an intent pattern. */
+  patternBonus: number;
+  /** Log-odds added to `procedure` per unit of the best retrieval score. */
+  retrievalBonus: number;
+  /** Log-odds added to `procedure` per matched token of a procedure cue ("thủ tục", "hồ sơ"…). */
+  cueBonus: number;
 }
 
 export interface BrainParams {
@@ -32,7 +39,7 @@ export interface BrainParams {
 export const DEFAULT_BRAIN_PARAMS: BrainParams = {
   index: DEFAULT_INDEX_PARAMS,
   retrieval: DEFAULT_RETRIEVAL_PARAMS,
-  decision: { low: 0.3, answer: 0.45, margin: 0.12, overrideIntent: 0.6 },
+  decision: { low: 0.3, answer: 0.45, margin: 0.12, classifierWeight: 0.2, patternBonus: 2, retrievalBonus: 8, cueBonus: 0.5 },
 };
 
 const DOSSIER_CODE = /\b\d{3}\.\d{2}\.\d{2}\.[a-z]\d{2}-\d{6}-\d{4}\b/;
@@ -49,16 +56,34 @@ export class Brain implements KnowledgeSearch {
   readonly index: ProcedureIndex;
   readonly params: BrainParams;
   private readonly byKey = new Map<string, Procedure>();
+  private readonly classifier: IntentClassifier;
 
   constructor(private readonly deps: BrainDeps) {
     this.params = { ...DEFAULT_BRAIN_PARAMS, ...deps.params };
     this.index = buildIndex(deps.catalog.procedures, this.params.index);
     const { intents, cues, followUps } = deps.signals;
     for (const table of [intents, cues, followUps]) for (const w of table.words()) deps.lexicon.words.add(w);
+    this.classifier = this.trainClassifier();
     for (const p of deps.catalog.procedures) {
       this.byKey.set(p.id, p);
       this.byKey.set(p.code, p);
     }
+  }
+
+  /** Procedure examples are capped so the class does not swamp the intents' few dozen examples. */
+  private trainClassifier(): IntentClassifier {
+    const tokens = (text: string) => analyzeQuery(text, this.deps.lexicon, this.index.vocabulary).normalized;
+    const examples: Partial<Record<Intent, string[][]>> = {};
+    for (const intent of SIGNAL_INTENTS) examples[intent] = this.deps.signals.examples[intent].map(tokens);
+    const procedures = this.deps.catalog.procedures;
+    const step = Math.max(1, Math.floor(procedures.length / PROCEDURE_EXAMPLE_SOURCES));
+    const procedureExamples: string[][] = [];
+    for (let i = 0; i < procedures.length; i += step) {
+      const p = procedures[i]!;
+      procedureExamples.push(tokens(p.name), ...p.aliases.map(tokens));
+    }
+    examples.procedure = procedureExamples;
+    return new IntentClassifier(examples);
   }
 
   getProcedure(idOrCode: string): Procedure | undefined {
@@ -104,19 +129,22 @@ export class Brain implements KnowledgeSearch {
   }
 
   private detectIntent(query: AnalyzedQuery, hits: SignalHits, ranked: ScoredDoc[]): Intent {
-    const top = ranked[0]?.score ?? 0;
-    const { low, overrideIntent } = this.params.decision;
-    const strong = top >= overrideIntent;
-    const h = hits.intents;
-    if (h.handoff > 0) return 'handoff';
     if (DOSSIER_CODE.test(query.cleaned) || TRACKING_CODE.test(query.cleaned)) return 'track';
-    if (h.track > 0 && !strong) return 'track';
-    if (h.news > 0 && !strong) return 'news';
-    if (h.feedback > 0 && !strong) return 'feedback';
-    const content = query.normalized.filter((t, i) => !hits.covered.has(i) && !this.deps.lexicon.stopwords.has(t));
-    if (h.greeting > 0 && content.length === 0) return 'greeting';
-    if (h.other > 0 && top < low) return 'other';
-    if (top >= low || hits.cues > 0 || hits.followUp) return 'procedure';
-    return content.length === 0 && h.greeting > 0 ? 'greeting' : 'other';
+    const { classifierWeight, patternBonus, retrievalBonus, cueBonus } = this.params.decision;
+    const probs = this.classifier.probabilities(query.normalized);
+    const evidence = (intent: Intent) => classifierWeight * Math.log(Math.max(probs.get(intent) ?? 0, 1e-9));
+    let bestIntent: Intent = 'procedure';
+    let bestScore = evidence('procedure') + retrievalBonus * (ranked[0]?.score ?? 0) + cueBonus * Math.min(hits.cues, 2);
+    for (const intent of SIGNAL_INTENTS) {
+      const score = evidence(intent) + patternBonus * Math.min(hits.intents[intent], 3);
+      if (score > bestScore) {
+        bestScore = score;
+        bestIntent = intent;
+      }
+    }
+    return bestIntent;
   }
 }
+
+/** How many procedures lend their name and aliases to the classifier's `procedure` class. */
+const PROCEDURE_EXAMPLE_SOURCES = 80;

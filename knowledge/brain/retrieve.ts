@@ -115,6 +115,11 @@ export interface Retrieval {
   contentTerms: number;
 }
 
+/**
+ * Ranks by the whole message; a long message's confidence in a candidate may come from its best
+ * clause instead (discounted), because narrative context around the need dilutes the whole-message
+ * score without changing which procedure fits best.
+ */
 export function retrieve(
   index: ProcedureIndex,
   query: AnalyzedQuery,
@@ -123,20 +128,16 @@ export function retrieve(
   limit = 10,
 ): Retrieval {
   const whole = collectTerms(query.clauses, query.expansions, index, stopwords, params);
-  const ranked = scoreTerms(index, whole, Math.max(limit, 20));
+  const ranked = scoreTerms(index, whole, limit);
   const contentClauses = query.clauses.filter((c) => c.filter((t) => !stopwords.has(t.f)).length >= 2);
-  if (contentClauses.length > 1) {
-    const best = new Map(ranked.map((r) => [r.doc, r.score]));
+  if (contentClauses.length > 1 && params.clauseFactor > 0 && ranked.length > 0) {
+    const clauseBest = new Map<number, number>();
     for (const clause of contentClauses) {
-      const terms = collectTerms([clause], [], index, stopwords, params);
-      for (const r of scoreTerms(index, terms, limit)) {
-        const s = r.score * params.clauseFactor;
-        if (s > (best.get(r.doc) ?? 0)) best.set(r.doc, s);
+      for (const r of scoreTerms(index, collectTerms([clause], [], index, stopwords, params), limit)) {
+        clauseBest.set(r.doc, Math.max(clauseBest.get(r.doc) ?? 0, r.score * params.clauseFactor));
       }
     }
-    const merged = [...best].map(([doc, score]) => ({ doc, score }));
-    merged.sort((a, b) => b.score - a.score || a.doc - b.doc);
-    return { ranked: merged.slice(0, limit), contentTerms: whole.folded.size };
+    for (const r of ranked) r.score = Math.max(r.score, clauseBest.get(r.doc) ?? 0);
   }
-  return { ranked: ranked.slice(0, limit), contentTerms: whole.folded.size };
+  return { ranked, contentTerms: whole.folded.size };
 }
