@@ -39,7 +39,7 @@ export interface BrainParams {
 export const DEFAULT_BRAIN_PARAMS: BrainParams = {
   index: DEFAULT_INDEX_PARAMS,
   retrieval: DEFAULT_RETRIEVAL_PARAMS,
-  decision: { low: 0.3, answer: 0.45, margin: 0.12, classifierWeight: 0.2, patternBonus: 2, retrievalBonus: 8, cueBonus: 0.5 },
+  decision: { low: 0.3, answer: 0.45, margin: 0.12, classifierWeight: 0.4, patternBonus: 2, retrievalBonus: 4, cueBonus: 0.5 },
 };
 
 const DOSSIER_CODE = /\b\d{3}\.\d{2}\.\d{2}\.[a-z]\d{2}-\d{6}-\d{4}\b/;
@@ -70,19 +70,25 @@ export class Brain implements KnowledgeSearch {
     }
   }
 
-  /** Procedure examples are capped so the class does not swamp the intents' few dozen examples. */
+  /**
+   * The `procedure` class learns from the catalog's names and aliases, phrased as questions with the
+   * follow-up phrases citizens add ("… cần giấy tờ gì", "… nộp ở đâu"), so that question wording alone
+   * does not pull a procedure question towards another intent. natural's Bayes estimates a feature's
+   * likelihood against the class's example count, so every class gets about as many examples as the
+   * intents have, drawn evenly across the catalog.
+   */
   private trainClassifier(): IntentClassifier {
     const tokens = (text: string) => analyzeQuery(text, this.deps.lexicon, this.index.vocabulary).normalized;
     const examples: Partial<Record<Intent, string[][]>> = {};
     for (const intent of SIGNAL_INTENTS) examples[intent] = this.deps.signals.examples[intent].map(tokens);
+    const perClass = Math.round(SIGNAL_INTENTS.reduce((n, i) => n + (examples[i]?.length ?? 0), 0) / SIGNAL_INTENTS.length);
+    const asks = this.deps.signals.followUpPhrases;
     const procedures = this.deps.catalog.procedures;
-    const step = Math.max(1, Math.floor(procedures.length / PROCEDURE_EXAMPLE_SOURCES));
-    const procedureExamples: string[][] = [];
-    for (let i = 0; i < procedures.length; i += step) {
-      const p = procedures[i]!;
-      procedureExamples.push(tokens(p.name), ...p.aliases.map(tokens));
-    }
-    examples.procedure = procedureExamples;
+    examples.procedure = Array.from({ length: perClass }, (_, k) => {
+      const p = procedures[Math.floor((k * procedures.length) / perClass)]!;
+      const subject = k % 2 === 0 ? p.name : (p.aliases[k % p.aliases.length] ?? p.name);
+      return tokens(k % 3 === 2 ? subject : `${subject} ${asks[k % asks.length] ?? ''}`);
+    });
     return new IntentClassifier(examples);
   }
 
@@ -145,6 +151,3 @@ export class Brain implements KnowledgeSearch {
     return bestIntent;
   }
 }
-
-/** How many procedures lend their name and aliases to the classifier's `procedure` class. */
-const PROCEDURE_EXAMPLE_SOURCES = 80;

@@ -25,10 +25,10 @@ export interface IndexParams {
 export const DEFAULT_INDEX_PARAMS: IndexParams = {
   k1: 0.9,
   fields: {
-    name: { boost: 3, b: 0.3 },
-    aliases: { boost: 2.5, b: 0.3 },
+    name: { boost: 3, b: 0.7 },
+    aliases: { boost: 2.5, b: 0.7 },
     meta: { boost: 1, b: 0.5 },
-    body: { boost: 0.5, b: 0.75 },
+    body: { boost: 0.6, b: 0.75 },
   },
 };
 

@@ -16,6 +16,8 @@ export interface RetrievalParams {
   expansionWeight: number;
   /** Share of a rare term's idf that an unknown content syllable adds to the upper bound. */
   unknownWeight: number;
+  /** The same for a pair of content syllables the catalog never uses together ("ly hôn"). */
+  unknownBigramWeight: number;
   /** Discount on the best single clause relative to the whole message. */
   clauseFactor: number;
 }
@@ -23,8 +25,9 @@ export interface RetrievalParams {
 export const DEFAULT_RETRIEVAL_PARAMS: RetrievalParams = {
   accentWeight: 0.4,
   bigramWeight: 1.5,
-  expansionWeight: 0.6,
+  expansionWeight: 0.8,
   unknownWeight: 0.5,
+  unknownBigramWeight: 0.2,
   clauseFactor: 0.95,
 };
 
@@ -55,6 +58,7 @@ function collectTerms(
   const out: WeightedTerms = { folded: new Map(), accented: new Map(), unknownMass: 0 };
   const known = index.folded.postings;
   const unknown = new Set<string>();
+  const unknownPairs = new Set<string>();
   const addSequence = (tokens: QueryToken[], scale: number) => {
     tokens.forEach((t, i) => {
       const stop = stopwords.has(t.f);
@@ -69,12 +73,12 @@ function collectTerms(
       if (known.has(bigram) && !(stop && stopwords.has(next.f))) {
         put(out.folded, bigram, params.bigramWeight * scale);
         if (t.a && next.a && scale === 1) put(out.accented, `${t.a} ${next.a}`, params.accentWeight * params.bigramWeight);
-      }
+      } else if (scale === 1 && !stop && !stopwords.has(next.f) && !/\d/.test(bigram)) unknownPairs.add(bigram);
     });
   };
   for (const clause of clauses) addSequence(clause, 1);
   for (const exp of expansions) addSequence(exp.map((f) => ({ f, a: null })), params.expansionWeight);
-  out.unknownMass = unknown.size * index.rareIdf * params.unknownWeight;
+  out.unknownMass = index.rareIdf * (unknown.size * params.unknownWeight + unknownPairs.size * params.unknownBigramWeight);
   return out;
 }
 

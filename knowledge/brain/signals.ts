@@ -33,6 +33,8 @@ export interface Signals {
   followUps: PhraseTable<FollowUpTopic>;
   /** Example messages per intent, for the classifier. */
   examples: Record<SignalIntent, string[]>;
+  /** The follow-up phrases as written, to phrase catalog names as questions for the classifier. */
+  followUpPhrases: string[];
 }
 
 function parse<T>(file: string, schema: z.ZodType<T>): T {
@@ -52,6 +54,7 @@ export function loadSignals(dataDir: string): Signals {
     cues: new PhraseTable(),
     followUps: new PhraseTable(),
     examples: { greeting: [], handoff: [], news: [], track: [], feedback: [], other: [] },
+    followUpPhrases: Object.values(followUps.topics).flat(),
   };
   for (const intent of SIGNAL_INTENTS) {
     for (const p of intents[intent].patterns) signals.intents.add(foldPhrase(p), intent);
