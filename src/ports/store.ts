@@ -17,6 +17,7 @@ export interface ConversationRepo {
   /** Returns the conversation with this id, creating it in `bot` mode if absent. */
   getOrOpen(input: Omit<Conversation, 'mode' | 'createdAt' | 'updatedAt' | 'lastInboundAt'> & { at: Date }): Promise<Conversation>;
   get(id: string): Promise<Conversation | undefined>;
+  /** Applies the patch and stamps `updatedAt`; does nothing if the conversation does not exist. */
   update(id: string, patch: Partial<Pick<Conversation, 'mode' | 'lastInboundAt'>>): Promise<void>;
 }
 
@@ -31,6 +32,7 @@ export interface InboundRepo {
   setStatus(id: string, status: InboundStatus, patch?: { error?: string; processedAt?: Date }): Promise<void>;
   /** Conversation ids with at least one `received` message: re-enqueued on start. */
   conversationsWithPending(): Promise<string[]>;
+  /** The latest `limit` messages of the conversation, oldest first (seq order). */
   listByConversation(conversationId: string, limit: number): Promise<InboundMessage[]>;
 }
 
@@ -39,13 +41,18 @@ export interface OutboundRepo {
   insert(record: OutboundRecord): Promise<{ created: boolean }>;
   get(id: string): Promise<OutboundRecord | undefined>;
   update(id: string, patch: Partial<Pick<OutboundRecord, 'status' | 'externalId' | 'attempts' | 'error' | 'sentAt'>>): Promise<void>;
+  /** At most `limit` records in this state, oldest first (createdAt). */
   listByStatus(status: DeliveryStatus, limit: number): Promise<OutboundRecord[]>;
+  /** The latest `limit` records of the conversation, oldest first (createdAt). */
   listByConversation(conversationId: string, limit: number): Promise<OutboundRecord[]>;
   /** Messages held for a conversation (outside the platform window), oldest first. */
   listHeld(conversationId: string): Promise<OutboundRecord[]>;
 }
 
-/** Key-value documents for Botkit's dialog state and similar small state (JSON values). */
+/**
+ * Key-value documents for Botkit's dialog state and similar small state (JSON values: what is read back
+ * is `JSON.parse(JSON.stringify(value))`, so a Date comes back as its ISO string; missing keys are absent).
+ */
 export interface KeyValueRepo {
   read(keys: string[]): Promise<Record<string, unknown>>;
   write(items: Record<string, unknown>): Promise<void>;
@@ -60,7 +67,9 @@ export interface SecretRepo {
 }
 
 export interface ContactRequestRepo {
+  /** Idempotent on `id`: a replayed turn does not record the request twice. */
   insert(request: ContactRequest): Promise<void>;
+  /** Oldest first (createdAt). */
   listByConversation(conversationId: string): Promise<ContactRequest[]>;
 }
 

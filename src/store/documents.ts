@@ -1,0 +1,81 @@
+import type { Contact, ContactIdentity, Conversation, InboundMessage } from '../domain/conversation.js';
+import type { ConversationRepo, InboundRepo } from '../ports/store.js';
+import { conversationKey } from '../domain/message.js';
+
+/**
+ * What the two stores share: collection names, the document shapes (our `id` stored as `_id`, so the
+ * primary key is the idempotency key) and the mapping both ways. Mongo and the embedded store keep the
+ * same documents, so data can move between them with a plain export/import.
+ */
+
+/** Collection names: one MongoDB collection or one nedb file (`<dataDir>/store/<name>.db`) each. */
+export const COLLECTIONS = {
+  contacts: 'contacts',
+  conversations: 'conversations',
+  inbound: 'inbound_messages',
+  outbound: 'outbound_messages',
+  dialogState: 'dialog_state',
+  secrets: 'secrets',
+  requests: 'contact_requests',
+  counters: 'counters',
+} as const;
+
+/** A domain record as stored: `id` becomes `_id`. */
+export type Doc<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
+
+/** Contacts also keep one flat key per identity, so a unique index can guarantee one contact per identity. */
+export type ContactDoc = Doc<Contact> & { identityKeys: string[] };
+
+/** Key-value entries keep their value as JSON text: dialog state may hold keys with `.` or `$`. */
+export interface KeyValueDoc {
+  _id: string;
+  json: string;
+  updatedAt: Date;
+}
+
+export interface SecretDoc {
+  _id: string;
+  value: Record<string, unknown>;
+  /** 1 on first write, +1 on every successful compare-and-set. */
+  version: number;
+  updatedAt: Date;
+}
+
+/** The flat key of one identity (same shape as the conversation id of that identity). */
+export function identityKey(identity: ContactIdentity): string {
+  return conversationKey(identity.channel, identity.accountId, identity.userId);
+}
+
+/** Copies a record without its `undefined` fields (Mongo would store them as null, nedb drops them). */
+export function defined<T extends object>(value: T): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, field] of Object.entries(value)) if (field !== undefined) out[key] = field;
+  return out as T;
+}
+
+export function toDoc<T extends { id: string }>(record: T): Doc<T> {
+  const { id, ...rest } = defined(record);
+  return { ...rest, _id: id } as Doc<T>;
+}
+
+export function fromDoc<D extends { _id: string }>(doc: D): Omit<D, '_id'> & { id: string } {
+  const { _id, ...rest } = doc;
+  return { id: _id, ...rest };
+}
+
+export function contactFromDoc(doc: ContactDoc): Contact {
+  const { identityKeys: _keys, ...rest } = doc;
+  return fromDoc(rest);
+}
+
+
+/** A new conversation as getOrOpen creates it: in `bot` mode, every timestamp at `at`. */
+export function openConversation(input: Parameters<ConversationRepo['getOrOpen']>[0]): Conversation {
+  const { id, contactId, channel, accountId, userId, at } = input;
+  return { id, contactId, channel, accountId, userId, mode: 'bot', lastInboundAt: at, createdAt: at, updatedAt: at };
+}
+
+/** A new inbound message with its seq, still to be processed. */
+export function receivedMessage(msg: Parameters<InboundRepo['insert']>[0], seq: number): InboundMessage {
+  return defined({ ...msg, seq, status: 'received' as const });
+}

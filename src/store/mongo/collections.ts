@@ -1,0 +1,138 @@
+import type { Collection, Db } from 'mongodb';
+import type { ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
+import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDoc } from '../documents.js';
+
+/**
+ * The MongoDB collections, each with its schema block (Chatwoot's annotate habit): fields, types and
+ * indexes, kept next to the code that creates the indexes. Every primary key is our own id in `_id`,
+ * so idempotent inserts are a plain insert that the server refuses with E11000 on a second try.
+ */
+
+/**
+ * == Schema: contacts ==
+ *   _id           string   random UUID
+ *   identities    array    [{ channel, accountId, userId }]
+ *   identityKeys  string[] conversationKey(channel, accountId, userId) of each identity
+ *   name          string?  platform profile name (never logged)
+ *   createdAt     Date
+ * Indexes: identityKeys unique (multikey: an identity belongs to one contact)
+ *
+ * == Schema: conversations ==
+ *   _id            string  conversationKey(channel, accountId, userId)
+ *   contactId      string  → contacts._id
+ *   channel        string  zalo | messenger | webchat
+ *   accountId      string  OA / Page / widget install id
+ *   userId         string  the citizen's id on the channel
+ *   mode           string  bot | operator
+ *   lastInboundAt  Date    opens the platform's reply window
+ *   createdAt      Date
+ *   updatedAt      Date
+ * Indexes: contactId
+ *
+ * == Schema: inbound_messages ==
+ *   _id         string  `${channel}:${externalId}`: a redelivered webhook hits E11000
+ *   conversationId string
+ *   externalId  string  platform message id
+ *   seq         number  per conversation, strictly increasing, from counters
+ *   kind        string  message | postback | follow | unfollow
+ *   text        string?
+ *   payload     string?
+ *   status      string  received | done | failed
+ *   receivedAt  Date
+ *   processedAt Date?
+ *   error       string? error code, never the text
+ * Indexes: { conversationId, seq } unique; { conversationId, status, seq } (nextPending);
+ *          { status, conversationId } (conversationsWithPending)
+ *
+ * == Schema: outbound_messages ==
+ *   _id         string  deterministic: a replayed turn cannot send twice
+ *   conversationId string
+ *   inReplyTo   string? → inbound_messages._id
+ *   reply       object  { text, buttons?, link? }
+ *   purpose     string  response | human_agent | update
+ *   status      string  pending | sent | failed | held
+ *   externalId  string? platform message id once sent
+ *   attempts    number
+ *   error       object? { code, platformCode?, message? }
+ *   createdAt   Date
+ *   sentAt      Date?
+ * Indexes: { conversationId, createdAt }; { status, createdAt }; { conversationId, status, createdAt } (listHeld)
+ *
+ * == Schema: dialog_state ==
+ *   _id        string  Botkit storage key
+ *   json       string  the value as JSON text (keys may contain `.` or `$`)
+ *   updatedAt  Date
+ *
+ * == Schema: secrets ==
+ *   _id        string  e.g. `zalo:<oaId>:tokens`
+ *   value      object
+ *   version    number  1 on first write, +1 per successful compare-and-set
+ *   updatedAt  Date
+ *
+ * == Schema: contact_requests ==
+ *   _id          string
+ *   conversationId string
+ *   kind         string  agency | operator
+ *   question     string
+ *   procedureId  string?
+ *   createdAt    Date
+ * Indexes: { conversationId, createdAt }
+ *
+ * == Schema: counters ==
+ *   _id  string  conversation id
+ *   seq  number  last inbound seq handed out ($inc, atomic across processes)
+ */
+export interface CounterDoc {
+  /** Conversation id. */
+  _id: string;
+  /** Last seq handed out for this conversation. */
+  seq: number;
+}
+
+export interface Collections {
+  contacts: Collection<ContactDoc>;
+  conversations: Collection<Doc<Conversation>>;
+  inbound: Collection<Doc<InboundMessage>>;
+  outbound: Collection<Doc<OutboundRecord>>;
+  dialogState: Collection<KeyValueDoc>;
+  secrets: Collection<SecretDoc>;
+  requests: Collection<Doc<ContactRequest>>;
+  counters: Collection<CounterDoc>;
+}
+
+export function collections(db: Db): Collections {
+  return {
+    contacts: db.collection<ContactDoc>(COLLECTIONS.contacts),
+    conversations: db.collection<Doc<Conversation>>(COLLECTIONS.conversations),
+    inbound: db.collection<Doc<InboundMessage>>(COLLECTIONS.inbound),
+    outbound: db.collection<Doc<OutboundRecord>>(COLLECTIONS.outbound),
+    dialogState: db.collection<KeyValueDoc>(COLLECTIONS.dialogState),
+    secrets: db.collection<SecretDoc>(COLLECTIONS.secrets),
+    requests: db.collection<Doc<ContactRequest>>(COLLECTIONS.requests),
+    counters: db.collection<CounterDoc>(COLLECTIONS.counters),
+  };
+}
+
+/** Creates the indexes above; createIndexes is a no-op for an index that already exists with the same spec. */
+export async function ensureIndexes(c: Collections): Promise<void> {
+  await Promise.all([
+    c.contacts.createIndexes([{ key: { identityKeys: 1 }, name: 'identityKeys_unique', unique: true }]),
+    c.conversations.createIndexes([{ key: { contactId: 1 }, name: 'contactId' }]),
+    c.inbound.createIndexes([
+      { key: { conversationId: 1, seq: 1 }, name: 'conversation_seq_unique', unique: true },
+      { key: { conversationId: 1, status: 1, seq: 1 }, name: 'conversation_status_seq' },
+      { key: { status: 1, conversationId: 1 }, name: 'status_conversation' },
+    ]),
+    c.outbound.createIndexes([
+      { key: { conversationId: 1, createdAt: 1 }, name: 'conversation_createdAt' },
+      { key: { status: 1, createdAt: 1 }, name: 'status_createdAt' },
+      { key: { conversationId: 1, status: 1, createdAt: 1 }, name: 'conversation_status_createdAt' },
+    ]),
+    c.requests.createIndexes([{ key: { conversationId: 1, createdAt: 1 }, name: 'conversation_createdAt' }]),
+  ]);
+}
+
+/** The server's duplicate-key error (E11000): the insert lost to an existing document. */
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}

@@ -1,0 +1,407 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ContactIdentity, ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../src/domain/conversation.js';
+import { conversationKey, type ChannelKind } from '../../src/domain/message.js';
+import type { Store } from '../../src/ports/store.js';
+
+/**
+ * The store contract (BullMQ's adapter-conformance idea): every Store implementation runs this one
+ * suite. Each test owns its data (random ids), so the suite shares one store and tests do not depend
+ * on order or on each other.
+ */
+
+export interface StoreHarness {
+  store: Store;
+  /** Closes the store (the current one after `reopen`) and removes everything it wrote. */
+  cleanup(): Promise<void>;
+  /** Closes the store and opens a new one on the same data; provided where durability means something. */
+  reopen?(): Promise<Store>;
+}
+
+const uid = (prefix: string): string => `${prefix}-${randomUUID()}`;
+
+const newIdentity = (channel: ChannelKind = 'zalo'): ContactIdentity => ({ channel, accountId: uid('oa'), userId: uid('user') });
+
+/** Opens a fresh conversation the way the inbound use case does: contact first, then its conversation. */
+async function openConversation(store: Store, at = new Date()): Promise<Conversation> {
+  const identity = newIdentity();
+  const contact = await store.contacts.upsertByIdentity(identity, at);
+  return store.conversations.getOrOpen({ id: conversationKey(identity.channel, identity.accountId, identity.userId), contactId: contact.id, ...identity, at });
+}
+
+function inbound(conversationId: string, extra: Partial<InboundMessage> = {}): Omit<InboundMessage, 'seq' | 'status'> {
+  const externalId = uid('msg');
+  return { id: `zalo:${externalId}`, conversationId, externalId, kind: 'message', text: 'thủ tục khai sinh cần gì', receivedAt: new Date(), ...extra };
+}
+
+function outbound(conversationId: string, extra: Partial<OutboundRecord> = {}): OutboundRecord {
+  return {
+    id: uid('out'),
+    conversationId,
+    reply: { text: 'Hồ sơ gồm: tờ khai, giấy chứng sinh.', buttons: [{ title: 'Lệ phí', payload: 'FEE' }], link: { title: 'Cổng DVC', url: 'https://dichvucong.gov.vn' } },
+    purpose: 'response',
+    status: 'pending',
+    attempts: 0,
+    createdAt: new Date(),
+    ...extra,
+  };
+}
+
+/** 1990-01-01T00:00:0{n}Z: older than anything other tests write, so oldest-first listings start with these. */
+const ancient = (n: number): Date => new Date(Date.UTC(1990, 0, 1, 0, 0, n));
+
+export function storeContract(name: string, make: () => Promise<StoreHarness>): void {
+  describe(`store contract: ${name}`, () => {
+    let harness: StoreHarness;
+    let store: Store;
+
+    beforeAll(async () => {
+      harness = await make();
+      store = harness.store;
+      await store.init();
+    });
+    afterAll(async () => {
+      await harness?.cleanup();
+    });
+
+    it('When init runs again, then it succeeds (idempotent)', async () => {
+      await expect(store.init()).resolves.toBeUndefined();
+    });
+
+    describe('contacts', () => {
+      it('When the same identity arrives twice, then both calls return the same contact', async () => {
+        const identity = newIdentity();
+        const at = new Date('2026-03-01T08:00:00Z');
+        const first = await store.contacts.upsertByIdentity(identity, at);
+        const second = await store.contacts.upsertByIdentity({ ...identity }, new Date('2026-03-02T08:00:00Z'));
+        expect(second).toEqual(first);
+        expect(first.identities).toEqual([identity]);
+        expect(first.createdAt).toBeInstanceOf(Date);
+        expect(first.createdAt).toEqual(at);
+        expect(await store.contacts.get(first.id)).toEqual(first);
+      });
+
+      it('When the same user id arrives on another channel or account, then it is another contact', async () => {
+        const identity = newIdentity('zalo');
+        const zalo = await store.contacts.upsertByIdentity(identity, new Date());
+        const messenger = await store.contacts.upsertByIdentity({ ...identity, channel: 'messenger' }, new Date());
+        const otherOa = await store.contacts.upsertByIdentity({ ...identity, accountId: uid('oa') }, new Date());
+        expect(new Set([zalo.id, messenger.id, otherOa.id]).size).toBe(3);
+      });
+
+      it('When ten first messages of one citizen are handled at once, then exactly one contact is created', async () => {
+        const identity = newIdentity('messenger');
+        const contacts = await Promise.all(Array.from({ length: 10 }, () => store.contacts.upsertByIdentity(identity, new Date())));
+        expect(new Set(contacts.map((c) => c.id)).size).toBe(1);
+      });
+
+      it('When an unknown contact id is read, then it is undefined', async () => {
+        expect(await store.contacts.get(uid('nobody'))).toBeUndefined();
+      });
+    });
+
+    describe('conversations', () => {
+      it('When a conversation is opened, then it is in bot mode with every timestamp at the given time', async () => {
+        const at = new Date('2026-04-05T01:02:03.456Z');
+        const conversation = await openConversation(store, at);
+        expect(conversation).toMatchObject({ mode: 'bot', lastInboundAt: at, createdAt: at, updatedAt: at });
+        expect(await store.conversations.get(conversation.id)).toEqual(conversation);
+      });
+
+      it('When getOrOpen finds an existing conversation, then it returns it unchanged', async () => {
+        const conversation = await openConversation(store, new Date('2026-01-01T00:00:00Z'));
+        await store.conversations.update(conversation.id, { mode: 'operator' });
+        const { id, contactId, channel, accountId, userId } = conversation;
+        const again = await store.conversations.getOrOpen({ id, contactId, channel, accountId, userId, at: new Date('2026-02-01T00:00:00Z') });
+        expect(again.mode).toBe('operator');
+        expect(again.createdAt).toEqual(conversation.createdAt);
+      });
+
+      it('When several workers open the same new conversation at once, then they all get one conversation', async () => {
+        const identity = newIdentity();
+        const contact = await store.contacts.upsertByIdentity(identity, new Date());
+        const id = conversationKey(identity.channel, identity.accountId, identity.userId);
+        const opened = await Promise.all(Array.from({ length: 8 }, (_, i) => store.conversations.getOrOpen({ id, contactId: contact.id, ...identity, at: new Date(Date.UTC(2026, 0, 1, 0, 0, i)) })));
+        expect(new Set(opened.map((c) => c.createdAt.getTime())).size).toBe(1);
+      });
+
+      it('When mode and lastInboundAt are updated, then get returns them and a later updatedAt', async () => {
+        const conversation = await openConversation(store, new Date('2026-01-01T00:00:00Z'));
+        const lastInboundAt = new Date('2026-06-01T10:00:00Z');
+        await store.conversations.update(conversation.id, { mode: 'operator', lastInboundAt });
+        const stored = await store.conversations.get(conversation.id);
+        expect(stored).toMatchObject({ mode: 'operator', lastInboundAt, createdAt: conversation.createdAt });
+        expect(stored?.lastInboundAt).toBeInstanceOf(Date);
+        expect(stored!.updatedAt.getTime()).toBeGreaterThan(conversation.updatedAt.getTime());
+      });
+
+      it('When an unknown conversation is read or updated, then it is undefined and nothing is created', async () => {
+        const id = uid('none');
+        await store.conversations.update(id, { mode: 'operator' });
+        expect(await store.conversations.get(id)).toBeUndefined();
+      });
+    });
+
+    describe('inbound messages', () => {
+      it('When a message is inserted, then it gets seq 1, status received and round-trips its fields', async () => {
+        const conversation = await openConversation(store);
+        const msg = inbound(conversation.id, { payload: 'MENU', receivedAt: new Date('2026-05-05T05:05:05.555Z') });
+        const { created, message } = await store.inbound.insert(msg);
+        expect(created).toBe(true);
+        expect(message).toEqual({ ...msg, seq: 1, status: 'received' });
+        const [stored] = await store.inbound.listByConversation(conversation.id, 10);
+        expect(stored).toEqual(message);
+        expect(stored?.receivedAt).toBeInstanceOf(Date);
+      });
+
+      it('When a platform redelivers a message id, then it is not duplicated and keeps its seq', async () => {
+        const conversation = await openConversation(store);
+        const first = await store.inbound.insert(inbound(conversation.id));
+        await store.inbound.insert(inbound(conversation.id));
+        const again = await store.inbound.insert({ ...first.message, text: 'changed on redelivery' });
+        expect(again).toEqual({ created: false, message: first.message });
+        const listed = await store.inbound.listByConversation(conversation.id, 10);
+        expect(listed.map((m) => m.seq)).toEqual([1, 2]);
+        expect(listed[0]?.text).toBe(first.message.text);
+      });
+
+      it('When 50 messages of one conversation are inserted at once, then seqs are 1..50 without gaps or repeats', async () => {
+        const conversation = await openConversation(store);
+        const msgs = Array.from({ length: 50 }, () => inbound(conversation.id));
+        const results = await Promise.all(msgs.map((m) => store.inbound.insert(m)));
+        expect(results.every((r) => r.created)).toBe(true);
+        expect(results.map((r) => r.message.seq).sort((a, b) => a - b)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+        const listed = await store.inbound.listByConversation(conversation.id, 100);
+        expect(listed.map((m) => m.seq)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
+        const redelivered = await Promise.all(msgs.map((m) => store.inbound.insert(m)));
+        expect(redelivered.every((r) => !r.created)).toBe(true);
+        expect(await store.inbound.listByConversation(conversation.id, 100)).toHaveLength(50);
+      });
+
+      it('When two conversations receive messages, then each has its own seq sequence', async () => {
+        const a = await openConversation(store);
+        const b = await openConversation(store);
+        await store.inbound.insert(inbound(a.id));
+        await store.inbound.insert(inbound(a.id));
+        const { message } = await store.inbound.insert(inbound(b.id));
+        expect(message.seq).toBe(1);
+      });
+
+      it('When messages are processed, then nextPending walks them in seq order and skips done and failed ones', async () => {
+        const conversation = await openConversation(store);
+        const [m1, m2, m3] = await Promise.all([1, 2, 3].map(() => store.inbound.insert(inbound(conversation.id))))
+          .then((rs) => rs.map((r) => r.message).sort((x, y) => x.seq - y.seq));
+        expect((await store.inbound.nextPending(conversation.id))?.id).toBe(m1!.id);
+        const processedAt = new Date('2026-07-07T07:07:07Z');
+        await store.inbound.setStatus(m1!.id, 'done', { processedAt });
+        expect((await store.inbound.nextPending(conversation.id))?.id).toBe(m2!.id);
+        await store.inbound.setStatus(m2!.id, 'failed', { error: 'FLOW.CRASHED', processedAt });
+        expect((await store.inbound.nextPending(conversation.id))?.id).toBe(m3!.id);
+        await store.inbound.setStatus(m3!.id, 'done');
+        expect(await store.inbound.nextPending(conversation.id)).toBeUndefined();
+        const listed = await store.inbound.listByConversation(conversation.id, 10);
+        expect(listed.map((m) => m.status)).toEqual(['done', 'failed', 'done']);
+        expect(listed[0]?.processedAt).toEqual(processedAt);
+        expect(listed[0]?.processedAt).toBeInstanceOf(Date);
+        expect(listed[1]?.error).toBe('FLOW.CRASHED');
+      });
+
+      it('When some conversations have received messages, then conversationsWithPending lists exactly those', async () => {
+        const pending = await openConversation(store);
+        const finished = await openConversation(store);
+        const silent = await openConversation(store);
+        await store.inbound.insert(inbound(pending.id));
+        await store.inbound.insert(inbound(pending.id));
+        const { message } = await store.inbound.insert(inbound(finished.id));
+        await store.inbound.setStatus(message.id, 'done');
+        const ids = await store.inbound.conversationsWithPending();
+        expect(ids.filter((id) => id === pending.id)).toHaveLength(1);
+        expect(ids).not.toContain(finished.id);
+        expect(ids).not.toContain(silent.id);
+      });
+
+      it('When listing with a limit, then the latest messages come back oldest first', async () => {
+        const conversation = await openConversation(store);
+        for (let i = 0; i < 5; i++) await store.inbound.insert(inbound(conversation.id));
+        const listed = await store.inbound.listByConversation(conversation.id, 3);
+        expect(listed.map((m) => m.seq)).toEqual([3, 4, 5]);
+      });
+    });
+
+    describe('outbound messages', () => {
+      it('When a record is inserted twice, then the second insert reports false and changes nothing', async () => {
+        const conversation = await openConversation(store);
+        const record = outbound(conversation.id, { inReplyTo: 'zalo:m1' });
+        expect(await store.outbound.insert(record)).toEqual({ created: true });
+        await store.outbound.update(record.id, { status: 'sent', externalId: 'ext-1', attempts: 1 });
+        expect(await store.outbound.insert({ ...record, status: 'pending' })).toEqual({ created: false });
+        expect(await store.outbound.get(record.id)).toEqual({ ...record, status: 'sent', externalId: 'ext-1', attempts: 1 });
+      });
+
+      it('When delivery state is updated, then get returns the record with the patch applied', async () => {
+        const conversation = await openConversation(store);
+        const record = outbound(conversation.id);
+        await store.outbound.insert(record);
+        await store.outbound.update(record.id, { status: 'failed', attempts: 3, error: { code: 'CHANNEL.SEND_REJECTED', platformCode: -230, message: 'no interaction' } });
+        const sentAt = new Date('2026-08-08T08:08:08.888Z');
+        await store.outbound.update(record.id, { status: 'sent', externalId: 'mid.1', sentAt });
+        const stored = await store.outbound.get(record.id);
+        expect(stored).toEqual({ ...record, status: 'sent', externalId: 'mid.1', sentAt, attempts: 3, error: { code: 'CHANNEL.SEND_REJECTED', platformCode: -230, message: 'no interaction' } });
+        expect(stored?.sentAt).toBeInstanceOf(Date);
+        expect(stored?.createdAt).toBeInstanceOf(Date);
+        expect(await store.outbound.get(uid('none'))).toBeUndefined();
+      });
+
+      it('When listing by status, then matching records come back oldest first, at most the limit', async () => {
+        const conversation = await openConversation(store);
+        const records = [3, 1, 2].map((n) => outbound(conversation.id, { status: 'failed', createdAt: ancient(n) }));
+        for (const r of records) await store.outbound.insert(r);
+        await store.outbound.insert(outbound(conversation.id, { status: 'sent', createdAt: ancient(0) }));
+        const listed = await store.outbound.listByStatus('failed', 2);
+        expect(listed.map((r) => r.createdAt)).toEqual([ancient(1), ancient(2)]);
+        expect(listed.every((r) => r.status === 'failed')).toBe(true);
+      });
+
+      it('When listing a conversation, then its latest records come back oldest first', async () => {
+        const conversation = await openConversation(store);
+        const other = await openConversation(store);
+        for (const n of [2, 4, 1, 3]) await store.outbound.insert(outbound(conversation.id, { createdAt: new Date(Date.UTC(2026, 0, n)) }));
+        await store.outbound.insert(outbound(other.id));
+        const listed = await store.outbound.listByConversation(conversation.id, 3);
+        expect(listed.map((r) => r.createdAt.getUTCDate())).toEqual([2, 3, 4]);
+      });
+
+      it('When messages are held for a conversation, then listHeld returns only those, oldest first', async () => {
+        const conversation = await openConversation(store);
+        const other = await openConversation(store);
+        for (const n of [3, 1, 2]) await store.outbound.insert(outbound(conversation.id, { status: 'held', purpose: 'update', createdAt: new Date(Date.UTC(2026, 1, n)) }));
+        await store.outbound.insert(outbound(conversation.id, { status: 'pending' }));
+        await store.outbound.insert(outbound(other.id, { status: 'held' }));
+        const held = await store.outbound.listHeld(conversation.id);
+        expect(held.map((r) => r.createdAt.getUTCDate())).toEqual([1, 2, 3]);
+        expect(held.every((r) => r.status === 'held' && r.conversationId === conversation.id)).toBe(true);
+      });
+    });
+
+    describe('dialog state', () => {
+      it('When values are written, then read returns them as JSON round-trips and leaves missing keys out', async () => {
+        const [k1, k2, missing] = [uid('dialog'), uid('dialog'), uid('dialog')];
+        const value = {
+          dialogStack: [{ id: 'procedure-lookup', state: { 'options.v2': { $type: 'x' }, question: 'Cấp lại CCCD ở đâu?' } }],
+          n: 1.5,
+          ok: true,
+          none: null,
+          at: new Date('2026-01-02T03:04:05.000Z'),
+        };
+        await store.dialogState.write({ [k1]: value, [k2]: ['a', 1] });
+        const read = await store.dialogState.read([k1, k2, missing]);
+        expect(Object.keys(read).sort()).toEqual([k1, k2].sort());
+        expect(read[k1]).toEqual(JSON.parse(JSON.stringify(value)));
+        expect(read[k2]).toEqual(['a', 1]);
+      });
+
+      it('When a key is written again, then the new value replaces the old one whole', async () => {
+        const key = uid('dialog');
+        await store.dialogState.write({ [key]: { a: 1, b: 2 } });
+        await store.dialogState.write({ [key]: { a: 3 } });
+        expect(await store.dialogState.read([key])).toEqual({ [key]: { a: 3 } });
+      });
+
+      it('When keys are deleted, then they read as absent and deleting missing keys is harmless', async () => {
+        const [k1, k2] = [uid('dialog'), uid('dialog')];
+        await store.dialogState.write({ [k1]: 1, [k2]: 2 });
+        await store.dialogState.delete([k1, uid('never-written')]);
+        expect(await store.dialogState.read([k1, k2])).toEqual({ [k2]: 2 });
+        expect(await store.dialogState.read([])).toEqual({});
+      });
+    });
+
+    describe('secrets', () => {
+      it('When a secret is written with compare-and-set, then only the current version may replace it', async () => {
+        const key = uid('zalo-tokens');
+        expect(await store.secrets.get(key)).toBeUndefined();
+        expect(await store.secrets.compareAndSet(key, 0, { accessToken: 'a1', refreshToken: 'r1', expiresAt: 1 })).toBe(true);
+        expect(await store.secrets.compareAndSet(key, 0, { accessToken: 'x' })).toBe(false);
+        expect(await store.secrets.get(key)).toEqual({ value: { accessToken: 'a1', refreshToken: 'r1', expiresAt: 1 }, version: 1 });
+        expect(await store.secrets.compareAndSet(key, 1, { accessToken: 'a2', refreshToken: 'r2' })).toBe(true);
+        expect(await store.secrets.compareAndSet(key, 1, { accessToken: 'stale' })).toBe(false);
+        expect(await store.secrets.get(key)).toEqual({ value: { accessToken: 'a2', refreshToken: 'r2' }, version: 2 });
+      });
+
+      it('When two workers compare-and-set the same version at once, then exactly one wins', async () => {
+        const key = uid('zalo-tokens');
+        await store.secrets.compareAndSet(key, 0, { refreshToken: 'r0' });
+        const results = await Promise.all(['A', 'B'].map((w) => store.secrets.compareAndSet(key, 1, { refreshToken: `r1-${w}` })));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        const winner = results[0] ? 'A' : 'B';
+        expect(await store.secrets.get(key)).toEqual({ value: { refreshToken: `r1-${winner}` }, version: 2 });
+      });
+
+      it('When two workers create the same absent secret at once, then exactly one wins', async () => {
+        const key = uid('zalo-tokens');
+        const results = await Promise.all(['A', 'B'].map((w) => store.secrets.compareAndSet(key, 0, { by: w })));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect((await store.secrets.get(key))?.version).toBe(1);
+      });
+    });
+
+    describe('contact requests', () => {
+      it('When requests are recorded, then a conversation lists its own, oldest first, each once', async () => {
+        const conversation = await openConversation(store);
+        const other = await openConversation(store);
+        const request = (n: number, extra: Partial<ContactRequest> = {}): ContactRequest => ({
+          id: uid('req'), conversationId: conversation.id, kind: 'agency', question: `Câu hỏi ${n}`, createdAt: new Date(Date.UTC(2026, 2, n)), ...extra,
+        });
+        const second = request(2, { kind: 'operator' });
+        const first = request(1, { procedureId: '1.001193' });
+        await store.requests.insert(second);
+        await store.requests.insert(first);
+        await store.requests.insert(first);
+        await store.requests.insert(request(3, { conversationId: other.id }));
+        expect(await store.requests.listByConversation(conversation.id)).toEqual([first, second]);
+      });
+    });
+
+    describe('durability', () => {
+      it('When the store is closed and reopened on the same data, then everything written is still there', async (ctx) => {
+        const probe = await make();
+        if (!probe.reopen) {
+          await probe.cleanup();
+          ctx.skip();
+          return;
+        }
+        try {
+          const before = probe.store;
+          await before.init();
+          const conversation = await openConversation(before, new Date('2026-09-09T09:09:09.009Z'));
+          const msgs = [inbound(conversation.id), inbound(conversation.id)];
+          for (const m of msgs) await before.inbound.insert(m);
+          const record = outbound(conversation.id, { status: 'held' });
+          await before.outbound.insert(record);
+          await before.outbound.update(record.id, { attempts: 2 });
+          await before.dialogState.write({ [`dialog:${conversation.id}`]: { step: 2 } });
+          await before.secrets.compareAndSet('zalo:tokens', 0, { refreshToken: 'r1' });
+          const request: ContactRequest = { id: uid('req'), conversationId: conversation.id, kind: 'operator', question: 'Gặp tổng đài viên', createdAt: new Date() };
+          await before.requests.insert(request);
+
+          const after = await probe.reopen();
+          await after.init();
+          expect(await after.conversations.get(conversation.id)).toEqual(conversation);
+          expect(await after.contacts.get(conversation.contactId)).toMatchObject({ id: conversation.contactId, createdAt: conversation.createdAt });
+          expect((await after.inbound.listByConversation(conversation.id, 10)).map((m) => m.id)).toEqual(msgs.map((m) => m.id));
+          expect(await after.inbound.conversationsWithPending()).toContain(conversation.id);
+          expect(await after.outbound.listHeld(conversation.id)).toEqual([{ ...record, attempts: 2 }]);
+          expect(await after.dialogState.read([`dialog:${conversation.id}`])).toEqual({ [`dialog:${conversation.id}`]: { step: 2 } });
+          expect(await after.secrets.get('zalo:tokens')).toEqual({ value: { refreshToken: 'r1' }, version: 1 });
+          expect(await after.requests.listByConversation(conversation.id)).toEqual([request]);
+          // Unique indexes and seq survive too: a redelivery is still refused, the next message continues the sequence.
+          expect((await after.inbound.insert(msgs[0]!)).created).toBe(false);
+          expect((await after.inbound.insert(inbound(conversation.id))).message.seq).toBe(3);
+          expect(await after.secrets.compareAndSet('zalo:tokens', 0, { refreshToken: 'again' })).toBe(false);
+        } finally {
+          await probe.cleanup();
+        }
+      });
+    });
+  });
+}

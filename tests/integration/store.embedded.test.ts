@@ -1,0 +1,72 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Store } from '../../src/ports/store.js';
+import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { storeContract, type StoreHarness } from '../contract/store.contract.js';
+
+/** An embedded store on a fresh temporary data directory, removed by cleanup. */
+async function embeddedHarness(): Promise<StoreHarness & { dataDir: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'troly-store-'));
+  let current: Store = createEmbeddedStore({ dataDir });
+  return {
+    dataDir,
+    get store() {
+      return current;
+    },
+    async reopen() {
+      await current.close();
+      current = createEmbeddedStore({ dataDir });
+      return current;
+    },
+    async cleanup() {
+      await current.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+storeContract('embedded (nedb files)', embeddedHarness);
+
+describe('embedded store files', () => {
+  const harnesses: StoreHarness[] = [];
+  afterEach(async () => {
+    await Promise.all(harnesses.splice(0).map((h) => h.cleanup()));
+  });
+
+  it('When the store is used, then each collection is one file under <dataDir>/store/', async () => {
+    const h = await embeddedHarness();
+    harnesses.push(h);
+    await h.store.init();
+    await h.store.dialogState.write({ k: 1 });
+    await h.store.close();
+    const files = (await readdir(join(h.dataDir, 'store'))).sort();
+    expect(files).toEqual(
+      ['contact_requests', 'contacts', 'conversations', 'dialog_state', 'inbound_messages', 'outbound_messages', 'secrets'].map((n) => `${n}.db`),
+    );
+  });
+
+  it('When the store closes, then its files are compacted to one line per live document', async () => {
+    const h = await embeddedHarness();
+    harnesses.push(h);
+    const { store } = h;
+    for (let version = 0; version < 20; version++) await store.secrets.compareAndSet('s', version, { version });
+    await store.dialogState.write({ gone: true });
+    await store.dialogState.delete(['gone']);
+    await store.close();
+    const secretLines = (await readFile(join(h.dataDir, 'store', 'secrets.db'), 'utf8')).split('\n').filter(Boolean);
+    expect(secretLines).toHaveLength(1);
+    expect(JSON.parse(secretLines[0]!)).toMatchObject({ _id: 's', version: 20 });
+    const dialogLines = (await readFile(join(h.dataDir, 'store', 'dialog_state.db'), 'utf8')).split('\n').filter(Boolean);
+    expect(dialogLines).toHaveLength(0);
+  });
+
+  it('When init is never called, then the repos still load the files first', async () => {
+    const h = await embeddedHarness();
+    harnesses.push(h);
+    await h.store.secrets.compareAndSet('s', 0, { a: 1 });
+    const reopened = await h.reopen!();
+    expect(await reopened.secrets.get('s')).toEqual({ value: { a: 1 }, version: 1 });
+  });
+});
