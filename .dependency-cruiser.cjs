@@ -93,6 +93,13 @@ module.exports = {
       to: { path: ['^src/(core|http|jobs|bot)/', '^src/(app|main)\\.ts$', '^(flows|adapters)/'] },
     },
     {
+      name: 'queue-implements-ports-only',
+      comment: 'Queue back-ends (BullMQ, in-process) implement ports/queue and import nothing above them.',
+      severity: 'error',
+      from: { path: '^src/queue/' },
+      to: { path: ['^src/(core|http|jobs|bot|store|logging)/', '^src/(app|config|main)\\.ts$', '^(flows|adapters|knowledge)/'] },
+    },
+    {
       name: 'http-and-jobs-get-implementations-injected',
       comment: 'src/http and src/jobs use core, ports and domain; concrete adapters, stores and the brain are injected, flows never seen.',
       severity: 'error',

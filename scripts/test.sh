@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole suite, as CI runs it (`npm test`; .ci/run calls exactly that).
-# Order: cheapest, most structural checks first. Later issues start Redis/Chromium here.
+# Order: cheapest, most structural checks first; then the services the tests need (real Redis).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,4 +10,5 @@ echo '== typecheck';          npx tsc --noEmit
 echo '== import rules';       npm run --silent lint:deps
 echo '== circular imports';   npm run --silent lint:circular
 echo '== process.env reads';  npm run --silent lint:env
+echo '== redis';              [ -n "${REDIS_URL:-}" ] || bash scripts/ensure-redis.sh
 echo '== tests';              npx vitest run

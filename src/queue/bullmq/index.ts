@@ -1,0 +1,1 @@
+export { createBullmqBackend, type BullmqBackendOptions } from './bullmq-backend.js';
