@@ -123,6 +123,8 @@ export interface ProcedureIndex {
   params: IndexParams;
   /** idf a term would have if exactly one procedure contained it. */
   rareIdf: number;
+  /** Distinct folded syllables of each procedure's name, for name-coverage re-ranking. */
+  nameTerms: string[][];
 }
 
 /** Builds the two-space index and the spelling vocabulary from the catalog. */
@@ -162,5 +164,6 @@ export function buildIndex(procedures: Procedure[], params: IndexParams = DEFAUL
     vocabulary: new CatalogVocabulary(words, bigrams),
     params,
     rareIdf: Math.log(1 + (n - 0.5) / 1.5),
+    nameTerms: procedures.map((p) => [...new Set(segmentTerms(p.name).f.filter((t) => !t.includes(' ')))]),
   };
 }

@@ -20,15 +20,21 @@ export interface RetrievalParams {
   unknownBigramWeight: number;
   /** Discount on the best single clause relative to the whole message. */
   clauseFactor: number;
+  /**
+   * Share of the score that depends on how much of the procedure's own name the message covers, so
+   * "đăng ký khai tử" prefers the plain procedure to the combined "liên thông khai tử – …" one.
+   */
+  nameCoverageWeight: number;
 }
 
 export const DEFAULT_RETRIEVAL_PARAMS: RetrievalParams = {
   accentWeight: 0.4,
   bigramWeight: 1.5,
-  expansionWeight: 0.8,
+  expansionWeight: 0.5,
   unknownWeight: 0.5,
   unknownBigramWeight: 0.2,
   clauseFactor: 0.95,
+  nameCoverageWeight: 0.1,
 };
 
 export interface ScoredDoc {
@@ -119,10 +125,29 @@ export interface Retrieval {
   contentTerms: number;
 }
 
+/** Scales each candidate's score by the idf-weighted share of its name's syllables the message contains. */
+function rerankByNameCoverage(index: ProcedureIndex, query: AnalyzedQuery, terms: WeightedTerms, stopwords: Set<string>, ranked: ScoredDoc[], weight: number): void {
+  if (weight === 0) return;
+  const asked = new Set([...query.clauses.flat().map((t) => t.f), ...query.expansions.flat()]);
+  for (const r of ranked) {
+    let total = 0;
+    let covered = 0;
+    for (const t of index.nameTerms[r.doc]!) {
+      if (stopwords.has(t)) continue;
+      const idf = index.folded.postings.get(t)?.idf ?? 0;
+      total += idf;
+      if (asked.has(t)) covered += idf;
+    }
+    r.score *= 1 - weight + weight * (total > 0 ? covered / total : 0);
+  }
+  ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
+  void terms;
+}
+
 /**
- * Ranks by the whole message; a long message's confidence in a candidate may come from its best
- * clause instead (discounted), because narrative context around the need dilutes the whole-message
- * score without changing which procedure fits best.
+ * Ranks by the whole message; a long message's confidence in the winner may come from its best clause
+ * instead (discounted), because narrative context around the need dilutes the whole-message score
+ * without changing which procedure fits best.
  */
 export function retrieve(
   index: ProcedureIndex,
@@ -133,15 +158,14 @@ export function retrieve(
 ): Retrieval {
   const whole = collectTerms(query.clauses, query.expansions, index, stopwords, params);
   const ranked = scoreTerms(index, whole, limit);
+  rerankByNameCoverage(index, query, whole, stopwords, ranked, params.nameCoverageWeight);
   const contentClauses = query.clauses.filter((c) => c.filter((t) => !stopwords.has(t.f)).length >= 2);
-  if (contentClauses.length > 1 && params.clauseFactor > 0 && ranked.length > 0) {
-    const clauseBest = new Map<number, number>();
+  const best = ranked[0];
+  if (best && contentClauses.length > 1 && params.clauseFactor > 0) {
     for (const clause of contentClauses) {
-      for (const r of scoreTerms(index, collectTerms([clause], [], index, stopwords, params), limit)) {
-        clauseBest.set(r.doc, Math.max(clauseBest.get(r.doc) ?? 0, r.score * params.clauseFactor));
-      }
+      const hit = scoreTerms(index, collectTerms([clause], [], index, stopwords, params), limit).find((r) => r.doc === best.doc);
+      if (hit) best.score = Math.max(best.score, hit.score * params.clauseFactor);
     }
-    for (const r of ranked) r.score = Math.max(r.score, clauseBest.get(r.doc) ?? 0);
   }
   return { ranked, contentTerms: whole.folded.size };
 }

@@ -73,7 +73,7 @@ function normalizeClause(raw: string[], accented: boolean, lexicon: Lexicon, voc
   for (let i = 0; i + 1 < tokens.length; i++) {
     const left = tokens[i]!;
     const right = tokens[i + 1]!;
-    const fixed = repairBigram(left.f, right.f, vocab);
+    const fixed = repairBigram(left.f, right.f, vocab, tokens[i - 1]?.f, tokens[i + 2]?.f);
     if (fixed) {
       if (fixed[0] !== left.f) tokens[i] = { f: fixed[0], a: null };
       if (fixed[1] !== right.f) tokens[i + 1] = { f: fixed[1], a: null };
@@ -107,6 +107,6 @@ export function analyzeQuery(question: string, lexicon: Lexicon, vocab: Vocabula
   const normalized = normalizedClauses.flat().map((t) => t.f);
   const stripTables: Array<PhraseTable<unknown>> = aspects ? [lexicon.filler, aspects] : [lexicon.filler];
   const clauses = normalizedClauses.map((c) => strip(c, stripTables)).filter((c) => c.length > 0);
-  const expansions = clauses.flatMap((c) => lexicon.expansions.scan(c.map((t) => t.f)).map((h) => h.value));
+  const expansions = clauses.flatMap((c) => lexicon.expansions.scanOverlapping(c.map((t) => t.f)).map((h) => h.value));
   return { cleaned, normalized, clauses, expansions, accented };
 }

@@ -39,6 +39,16 @@ export class PhraseTable<T> {
     return out;
   }
 
+  /** The longest match starting at every position; matches may overlap (for additive expansions). */
+  scanOverlapping(tokens: string[]): PhraseHit<T>[] {
+    const hits: PhraseHit<T>[] = [];
+    for (let i = 0; i < tokens.length; i++) {
+      const hit = this.longestAt(tokens, i);
+      if (hit) hits.push(hit);
+    }
+    return hits;
+  }
+
   /** Non-overlapping longest matches, left to right. */
   scan(tokens: string[]): PhraseHit<T>[] {
     const hits: PhraseHit<T>[] = [];

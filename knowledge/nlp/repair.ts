@@ -137,9 +137,12 @@ function confusions(f: string): string[] {
  * When two known syllables form a pair the catalog never uses ("thuong chu"), tries the regional
  * spelling confusions on either side and returns the pair that the catalog does use ("thuong tru").
  */
-export function repairBigram(left: string, right: string, vocab: Vocabulary): [string, string] | undefined {
+export function repairBigram(left: string, right: string, vocab: Vocabulary, prev?: string, next?: string): [string, string] | undefined {
   if (vocab.hasBigram(left, right) || left.length < 2 || right.length < 2) return undefined;
-  for (const r of confusions(right)) if (vocab.hasBigram(left, r)) return [left, r];
-  for (const l of confusions(left)) if (vocab.hasBigram(l, right)) return [l, right];
+  // A syllable already in a catalog pair with its other neighbour is right; only its partner may be wrong.
+  const leftSettled = prev !== undefined && vocab.hasBigram(prev, left);
+  const rightSettled = next !== undefined && vocab.hasBigram(right, next);
+  if (!rightSettled) for (const r of confusions(right)) if (vocab.hasBigram(left, r)) return [left, r];
+  if (!leftSettled) for (const l of confusions(left)) if (vocab.hasBigram(l, right)) return [l, right];
   return undefined;
 }
