@@ -2,7 +2,7 @@ import type { Agency, Procedure } from '../../src/domain/procedure.js';
 import type { AskContext, AskResult, Candidate, Decision, Intent, KnowledgeSearch } from '../../src/ports/knowledge.js';
 import type { Catalog } from '../catalog/load.js';
 import { analyzeQuery, type AnalyzedQuery } from '../nlp/analyze.js';
-import type { Lexicon } from '../nlp/lexicon.js';
+import { foldPhrase, type Lexicon } from '../nlp/lexicon.js';
 import { buildIndex, DEFAULT_INDEX_PARAMS, type IndexParams, type ProcedureIndex } from './inverted-index.js';
 import { DEFAULT_RETRIEVAL_PARAMS, retrieve, type RetrievalParams, type ScoredDoc } from './retrieve.js';
 import { IntentClassifier } from './intent-classifier.js';
@@ -61,6 +61,11 @@ export class Brain implements KnowledgeSearch {
   constructor(private readonly deps: BrainDeps) {
     this.params = { ...DEFAULT_BRAIN_PARAMS, ...deps.params };
     this.index = buildIndex(deps.catalog.procedures, this.params.index);
+    // A phrase that is literally part of a procedure name is matched by the index already; expanding it
+    // to one procedure's wording only biases it against its siblings ("giấy phép xây dựng nhà ở" inside
+    // "gia hạn giấy phép xây dựng nhà ở").
+    const names = deps.catalog.procedures.map((p) => ` ${foldPhrase(p.name).join(' ')} `);
+    deps.lexicon.expansions.retain((from) => !names.some((n) => n.includes(` ${from.join(' ')} `)));
     const { intents, cues, followUps } = deps.signals;
     for (const table of [intents, cues, followUps]) for (const w of table.words()) deps.lexicon.words.add(w);
     this.classifier = this.trainClassifier();

@@ -1,4 +1,4 @@
-import type { AnalyzedQuery, QueryToken } from '../nlp/analyze.js';
+import type { AnalyzedQuery, Expansion, QueryToken } from '../nlp/analyze.js';
 import type { ProcedureIndex, TermSpace } from './inverted-index.js';
 
 /**
@@ -56,7 +56,7 @@ function put(map: Map<string, number>, term: string, weight: number): void {
 
 function collectTerms(
   clauses: QueryToken[][],
-  expansions: string[][],
+  expansions: Expansion[],
   index: ProcedureIndex,
   stopwords: Set<string>,
   params: RetrievalParams,
@@ -65,25 +65,31 @@ function collectTerms(
   const known = index.folded.postings;
   const unknown = new Set<string>();
   const unknownPairs = new Set<string>();
-  const addSequence = (tokens: QueryToken[], scale: number) => {
+  const addSequence = (tokens: QueryToken[], scale: number, fromMessage: boolean) => {
     tokens.forEach((t, i) => {
       const stop = stopwords.has(t.f);
       if (!stop) {
         if (known.has(t.f)) put(out.folded, t.f, scale);
-        else if (!/^\d+$/.test(t.f) && t.f.length > 1) unknown.add(t.f);
-        if (t.a && scale === 1) put(out.accented, t.a, params.accentWeight);
+        else if (fromMessage && !/^\d+$/.test(t.f) && t.f.length > 1) unknown.add(t.f);
+        if (t.a) put(out.accented, t.a, params.accentWeight);
       }
       const next = tokens[i + 1];
       if (!next) return;
       const bigram = `${t.f} ${next.f}`;
       if (known.has(bigram) && !(stop && stopwords.has(next.f))) {
         put(out.folded, bigram, params.bigramWeight * scale);
-        if (t.a && next.a && scale === 1) put(out.accented, `${t.a} ${next.a}`, params.accentWeight * params.bigramWeight);
-      } else if (scale === 1 && !stop && !stopwords.has(next.f) && !/\d/.test(bigram)) unknownPairs.add(bigram);
+        if (t.a && next.a) put(out.accented, `${t.a} ${next.a}`, params.accentWeight * params.bigramWeight);
+      } else if (fromMessage && !stop && !stopwords.has(next.f) && !/\d/.test(bigram)) unknownPairs.add(bigram);
     });
   };
-  for (const clause of clauses) addSequence(clause, 1);
-  for (const exp of expansions) addSequence(exp.map((f) => ({ f, a: null })), params.expansionWeight);
+  for (const clause of clauses) addSequence(clause, 1, true);
+  // An abbreviation the catalog never spells out ("cccd") is understood through its expansion: the
+  // expansion then carries full weight and the abbreviation is not counted as unknown content.
+  for (const exp of expansions) {
+    const opaque = exp.from.every((f) => !known.has(f));
+    addSequence(exp.to.map((f) => ({ f, a: null })), opaque ? 1 : params.expansionWeight, false);
+    if (opaque) for (const f of exp.from) unknown.delete(f);
+  }
   out.unknownMass = index.rareIdf * (unknown.size * params.unknownWeight + unknownPairs.size * params.unknownBigramWeight);
   return out;
 }
@@ -128,7 +134,7 @@ export interface Retrieval {
 /** Scales each candidate's score by the idf-weighted share of its name's syllables the message contains. */
 function rerankByNameCoverage(index: ProcedureIndex, query: AnalyzedQuery, terms: WeightedTerms, stopwords: Set<string>, ranked: ScoredDoc[], weight: number): void {
   if (weight === 0) return;
-  const asked = new Set([...query.clauses.flat().map((t) => t.f), ...query.expansions.flat()]);
+  const asked = new Set([...query.clauses.flat().map((t) => t.f), ...query.expansions.flatMap((e) => e.to)]);
   for (const r of ranked) {
     let total = 0;
     let covered = 0;

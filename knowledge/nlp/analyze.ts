@@ -16,6 +16,11 @@ export interface QueryToken {
   a: string | null;
 }
 
+export interface Expansion {
+  from: string[];
+  to: string[];
+}
+
 export interface AnalyzedQuery {
   /** Cleaned message (NFC, lower-case). */
   cleaned: string;
@@ -23,8 +28,8 @@ export interface AnalyzedQuery {
   normalized: string[];
   /** Content clauses (filler removed), in order. */
   clauses: QueryToken[][];
-  /** Token sequences added by abbreviation and synonym rules (additive, weighted lower). */
-  expansions: string[][];
+  /** Catalog wording added by abbreviation and synonym rules (additive), with the words that triggered it. */
+  expansions: Expansion[];
   /** Whether the citizen typed Vietnamese accents in this message. */
   accented: boolean;
 }
@@ -107,6 +112,9 @@ export function analyzeQuery(question: string, lexicon: Lexicon, vocab: Vocabula
   const normalized = normalizedClauses.flat().map((t) => t.f);
   const stripTables: Array<PhraseTable<unknown>> = aspects ? [lexicon.filler, aspects] : [lexicon.filler];
   const clauses = normalizedClauses.map((c) => strip(c, stripTables)).filter((c) => c.length > 0);
-  const expansions = clauses.flatMap((c) => lexicon.expansions.scanOverlapping(c.map((t) => t.f)).map((h) => h.value));
+  const expansions = clauses.flatMap((c) => {
+    const folded = c.map((t) => t.f);
+    return lexicon.expansions.scanOverlapping(folded).map((h) => ({ from: folded.slice(h.start, h.start + h.length), to: h.value }));
+  });
   return { cleaned, normalized, clauses, expansions, accented };
 }

@@ -32,6 +32,15 @@ export class PhraseTable<T> {
     return undefined;
   }
 
+  /** Drops the phrases for which `keep` is false. */
+  retain(keep: (tokens: string[], value: T) => boolean): void {
+    for (const [head, list] of this.byHead) {
+      const kept = list.filter((e) => keep(e.tokens, e.value));
+      if (kept.length > 0) this.byHead.set(head, kept);
+      else this.byHead.delete(head);
+    }
+  }
+
   /** Every token of every phrase, so typo repair can leave words the tables know alone. */
   words(): Set<string> {
     const out = new Set<string>();
