@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects (style.md §3.7): `unit` needs no services (pure modules, knowledge, evaluation sets);
+ * Two projects (style.md §3.7): `unit` needs no services (pure modules, knowledge, evaluation sets,
+ * adapters against local fake platform servers);
  * `integration` runs the HTTP app in-process on an ephemeral port, and later real Redis.
  * Run one with `npx vitest run --project unit`.
  */
@@ -11,7 +12,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['tests/unit/**/*.test.ts', 'tests/knowledge-eval/**/*.test.ts', 'knowledge/**/*.test.ts'],
+          include: ['tests/unit/**/*.test.ts', 'tests/adapters/**/*.test.ts'],
           environment: 'node',
           globals: false,
         },

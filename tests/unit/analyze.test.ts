@@ -68,8 +68,8 @@ describe('analyzeQuery', () => {
   it('adds abbreviation and colloquial expansions without dropping the original words', () => {
     const q = analyzeQuery('mất gplx', lex, vocab);
     expect(flat(q)).toEqual(['mat gplx']);
-    expect(q.expansions).toEqual([['giay', 'phep', 'lai', 'xe']]);
-    expect(analyzeQuery('mất bằng lái', lex, vocab).expansions).toEqual([['giay', 'phep', 'lai', 'xe']]);
+    expect(q.expansions).toEqual([{ from: ['gplx'], to: ['giay', 'phep', 'lai', 'xe'] }]);
+    expect(analyzeQuery('mất bằng lái', lex, vocab).expansions.map((e) => e.to)).toEqual([['giay', 'phep', 'lai', 'xe']]);
   });
 
   it('splits long messages into clauses on punctuation and connectives', () => {

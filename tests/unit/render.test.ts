@@ -30,9 +30,14 @@ describe('renderProcedureAnswer', () => {
     const unverified = renderProcedureAnswer(withFee(khaiSinh, false), vi.answers);
     expect(unverified).toContain(vi.answers.unverifiedNote);
     expect(unverified.split(vi.answers.unverifiedNote).length).toBe(2);
-    const feeLine = (t: string) => t.split('\n').find((l) => l.includes(vi.answers.labels.fee))!;
-    expect(feeLine(unverified)).toContain(vi.answers.unverified.trim());
-    expect(feeLine(verified)).not.toContain(vi.answers.unverified.trim());
+    const feeSection = (t: string) => {
+      const lines = t.split('\n');
+      const start = lines.findIndex((l) => l.includes(vi.answers.labels.fee));
+      const end = lines.findIndex((l, i) => i > start && l.startsWith('•'));
+      return lines.slice(start, end).join('\n');
+    };
+    expect(feeSection(unverified)).toContain(vi.answers.unverified.trim());
+    expect(feeSection(verified)).not.toContain(vi.answers.unverified.trim());
   });
 
   it('stays within the 2,000-character platform limit for every procedure and every follow-up', () => {

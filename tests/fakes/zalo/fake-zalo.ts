@@ -1,0 +1,522 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bigId, messageId, opaqueToken, zaloMac } from './sign.js';
+
+/**
+ * A local fake of Zalo's openapi (https://openapi.zalo.me) and OAuth (https://oauth.zaloapp.com) hosts,
+ * following platforms.md §1.10: two node:http servers on ephemeral ports, the real envelope (errors are
+ * HTTP 200 + {error, message} without data), rotating single-use refresh tokens, the 7-day window,
+ * rate limiting, failure injection, a record of every request, and an `oa_send_*` echo POSTed to the
+ * webhook after each successful send.
+ */
+
+export interface FakeZaloOptions {
+  appId?: string;
+  appSecret?: string;
+  oaId?: string;
+  oaSecretKey?: string;
+  /** Where echoes of successful sends are POSTed (signed like Zalo); none when absent. */
+  webhookUrl?: string;
+  /** Users outside the 7-day interaction window: sends to them answer -230. */
+  windowClosedUsers?: Iterable<string>;
+  /** Answer -213 to users not in `followers` (whether Zalo requires following is UNCONFIRMED). */
+  requireFollow?: boolean;
+  followers?: Iterable<string>;
+  /** Answer -32 once more than `max` API calls arrive within `windowMs` (Zalo: 4,000/min per app). */
+  rateLimit?: { max: number; windowMs: number };
+  /** `expires_in` of minted access tokens, in seconds (Zalo: "90000" = 25 h). */
+  accessTtlSeconds?: number;
+  /** Accept `{buttons:[…]}` templates on /message/cs (UNCONFIRMED on the real platform); else -233. */
+  acceptButtonTemplates?: boolean;
+  /** Template buttons per message accepted (UNCONFIRMED; default 5). */
+  maxButtons?: number;
+}
+
+export interface RecordedRequest {
+  server: 'api' | 'oauth';
+  method: string;
+  path: string;
+  /** Query parameters; `data` is also given parsed in `queryData`. */
+  query: Record<string, string>;
+  queryData?: unknown;
+  headers: Record<string, string | string[] | undefined>;
+  /** Raw body text (multipart bodies are summarised in `form`). */
+  body: string;
+  json?: unknown;
+  form?: Record<string, string | { filename: string; size: number; type: string }>;
+  /** What the fake answered. */
+  response: Record<string, unknown>;
+  at: number;
+}
+
+export interface SentMessage {
+  messageId: string;
+  userId: string;
+  message: Record<string, unknown>;
+  accessToken: string;
+}
+
+interface Injected {
+  code: number;
+  remaining: number;
+  path?: string;
+  message?: string;
+}
+
+export const ZALO_MESSAGES: Record<number, string> = {
+  [-32]: 'Your application/OA reached limit call api',
+  [-100]: 'Unknown error',
+  [-200]: 'Send message failed',
+  [-201]: 'Parameters are invalid',
+  [-211]: 'Out of quota',
+  [-213]: 'User has not followed OA',
+  [-216]: 'Access token is invalid',
+  [-220]: 'access_token is expired or removed',
+  [-227]: 'User has been banned or has been inactive for more than 45 days',
+  [-230]: 'User has not interacted with the OA in the past 7 days',
+  [-232]: 'User has not interacted with the OA or the last interaction has expired',
+  [-233]: 'Message type is invalid or not supported',
+  [-234]: 'Cannot be sent at night (10:00PM - 6:00AM)',
+};
+
+const BUTTON_TYPES = new Set(['oa.open.url', 'oa.query.show', 'oa.query.hide', 'oa.open.sms', 'oa.open.phone']);
+const IMAGE_TYPES = /\.(jpe?g|png)$/i;
+const FILE_TYPES = /\.(pdf|docx?|csv)$/i;
+
+export class FakeZalo {
+  readonly appId: string;
+  readonly appSecret: string;
+  readonly oaId: string;
+  readonly oaSecretKey: string;
+  webhookUrl: string | undefined;
+  readonly requests: RecordedRequest[] = [];
+  readonly sent: SentMessage[] = [];
+  /** Echo deliveries to the webhook, with the status it answered. */
+  readonly echoes: { event: Record<string, unknown>; status: number | 'error' }[] = [];
+  readonly windowClosed: Set<string>;
+  readonly followers: Set<string>;
+  requireFollow: boolean;
+  acceptButtonTemplates: boolean;
+  accessTtlSeconds: number;
+  /** Delay before the token endpoint answers, to widen race windows in concurrency tests. */
+  oauthDelayMs = 0;
+  /** Users returned by /user/getlist, in order. */
+  users: string[] = [];
+  readonly profiles = new Map<string, Record<string, unknown>>();
+
+  private readonly accessTokens = new Map<string, { expiresAt: number }>();
+  private readonly refreshTokens = new Map<string, { used: boolean }>();
+  private readonly uploads = new Map<string, 'image' | 'gif' | 'file'>();
+  private readonly injected: Injected[] = [];
+  private readonly callTimes: number[] = [];
+  private readonly pendingEchoes = new Set<Promise<void>>();
+  private readonly maxButtons: number;
+  private rateLimit: { max: number; windowMs: number } | undefined;
+  private clockOffset = 0;
+  private apiServer: Server | undefined;
+  private oauthServer: Server | undefined;
+  apiBase = '';
+  oauthBase = '';
+
+  constructor(options: FakeZaloOptions = {}) {
+    this.appId = options.appId ?? bigId();
+    this.appSecret = options.appSecret ?? opaqueToken('appsecret');
+    this.oaId = options.oaId ?? bigId();
+    this.oaSecretKey = options.oaSecretKey ?? opaqueToken('oasecret');
+    this.webhookUrl = options.webhookUrl;
+    this.windowClosed = new Set(options.windowClosedUsers ?? []);
+    this.followers = new Set(options.followers ?? []);
+    this.requireFollow = options.requireFollow ?? false;
+    this.rateLimit = options.rateLimit;
+    this.accessTtlSeconds = options.accessTtlSeconds ?? 90_000;
+    this.acceptButtonTemplates = options.acceptButtonTemplates ?? true;
+    this.maxButtons = options.maxButtons ?? 5;
+  }
+
+  async start(): Promise<this> {
+    this.apiServer = await listen((req, res) => this.serve('api', req, res));
+    this.oauthServer = await listen((req, res) => this.serve('oauth', req, res));
+    this.apiBase = baseOf(this.apiServer);
+    this.oauthBase = baseOf(this.oauthServer);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await this.flushEchoes();
+    await Promise.all([close(this.apiServer), close(this.oauthServer)]);
+  }
+
+  /* ------------------------------------------------------------------------------------------ */
+  /* Controls                                                                                   */
+  /* ------------------------------------------------------------------------------------------ */
+
+  /** Mints a valid pair directly, as the developer console's API Explorer does. */
+  issueTokens(): { accessToken: string; refreshToken: string; expiresIn: number } {
+    return this.mint();
+  }
+
+  /** The fake's clock (epoch ms), movable with advanceTime. */
+  now(): number {
+    return Date.now() + this.clockOffset;
+  }
+
+  advanceTime(ms: number): void {
+    this.clockOffset += ms;
+  }
+
+  /** Makes a token (or every token) answer -220 from now on. */
+  expireAccessToken(token?: string): void {
+    for (const [t, state] of this.accessTokens) if (token === undefined || t === token) state.expiresAt = this.now() - 1;
+  }
+
+  /** Forgets a token (or every token): it answers -216 from now on. */
+  revokeAccessToken(token?: string): void {
+    if (token === undefined) this.accessTokens.clear();
+    else this.accessTokens.delete(token);
+  }
+
+  isRefreshTokenLive(token: string): boolean {
+    return this.refreshTokens.get(token)?.used === false;
+  }
+
+  /** The next `n` API calls (to `path` if given) answer `code` instead of doing anything. */
+  failNext(code: number, n = 1, options: { path?: string; message?: string } = {}): void {
+    this.injected.push({ code, remaining: n, ...options });
+  }
+
+  setRateLimit(limit: { max: number; windowMs: number } | undefined): void {
+    this.rateLimit = limit;
+    this.callTimes.length = 0;
+  }
+
+  /** Requests to one path (e.g. "/v4/oa/access_token"). */
+  requestsTo(path: string): RecordedRequest[] {
+    return this.requests.filter((r) => r.path === path);
+  }
+
+  /** Waits until every echo POSTed so far has been answered. */
+  async flushEchoes(): Promise<void> {
+    while (this.pendingEchoes.size > 0) await Promise.all([...this.pendingEchoes]);
+  }
+
+  /* ------------------------------------------------------------------------------------------ */
+  /* HTTP                                                                                       */
+  /* ------------------------------------------------------------------------------------------ */
+
+  private async serve(server: 'api' | 'oauth', req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const raw = await readBody(req);
+    const url = new URL(req.url ?? '/', 'http://fake.local');
+    const record: RecordedRequest = {
+      server,
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...req.headers },
+      body: raw.toString('utf8'),
+      response: {},
+      at: this.now(),
+    };
+    if (String(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      try {
+        record.json = JSON.parse(record.body);
+      } catch {
+        // recorded as text only; the route answers -201
+      }
+    }
+    this.requests.push(record);
+    let answer: Record<string, unknown>;
+    let status = 200;
+    try {
+      if (server === 'oauth' && this.oauthDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.oauthDelayMs));
+      answer = server === 'oauth' ? this.oauth(req, url, raw, record) : await this.api(req, url, raw, record);
+    } catch (error) {
+      status = 500;
+      answer = { error: -1, message: `fake crashed: ${error instanceof Error ? error.message : String(error)}` };
+    }
+    if (answer.__notFound) {
+      status = 404;
+      answer = { error: 404, message: 'Not Found' };
+    }
+    record.response = answer;
+    const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8' };
+    if (server === 'api') {
+      const max = this.rateLimit?.max ?? 4000;
+      headers['X-RateLimit-Limit'] = String(max);
+      headers['X-RateLimit-Remain'] = String(Math.max(0, max - this.callTimes.length));
+    }
+    res.writeHead(status, headers).end(JSON.stringify(answer));
+  }
+
+  /** POST /v4/oa/access_token: `secret_key` header, form body, single-use rotating refresh token. */
+  private oauth(req: IncomingMessage, url: URL, raw: Buffer, record: RecordedRequest): Record<string, unknown> {
+    if (url.pathname !== '/v4/oa/access_token' || req.method !== 'POST') return { __notFound: true };
+    // OAuth failure codes below are this fake's (the real failure shape is UNCONFIRMED).
+    if (req.headers['secret_key'] !== this.appSecret) return oauthError(-14002, 'Invalid secret key');
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded')) {
+      return oauthError(-14001, 'Content-Type must be application/x-www-form-urlencoded');
+    }
+    const form = new URLSearchParams(raw.toString('utf8'));
+    record.form = Object.fromEntries(form);
+    if (form.get('app_id') !== this.appId) return oauthError(-14001, 'Invalid app_id');
+    if (form.get('grant_type') !== 'refresh_token') return oauthError(-14001, 'Unsupported grant_type');
+    const refreshToken = form.get('refresh_token') ?? '';
+    const state = this.refreshTokens.get(refreshToken);
+    if (!state || state.used) return oauthError(-14014, 'Invalid refresh token');
+    state.used = true; // the old one dies on use
+    const pair = this.mint();
+    return { access_token: pair.accessToken, refresh_token: pair.refreshToken, expires_in: String(pair.expiresIn) };
+  }
+
+  private async api(req: IncomingMessage, url: URL, raw: Buffer, record: RecordedRequest): Promise<Record<string, unknown>> {
+    const route = `${req.method} ${url.pathname}`;
+    const known = [
+      'POST /v3.0/oa/message/cs',
+      'POST /v2.0/oa/upload/image',
+      'POST /v2.0/oa/upload/gif',
+      'POST /v2.0/oa/upload/file',
+      'GET /v3.0/oa/user/detail',
+      'GET /v3.0/oa/user/getlist',
+    ];
+    if (!known.includes(route)) return { __notFound: true };
+
+    const injected = this.injected.find((i) => i.remaining > 0 && (!i.path || i.path === url.pathname));
+    if (injected) {
+      injected.remaining--;
+      return zaloError(injected.code, injected.message);
+    }
+    if (this.rateLimit) {
+      const now = this.now();
+      while (this.callTimes.length && this.callTimes[0]! <= now - this.rateLimit.windowMs) this.callTimes.shift();
+      this.callTimes.push(now);
+      if (this.callTimes.length > this.rateLimit.max) return zaloError(-32);
+    }
+    const token = req.headers['access_token'];
+    const accessToken = typeof token === 'string' ? token : '';
+    const tokenState = this.accessTokens.get(accessToken);
+    if (!tokenState) return zaloError(-216);
+    if (tokenState.expiresAt <= this.now()) return zaloError(-220);
+
+    if (url.searchParams.has('data')) {
+      try {
+        record.queryData = JSON.parse(url.searchParams.get('data')!);
+      } catch {
+        return zaloError(-201, 'data is invalid!');
+      }
+    }
+    switch (route) {
+      case 'POST /v3.0/oa/message/cs':
+        return this.sendCs(req, raw, record, accessToken);
+      case 'POST /v2.0/oa/upload/image':
+        return this.upload(req, raw, record, 'image');
+      case 'POST /v2.0/oa/upload/gif':
+        return this.upload(req, raw, record, 'gif');
+      case 'POST /v2.0/oa/upload/file':
+        return this.upload(req, raw, record, 'file');
+      case 'GET /v3.0/oa/user/detail':
+        return this.userDetail(record.queryData);
+      default:
+        return this.userList(record.queryData);
+    }
+  }
+
+  private sendCs(req: IncomingMessage, raw: Buffer, record: RecordedRequest, accessToken: string): Record<string, unknown> {
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return zaloError(-201, 'body is invalid!');
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return zaloError(-201, 'body is invalid!');
+    }
+    record.json = body;
+    const recipient = obj(body.recipient);
+    const userId = recipient?.user_id;
+    if (typeof userId !== 'string' || !/^\d+$/.test(userId)) return zaloError(-201, 'user_id is invalid!');
+    const message = obj(body.message);
+    if (!message) return zaloError(-201, 'message is invalid!');
+    const problem = this.checkMessage(message);
+    if (problem) return problem;
+    if (this.windowClosed.has(userId)) return zaloError(-230);
+    if (this.requireFollow && !this.followers.has(userId)) return zaloError(-213);
+
+    const id = messageId();
+    const sentTime = String(this.now());
+    this.sent.push({ messageId: id, userId, message, accessToken });
+    this.echo(userId, id, message, sentTime);
+    return {
+      error: 0,
+      message: 'Success',
+      data: { message_id: id, user_id: userId, sent_time: sentTime, quota: { quota_type: 'reply', remain: 8, total: 8 } },
+    };
+  }
+
+  /** The payload checks of /message/cs; undefined = acceptable. */
+  private checkMessage(message: Record<string, unknown>): Record<string, unknown> | undefined {
+    const text = message.text;
+    if (text !== undefined && (typeof text !== 'string' || text.length === 0 || text.length > 2000)) return zaloError(-201, 'text is invalid!');
+    const quote = message.quote_message_id;
+    if (quote !== undefined && (typeof quote !== 'string' || quote === '')) return zaloError(-201, 'quote_message_id is invalid!');
+    const attachment = obj(message.attachment);
+    if (message.attachment !== undefined && !attachment) return zaloError(-201, 'attachment is invalid!');
+    if (!attachment) return text === undefined ? zaloError(-201, 'message is invalid!') : undefined;
+    const payload = obj(attachment.payload);
+    if (!payload) return zaloError(-201, 'payload is invalid!');
+    if (attachment.type === 'file') {
+      return typeof payload.token === 'string' && this.uploads.get(payload.token) === 'file' ? undefined : zaloError(-201, 'token is invalid!');
+    }
+    if (attachment.type !== 'template') return zaloError(-201, 'attachment.type is invalid!');
+    if (payload.template_type === 'media') {
+      const elements = payload.elements;
+      if (!Array.isArray(elements) || elements.length !== 1) return zaloError(-201, 'elements is invalid!');
+      const el = obj(elements[0]);
+      if (!el || (el.media_type !== 'image' && el.media_type !== 'gif')) return zaloError(-201, 'media_type is invalid!');
+      const hasUrl = typeof el.url === 'string' && /^https?:\/\//.test(el.url);
+      const hasId = typeof el.attachment_id === 'string';
+      if (hasUrl === hasId) return zaloError(-201, 'url or attachment_id is invalid!');
+      if (hasId && !this.uploads.has(el.attachment_id as string)) return zaloError(-100, 'attachment_id was expired');
+      return undefined;
+    }
+    if (payload.template_type === undefined && Array.isArray(payload.buttons)) {
+      if (!this.acceptButtonTemplates) return zaloError(-233);
+      if (typeof text !== 'string') return zaloError(-201, 'text is invalid!');
+      const buttons = payload.buttons;
+      if (buttons.length === 0 || buttons.length > this.maxButtons) return zaloError(-201, 'buttons is invalid!');
+      for (const b of buttons) {
+        const button = obj(b);
+        if (!button || typeof button.title !== 'string' || button.title.length === 0 || button.title.length > 100) return zaloError(-201, 'title is invalid!');
+        if (typeof button.type !== 'string' || !BUTTON_TYPES.has(button.type)) return zaloError(-201, 'type is invalid!');
+        if (button.type.startsWith('oa.query.') && (typeof button.payload !== 'string' || button.payload.length > 1000)) {
+          return zaloError(-201, 'payload is invalid!');
+        }
+      }
+      return undefined;
+    }
+    return zaloError(-201, 'template_type is invalid!');
+  }
+
+  private async upload(req: IncomingMessage, raw: Buffer, record: RecordedRequest, kind: 'image' | 'gif' | 'file'): Promise<Record<string, unknown>> {
+    let form: FormData;
+    try {
+      form = await new Request('http://fake.local/upload', { method: 'POST', headers: { 'content-type': String(req.headers['content-type'] ?? '') }, body: raw }).formData();
+    } catch {
+      return zaloError(-201, 'file is invalid!');
+    }
+    record.form = {};
+    for (const [key, value] of form) {
+      record.form[key] = typeof value === 'string' ? value : { filename: value.name, size: value.size, type: value.type };
+    }
+    const file = form.get('file');
+    if (!file || typeof file === 'string') return zaloError(-201, 'file is invalid!');
+    const limit = kind === 'file' ? 5 * 1024 * 1024 : 1024 * 1024;
+    const typeOk = kind === 'file' ? FILE_TYPES.test(file.name) : kind === 'gif' ? /\.gif$/i.test(file.name) : IMAGE_TYPES.test(file.name);
+    if (file.size === 0 || file.size > limit || !typeOk) return zaloError(-201, 'file is invalid!');
+    const id = opaqueToken(kind);
+    this.uploads.set(id, kind);
+    return { error: 0, message: 'Success', data: kind === 'file' ? { token: id } : { attachment_id: id } };
+  }
+
+  private userDetail(data: unknown): Record<string, unknown> {
+    const userId = obj(data)?.user_id;
+    if (typeof userId !== 'string' || !/^\d+$/.test(userId)) return zaloError(-201, 'user_id is invalid!');
+    const profile = this.profiles.get(userId);
+    if (!profile) return zaloError(-201, 'user_id is invalid!');
+    return { error: 0, message: 'Success', data: { user_id: userId, user_is_follower: this.followers.has(userId), ...profile } };
+  }
+
+  private userList(data: unknown): Record<string, unknown> {
+    const query = obj(data) ?? {};
+    const offset = query.offset ?? 0;
+    const count = query.count ?? 5;
+    if (typeof offset !== 'number' || !Number.isInteger(offset) || offset < 0 || offset > 9951) return zaloError(-201, 'offset is invalid!');
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 50) return zaloError(-201, 'count is invalid!');
+    const users = this.users.slice(offset, offset + count).map((user_id) => ({ user_id }));
+    return { error: 0, message: 'Success', data: { total: this.users.length, count: users.length, offset, users } };
+  }
+
+  /* ------------------------------------------------------------------------------------------ */
+  /* Internals                                                                                  */
+  /* ------------------------------------------------------------------------------------------ */
+
+  private mint(): { accessToken: string; refreshToken: string; expiresIn: number } {
+    const accessToken = opaqueToken('access');
+    const refreshToken = opaqueToken('refresh');
+    this.accessTokens.set(accessToken, { expiresAt: this.now() + this.accessTtlSeconds * 1000 });
+    this.refreshTokens.set(refreshToken, { used: false });
+    return { accessToken, refreshToken, expiresIn: this.accessTtlSeconds };
+  }
+
+  /** POSTs the `oa_send_*` echo Zalo sends after our own message (sender = the OA). */
+  private echo(userId: string, msgId: string, message: Record<string, unknown>, timestamp: string): void {
+    if (!this.webhookUrl) return;
+    const attachment = obj(message.attachment);
+    const payload = obj(attachment?.payload);
+    const eventName =
+      attachment?.type === 'file' ? 'oa_send_file' : payload?.template_type === 'media' ? 'oa_send_image' : payload?.buttons ? 'oa_send_list' : 'oa_send_text';
+    const event: Record<string, unknown> = {
+      app_id: this.appId,
+      user_id_by_app: bigId(),
+      event_name: eventName,
+      timestamp,
+      sender: { id: this.oaId },
+      recipient: { id: userId },
+      message: { msg_id: msgId, ...(typeof message.text === 'string' ? { text: message.text } : {}) },
+    };
+    const raw = JSON.stringify(event);
+    const url = this.webhookUrl;
+    const delivery = fetch(url, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-ZEvent-Signature': zaloMac(this.appId, raw, timestamp, this.oaSecretKey) },
+      body: raw,
+    })
+      .then(async (response) => {
+        await response.arrayBuffer();
+        this.echoes.push({ event, status: response.status });
+      })
+      .catch(() => {
+        this.echoes.push({ event, status: 'error' });
+      })
+      .finally(() => this.pendingEchoes.delete(delivery));
+    this.pendingEchoes.add(delivery);
+  }
+}
+
+function zaloError(code: number, message?: string): Record<string, unknown> {
+  return { error: code, message: message ?? ZALO_MESSAGES[code] ?? 'Unknown error' };
+}
+
+function oauthError(code: number, description: string): Record<string, unknown> {
+  return { error: code, error_name: 'Invalid parameter', error_reason: description, error_description: description };
+}
+
+function obj(value: unknown): Record<string, unknown> | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer((req, res) => handler(req, res));
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve(server));
+  });
+}
+
+function close(server: Server | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server?.listening) return resolve();
+    server.closeAllConnections();
+    server.close(() => resolve());
+  });
+}
+
+function baseOf(server: Server): string {
+  const { port } = server.address() as AddressInfo;
+  return `http://127.0.0.1:${port}`;
+}
