@@ -42,6 +42,9 @@ export const DEFAULT_BRAIN_PARAMS: BrainParams = {
   decision: { low: 0.3, answer: 0.45, margin: 0.12, classifierWeight: 0.4, patternBonus: 2, retrievalBonus: 4, cueBonus: 0.5 },
 };
 
+/** Longest lexicon phrase (in syllables) compared against procedure names. */
+const MAX_PHRASE = 8;
+
 const DOSSIER_CODE = /\b\d{3}\.\d{2}\.\d{2}\.[a-z]\d{2}-\d{6}-\d{4}\b/;
 const TRACKING_CODE = /\b(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{4,6}-[a-z0-9]{1,6}\b/;
 
@@ -64,8 +67,12 @@ export class Brain implements KnowledgeSearch {
     // A phrase that is literally part of a procedure name is matched by the index already; expanding it
     // to one procedure's wording only biases it against its siblings ("giấy phép xây dựng nhà ở" inside
     // "gia hạn giấy phép xây dựng nhà ở").
-    const names = deps.catalog.procedures.map((p) => ` ${foldPhrase(p.name).join(' ')} `);
-    deps.lexicon.expansions.retain((from) => !names.some((n) => n.includes(` ${from.join(' ')} `)));
+    const namePhrases = new Set<string>();
+    for (const p of deps.catalog.procedures) {
+      const t = foldPhrase(p.name);
+      for (let i = 0; i < t.length; i++) for (let j = i + 1; j <= Math.min(t.length, i + MAX_PHRASE); j++) namePhrases.add(t.slice(i, j).join(' '));
+    }
+    deps.lexicon.expansions.retain((from) => !namePhrases.has(from.join(' ')));
     const { intents, cues, followUps } = deps.signals;
     for (const table of [intents, cues, followUps]) for (const w of table.words()) deps.lexicon.words.add(w);
     this.classifier = this.trainClassifier();

@@ -58,59 +58,71 @@ interface SegmentTerms {
   a: string[];
 }
 
+const syllableForms = new Map<string, [string, string]>();
+
+/** Folded form and accent key of a syllable, memoized: catalog text repeats the same few thousand. */
+function forms(syllable: string): [string, string] {
+  let f = syllableForms.get(syllable);
+  if (!f) syllableForms.set(syllable, (f = [foldSyllable(syllable), toneKey(syllable)]));
+  return f;
+}
+
 /** Terms of one text segment in both spaces: syllables plus adjacent pairs. */
 export function segmentTerms(text: string): SegmentTerms {
-  const syl = syllables(cleanText(text));
-  const f = syl.map(foldSyllable);
-  const a = syl.map(toneKey);
-  const out: SegmentTerms = { f: [...f], a: [...a] };
+  const syl = syllables(cleanText(text)).map(forms);
+  const out: SegmentTerms = { f: syl.map((x) => x[0]), a: syl.map((x) => x[1]) };
   for (let i = 0; i + 1 < syl.length; i++) {
-    out.f.push(`${f[i]} ${f[i + 1]}`);
-    out.a.push(`${a[i]} ${a[i + 1]}`);
+    out.f.push(`${syl[i]![0]} ${syl[i + 1]![0]}`);
+    out.a.push(`${syl[i]![1]} ${syl[i + 1]![1]}`);
   }
   return out;
 }
 
+const FIELDS: FieldName[] = ['name', 'aliases', 'meta', 'body'];
+
+/** Postings under construction: docs ascending, four field counts per doc, appended in doc order. */
+interface RawPostings {
+  docs: number[];
+  counts: number[];
+}
+
 class SpaceBuilder {
-  /** term → (doc → per-field tf) */
-  private readonly tf = new Map<string, Map<number, Float32Array>>();
+  private readonly raw = new Map<string, RawPostings>();
   readonly lengths: Record<FieldName, number[]> = { name: [], aliases: [], meta: [], body: [] };
 
-  add(doc: number, field: FieldName, fieldIndex: number, terms: string[]): void {
+  add(doc: number, fieldIndex: number, terms: string[]): void {
     for (const term of terms) {
-      let byDoc = this.tf.get(term);
-      if (!byDoc) this.tf.set(term, (byDoc = new Map()));
-      let counts = byDoc.get(doc);
-      if (!counts) byDoc.set(doc, (counts = new Float32Array(4)));
-      counts[fieldIndex]! += 1;
+      let r = this.raw.get(term);
+      if (!r) this.raw.set(term, (r = { docs: [], counts: [] }));
+      if (r.docs[r.docs.length - 1] !== doc) {
+        r.docs.push(doc);
+        r.counts.push(0, 0, 0, 0);
+      }
+      r.counts[r.counts.length - 4 + fieldIndex]! += 1;
     }
   }
 
   build(docCount: number, params: IndexParams): TermSpace {
-    const names: FieldName[] = ['name', 'aliases', 'meta', 'body'];
-    const avg = names.map((n) => this.lengths[n].reduce((s, x) => s + x, 0) / Math.max(1, docCount) || 1);
+    const avg = FIELDS.map((n) => this.lengths[n].reduce((s, x) => s + x, 0) / Math.max(1, docCount) || 1);
     const postings = new Map<string, Postings>();
-    for (const [term, byDoc] of this.tf) {
-      const docs = new Int32Array(byDoc.size);
-      const wtf = new Float32Array(byDoc.size);
-      let i = 0;
-      for (const [doc, counts] of byDoc) {
+    for (const [term, r] of this.raw) {
+      const docs = Int32Array.from(r.docs);
+      const wtf = new Float32Array(r.docs.length);
+      for (let i = 0; i < r.docs.length; i++) {
         let w = 0;
-        names.forEach((n, fi) => {
-          const c = counts[fi]!;
-          if (c === 0) return;
-          const spec = params.fields[n];
-          const len = this.lengths[n][doc] ?? 0;
+        for (let fi = 0; fi < 4; fi++) {
+          const c = r.counts[i * 4 + fi]!;
+          if (c === 0) continue;
+          const spec = params.fields[FIELDS[fi]!];
+          const len = this.lengths[FIELDS[fi]!][r.docs[i]!] ?? 0;
           w += (spec.boost * c) / (1 - spec.b + (spec.b * len) / avg[fi]!);
-        });
-        docs[i] = doc;
+        }
         wtf[i] = w;
-        i++;
       }
-      const df = byDoc.size;
+      const df = docs.length;
       postings.set(term, { docs, wtf, idf: Math.log(1 + (docCount - df + 0.5) / (df + 0.5)) });
     }
-    this.tf.clear();
+    this.raw.clear();
     return { postings };
   }
 }
@@ -133,16 +145,15 @@ export function buildIndex(procedures: Procedure[], params: IndexParams = DEFAUL
   const accented = new SpaceBuilder();
   const words = new Map<string, number>();
   const bigrams = new Set<string>();
-  const fieldNames: FieldName[] = ['name', 'aliases', 'meta', 'body'];
   procedures.forEach((p, doc) => {
     const seen = new Set<string>();
     const segments = fieldSegments(p);
-    fieldNames.forEach((field, fi) => {
+    FIELDS.forEach((field, fi) => {
       let length = 0;
       for (const text of segments[field]) {
         const terms = segmentTerms(text);
-        folded.add(doc, field, fi, terms.f);
-        accented.add(doc, field, fi, terms.a);
+        folded.add(doc, fi, terms.f);
+        accented.add(doc, fi, terms.a);
         for (const t of terms.f) {
           if (t.includes(' ')) bigrams.add(t);
           else {

@@ -111,7 +111,23 @@ function accumulate(space: TermSpace, terms: Map<string, number>, k1: number, ac
   return ub;
 }
 
-/** Normalized scores of every procedure touched by these terms, best first. */
+/** Keeps the `limit` best entries of a stream, best first, without sorting everything touched. */
+function topK(acc: Float64Array, touched: number[], ub: number, limit: number): ScoredDoc[] {
+  const top: ScoredDoc[] = [];
+  for (const doc of touched) {
+    const score = acc[doc]! / ub;
+    if (top.length === limit && score <= top[limit - 1]!.score) continue;
+    let i = top.length < limit ? top.length : limit - 1;
+    while (i > 0 && (top[i - 1]!.score < score || (top[i - 1]!.score === score && top[i - 1]!.doc > doc))) {
+      if (i < limit) top[i] = top[i - 1]!;
+      i--;
+    }
+    top[i] = { doc, score };
+  }
+  return top;
+}
+
+/** Normalized scores of the best procedures touched by these terms, best first. */
 function scoreTerms(index: ProcedureIndex, terms: WeightedTerms, limit: number): ScoredDoc[] {
   const acc = new Float64Array(index.procedures.length);
   const touched: number[] = [];
@@ -119,10 +135,39 @@ function scoreTerms(index: ProcedureIndex, terms: WeightedTerms, limit: number):
   let ub = accumulate(index.folded, terms.folded, k1, acc, touched);
   ub += accumulate(index.accented, terms.accented, k1, acc, touched);
   ub += terms.unknownMass;
-  if (ub === 0) return [];
-  const scored = touched.map((doc) => ({ doc, score: acc[doc]! / ub }));
-  scored.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  return scored.slice(0, limit);
+  return ub === 0 ? [] : topK(acc, touched, ub, limit);
+}
+
+/** Position of `doc` in a postings list (docs ascending), or -1. */
+function find(docs: Int32Array, doc: number): number {
+  let lo = 0;
+  let hi = docs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const d = docs[mid]!;
+    if (d === doc) return mid;
+    if (d < doc) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** The normalized score of one procedure for these terms (one lookup per term, no full pass). */
+function scoreDoc(index: ProcedureIndex, terms: WeightedTerms, doc: number): number {
+  const k1 = index.params.k1;
+  let score = 0;
+  let ub = terms.unknownMass;
+  for (const [space, map] of [[index.folded, terms.folded], [index.accented, terms.accented]] as const) {
+    for (const [term, weight] of map) {
+      const p = space.postings.get(term);
+      if (!p) continue;
+      const w = weight * p.idf;
+      ub += w * (k1 + 1);
+      const at = find(p.docs, doc);
+      if (at >= 0) score += (w * p.wtf[at]! * (k1 + 1)) / (p.wtf[at]! + k1);
+    }
+  }
+  return ub === 0 ? 0 : score / ub;
 }
 
 export interface Retrieval {
@@ -169,8 +214,8 @@ export function retrieve(
   const best = ranked[0];
   if (best && contentClauses.length > 1 && params.clauseFactor > 0) {
     for (const clause of contentClauses) {
-      const hit = scoreTerms(index, collectTerms([clause], [], index, stopwords, params), limit).find((r) => r.doc === best.doc);
-      if (hit) best.score = Math.max(best.score, hit.score * params.clauseFactor);
+      const clauseScore = scoreDoc(index, collectTerms([clause], [], index, stopwords, params), best.doc);
+      best.score = Math.max(best.score, clauseScore * params.clauseFactor);
     }
   }
   return { ranked, contentTerms: whole.folded.size };
