@@ -139,7 +139,11 @@ export class Brain implements KnowledgeSearch {
     if (!best || best.score < low) {
       return { ...base, decision: 'abstain', best: null, alternatives: ranked.slice(0, 3).map((r) => this.candidate(r)) };
     }
-    const close = ranked.filter((r) => r.score >= best.score * (1 - margin) && r.score >= low).slice(0, 3);
+    // A message that names the best procedure in full is not ambiguous with a sibling it names only in part.
+    const namedInFull = (r: ScoredDoc) => (r.nameCoverage ?? 0) >= 1;
+    const close = ranked
+      .filter((r) => r === best || (r.score >= best.score * (1 - margin) && r.score >= low && !(namedInFull(best) && !namedInFull(r))))
+      .slice(0, 3);
     let decision: Decision = 'answer';
     if (close.length > 1 || best.score < answer) decision = 'clarify';
     const alternatives = (decision === 'clarify' ? close : ranked.slice(1, 4)).map((r) => this.candidate(r));

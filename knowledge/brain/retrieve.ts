@@ -41,6 +41,8 @@ export interface ScoredDoc {
   doc: number;
   /** Normalized score in [0, 1]. */
   score: number;
+  /** Idf-weighted share of the procedure's name the message contains (set on ranked results). */
+  nameCoverage?: number;
 }
 
 interface WeightedTerms {
@@ -176,9 +178,8 @@ export interface Retrieval {
   contentTerms: number;
 }
 
-/** Scales each candidate's score by the idf-weighted share of its name's syllables the message contains. */
-function rerankByNameCoverage(index: ProcedureIndex, query: AnalyzedQuery, terms: WeightedTerms, stopwords: Set<string>, ranked: ScoredDoc[], weight: number): void {
-  if (weight === 0) return;
+/** Records and weighs how much of each candidate's own name the message contains. */
+function rerankByNameCoverage(index: ProcedureIndex, query: AnalyzedQuery, stopwords: Set<string>, ranked: ScoredDoc[], weight: number): void {
   const asked = new Set([...query.clauses.flat().map((t) => t.f), ...query.expansions.flatMap((e) => e.to)]);
   for (const r of ranked) {
     let total = 0;
@@ -189,10 +190,10 @@ function rerankByNameCoverage(index: ProcedureIndex, query: AnalyzedQuery, terms
       total += idf;
       if (asked.has(t)) covered += idf;
     }
-    r.score *= 1 - weight + weight * (total > 0 ? covered / total : 0);
+    r.nameCoverage = total > 0 ? covered / total : 0;
+    r.score *= 1 - weight + weight * r.nameCoverage;
   }
   ranked.sort((a, b) => b.score - a.score || a.doc - b.doc);
-  void terms;
 }
 
 /**
@@ -209,7 +210,7 @@ export function retrieve(
 ): Retrieval {
   const whole = collectTerms(query.clauses, query.expansions, index, stopwords, params);
   const ranked = scoreTerms(index, whole, limit);
-  rerankByNameCoverage(index, query, whole, stopwords, ranked, params.nameCoverageWeight);
+  rerankByNameCoverage(index, query, stopwords, ranked, params.nameCoverageWeight);
   const contentClauses = query.clauses.filter((c) => c.filter((t) => !stopwords.has(t.f)).length >= 2);
   const best = ranked[0];
   if (best && contentClauses.length > 1 && params.clauseFactor > 0) {
