@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { z } from 'zod';
+import { AppError } from '../../src/domain/errors.js';
 import type { Agency, Procedure } from '../../src/domain/procedure.js';
 import { agencyDirectorySchema, agencySchema, procedureFileSchema, procedureSchema } from './schema.js';
 
@@ -14,12 +15,13 @@ export interface CatalogIssue {
 }
 
 /** Thrown when catalog data does not validate; lists every problem, not just the first. */
-export class CatalogInvalidError extends Error {
-  readonly code = 'KNOWLEDGE.CATALOG_INVALID';
+export class CatalogInvalidError extends AppError {
   constructor(readonly issues: CatalogIssue[]) {
     super(
+      'KNOWLEDGE.CATALOG_INVALID',
       `Catalog data is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n` +
         issues.map((i) => `  ${i.file}${i.record ? ` ${i.record}` : ''}${i.field ? ` ${i.field}` : ''}: ${i.message}`).join('\n'),
+      { details: { problems: issues.length } },
     );
     this.name = 'CatalogInvalidError';
   }
