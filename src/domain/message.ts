@@ -65,6 +65,8 @@ export interface OutboundMessage {
   conversationId: string;
   reply: Reply;
   purpose: SendPurpose;
+  /** The citizen's last interaction (epoch ms): adapters pick the platform's window rule from it. */
+  lastInboundAt: number;
 }
 
 /** Stable id of a conversation on one channel: one per (channel, account, user). */

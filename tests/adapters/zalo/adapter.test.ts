@@ -27,7 +27,7 @@ function makeAdapter(overrides: Partial<ZaloAdapterOptions> = {}): ZaloChannelAd
 }
 
 function outbound(reply: Reply, id = `out-${Math.random().toString(36).slice(2)}`): OutboundMessage {
-  return { id, channel: 'zalo', accountId: fake.oaId, userId: citizen, conversationId: `zalo:${fake.oaId}:${citizen}`, reply, purpose: 'response' };
+  return { id, channel: 'zalo', accountId: fake.oaId, userId: citizen, conversationId: `zalo:${fake.oaId}:${citizen}`, reply, purpose: 'response', lastInboundAt: Date.now() };
 }
 
 beforeEach(async () => {

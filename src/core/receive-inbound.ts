@@ -1,0 +1,65 @@
+import { conversationKey, type InboundEvent } from '../domain/message.js';
+import type { Clock } from '../ports/clock.js';
+import type { JobQueue } from '../ports/queue.js';
+import type { Store } from '../ports/store.js';
+
+/** A turn job names only the conversation: the worker takes its pending messages from the store in order. */
+export interface TurnJob {
+  conversationId: string;
+}
+
+/** An outbound job names the stored message to deliver. */
+export interface DeliveryJob {
+  outboundId: string;
+}
+
+export const TURN_QUEUE = 'turns';
+export const outboundQueueName = (channel: string) => `outbound-${channel}`;
+
+export interface ReceiveResult {
+  /** False when the platform redelivered a message already stored. */
+  created: boolean;
+  conversationId: string;
+}
+
+export interface InboundReceiverDeps {
+  store: Store;
+  turns: JobQueue<TurnJob>;
+  /** Re-queues messages held because a platform window was closed (the citizen is back). */
+  deliveries: (channel: InboundEvent['channel']) => JobQueue<DeliveryJob>;
+  clock: Clock;
+}
+
+/**
+ * The webhook side of a message: store it first (so nothing is lost whatever happens next), then
+ * enqueue a turn for its conversation. A redelivered platform message is recognized by its id and
+ * neither stored nor queued twice. Called before the webhook answers, so it must stay fast.
+ */
+export function createInboundReceiver(deps: InboundReceiverDeps) {
+  return async function receive(event: InboundEvent): Promise<ReceiveResult> {
+    const at = new Date(Math.min(event.timestamp || deps.clock.now().getTime(), deps.clock.now().getTime()));
+    const conversationId = conversationKey(event.channel, event.accountId, event.userId);
+    const contact = await deps.store.contacts.upsertByIdentity({ channel: event.channel, accountId: event.accountId, userId: event.userId }, at);
+    await deps.store.conversations.getOrOpen({ id: conversationId, contactId: contact.id, channel: event.channel, accountId: event.accountId, userId: event.userId, at });
+    const { created, message } = await deps.store.inbound.insert({
+      id: `${event.channel}:${event.externalId}`,
+      conversationId,
+      externalId: event.externalId,
+      kind: event.kind,
+      ...(event.text !== undefined ? { text: event.text } : {}),
+      ...(event.payload !== undefined ? { payload: event.payload } : {}),
+      receivedAt: deps.clock.now(),
+    });
+    if (!created) return { created, conversationId };
+    await deps.store.conversations.update(conversationId, { lastInboundAt: deps.clock.now() });
+    await deps.turns.add('turn', { conversationId }, { jobId: `turn:${message.id}`, attempts: 5, backoffMs: 200 });
+    const held = await deps.store.outbound.listHeld(conversationId);
+    for (const record of held) {
+      await deps.store.outbound.update(record.id, { status: 'pending' });
+      await deps.deliveries(event.channel).add('deliver', { outboundId: record.id }, { jobId: `deliver:${record.id}:${message.id}`, attempts: 5, backoffMs: 500 });
+    }
+    return { created, conversationId };
+  };
+}
+
+export type InboundReceiver = ReturnType<typeof createInboundReceiver>;

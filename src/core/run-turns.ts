@@ -1,0 +1,95 @@
+import type { Conversation, InboundMessage } from '../domain/conversation.js';
+import type { ChannelKind, Reply } from '../domain/message.js';
+import type { ConversationEngine } from '../ports/conversation-engine.js';
+import type { Logger } from '../ports/logger.js';
+import { RetryLaterError, type Job, type JobQueue, type QueueBackend } from '../ports/queue.js';
+import type { Store } from '../ports/store.js';
+import type { Clock } from '../ports/clock.js';
+import type { DeliveryJob, TurnJob } from './receive-inbound.js';
+
+export interface TurnRunnerDeps {
+  store: Store;
+  backend: Pick<QueueBackend, 'lock'>;
+  engine: ConversationEngine;
+  deliveries: (channel: ChannelKind) => JobQueue<DeliveryJob>;
+  logger: Logger;
+  clock: Clock;
+  /** Said when a turn fails, so the citizen is never left without an answer. */
+  apology: Reply;
+  /** Longest a turn may take before it is abandoned (and apologized for). */
+  turnTimeoutMs?: number;
+  /** How long a conversation lock lives; longer than any turn. */
+  lockTtlMs?: number;
+}
+
+const DEFAULT_TURN_TIMEOUT_MS = 10_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`turn timed out after ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * The turn worker: takes the conversation's lock (so its turns run one at a time, in order, whatever
+ * the number of workers), then processes every pending message of that conversation in seq order.
+ * A busy lock re-runs the job shortly. Replies are stored with ids derived from the inbound message
+ * before they are queued, so a turn replayed after a crash cannot send twice.
+ */
+export function createTurnRunner(deps: TurnRunnerDeps) {
+  const turnTimeoutMs = deps.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
+  const lockTtlMs = deps.lockTtlMs ?? turnTimeoutMs * 3;
+
+  async function queueReplies(conversation: Conversation, message: InboundMessage, replies: Reply[], tag: string): Promise<void> {
+    for (const [i, reply] of replies.entries()) {
+      const id = `${message.id}#${tag}${i}`;
+      await deps.store.outbound.insert({
+        id,
+        conversationId: conversation.id,
+        inReplyTo: message.id,
+        reply,
+        purpose: 'response',
+        status: 'pending',
+        attempts: 0,
+        createdAt: deps.clock.now(),
+      });
+      await deps.deliveries(conversation.channel).add('deliver', { outboundId: id }, { jobId: `deliver:${id}`, attempts: 5, backoffMs: 500 });
+    }
+  }
+
+  async function runOne(conversation: Conversation, message: InboundMessage): Promise<void> {
+    if (conversation.mode !== 'bot') {
+      await deps.store.inbound.setStatus(message.id, 'done', { processedAt: deps.clock.now() });
+      return;
+    }
+    try {
+      const replies = await withTimeout(deps.engine.handleTurn({ conversation, message }), turnTimeoutMs);
+      await queueReplies(conversation, message, replies, 'r');
+      await deps.store.inbound.setStatus(message.id, 'done', { processedAt: deps.clock.now() });
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? 'TURN.FAILED';
+      deps.logger.error({ err, conversationId: conversation.id, messageId: message.id, code }, 'turn failed; apologizing');
+      await queueReplies(conversation, message, [deps.apology], 'e');
+      await deps.store.inbound.setStatus(message.id, 'failed', { error: code, processedAt: deps.clock.now() });
+    }
+  }
+
+  return async function handle(job: Job<TurnJob>): Promise<void> {
+    const { conversationId } = job.data;
+    const lock = await deps.backend.lock(`turn:${conversationId}`, lockTtlMs);
+    if (!lock) throw new RetryLaterError(50);
+    try {
+      for (;;) {
+        const message = await deps.store.inbound.nextPending(conversationId);
+        if (!message) break;
+        const conversation = await deps.store.conversations.get(conversationId);
+        if (!conversation) break;
+        await runOne(conversation, message);
+      }
+    } finally {
+      await lock.release();
+    }
+  };
+}
