@@ -10,6 +10,7 @@ import { createErrorMiddleware, notFoundHandler } from './http/error-middleware.
 import { createHealthRouter } from './http/health.router.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
+import { createWebhooksRouter, type WebhooksRouterDeps } from './http/webhooks.router.js';
 import type { KnowledgeSearch } from './ports/knowledge.js';
 import type { Logger } from './ports/logger.js';
 
@@ -20,6 +21,8 @@ export interface AppDeps {
   config: Config;
   logger: Logger;
   knowledge: KnowledgeSearch;
+  /** Platform webhooks: the enabled channel adapters and the core's inbound receiver. */
+  channels?: Omit<WebhooksRouterDeps, 'logger'>;
 }
 
 /** Wires routers and middleware from injected dependencies; performs no I/O of its own. */
@@ -30,6 +33,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(requestLog(deps.logger));
   app.use(createHealthRouter());
   app.use(createDemoPageRouter());
+  if (deps.channels) app.use(createWebhooksRouter({ ...deps.channels, logger: deps.logger }));
   app.use('/api/v1', express.json({ limit: JSON_BODY_LIMIT }), createAskRouter({ knowledge: deps.knowledge }));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware({ logger: deps.logger }));

@@ -18,6 +18,7 @@ export const ERROR_CODES = {
   'CHANNEL.SIGNATURE_INVALID': { httpStatus: 401, meaning: 'A webhook request failed the platform signature check.' },
   'CHANNEL.SEND_REJECTED': { httpStatus: 502, meaning: 'The platform refused to deliver a message (a permanent refusal; not retried).' },
   'CHANNEL.NETWORK': { httpStatus: 503, meaning: 'The platform could not be reached (transport failure; retried with backoff).' },
+  'WIDGET.SESSION_INVALID': { httpStatus: 401, meaning: 'The web widget request has no valid visitor session token (missing, malformed, tampered or expired).' },
   'TICKET.INVALID_TRANSITION': { httpStatus: 409, meaning: 'The ticket cannot move from its current status to the requested one.' },
   'AUTH.REQUIRED': { httpStatus: 401, meaning: 'The request needs an authenticated operator or agency user.' },
   'AUTH.FORBIDDEN': { httpStatus: 403, meaning: 'The authenticated user may not act on this resource (e.g. another agency\'s ticket).' },

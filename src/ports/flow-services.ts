@@ -12,7 +12,11 @@ export interface FlowServices {
   getProcedure(id: string): Procedure | undefined;
   /** The citizen-facing text for a brain decision (answer, clarify, abstain). */
   answerText(result: AskResult): string;
+  /** The short answer about one procedure. */
+  procedureText(procedureId: string): string;
   followUpText(procedureId: string, topic: FollowUpTopic): string;
   /** Records that the citizen wants an agency or an operator; returns a short reference. */
   recordRequest(input: { conversationId: string; kind: 'agency' | 'operator'; question: string; procedureId?: string }): Promise<string>;
 }
+
+export type { AskResult, FollowUpTopic } from './knowledge.js';

@@ -40,7 +40,71 @@ export interface AnswerCopy {
   intentNames: Record<IntentName, string>;
 }
 
+/** What the bot says in conversation flows (menus, fallbacks, honest limits). */
+export interface BotCopy {
+  greeting: string;
+  menuButtons: { ask: string; help: string; agency: string; operator: string };
+  askPrompt: string;
+  help: string;
+  followUpButtons: { documents: string; fee: string; time: string; place: string; online: string; legal: string };
+  anotherQuestion: string;
+  fallbackOffer: string;
+  fallbackButtons: { agency: string; operator: string; rephrase: string };
+  rephrase: string;
+  /** Said after recording a request for an agency or an operator, with its reference. */
+  requestRecorded: (kind: 'agency' | 'operator', reference: string) => string;
+  handoffOffer: string;
+  news: string;
+  track: string;
+  feedbackOffer: string;
+  outOfScope: string;
+  apology: string;
+  /** Hint under options shown as a numbered list on channels without buttons. */
+  chooseByNumber: string;
+}
+
+/**
+ * The web widget's interface text. Plain strings only: the server sends this section to the browser as
+ * JSON (GET /widget/config); `{n}` in a string is replaced by a number on the client.
+ */
+export interface WidgetCopy {
+  title: string;
+  subtitle: string;
+  /** Accessible name of the floating button that opens the chat. */
+  launcherLabel: string;
+  /** Added to the launcher's name when replies arrived while the panel was closed; `{n}` = count. */
+  unreadLabel: string;
+  closeLabel: string;
+  /** Accessible name of the message list. */
+  logLabel: string;
+  /** Said before each message for screen readers (visually hidden). */
+  citizenName: string;
+  assistantName: string;
+  inputLabel: string;
+  inputPlaceholder: string;
+  sendLabel: string;
+  welcome: string;
+  privacyNote: string;
+  sending: string;
+  failed: string;
+  retry: string;
+  typing: string;
+  connecting: string;
+  reconnecting: string;
+  /** Accessible name of a group of reply buttons. */
+  choicesLabel: string;
+  /** Shown for a button the citizen tapped when its title is no longer known (old history). */
+  choiceFallback: string;
+  /** Added to a link's accessible name: it opens in a new tab. */
+  opensInNewTab: string;
+  tooLong: string;
+  genericError: string;
+  hotline: string;
+}
+
 export interface Copy {
   locale: string;
   answers: AnswerCopy;
+  bot: BotCopy;
+  widget: WidgetCopy;
 }

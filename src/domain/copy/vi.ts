@@ -44,4 +44,57 @@ export const vi: Copy = {
       other: 'Ý định: ngoài phạm vi hỗ trợ',
     },
   },
+  bot: {
+    greeting:
+      'Xin chào! Tôi là Trợ lý 1022, trợ lý tự động của cổng dịch vụ công tỉnh. Tôi có thể hướng dẫn thủ tục hành chính: hồ sơ, lệ phí, thời hạn, nơi nộp. Bạn cần hỏi gì?',
+    menuButtons: { ask: 'Hỏi thủ tục', help: 'Hướng dẫn', agency: 'Gửi câu hỏi cho cơ quan', operator: 'Gặp tổng đài viên' },
+    askPrompt: 'Bạn hãy nhập tên thủ tục hoặc mô tả việc cần làm, ví dụ: "làm giấy khai sinh cho con", "đăng ký tạm trú".',
+    help:
+      'Tôi trả lời về thủ tục hành chính theo danh mục của tỉnh. Bạn có thể gõ có dấu hoặc không dấu, ví dụ "cấp lại căn cước", "lam so do lan dau". Sau khi tôi trả lời, bạn có thể hỏi tiếp: hồ sơ, lệ phí, thời hạn, nơi nộp, nộp trực tuyến, căn cứ pháp lý. Khi tôi không trả lời được, bạn có thể gửi câu hỏi cho cơ quan hoặc gặp tổng đài viên.',
+    followUpButtons: { documents: 'Hồ sơ', fee: 'Lệ phí', time: 'Thời hạn', place: 'Nơi nộp', online: 'Nộp trực tuyến', legal: 'Căn cứ pháp lý' },
+    anotherQuestion: 'Bạn cần hỏi thêm gì về thủ tục này, hoặc hỏi thủ tục khác?',
+    fallbackOffer:
+      'Xin lỗi, tôi chưa tìm được thủ tục phù hợp với câu hỏi của bạn. Bạn muốn gửi câu hỏi này cho cơ quan có thẩm quyền, gặp tổng đài viên, hay hỏi lại theo cách khác?',
+    fallbackButtons: { agency: 'Gửi cho cơ quan', operator: 'Gặp tổng đài viên', rephrase: 'Hỏi lại' },
+    rephrase: 'Bạn hãy mô tả lại việc cần làm, càng cụ thể càng tốt (ví dụ: cấp lại, cấp đổi, đăng ký lần đầu…).',
+    requestRecorded: (kind, reference) =>
+      `Hệ thống đã ghi nhận yêu cầu ${kind === 'agency' ? 'gửi câu hỏi đến cơ quan có thẩm quyền' : 'gặp tổng đài viên'} của bạn (mã ghi nhận ${reference}). ` +
+      'Lưu ý: kênh này hiện chưa kết nối trực tiếp với cán bộ, nên câu trả lời chưa thể gửi lại ngay tại đây. Để được hỗ trợ ngay, bạn vui lòng gọi đường dây nóng 1022 trong giờ hành chính.',
+    handoffOffer: 'Bạn muốn gặp tổng đài viên. Bạn hãy nhập nội dung cần hỗ trợ, hoặc chọn nút bên dưới để tôi ghi nhận yêu cầu.',
+    news: 'Tính năng nhận tin tức từ cổng thông tin của tỉnh đang được hoàn thiện và chưa hoạt động trên kênh này. Bạn có thể xem tin tức mới trên cổng thông tin điện tử của tỉnh.',
+    track:
+      'Tính năng tra cứu câu hỏi đã gửi đang được hoàn thiện. Để tra cứu hồ sơ thủ tục hành chính, bạn có thể dùng mã hồ sơ trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc gọi đường dây nóng 1022.',
+    feedbackOffer: 'Cảm ơn bạn đã phản ánh. Bạn có muốn tôi ghi nhận nội dung này để chuyển đến cơ quan có trách nhiệm không?',
+    outOfScope: 'Xin lỗi, câu hỏi này nằm ngoài phạm vi hỗ trợ của Trợ lý 1022. Tôi hỗ trợ các thủ tục hành chính của tỉnh.',
+    apology: 'Xin lỗi, hệ thống vừa gặp sự cố khi xử lý tin nhắn của bạn. Tin nhắn của bạn đã được lưu lại; bạn vui lòng gửi lại sau ít phút hoặc gọi đường dây nóng 1022.',
+    chooseByNumber: 'Bạn trả lời bằng số thứ tự (ví dụ: 1) hoặc gõ nội dung.',
+  },
+  widget: {
+    title: 'Trợ lý 1022',
+    subtitle: 'Hỏi đáp thủ tục hành chính',
+    launcherLabel: 'Hỏi Trợ lý 1022',
+    unreadLabel: '{n} tin nhắn mới',
+    closeLabel: 'Đóng khung hỏi đáp',
+    logLabel: 'Tin nhắn',
+    citizenName: 'Bạn',
+    assistantName: 'Trợ lý 1022',
+    inputLabel: 'Câu hỏi của bạn',
+    inputPlaceholder: 'Nhập câu hỏi, ví dụ: đăng ký khai sinh cần gì?',
+    sendLabel: 'Gửi',
+    welcome:
+      'Xin chào! Tôi là Trợ lý 1022. Tôi hướng dẫn thủ tục hành chính của tỉnh: hồ sơ cần chuẩn bị, lệ phí, thời hạn, nơi nộp. Bạn cần hỏi gì?',
+    privacyNote: 'Xin đừng nhập số điện thoại, số CCCD hay thông tin cá nhân khác.',
+    sending: 'Đang gửi…',
+    failed: 'Chưa gửi được.',
+    retry: 'Gửi lại',
+    typing: 'Trợ lý đang trả lời…',
+    connecting: 'Đang kết nối…',
+    reconnecting: 'Mất kết nối, đang thử kết nối lại…',
+    choicesLabel: 'Các lựa chọn',
+    choiceFallback: '(Đã chọn một lựa chọn)',
+    opensInNewTab: '(mở trong thẻ mới)',
+    tooLong: 'Câu hỏi quá dài (tối đa 2.000 ký tự).',
+    genericError: 'Đã có lỗi, vui lòng thử lại sau hoặc gọi tổng đài 1022.',
+    hotline: 'Cần hỗ trợ trực tiếp? Gọi tổng đài 1022.',
+  },
 };

@@ -1,0 +1,34 @@
+import type { FollowUpTopic } from '../src/ports/flow-services.js';
+
+/**
+ * Button payloads the flows offer and recognize. They travel through every channel as plain strings
+ * (Messenger quick-reply payloads, Zalo query text, widget button values), so they stay short.
+ */
+export const MENU_ASK = 'menu:ask';
+export const MENU_HELP = 'menu:help';
+export const REQUEST_AGENCY = 'req:agency';
+export const REQUEST_OPERATOR = 'req:operator';
+export const REQUEST_REPHRASE = 'req:rephrase';
+
+export const procedurePayload = (id: string) => `proc:${id}`;
+export const topicPayload = (topic: FollowUpTopic) => `topic:${topic}`;
+
+export type Payload =
+  | { kind: 'procedure'; id: string }
+  | { kind: 'topic'; topic: FollowUpTopic }
+  | { kind: 'menu'; item: 'ask' | 'help' }
+  | { kind: 'request'; item: 'agency' | 'operator' | 'rephrase' };
+
+const TOPICS = new Set(['documents', 'fee', 'time', 'place', 'legal', 'online', 'steps', 'result', 'conditions']);
+
+/** Reads a payload back; undefined for free text typed by the citizen. */
+export function parsePayload(text: string | undefined): Payload | undefined {
+  const m = /^(proc|topic|menu|req):([a-z0-9-]+)$/.exec(text?.trim() ?? '');
+  if (!m) return undefined;
+  const [, kind, value] = m as unknown as [string, string, string];
+  if (kind === 'proc') return { kind: 'procedure', id: value };
+  if (kind === 'topic' && TOPICS.has(value)) return { kind: 'topic', topic: value as FollowUpTopic };
+  if (kind === 'menu' && (value === 'ask' || value === 'help')) return { kind: 'menu', item: value };
+  if (kind === 'req' && (value === 'agency' || value === 'operator' || value === 'rephrase')) return { kind: 'request', item: value };
+  return undefined;
+}

@@ -1,0 +1,309 @@
+import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import type { InboundMessage, OutboundRecord } from '../domain/conversation.js';
+import type { Copy } from '../domain/copy/types.js';
+import { AppError } from '../domain/errors.js';
+import { conversationKey, type InboundEvent, type ReplyButton } from '../domain/message.js';
+import type { Logger } from '../ports/logger.js';
+import type { InboundRepo, OutboundRepo } from '../ports/store.js';
+
+/**
+ * The web widget's HTTP API under /widget (the browser side is adapters/webchat/client/widget.js):
+ *
+ *   GET  /widget/widget.js, /widget/widget.css   the embeddable widget (one <script> tag on any portal)
+ *   GET  /widget/config                          the widget's Vietnamese text (copy.widget) and limits
+ *   POST /widget/session                         a new visitor session, or a renewed one for a valid Bearer token
+ *   POST /widget/messages                        Bearer: a citizen message or a tapped button → core (202)
+ *   GET  /widget/events?token=…                  Server-Sent Events: the assistant's replies, live
+ *   GET  /widget/history                         Bearer: the conversation's last 50 messages
+ *
+ * Identity: the server creates the visitor id and signs it into the session token; the browser never
+ * chooses an id (the defect of botbuilder-adapter-web, botkit.md §4). Everything a visitor reads or
+ * sends is keyed on the id the token proves. EventSource cannot send headers, so the stream takes the
+ * token in the query string; request logs drop query strings (request-log.ts pathOf).
+ *
+ * The session signer, the hub and the widget files are implementations from adapters/webchat,
+ * injected by the composition root (src/http never imports adapters); they are typed here by the few
+ * members this router uses (grammY's structural style).
+ */
+
+/** One message as the widget shows it. */
+export interface WidgetMessage {
+  id: string;
+  from: 'citizen' | 'assistant';
+  text: string;
+  buttons?: ReplyButton[];
+  link?: { title: string; url: string };
+  /** ISO 8601. */
+  at: string;
+}
+
+export interface WidgetHub {
+  publish(visitorId: string, event: WidgetMessage): Promise<void>;
+  subscribe(visitorId: string, listener: (event: WidgetMessage) => void): () => void;
+}
+
+export interface WidgetSession {
+  visitorId: string;
+  /** Epoch ms. */
+  expiresAt: number;
+}
+
+export interface WidgetSessions {
+  issue(): { token: string; session: WidgetSession };
+  verify(token: string | undefined): WidgetSession | undefined;
+  renew(token: string | undefined): { token: string; session: WidgetSession } | undefined;
+}
+
+export interface WidgetRouterDeps {
+  /** createInboundReceiver(...): stores the message, then queues the conversation's turn. */
+  receive: (event: InboundEvent) => Promise<{ created: boolean; conversationId: string }>;
+  store: { inbound: Pick<InboundRepo, 'listByConversation'>; outbound: Pick<OutboundRepo, 'listByConversation'> };
+  hub: WidgetHub;
+  sessions: WidgetSessions;
+  /** The widget install id: InboundEvent.accountId and part of the conversation id. */
+  accountId: string;
+  copy: Copy;
+  logger: Logger;
+  /** The browser files (adapters/webchat loadWidgetAssets()). */
+  assets: { js: Buffer | string; css: Buffer | string };
+  /** Interval of the SSE keep-alive comment (default 25 s: under common 30–60 s proxy idle timeouts). */
+  heartbeatMs?: number;
+}
+
+export interface WidgetRouter extends Router {
+  /** Ends every open event stream (graceful shutdown: server.close() waits for open connections). */
+  closeStreams(): void;
+}
+
+export const WIDGET_BODY_LIMIT = '16kb';
+export const WIDGET_MAX_TEXT = 2000;
+export const WIDGET_MAX_PAYLOAD = 200;
+export const WIDGET_HISTORY_LIMIT = 50;
+const DEFAULT_HEARTBEAT_MS = 25_000;
+/** A stream whose client stopped reading is dropped once this much is buffered for it. */
+const MAX_STREAM_BUFFER = 256 * 1024;
+/** Browsers re-fetch the widget files after 5 minutes (revalidated by ETag), so fixes reach portals quickly. */
+const ASSET_CACHE = 'public, max-age=300, stale-while-revalidate=86400';
+
+const messageSchema = z.object({
+  clientMessageId: z.uuid(),
+  text: z.string().optional(),
+  payload: z.string().min(1).max(WIDGET_MAX_PAYLOAD).optional(),
+});
+
+type ParsedMessage = { clientMessageId: string } & ({ kind: 'message'; text: string } | { kind: 'postback'; payload: string });
+
+/** Validates a widget message at the edge: a uuid, and exactly one of text (1–2,000 characters) or payload. */
+export function parseWidgetMessage(body: unknown): ParsedMessage {
+  const parsed = messageSchema.safeParse(body);
+  const shape = 'Body must be {clientMessageId: uuid, text: 1–2,000 characters} or {clientMessageId: uuid, payload: 1–200 characters}';
+  if (!parsed.success) throw new AppError('HTTP.BAD_REQUEST', shape, { details: { fields: parsed.error.issues.map((i) => i.path.join('.')) } });
+  const { clientMessageId, text, payload } = parsed.data;
+  if ((text === undefined) === (payload === undefined)) throw new AppError('HTTP.BAD_REQUEST', shape);
+  if (payload !== undefined) return { clientMessageId, kind: 'postback', payload };
+  const clean = text!.normalize('NFC').trim();
+  if (clean.length === 0) throw new AppError('KNOWLEDGE.QUESTION_EMPTY', 'Message text is empty');
+  const length = [...clean].length;
+  if (length > WIDGET_MAX_TEXT) {
+    throw new AppError('KNOWLEDGE.QUESTION_TOO_LONG', `Message text is longer than ${WIDGET_MAX_TEXT} characters`, { details: { length, max: WIDGET_MAX_TEXT } });
+  }
+  return { clientMessageId, kind: 'message', text: clean };
+}
+
+const invalidSession = (): AppError => new AppError('WIDGET.SESSION_INVALID', 'A valid widget session token is required');
+
+function bearerToken(req: Request): string | undefined {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
+  return match?.[1];
+}
+
+/**
+ * CORS for the widget endpoints: ANY origin may call them, because the widget runs on the province's
+ * portals (other origins than this server). That is safe here because the credential is the session
+ * token the widget sends explicitly in Authorization (or ?token= for the stream): no cookies are used,
+ * so Allow-Credentials is never set and a foreign page cannot ride on a visitor's session.
+ * CORP cross-origin lets portals load widget.js/widget.css despite the app-wide same-origin default.
+ */
+const widgetCors: RequestHandler = (req, res, next) => {
+  res.set({
+    'Access-Control-Allow-Origin': '*',
+    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+    'Access-Control-Max-Age': '600',
+    'Cross-Origin-Resource-Policy': 'cross-origin',
+  });
+  if (req.method === 'OPTIONS') {
+    res.status(204).end();
+    return;
+  }
+  next();
+};
+
+/** The title of the button whose payload the citizen sent: the latest such button offered before it. */
+function titleForPayload(payload: string, before: number, outbound: OutboundRecord[]): string | undefined {
+  let found: string | undefined;
+  let foundAny: string | undefined;
+  for (const record of outbound) {
+    const button = record.reply.buttons?.find((b) => b.payload === payload);
+    if (!button) continue;
+    foundAny = button.title;
+    if (record.createdAt.getTime() <= before) found = button.title;
+  }
+  return found ?? foundAny;
+}
+
+function citizenMessage(message: InboundMessage, outbound: OutboundRecord[], fallback: string): WidgetMessage | undefined {
+  if (message.kind !== 'message' && message.kind !== 'postback') return undefined;
+  const text =
+    message.kind === 'postback' && message.payload !== undefined
+      ? (titleForPayload(message.payload, message.receivedAt.getTime(), outbound) ?? fallback)
+      : message.text;
+  if (!text) return undefined;
+  return { id: message.externalId, from: 'citizen', text, at: message.receivedAt.toISOString() };
+}
+
+function assistantMessage(record: OutboundRecord): WidgetMessage {
+  const { reply } = record;
+  return {
+    id: record.id,
+    from: 'assistant',
+    text: reply.text,
+    ...(reply.buttons?.length ? { buttons: reply.buttons.map((b) => ({ title: b.title, payload: b.payload })) } : {}),
+    ...(reply.link ? { link: { title: reply.link.title, url: reply.link.url } } : {}),
+    at: (record.sentAt ?? record.createdAt).toISOString(),
+  };
+}
+
+export function createWidgetRouter(deps: WidgetRouterDeps): WidgetRouter {
+  const router = Router() as WidgetRouter;
+  const json = express.json({ limit: WIDGET_BODY_LIMIT });
+  const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
+  const streams = new Set<Response>();
+  const conversationOf = (visitorId: string) => conversationKey('webchat', deps.accountId, visitorId);
+
+  /** The visitor a Bearer token proves; throws WIDGET.SESSION_INVALID otherwise. */
+  function visitorOf(req: Request): string {
+    const session = deps.sessions.verify(bearerToken(req));
+    if (!session) throw invalidSession();
+    return session.visitorId;
+  }
+
+  router.use('/widget', widgetCors);
+
+  router.get('/widget/widget.js', (_req, res) => {
+    res.type('text/javascript; charset=utf-8').set('Cache-Control', ASSET_CACHE).send(Buffer.from(deps.assets.js));
+  });
+  router.get('/widget/widget.css', (_req, res) => {
+    res.type('text/css; charset=utf-8').set('Cache-Control', ASSET_CACHE).send(Buffer.from(deps.assets.css));
+  });
+
+  router.get('/widget/config', (_req, res) => {
+    res.set('Cache-Control', 'public, max-age=300').json({
+      locale: deps.copy.locale,
+      copy: deps.copy.widget,
+      limits: { text: WIDGET_MAX_TEXT, payload: WIDGET_MAX_PAYLOAD },
+    });
+  });
+
+  router.post('/widget/session', json, (req, res) => {
+    const presented = bearerToken(req);
+    const renewed = presented ? deps.sessions.renew(presented) : undefined;
+    const { token, session } = renewed ?? deps.sessions.issue();
+    if (!renewed) deps.logger.debug({ renewedInvalid: Boolean(presented) }, 'widget session issued');
+    res
+      .set('Cache-Control', 'no-store')
+      .json({ token, expiresAt: new Date(session.expiresAt).toISOString(), renewed: Boolean(renewed) });
+  });
+
+  router.post('/widget/messages', json, async (req, res) => {
+    const visitorId = visitorOf(req);
+    const message = parseWidgetMessage(req.body);
+    const at = new Date();
+    const { created, conversationId } = await deps.receive({
+      channel: 'webchat',
+      accountId: deps.accountId,
+      userId: visitorId,
+      externalId: message.clientMessageId,
+      kind: message.kind,
+      ...(message.kind === 'message' ? { text: message.text } : { payload: message.payload }),
+      timestamp: at.getTime(),
+    });
+    if (created) {
+      // The visitor's other open tabs show the message too (the sending tab already does; ids dedupe).
+      const text =
+        message.kind === 'message'
+          ? message.text
+          : (titleForPayload(message.payload, at.getTime(), await deps.store.outbound.listByConversation(conversationId, 10)) ??
+            deps.copy.widget.choiceFallback);
+      await deps.hub
+        .publish(visitorId, { id: message.clientMessageId, from: 'citizen', text, at: at.toISOString() })
+        .catch((err: unknown) => deps.logger.warn({ err }, 'widget echo to other tabs failed'));
+    }
+    res.status(202).set('Cache-Control', 'no-store').json({ accepted: true, duplicate: !created });
+  });
+
+  router.get('/widget/history', async (req, res) => {
+    const conversationId = conversationOf(visitorOf(req));
+    const [inbound, outbound] = await Promise.all([
+      deps.store.inbound.listByConversation(conversationId, WIDGET_HISTORY_LIMIT),
+      deps.store.outbound.listByConversation(conversationId, WIDGET_HISTORY_LIMIT),
+    ]);
+    const fallback = deps.copy.widget.choiceFallback;
+    const items = [
+      ...inbound.flatMap((m) => {
+        const item = citizenMessage(m, outbound, fallback);
+        return item ? [{ item, rank: 0 }] : [];
+      }),
+      ...outbound.map((r) => ({ item: assistantMessage(r), rank: 1 })),
+    ];
+    // By time; at the same instant the citizen's message comes before the answer to it.
+    items.sort((a, b) => Date.parse(a.item.at) - Date.parse(b.item.at) || a.rank - b.rank);
+    res.set('Cache-Control', 'no-store').json({ messages: items.slice(-WIDGET_HISTORY_LIMIT).map((x) => x.item) });
+  });
+
+  router.get('/widget/events', (req, res) => {
+    const token = typeof req.query['token'] === 'string' ? req.query['token'] : undefined;
+    const session = deps.sessions.verify(token);
+    if (!session) throw invalidSession();
+
+    res.status(200).set({
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-store, no-transform',
+      Connection: 'keep-alive',
+      'X-Accel-Buffering': 'no', // nginx: do not buffer the stream
+    });
+    res.flushHeaders();
+    res.write(': connected\n\n');
+
+    let closed = false;
+    const write = (chunk: string): void => {
+      if (closed) return;
+      res.write(chunk);
+      if (res.writableLength > MAX_STREAM_BUFFER) {
+        deps.logger.warn({ buffered: res.writableLength }, 'widget stream not read by its client; closing it');
+        res.destroy();
+      }
+    };
+    const unsubscribe = deps.hub.subscribe(session.visitorId, (event) => {
+      // JSON.stringify escapes CR and LF, so the data is one SSE line.
+      write(`id: ${event.id}\nevent: message\ndata: ${JSON.stringify(event)}\n\n`);
+    });
+    const heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
+    const close = (): void => {
+      if (closed) return;
+      closed = true;
+      clearInterval(heartbeat);
+      unsubscribe();
+      streams.delete(res);
+    };
+    streams.add(res);
+    req.on('close', close);
+    res.on('close', close);
+  });
+
+  router.closeStreams = () => {
+    for (const res of [...streams]) res.end();
+  };
+  return router;
+}

@@ -1,0 +1,178 @@
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import { createZaloAdapter } from '../../adapters/zalo/index.js';
+import { loadCatalog } from '../../knowledge/catalog/load.js';
+import { createBrain } from '../../knowledge/brain/index.js';
+import { buildApp } from '../app.js';
+import { createBotEngine } from '../bot/engine.js';
+import type { Config } from '../config.js';
+import { createDeliveryWorker } from '../core/deliver-outbound.js';
+import { createInboundReceiver, outboundQueueName, TURN_QUEUE, type DeliveryJob, type InboundReceiver, type TurnJob } from '../core/receive-inbound.js';
+import { createTurnRunner } from '../core/run-turns.js';
+import { vi } from '../domain/copy/vi.js';
+import type { ChannelKind } from '../domain/message.js';
+import type { ChannelAdapter } from '../ports/channel.js';
+import { systemClock, type Clock } from '../ports/clock.js';
+import type { Logger } from '../ports/logger.js';
+import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
+import type { Store } from '../ports/store.js';
+import { createBullmqBackend } from '../queue/bullmq/index.js';
+import { createLocalBackend } from '../queue/local/index.js';
+import { createFlowServices } from './flow-services.js';
+
+/**
+ * The composition root shared by `npm start` (src/main.ts), the worker role and the tests: one code
+ * path for both modes (DESIGN.md). Embedded: nedb files + the in-process queue runner, one process.
+ * Production: MongoDB + BullMQ on Redis, with `web` and `worker` roles that scale separately.
+ */
+
+export interface SystemOptions {
+  config: Config;
+  logger: Logger;
+  /** Which halves to run; both by default (embedded mode always runs both). */
+  roles?: { web: boolean; worker: boolean };
+  clock?: Clock;
+  /** Per-channel adapters to use instead of building them from the configuration (tests). */
+  adapters?: Partial<Record<ChannelKind, ChannelAdapter>>;
+  /** Listen on config.host:config.port (default true). */
+  listen?: boolean;
+}
+
+export interface RunningSystem {
+  app?: Express;
+  server?: Server;
+  /** Base URL when listening. */
+  url?: string;
+  store: Store;
+  backend: QueueBackend;
+  receive: InboundReceiver;
+  stop(): Promise<void>;
+}
+
+/** Attempts per outbound message before it is recorded as failed. */
+const DELIVERY_ATTEMPTS = 5;
+/** Platform send rates (platforms.md: Zalo 4,000/min per app; Messenger 300/s per Page), with headroom. */
+const SEND_RATE: Partial<Record<ChannelKind, { max: number; durationMs: number }>> = {
+  zalo: { max: 50, durationMs: 1000 },
+  messenger: { max: 250, durationMs: 1000 },
+};
+
+function buildChannelAdapters(config: Config, store: Store, logger: Logger): Partial<Record<ChannelKind, ChannelAdapter>> {
+  const adapters: Partial<Record<ChannelKind, ChannelAdapter>> = {};
+  const zalo = config.channels.zalo;
+  if (zalo.enabled && zalo.appId && zalo.oaSecretKey) {
+    adapters.zalo = createZaloAdapter({
+      appId: zalo.appId,
+      appSecret: zalo.appSecret ?? '',
+      oaSecretKey: zalo.oaSecretKey,
+      apiBase: zalo.apiBase,
+      oauthBase: zalo.oauthBase,
+      logger: logger.child({ channel: 'zalo' }),
+      tokens: {
+        secrets: store.secrets,
+        ...(zalo.accessToken || zalo.refreshToken ? { seed: { accessToken: zalo.accessToken ?? '', refreshToken: zalo.refreshToken ?? '' } } : {}),
+      },
+    });
+  }
+  return adapters;
+}
+
+export async function startSystem(options: SystemOptions): Promise<RunningSystem> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const roles = config.mode === 'embedded' ? { web: true, worker: true } : (options.roles ?? { web: true, worker: true });
+
+  const catalog = loadCatalog(config.catalogDir);
+  const knowledge = createBrain(catalog, { dataDir: config.catalogDir });
+  const store: Store =
+    config.mode === 'production' && config.mongodbUrl
+      ? (await import('../store/mongo/index.js')).createMongoStore({ url: config.mongodbUrl })
+      : (await import('../store/embedded/index.js')).createEmbeddedStore({ dataDir: config.dataDir });
+  await store.init();
+  const backend =
+    config.mode === 'production' && config.redisUrl ? createBullmqBackend({ url: config.redisUrl, logger }) : createLocalBackend({ logger });
+
+  const adapters = { ...buildChannelAdapters(config, store, logger), ...options.adapters };
+  const turns = backend.queue<TurnJob>(TURN_QUEUE);
+  const deliveryQueues = new Map<ChannelKind, JobQueue<DeliveryJob>>();
+  const deliveries = (channel: ChannelKind) => {
+    let q = deliveryQueues.get(channel);
+    if (!q) deliveryQueues.set(channel, (q = backend.queue<DeliveryJob>(outboundQueueName(channel))));
+    return q;
+  };
+  const receive = createInboundReceiver({ store, turns, deliveries, clock });
+
+  const workers: QueueWorker[] = [];
+  if (roles.worker) {
+    const services = createFlowServices({ knowledge, store, copy: vi, clock });
+    const engine = await createBotEngine({ dialogState: store.dialogState, services });
+    const runTurns = createTurnRunner({ store, backend, engine, deliveries, logger: logger.child({ worker: 'turns' }), clock, apology: { text: vi.bot.apology } });
+    workers.push(backend.worker(TURN_QUEUE, runTurns, { concurrency: 16 }));
+    const deliver = createDeliveryWorker({ store, adapters, logger: logger.child({ worker: 'outbound' }), clock, maxAttempts: DELIVERY_ATTEMPTS });
+    for (const channel of Object.keys(adapters) as ChannelKind[]) {
+      const limiter = SEND_RATE[channel];
+      workers.push(backend.worker(outboundQueueName(channel), deliver, { concurrency: 16, ...(limiter ? { limiter } : {}) }));
+    }
+    await resumePendingWork(store, turns, deliveries, logger);
+  }
+
+  let app: Express | undefined;
+  let server: Server | undefined;
+  let url: string | undefined;
+  if (roles.web) {
+    app = buildApp({ config, logger, knowledge, channels: { adapters, receive } });
+    if (options.listen !== false) {
+      const listening = app.listen(config.port, config.host);
+      server = listening;
+      await new Promise<void>((resolve, reject) => {
+        listening.once('listening', resolve);
+        listening.once('error', reject);
+      });
+      const address = listening.address();
+      const port = typeof address === 'object' && address ? address.port : config.port;
+      url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+    }
+  }
+
+  return {
+    ...(app ? { app } : {}),
+    ...(server ? { server } : {}),
+    ...(url ? { url } : {}),
+    store,
+    backend,
+    receive,
+    async stop() {
+      if (server) {
+        const s = server;
+        await new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeAllConnections?.();
+      }
+      await Promise.all(workers.map((w) => w.close()));
+      await backend.close();
+      await store.close();
+    },
+  };
+}
+
+/**
+ * The store is the source of truth: on start, conversations with unprocessed messages get a turn and
+ * undelivered replies are queued again (queue job ids make this harmless if they were still queued).
+ */
+async function resumePendingWork(
+  store: Store,
+  turns: JobQueue<TurnJob>,
+  deliveries: (channel: ChannelKind) => JobQueue<DeliveryJob>,
+  logger: Logger,
+): Promise<void> {
+  const startedAt = Date.now();
+  const conversations = await store.inbound.conversationsWithPending();
+  for (const conversationId of conversations) {
+    await turns.add('turn', { conversationId }, { jobId: `resume:${conversationId}:${startedAt}`, attempts: 5, backoffMs: 200 });
+  }
+  const pending = await store.outbound.listByStatus('pending', 10_000);
+  for (const record of pending) {
+    const conversation = await store.conversations.get(record.conversationId);
+    if (conversation) await deliveries(conversation.channel).add('deliver', { outboundId: record.id }, { jobId: `deliver:${record.id}`, attempts: DELIVERY_ATTEMPTS, backoffMs: 500 });
+  }
+  if (conversations.length || pending.length) logger.info({ conversations: conversations.length, outbound: pending.length }, 'resumed pending work from the store');
+}
