@@ -180,11 +180,11 @@ export function loadConfig(env: Env = process.env): Config {
 
 function buildConfig(e: z.output<typeof envSchema>): Config {
   const warnings: string[] = [];
-  if (Boolean(e.MONGODB_URL) !== Boolean(e.REDIS_URL)) {
-    warnings.push(
-      `${e.MONGODB_URL ? 'MONGODB_URL' : 'REDIS_URL'} is set without ${e.MONGODB_URL ? 'REDIS_URL' : 'MONGODB_URL'}: ` +
-        'production mode needs both, so the embedded store and in-process queues are used',
-    );
+  if (e.MONGODB_URL && !e.REDIS_URL) {
+    warnings.push('MONGODB_URL is set without REDIS_URL: production mode needs both, so the embedded store and in-process queues are used');
+  }
+  if (e.REDIS_URL && !e.MONGODB_URL) {
+    warnings.push('REDIS_URL is set without MONGODB_URL: queues run on Redis, the store stays embedded, so only one process may run');
   }
   const sessionSecretGenerated = !e.SESSION_SECRET;
   if (sessionSecretGenerated) {

@@ -23,7 +23,8 @@ import { createFlowServices } from './flow-services.js';
 /**
  * The composition root shared by `npm start` (src/main.ts), the worker role and the tests: one code
  * path for both modes (DESIGN.md). Embedded: nedb files + the in-process queue runner, one process.
- * Production: MongoDB + BullMQ on Redis, with `web` and `worker` roles that scale separately.
+ * Production: MongoDB + BullMQ on Redis, with `web` and `worker` roles that scale separately. With only
+ * REDIS_URL set, queues run on BullMQ while the store stays embedded (still one process).
  */
 
 export interface SystemOptions {
@@ -89,8 +90,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       ? (await import('../store/mongo/index.js')).createMongoStore({ url: config.mongodbUrl })
       : (await import('../store/embedded/index.js')).createEmbeddedStore({ dataDir: config.dataDir });
   await store.init();
-  const backend =
-    config.mode === 'production' && config.redisUrl ? createBullmqBackend({ url: config.redisUrl, logger }) : createLocalBackend({ logger });
+  // Queues go to Redis whenever REDIS_URL is set, also with the embedded store (one process then).
+  const backend = config.redisUrl ? createBullmqBackend({ url: config.redisUrl, logger }) : createLocalBackend({ logger });
 
   const adapters = { ...buildChannelAdapters(config, store, logger), ...options.adapters };
   const turns = backend.queue<TurnJob>(TURN_QUEUE);
