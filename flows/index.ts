@@ -90,8 +90,10 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
   }
 
   const procedure = new BotkitConversation(PROCEDURE_DIALOG, controller);
+  // `before` runs again on every repeat: only the first run composes the answer.
   procedure.before('default', async (convo) => {
     const vars = convo.vars as ProcedureVars & { followUp?: Parameters<FlowServices['followUpText']>[1] };
+    if (vars.say) return;
     convo.setVar('say', vars.followUp ? services.followUpText(vars.procedureId, vars.followUp) : services.procedureText(vars.procedureId));
   });
   procedure.ask(

@@ -90,7 +90,7 @@ function normalizeClause(raw: string[], accented: boolean, lexicon: Lexicon, voc
 function strip(clause: QueryToken[], tables: Array<PhraseTable<unknown>>): QueryToken[] {
   const folded = clause.map((t) => t.f);
   const drop = new Set<number>();
-  for (const table of tables) for (const hit of table.scan(folded)) for (let k = 0; k < hit.length; k++) drop.add(hit.start + k);
+  for (const table of tables) for (const hit of table.scanOverlapping(folded)) for (let k = 0; k < hit.length; k++) drop.add(hit.start + k);
   return clause.filter((_, i) => !drop.has(i));
 }
 
