@@ -26,6 +26,14 @@ interface BotkitInternals {
 }
 
 export class SafeBotkit extends Botkit {
+  /** Botkit's own version prints the error with console.error (bypassing log redaction) and rethrows a copy. */
+  override async trigger(event: string, bot?: BotWorker, message?: BotkitMessage): Promise<any> {
+    const handlers = ((this as unknown as { _events: Record<string, Array<(b?: BotWorker, m?: BotkitMessage) => unknown>> })._events[event] ?? []);
+    for (const handler of handlers) {
+      if ((await handler.call(bot, bot, message)) === false) break;
+    }
+  }
+
   override async handleTurn(turnContext: TurnContext): Promise<void> {
     const self = this as unknown as BotkitInternals;
     const activity = turnContext.activity;
