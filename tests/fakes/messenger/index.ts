@@ -1,0 +1,18 @@
+export {
+  FakeGraph,
+  GRAPH_MESSAGES,
+  type FakeGraphOptions,
+  type FakeSentMessage,
+  type GraphErrorSpec,
+  type RecordedGraphRequest,
+} from './fake-graph.js';
+export { hubSignature1, hubSignature256, metaJson, newFbtraceId, newMid, newPageId, newPageToken, newPsid, proofFor } from './sign.js';
+export {
+  MessengerWebhookDriver,
+  type EntrySpec,
+  type EventOptions,
+  type MessagingItem,
+  type MessengerDelivery,
+  type MessengerWebhookDriverOptions,
+} from './webhook-driver.js';
+export { MessengerWebhookReceiver, type ReceivedRequest } from './webhook-receiver.js';
