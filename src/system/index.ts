@@ -1,5 +1,6 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
+import { createMessengerAdapter } from '../../adapters/messenger/index.js';
 import { createZaloAdapter } from '../../adapters/zalo/index.js';
 import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { createBrain } from '../../knowledge/brain/index.js';
@@ -73,6 +74,17 @@ function buildChannelAdapters(config: Config, store: Store, logger: Logger): Par
         secrets: store.secrets,
         ...(zalo.accessToken || zalo.refreshToken ? { seed: { accessToken: zalo.accessToken ?? '', refreshToken: zalo.refreshToken ?? '' } } : {}),
       },
+    });
+  }
+  const fb = config.channels.messenger;
+  if (fb.enabled && fb.appSecret && fb.pageAccessToken && fb.verifyToken) {
+    adapters.messenger = createMessengerAdapter({
+      appSecret: fb.appSecret,
+      pageAccessToken: fb.pageAccessToken,
+      verifyToken: fb.verifyToken,
+      graphBase: fb.graphApiBase,
+      graphVersion: fb.graphApiVersion,
+      logger: logger.child({ channel: 'messenger' }),
     });
   }
   return adapters;

@@ -1,0 +1,105 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import { FakeGraph } from '../fakes/messenger/fake-graph.js';
+import { MessengerWebhookDriver } from '../fakes/messenger/webhook-driver.js';
+import { eventually } from './helpers.js';
+
+/** The whole Messenger path against the fake Graph API, which enforces Meta's shapes, window and errors. */
+const VERIFY_TOKEN = 'xac-minh-1022';
+let fake: FakeGraph;
+let system: RunningSystem;
+let driver: MessengerWebhookDriver;
+let dataDir: string;
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'fb-e2e-'));
+  fake = await new FakeGraph().start();
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    FB_APP_SECRET: fake.appSecret,
+    FB_PAGE_ACCESS_TOKEN: fake.pageAccessToken,
+    FB_VERIFY_TOKEN: VERIFY_TOKEN,
+    GRAPH_API_BASE: fake.base,
+    GRAPH_API_VERSION: fake.version,
+  });
+  system = await startSystem({ config, logger: createLogger(config) });
+  driver = new MessengerWebhookDriver({ url: `${system.url}/webhooks/messenger`, appSecret: fake.appSecret, pageId: fake.pageId });
+});
+
+afterEach(async () => {
+  await system.stop();
+  await fake.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const textsTo = (psid: string) => fake.sent.filter((m) => m.psid === psid).map((m) => String((m.message as { text?: string }).text ?? ''));
+
+describe('Messenger end to end', () => {
+  it('answers the hub.challenge handshake only with the right token', async () => {
+    const ok = await driver.handshake(VERIFY_TOKEN);
+    expect(ok.status).toBe(200);
+    expect(ok.body).toBe(ok.challenge);
+    expect((await driver.handshake('wrong-token')).status).toBe(403);
+  });
+
+  it('answers a question inside the 24 h window with messaging_type RESPONSE', async () => {
+    const psid = MessengerWebhookDriver.newPsid();
+    fake.interact(psid);
+    expect((await driver.deliver(driver.envelope(driver.text(psid, 'đăng ký kết hôn cần giấy tờ gì')))).status).toBe(200);
+    await eventually(() => expect(textsTo(psid).join('\n')).toContain('Đăng ký kết hôn'));
+    const sent = fake.sent.find((m) => m.psid === psid)!;
+    expect(sent.messagingType).toBe('RESPONSE');
+    const quickReplies = (sent.message as { quick_replies?: Array<{ payload: string }> }).quick_replies ?? [];
+    expect(quickReplies.map((q) => q.payload)).toContain('topic:fee');
+  });
+
+  it('follows up through a quick-reply tap', async () => {
+    const psid = MessengerWebhookDriver.newPsid();
+    fake.interact(psid);
+    await driver.deliver(driver.envelope(driver.text(psid, 'cấp hộ chiếu')));
+    await eventually(() => expect(textsTo(psid)).toHaveLength(1));
+    fake.interact(psid);
+    await driver.deliver(driver.envelope(driver.quickReply(psid, 'Lệ phí', 'topic:fee')));
+    await eventually(() => expect(textsTo(psid)).toHaveLength(2));
+    expect(textsTo(psid)[1]).toContain('Phí, lệ phí');
+  });
+
+  it('answers a redelivered event once', async () => {
+    const psid = MessengerWebhookDriver.newPsid();
+    fake.interact(psid);
+    const delivery = driver.envelope(driver.text(psid, 'đăng ký tạm trú'));
+    await driver.deliver(delivery);
+    await driver.redeliver(delivery);
+    await eventually(() => expect(textsTo(psid)).toHaveLength(1));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(textsTo(psid)).toHaveLength(1);
+  });
+
+  it('refuses a forged signature with 401 and stores nothing', async () => {
+    const psid = MessengerWebhookDriver.newPsid();
+    const delivery = driver.envelope(driver.text(psid, 'đăng ký kết hôn'));
+    const res = await driver.deliver({ ...delivery, headers: { ...delivery.headers, 'X-Hub-Signature-256': `sha256=${'a'.repeat(64)}` } });
+    expect(res.status).toBe(401);
+    const unsigned = { ...delivery, headers: { 'Content-Type': 'application/json' } };
+    expect((await driver.deliver(unsigned)).status).toBe(401);
+    expect(await system.store.inbound.conversationsWithPending()).toEqual([]);
+  });
+
+  it('does not retry a permanent refusal (invalid token, 190)', async () => {
+    const psid = MessengerWebhookDriver.newPsid();
+    fake.interact(psid);
+    fake.failNext({ code: 190, message: 'Error validating access token' });
+    await driver.deliver(driver.envelope(driver.text(psid, 'đăng ký khai tử')));
+    await eventually(async () => expect((await system.store.outbound.listByStatus('failed', 10)).some((r) => r.error?.platformCode === 190)).toBe(true));
+    await new Promise((r) => setTimeout(r, 800));
+    expect(fake.requests.filter((r) => r.body.includes(psid))).toHaveLength(1);
+  });
+});
