@@ -109,6 +109,10 @@ export function createMessengerAdapter(options: MessengerAdapterOptions): Messen
       return { externalId: ids[0]!, externalIds: ids };
     },
 
+    typing(psid: string): Promise<void> {
+      return this.senderAction(psid, 'typing_on');
+    },
+
     async senderAction(psid: string, action: SenderAction): Promise<void> {
       try {
         await client.senderAction(psid, action);

@@ -20,6 +20,8 @@ export interface TurnRunnerDeps {
   turnTimeoutMs?: number;
   /** How long a conversation lock lives; longer than any turn. */
   lockTtlMs?: number;
+  /** Shows a typing indicator on the conversation's channel while its turn runs (best effort). */
+  typing?: (conversation: Conversation) => Promise<void>;
 }
 
 const DEFAULT_TURN_TIMEOUT_MS = 10_000;
@@ -64,6 +66,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
       await deps.store.inbound.setStatus(message.id, 'done', { processedAt: deps.clock.now() });
       return;
     }
+    deps.typing?.(conversation).catch((err: unknown) => deps.logger.debug({ err, conversationId: conversation.id }, 'typing indicator failed'));
     try {
       const replies = await withTimeout(deps.engine.handleTurn({ conversation, message }), turnTimeoutMs);
       await queueReplies(conversation, message, replies, 'r');

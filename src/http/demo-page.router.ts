@@ -4,9 +4,10 @@ import { fileURLToPath } from 'node:url';
 const PAGE_DIR = fileURLToPath(new URL('./demo-page/', import.meta.url));
 
 /**
- * GET / : a placeholder portal page (Vietnamese) with a form that calls POST /api/v1/ask.
+ * GET / : a demo provincial portal page ("Tỉnh Minh Họa", fictional) that embeds the web widget the way
+ * a real portal would, with the single tag `<script src="/widget/widget.js" async></script>`
+ * (served by the widget router), plus a quick procedure lookup form that calls POST /api/v1/ask.
  * Script and styles are separate files so the Content-Security-Policy can forbid inline code.
- * The embeddable web widget replaces this page in a later issue.
  */
 export function createDemoPageRouter(): Router {
   const router = Router();

@@ -25,6 +25,8 @@ export interface ChannelAdapter {
   parse(body: unknown): InboundEvent[];
   /** Delivers one message; returns the platform message id. */
   send(message: OutboundMessage): Promise<{ externalId: string }>;
+  /** Shows a typing indicator to the user while a turn runs, where the platform has one (best effort). */
+  typing?(userId: string): Promise<void>;
 }
 
 /**

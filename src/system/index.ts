@@ -119,7 +119,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   if (roles.worker) {
     const services = createFlowServices({ knowledge, store, copy: vi, clock });
     const engine = await createBotEngine({ dialogState: store.dialogState, services });
-    const runTurns = createTurnRunner({ store, backend, engine, deliveries, logger: logger.child({ worker: 'turns' }), clock, apology: { text: vi.bot.apology } });
+    const runTurns = createTurnRunner({ store, backend, engine, deliveries, logger: logger.child({ worker: 'turns' }), clock, apology: { text: vi.bot.apology }, typing: async (c) => adapters[c.channel]?.typing?.(c.userId) });
     workers.push(backend.worker(TURN_QUEUE, runTurns, { concurrency: 16 }));
     const deliver = createDeliveryWorker({ store, adapters, logger: logger.child({ worker: 'outbound' }), clock, maxAttempts: DELIVERY_ATTEMPTS });
     for (const channel of Object.keys(adapters) as ChannelKind[]) {

@@ -50,7 +50,7 @@ describe('Messenger end to end', () => {
     expect((await driver.handshake('wrong-token')).status).toBe(403);
   });
 
-  it('answers a question inside the 24 h window with messaging_type RESPONSE', async () => {
+  it('answers a question inside the 24 h window with messaging_type RESPONSE, typing indicator first', async () => {
     const psid = MessengerWebhookDriver.newPsid();
     fake.interact(psid);
     expect((await driver.deliver(driver.envelope(driver.text(psid, 'đăng ký kết hôn cần giấy tờ gì')))).status).toBe(200);
@@ -59,6 +59,7 @@ describe('Messenger end to end', () => {
     expect(sent.messagingType).toBe('RESPONSE');
     const quickReplies = (sent.message as { quick_replies?: Array<{ payload: string }> }).quick_replies ?? [];
     expect(quickReplies.map((q) => q.payload)).toContain('topic:fee');
+    expect(fake.actions.some((a) => a.psid === psid && a.action === 'typing_on')).toBe(true);
   });
 
   it('follows up through a quick-reply tap', async () => {
@@ -96,10 +97,10 @@ describe('Messenger end to end', () => {
   it('does not retry a permanent refusal (invalid token, 190)', async () => {
     const psid = MessengerWebhookDriver.newPsid();
     fake.interact(psid);
-    fake.failNext({ code: 190, message: 'Error validating access token' });
+    fake.failNext({ code: 190, message: 'Error validating access token' }, 2); // the typing indicator, then the send
     await driver.deliver(driver.envelope(driver.text(psid, 'đăng ký khai tử')));
     await eventually(async () => expect((await system.store.outbound.listByStatus('failed', 10)).some((r) => r.error?.platformCode === 190)).toBe(true));
     await new Promise((r) => setTimeout(r, 800));
-    expect(fake.requests.filter((r) => r.body.includes(psid))).toHaveLength(1);
+    expect(fake.requests.filter((r) => r.body.includes(psid) && r.body.includes('"message"'))).toHaveLength(1);
   });
 });

@@ -79,10 +79,10 @@ export const vi: Copy = {
     citizenName: 'Bạn',
     assistantName: 'Trợ lý 1022',
     inputLabel: 'Câu hỏi của bạn',
-    inputPlaceholder: 'Nhập câu hỏi, ví dụ: đăng ký khai sinh cần gì?',
+    inputPlaceholder: 'Nhập câu hỏi của bạn…',
     sendLabel: 'Gửi',
     welcome:
-      'Xin chào! Tôi là Trợ lý 1022. Tôi hướng dẫn thủ tục hành chính của tỉnh: hồ sơ cần chuẩn bị, lệ phí, thời hạn, nơi nộp. Bạn cần hỏi gì?',
+      'Xin chào! Tôi là Trợ lý 1022. Tôi hướng dẫn thủ tục hành chính của tỉnh: hồ sơ cần chuẩn bị, lệ phí, thời hạn, nơi nộp. Bạn cần hỏi gì? Ví dụ: "đăng ký khai sinh cần gì?"',
     privacyNote: 'Xin đừng nhập số điện thoại, số CCCD hay thông tin cá nhân khác.',
     sending: 'Đang gửi…',
     failed: 'Chưa gửi được.',
