@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Two projects (style.md §3.7): `unit` needs no services (pure modules, knowledge, evaluation sets,
+ * Projects (style.md §3.7): `unit` needs no services (pure modules, knowledge, evaluation sets,
  * adapters against local fake platform servers);
- * `integration` runs the HTTP app in-process on an ephemeral port, and later real Redis.
+ * `integration` runs the HTTP app in-process on an ephemeral port, and later real Redis;
+ * `e2e` drives the web widget in a real headless browser.
  * Run one with `npx vitest run --project unit`.
  */
 export default defineConfig({
@@ -24,6 +25,18 @@ export default defineConfig({
           environment: 'node',
           globals: false,
           testTimeout: 15_000,
+        },
+      },
+      {
+        // Real headless Chromium (Debian's /usr/bin/chromium, scripts/ensure-chromium.sh) driven by playwright-core.
+        test: {
+          name: 'e2e',
+          include: ['tests/e2e/**/*.test.ts'],
+          environment: 'node',
+          globals: false,
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          fileParallelism: false,
         },
       },
     ],

@@ -20,6 +20,7 @@ interface ProcedureVars {
   procedureId: string;
   say: string;
   buttons?: QuickReply[];
+  link?: { title: string; url: string } | null;
 }
 
 interface RequestVars {
@@ -95,11 +96,13 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
     const vars = convo.vars as ProcedureVars & { followUp?: Parameters<FlowServices['followUpText']>[1] };
     if (vars.say) return;
     convo.setVar('say', vars.followUp ? services.followUpText(vars.procedureId, vars.followUp) : services.procedureText(vars.procedureId));
+    convo.setVar('link', services.procedureLink(vars.procedureId) ?? null);
   });
   procedure.ask(
     {
       text: (_template: unknown, vars: ProcedureVars) => vars.say,
       quick_replies: (_template: unknown, vars: ProcedureVars) => vars.buttons ?? followUpButtons(copy),
+      attachment: (_template: unknown, vars: ProcedureVars) => (vars.buttons ? null : (vars.link ?? null)),
     },
     [
       {
@@ -110,6 +113,7 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
           const show = async (say: string, buttons?: QuickReply[]) => {
             convo.setVar('say', say);
             convo.setVar('buttons', buttons);
+            convo.setVar('link', services.procedureLink(convo.vars.procedureId as string) ?? null);
             await convo.repeat();
           };
           if (payload?.kind === 'topic') return show(services.followUpText(vars.procedureId, payload.topic));

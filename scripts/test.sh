@@ -11,4 +11,5 @@ echo '== import rules';       npm run --silent lint:deps
 echo '== circular imports';   npm run --silent lint:circular
 echo '== process.env reads';  npm run --silent lint:env
 echo '== redis';              [ -n "${REDIS_URL:-}" ] || bash scripts/ensure-redis.sh
+echo '== chromium';           bash scripts/ensure-chromium.sh
 echo '== tests';              npx vitest run

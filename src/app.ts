@@ -2,7 +2,7 @@
  * buildApp: the HTTP application without listen() (Fastify's app/server split), so tests run it
  * in-process on an ephemeral port and main.ts decides where it listens.
  */
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config.js';
 import { createAskRouter } from './http/ask.router.js';
 import { createDemoPageRouter } from './http/demo-page.router.js';
@@ -23,6 +23,8 @@ export interface AppDeps {
   knowledge: KnowledgeSearch;
   /** Platform webhooks: the enabled channel adapters and the core's inbound receiver. */
   channels?: Omit<WebhooksRouterDeps, 'logger'>;
+  /** The 1022 web widget's routes (`/widget/*`), built by the composition root. */
+  widget?: RequestHandler;
 }
 
 /** Wires routers and middleware from injected dependencies; performs no I/O of its own. */
@@ -34,6 +36,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(createHealthRouter());
   app.use(createDemoPageRouter());
   if (deps.channels) app.use(createWebhooksRouter({ ...deps.channels, logger: deps.logger }));
+  if (deps.widget) app.use(deps.widget);
   app.use('/api/v1', express.json({ limit: JSON_BODY_LIMIT }), createAskRouter({ knowledge: deps.knowledge }));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware({ logger: deps.logger }));

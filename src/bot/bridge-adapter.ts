@@ -28,7 +28,8 @@ export interface TurnInput {
 /** Botkit message fields that carry our buttons and links through its templates. */
 interface OutgoingChannelData {
   quick_replies?: Array<{ title: string; payload: string }>;
-  link?: { title: string; url: string };
+  /** A dialog line's `attachment` template: our link to an online service. */
+  attachment?: { title?: string; url?: string } | null;
 }
 
 export class BridgeAdapter extends BotAdapter {
@@ -72,7 +73,8 @@ export class BridgeAdapter extends BotAdapter {
       if (activity.type !== ActivityTypes.Message || !activity.text) continue;
       const data = (activity.channelData ?? {}) as OutgoingChannelData;
       const buttons: ReplyButton[] | undefined = data.quick_replies?.map((q) => ({ title: q.title, payload: q.payload }));
-      replies.push({ text: activity.text, ...(buttons?.length ? { buttons } : {}), ...(data.link ? { link: data.link } : {}) });
+      const link = data.attachment?.title && data.attachment.url ? { title: data.attachment.title, url: data.attachment.url } : undefined;
+      replies.push({ text: activity.text, ...(buttons?.length ? { buttons } : {}), ...(link ? { link } : {}) });
       out.push({ id: `${context.activity.id}#${replies.length - 1}` });
     }
     return out;

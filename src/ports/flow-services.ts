@@ -15,6 +15,8 @@ export interface FlowServices {
   /** The short answer about one procedure. */
   procedureText(procedureId: string): string;
   followUpText(procedureId: string, topic: FollowUpTopic): string;
+  /** The procedure's online service as a link, when it has one. */
+  procedureLink(procedureId: string): { title: string; url: string } | undefined;
   /** Records that the citizen wants an agency or an operator; returns a short reference. */
   recordRequest(input: { conversationId: string; kind: 'agency' | 'operator'; question: string; procedureId?: string }): Promise<string>;
 }

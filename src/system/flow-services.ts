@@ -29,6 +29,10 @@ export function createFlowServices(deps: { knowledge: KnowledgeSearch; store: St
     answerText: (result) => renderAnswer(result, copy.answers),
     procedureText: (id) => withProcedure(id, (p) => renderProcedureAnswer(p, copy.answers)),
     followUpText: (id, topic) => withProcedure(id, (p) => renderFollowUp(p, topic, copy.answers)),
+    procedureLink(id) {
+      const p = knowledge.getProcedure(id);
+      return p?.onlineUrl && p.onlineLevel !== 'khong' ? { title: copy.answers.onlineLinkTitle, url: p.onlineUrl } : undefined;
+    },
     async recordRequest({ conversationId, kind, question, procedureId }) {
       const id = reference();
       await deps.store.requests.insert({ id, conversationId, kind, question, ...(procedureId ? { procedureId } : {}), createdAt: deps.clock.now() });

@@ -1,10 +1,12 @@
 import type { Server } from 'node:http';
 import type { Express } from 'express';
 import { createMessengerAdapter } from '../../adapters/messenger/index.js';
+import { createWebchat } from '../../adapters/webchat/index.js';
 import { createZaloAdapter } from '../../adapters/zalo/index.js';
 import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { createBrain } from '../../knowledge/brain/index.js';
 import { buildApp } from '../app.js';
+import { createWidgetRouter, type WidgetRouter } from '../http/widget.router.js';
 import { createBotEngine } from '../bot/engine.js';
 import type { Config } from '../config.js';
 import { createDeliveryWorker } from '../core/deliver-outbound.js';
@@ -50,6 +52,9 @@ export interface RunningSystem {
   receive: InboundReceiver;
   stop(): Promise<void>;
 }
+
+/** The widget install's id on the webchat channel (InboundEvent.accountId). */
+const WIDGET_ACCOUNT_ID = 'portal';
 
 /** Attempts per outbound message before it is recorded as failed. */
 const DELIVERY_ATTEMPTS = 5;
@@ -105,7 +110,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   // Queues go to Redis whenever REDIS_URL is set, also with the embedded store (one process then).
   const backend = config.redisUrl ? createBullmqBackend({ url: config.redisUrl, logger }) : createLocalBackend({ logger });
 
-  const adapters = { ...buildChannelAdapters(config, store, logger), ...options.adapters };
+  // The widget's hub is in-process: with separate web and worker processes it needs a Redis pub/sub hub.
+  const webchat = createWebchat({ sessionSecret: config.sessionSecret, accountId: WIDGET_ACCOUNT_ID });
+  const adapters = { webchat: webchat.adapter, ...buildChannelAdapters(config, store, logger), ...options.adapters };
   const turns = backend.queue<TurnJob>(TURN_QUEUE);
   const deliveryQueues = new Map<ChannelKind, JobQueue<DeliveryJob>>();
   const deliveries = (channel: ChannelKind) => {
@@ -132,8 +139,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   let app: Express | undefined;
   let server: Server | undefined;
   let url: string | undefined;
+  let widget: WidgetRouter | undefined;
   if (roles.web) {
-    app = buildApp({ config, logger, knowledge, channels: { adapters, receive } });
+    widget = createWidgetRouter({ receive, store, copy: vi, logger: logger.child({ route: 'widget' }), ...webchat });
+    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget });
     if (options.listen !== false) {
       const listening = app.listen(config.port, config.host);
       server = listening;
@@ -155,10 +164,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     backend,
     receive,
     async stop() {
+      widget?.closeStreams();
       if (server) {
         const s = server;
-        await new Promise<void>((resolve) => s.close(() => resolve()));
-        s.closeAllConnections?.();
+        const closed = new Promise<void>((resolve) => s.close(() => resolve()));
+        s.closeIdleConnections();
+        await closed;
       }
       await Promise.all(workers.map((w) => w.close()));
       await backend.close();

@@ -53,6 +53,7 @@ function failingServices(failOn: string): FlowServices {
     answerText: () => '',
     procedureText: () => '',
     followUpText: () => '',
+    procedureLink: () => undefined,
     recordRequest: async () => 'YC-TEST00',
   };
 }

@@ -31,6 +31,8 @@ export interface AnswerCopy {
   moreDocuments: (n: number) => string;
   moreSteps: (n: number) => string;
   followUpHint: string;
+  /** Title of the button/link to the procedure's online service. */
+  onlineLinkTitle: string;
   sourceLine: (asOf: string) => string;
   clarifyQuestion: string;
   confirmQuestion: (name: string) => string;

@@ -29,6 +29,7 @@ export const vi: Copy = {
     moreDocuments: (n) => `… và ${n} giấy tờ khác (hỏi "hồ sơ" để xem đủ).`,
     moreSteps: (n) => `… và ${n} bước nữa.`,
     followUpHint: 'Bạn có thể hỏi thêm: hồ sơ, lệ phí, thời hạn, nơi nộp, nộp trực tuyến, căn cứ pháp lý.',
+    onlineLinkTitle: 'Nộp hồ sơ trực tuyến',
     sourceLine: (asOf) => `Nguồn: danh mục thủ tục hành chính, cập nhật ngày ${asOf}.`,
     clarifyQuestion: 'Bạn đang hỏi về thủ tục nào dưới đây?',
     confirmQuestion: (name) => `Có phải bạn muốn hỏi về thủ tục "${name}"?`,

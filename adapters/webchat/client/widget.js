@@ -1,0 +1,730 @@
+/*
+ * Trợ lý 1022 web widget. Embed with ONE tag on any page:
+ *
+ *   <script src="https://HOST/widget/widget.js" async></script>
+ *
+ * Plain browser JavaScript (no build step, no framework). It finds its server from its own src, fetches
+ * its Vietnamese text from /widget/config, and renders a launcher button and a chat panel inside a
+ * shadow root (the portal's CSS cannot break it, and its CSS cannot leak into the portal).
+ * Any element with a `data-troly1022-open` attribute opens the panel when clicked.
+ *
+ * Security: the server issues and signs the visitor session; the token is kept in localStorage (per
+ * server) and sent as a Bearer header (?token= for the event stream). Every text from the citizen, the
+ * assistant or an operator is inserted with textContent, never as HTML; links are http(s) only and
+ * open in a new tab with rel="noopener noreferrer".
+ */
+(function () {
+  'use strict';
+
+  if (window.__troLy1022Widget) return; // loaded twice: keep the first
+  window.__troLy1022Widget = true;
+
+  var script =
+    document.currentScript ||
+    Array.prototype.slice.call(document.getElementsByTagName('script')).filter(function (s) {
+      return /\/widget\/widget\.js(\?|$)/.test(s.src);
+    })[0];
+  if (!script || !script.src) return;
+
+  var BASE = new URL('.', script.src); // e.g. https://host/widget/
+  var STORAGE_KEY = 'troly1022:' + BASE.href;
+  var MAX_SEND_TRIES = 3;
+  var TYPING_TIMEOUT_MS = 20000;
+
+  var copy = null;
+  var locale;
+  var limits = { text: 2000, payload: 200 };
+  var token = null;
+  var sessionPending = null;
+  var stream = null;
+  var reconnectTimer = null;
+  var reconnectAttempts = 0;
+  var typingTimer = null;
+  var isOpen = false;
+  var unread = 0;
+  /** Order of messages in the log, so a reply that overtook our 202 does not leave "typing…" up. */
+  var appended = 0;
+  var lastAssistantAt = 0;
+  var ui = null;
+  /** id → message element (ids: outbound id for the assistant, client message id for the citizen). */
+  var known = new Map();
+  /** client message id → message waiting to be (re)sent. */
+  var outbox = new Map();
+
+  // ---------- storage (localStorage may be unavailable: private modes, sandboxed frames) ----------
+
+  var memoryStore = {};
+  function loadState() {
+    try {
+      return JSON.parse(window.localStorage.getItem(STORAGE_KEY) || '{}') || {};
+    } catch (e) {
+      return memoryStore;
+    }
+  }
+  function saveState(patch) {
+    var state = loadState();
+    for (var k in patch) state[k] = patch[k];
+    memoryStore = state;
+    try {
+      window.localStorage.setItem(STORAGE_KEY, JSON.stringify(state));
+    } catch (e) {
+      /* memory only */
+    }
+  }
+
+  // ---------- helpers ----------
+
+  function url(path) {
+    return new URL(path, BASE).href;
+  }
+
+  function uuid() {
+    if (window.crypto && typeof window.crypto.randomUUID === 'function') return window.crypto.randomUUID();
+    var b = new Uint8Array(16);
+    window.crypto.getRandomValues(b); // available outside secure contexts, unlike randomUUID
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) {
+      return (x + 0x100).toString(16).slice(1);
+    }).join('');
+    return h.slice(0, 8) + '-' + h.slice(8, 12) + '-' + h.slice(12, 16) + '-' + h.slice(16, 20) + '-' + h.slice(20);
+  }
+
+  /** Creates an element; `text` always goes through textContent, so it is never interpreted as HTML. */
+  function el(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    return node;
+  }
+
+  function svgIcon(kind) {
+    var NS = 'http://www.w3.org/2000/svg';
+    var svg = document.createElementNS(NS, 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    svg.setAttribute('class', 'tl-icon');
+    var path = document.createElementNS(NS, 'path');
+    var d = {
+      chat: 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3z',
+      close: 'M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z',
+      send: 'M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z',
+    }[kind];
+    path.setAttribute('d', d);
+    svg.appendChild(path);
+    return svg;
+  }
+
+  function format(template, n) {
+    return String(template).replace('{n}', String(n));
+  }
+
+  function safeHttpUrl(value) {
+    try {
+      var u = new URL(String(value), document.baseURI);
+      return u.protocol === 'https:' || u.protocol === 'http:' ? u.href : null;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  /**
+   * The text as a paragraph whose http(s) addresses are links. Built from text nodes and <a> elements
+   * whose text is set with textContent: nothing in the text is ever parsed as HTML.
+   */
+  function textWithLinks(text) {
+    var p = el('p', 'tl-text');
+    var pattern = /https?:\/\/[^\s<>"']+/g;
+    var last = 0;
+    var match;
+    while ((match = pattern.exec(text))) {
+      var address = match[0].replace(/[.,;:!?)\]]+$/, '');
+      var href = safeHttpUrl(address);
+      if (!href) continue;
+      p.appendChild(document.createTextNode(text.slice(last, match.index)));
+      var a = el('a', 'tl-inline-link', address);
+      a.href = href;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      p.appendChild(a);
+      last = match.index + address.length;
+      pattern.lastIndex = last;
+    }
+    p.appendChild(document.createTextNode(text.slice(last)));
+    return p;
+  }
+
+  function timeLabel(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return '';
+    var sameDay = d.toDateString() === new Date().toDateString();
+    var opts = sameDay ? { hour: '2-digit', minute: '2-digit' } : { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit' };
+    try {
+      return new Intl.DateTimeFormat(locale, opts).format(d);
+    } catch (e) {
+      return '';
+    }
+  }
+
+  // ---------- server calls ----------
+
+  function authHeaders(extra) {
+    var h = extra || {};
+    if (token) h.Authorization = 'Bearer ' + token;
+    return h;
+  }
+
+  /**
+   * Makes sure we hold a valid token. With `renew`, presents the current token to the server, which
+   * renews it (same visitor) or, if it expired or was tampered with, issues a new visitor session.
+   */
+  function ensureSession(renew) {
+    if (token && !renew) return Promise.resolve(token);
+    if (sessionPending) return sessionPending;
+    var presented = token || loadState().token || null;
+    sessionPending = fetch(url('session'), {
+      method: 'POST',
+      headers: presented ? { Authorization: 'Bearer ' + presented } : {},
+      credentials: 'omit',
+    })
+      .then(function (res) {
+        if (!res.ok) throw new Error('session ' + res.status);
+        return res.json();
+      })
+      .then(function (data) {
+        var changedVisitor = presented && !data.renewed;
+        token = data.token;
+        saveState({ token: token });
+        if (changedVisitor) {
+          // The old session expired: a new visitor, with an empty conversation and its own stream.
+          if (stream) stream.close();
+          stream = null;
+          resetConversation();
+        }
+        return token;
+      })
+      .finally(function () {
+        sessionPending = null;
+      });
+    return sessionPending;
+  }
+
+  function postMessage(body) {
+    return fetch(url('messages'), {
+      method: 'POST',
+      headers: authHeaders({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify(body),
+      credentials: 'omit',
+    });
+  }
+
+  function loadHistory() {
+    if (!token) return Promise.resolve();
+    return fetch(url('history'), { headers: authHeaders(), credentials: 'omit' })
+      .then(function (res) {
+        if (res.status === 401) throw new Error('session');
+        if (!res.ok) throw new Error('history ' + res.status);
+        return res.json();
+      })
+      .then(function (data) {
+        var lastSeen = loadState().lastSeen || '';
+        (data.messages || []).forEach(function (m) {
+          show(m, { countUnread: m.at > lastSeen });
+        });
+      })
+      .catch(function () {
+        /* the stream's next reconnect fetches history again */
+      });
+  }
+
+  // ---------- live stream (Server-Sent Events) with backoff ----------
+
+  function connect() {
+    if (stream || !token) return;
+    var es = new EventSource(url('events?token=' + encodeURIComponent(token)));
+    stream = es;
+    es.addEventListener('open', function () {
+      reconnectAttempts = 0;
+      setStatus('');
+      loadHistory(); // catch up on anything sent while we were not connected
+    });
+    es.addEventListener('message', function (e) {
+      try {
+        show(JSON.parse(e.data), { countUnread: true });
+      } catch (err) {
+        /* ignore a malformed event */
+      }
+    });
+    es.addEventListener('error', function () {
+      // Reconnect ourselves (the browser gives up for good on a 401), renewing the session first.
+      es.close();
+      if (stream === es) stream = null;
+      scheduleReconnect();
+    });
+  }
+
+  function scheduleReconnect() {
+    if (reconnectTimer) return;
+    reconnectAttempts += 1;
+    if (reconnectAttempts > 1 && copy) setStatus(copy.reconnecting);
+    var delay = Math.min(30000, 1000 * Math.pow(2, reconnectAttempts - 1));
+    delay = delay / 2 + Math.random() * (delay / 2);
+    reconnectTimer = setTimeout(function () {
+      reconnectTimer = null;
+      ensureSession(true).then(connect, scheduleReconnect);
+    }, delay);
+  }
+
+  // ---------- rendering ----------
+
+  function setStatus(text, typing) {
+    if (!ui) return;
+    ui.status.textContent = text || '';
+    ui.status.classList.toggle('tl-typing', Boolean(typing));
+  }
+
+  function showTyping() {
+    setStatus(copy.typing, true);
+    clearTimeout(typingTimer);
+    typingTimer = setTimeout(function () {
+      if (ui && ui.status.classList.contains('tl-typing')) setStatus('');
+    }, TYPING_TIMEOUT_MS);
+  }
+
+  function scrollToEnd() {
+    ui.log.scrollTop = ui.log.scrollHeight;
+  }
+
+  /** Shows a new message: a long answer from its first line (not its last), anything else at the end. */
+  function reveal(item) {
+    if (item.classList.contains('tl-from-assistant') && item.offsetHeight > ui.log.clientHeight - 24) {
+      ui.log.scrollTop = item.offsetTop - 12;
+    } else {
+      scrollToEnd();
+    }
+  }
+
+  /** Offers only the buttons of assistant messages the citizen has not answered yet. */
+  function refreshChoices() {
+    var citizenAfter = false;
+    var items = ui.log.children;
+    for (var i = items.length - 1; i >= 0; i--) {
+      var item = items[i];
+      if (item.classList.contains('tl-from-citizen')) citizenAfter = true;
+      var choices = item.querySelector('.tl-choices');
+      if (choices) choices.hidden = citizenAfter;
+    }
+  }
+
+  function buildMessage(m) {
+    var citizen = m.from === 'citizen';
+    var item = el('div', 'tl-msg ' + (citizen ? 'tl-from-citizen' : 'tl-from-assistant'));
+    if (m.id) item.setAttribute('data-id', m.id);
+    item.appendChild(el('span', 'tl-sr', (citizen ? copy.citizenName : copy.assistantName) + ': '));
+    var bubble = el('div', 'tl-bubble');
+    bubble.appendChild(textWithLinks(m.text || ''));
+    var href = m.link && safeHttpUrl(m.link.url);
+    if (href) {
+      var a = el('a', 'tl-link', m.link.title || href);
+      a.href = href;
+      a.target = '_blank';
+      a.rel = 'noopener noreferrer';
+      a.appendChild(el('span', 'tl-sr', ' ' + copy.opensInNewTab));
+      bubble.appendChild(a);
+    }
+    item.appendChild(bubble);
+    if (!citizen && Array.isArray(m.buttons) && m.buttons.length > 0) {
+      var group = el('div', 'tl-choices');
+      group.setAttribute('role', 'group');
+      group.setAttribute('aria-label', copy.choicesLabel);
+      m.buttons.forEach(function (b) {
+        if (!b || typeof b.payload !== 'string' || !b.title) return;
+        var button = el('button', 'tl-choice', b.title);
+        button.type = 'button';
+        button.addEventListener('click', function () {
+          send({ payload: b.payload.slice(0, limits.payload) }, String(b.title));
+          ui.input.focus();
+        });
+        group.appendChild(button);
+      });
+      item.appendChild(group);
+    }
+    var meta = el('div', 'tl-meta');
+    var time = el('time', 'tl-time', timeLabel(m.at));
+    if (m.at) time.dateTime = m.at;
+    meta.appendChild(time);
+    item.appendChild(meta);
+    return item;
+  }
+
+  /** Adds a message once (ids dedupe the live stream, history and our own sends). */
+  function show(m, options) {
+    if (!m || typeof m.id !== 'string' || (m.from !== 'citizen' && m.from !== 'assistant')) return;
+    var existing = known.get(m.id);
+    if (existing) {
+      if (outbox.has(m.id)) markSent(m.id); // the server has it: our pending send went through
+      return;
+    }
+    var item = buildMessage(m);
+    known.set(m.id, item);
+    ui.log.appendChild(item);
+    appended += 1;
+    refreshChoices();
+    if (m.from === 'assistant') {
+      lastAssistantAt = appended;
+      if (ui.status.classList.contains('tl-typing')) setStatus('');
+      if (!isOpen && options && options.countUnread) {
+        unread += 1;
+        renderUnread();
+      }
+    }
+    if (isOpen) {
+      saveState({ lastSeen: m.at || new Date().toISOString() });
+      reveal(item);
+    }
+  }
+
+  function resetConversation() {
+    known.clear();
+    outbox.clear();
+    if (!ui) return;
+    while (ui.log.children.length > 1) ui.log.removeChild(ui.log.lastChild); // keep the welcome
+    unread = 0;
+    renderUnread();
+  }
+
+  function renderUnread() {
+    ui.badge.hidden = unread === 0;
+    ui.badge.textContent = String(unread);
+    if (unread) ui.launcher.setAttribute('aria-label', copy.launcherLabel + ', ' + format(copy.unreadLabel, unread));
+    else ui.launcher.removeAttribute('aria-label');
+  }
+
+  // ---------- sending ----------
+
+  function setSendState(entry, state, errorText) {
+    var meta = entry.item.querySelector('.tl-meta');
+    var old = meta.querySelector('.tl-state');
+    if (old) meta.removeChild(old);
+    entry.item.classList.toggle('tl-pending', state === 'sending');
+    entry.item.classList.toggle('tl-failed', state === 'failed');
+    if (state === 'sent') return;
+    var box = el('span', 'tl-state');
+    box.appendChild(el('span', null, state === 'sending' ? copy.sending : errorText || copy.failed));
+    if (state === 'failed' && entry.retryable) {
+      var retry = el('button', 'tl-retry', copy.retry);
+      retry.type = 'button';
+      retry.addEventListener('click', function () {
+        entry.tries = 0;
+        attempt(entry);
+        ui.input.focus();
+      });
+      box.appendChild(retry);
+    }
+    meta.appendChild(box);
+  }
+
+  function markSent(id) {
+    var entry = outbox.get(id);
+    if (!entry) return;
+    outbox.delete(id);
+    setSendState(entry, 'sent');
+  }
+
+  /** Shows the citizen's message at once, then sends it; retries reuse its id, so they cannot duplicate it. */
+  function send(content, displayText) {
+    var id = uuid();
+    var body = { clientMessageId: id };
+    if (content.payload !== undefined) body.payload = content.payload;
+    else body.text = content.text;
+    var item = buildMessage({ id: id, from: 'citizen', text: displayText, at: new Date().toISOString() });
+    known.set(id, item);
+    ui.log.appendChild(item);
+    appended += 1;
+    refreshChoices();
+    scrollToEnd();
+    var entry = { id: id, body: body, item: item, tries: 0, retryable: true, position: appended };
+    outbox.set(id, entry);
+    attempt(entry);
+  }
+
+  function attempt(entry) {
+    if (!outbox.has(entry.id)) return;
+    entry.tries += 1;
+    setSendState(entry, 'sending');
+    ensureSession(false)
+      .then(function () {
+        return postMessage(entry.body);
+      })
+      .then(function (res) {
+        if (res.status !== 401) return res;
+        return ensureSession(true).then(function () {
+          return postMessage(entry.body);
+        });
+      })
+      .then(function (res) {
+        if (res.status === 202) {
+          markSent(entry.id);
+          if (lastAssistantAt < entry.position) showTyping();
+          connect();
+          return;
+        }
+        if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+          // The server refused this message itself: resending the same body cannot help.
+          return res
+            .json()
+            .catch(function () {
+              return {};
+            })
+            .then(function (err) {
+              entry.retryable = false;
+              setSendState(entry, 'failed', err.code === 'KNOWLEDGE.QUESTION_TOO_LONG' ? copy.tooLong : copy.genericError);
+            });
+        }
+        throw new Error('send ' + res.status);
+      })
+      .catch(function () {
+        if (!outbox.has(entry.id)) return;
+        if (entry.tries < MAX_SEND_TRIES) {
+          setTimeout(function () {
+            attempt(entry);
+          }, 1000 * Math.pow(2, entry.tries - 1));
+        } else {
+          setSendState(entry, 'failed');
+        }
+      });
+  }
+
+  function submitInput() {
+    var text = ui.input.value.trim();
+    if (!text) return;
+    if (Array.from(text).length > limits.text) {
+      setStatus(copy.tooLong);
+      return;
+    }
+    ui.input.value = '';
+    autosize();
+    send({ text: text }, text);
+  }
+
+  function autosize() {
+    ui.input.style.height = 'auto';
+    ui.input.style.height = Math.min(ui.input.scrollHeight, 128) + 'px';
+  }
+
+  // ---------- open / close ----------
+
+  function openPanel() {
+    if (!ui || isOpen) return;
+    isOpen = true;
+    ui.root.classList.add('tl-open');
+    ui.panel.hidden = false;
+    ui.launcher.setAttribute('aria-expanded', 'true');
+    unread = 0;
+    renderUnread();
+    var last = ui.log.lastChild && ui.log.lastChild.querySelector('time');
+    saveState({ lastSeen: (last && last.dateTime) || new Date().toISOString() });
+    scrollToEnd();
+    ui.input.focus();
+    if (!token) setStatus(copy.connecting);
+    ensureSession(false).then(
+      function () {
+        if (ui.status.textContent === copy.connecting) setStatus('');
+        connect();
+      },
+      function () {
+        setStatus(copy.genericError);
+        scheduleReconnect();
+      },
+    );
+  }
+
+  function closePanel() {
+    if (!ui || !isOpen) return;
+    var hadFocus = ui.panel.contains(ui.shadow.activeElement);
+    isOpen = false;
+    ui.root.classList.remove('tl-open');
+    ui.panel.hidden = true;
+    ui.launcher.setAttribute('aria-expanded', 'false');
+    if (hadFocus) ui.launcher.focus();
+  }
+
+  // ---------- building the widget ----------
+
+  function build() {
+    var host = document.createElement('div');
+    host.id = 'troly1022-widget';
+    var shadow = host.attachShadow({ mode: 'open' });
+    var link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.href = url('widget.css');
+    shadow.appendChild(link);
+
+    var root = el('div', 'tl-root');
+    root.hidden = true; // until the styles are in, so nothing flashes unstyled
+
+    var launcher = el('button', 'tl-launcher');
+    launcher.type = 'button';
+    launcher.setAttribute('aria-expanded', 'false');
+    launcher.setAttribute('aria-controls', 'tl-panel');
+    launcher.appendChild(svgIcon('chat'));
+    launcher.appendChild(el('span', 'tl-launcher-text', copy.launcherLabel));
+    // The count is for the eyes; the launcher's accessible name says it in words (renderUnread).
+    var badge = el('span', 'tl-badge', '0');
+    badge.hidden = true;
+    badge.setAttribute('aria-hidden', 'true');
+    launcher.appendChild(badge);
+
+    var panel = el('section', 'tl-panel');
+    panel.id = 'tl-panel';
+    panel.hidden = true;
+    panel.setAttribute('role', 'dialog');
+    panel.setAttribute('aria-modal', 'false');
+    panel.setAttribute('aria-labelledby', 'tl-title');
+
+    var header = el('header', 'tl-header');
+    var heading = el('div', 'tl-heading');
+    var title = el('h2', 'tl-title', copy.title);
+    title.id = 'tl-title';
+    heading.appendChild(title);
+    heading.appendChild(el('p', 'tl-subtitle', copy.subtitle));
+    var close = el('button', 'tl-close');
+    close.type = 'button';
+    close.setAttribute('aria-label', copy.closeLabel);
+    close.appendChild(svgIcon('close'));
+    header.appendChild(heading);
+    header.appendChild(close);
+
+    var log = el('div', 'tl-log');
+    log.setAttribute('role', 'log');
+    log.setAttribute('aria-live', 'polite');
+    log.setAttribute('aria-label', copy.logLabel);
+    log.tabIndex = 0;
+    var welcome = buildMessage({ id: '', from: 'assistant', text: copy.welcome, at: '' });
+    welcome.classList.add('tl-welcome');
+    log.appendChild(welcome);
+
+    var status = el('p', 'tl-status');
+    status.setAttribute('role', 'status');
+
+    var form = el('form', 'tl-form');
+    form.noValidate = true;
+    var label = el('label', 'tl-sr', copy.inputLabel);
+    label.htmlFor = 'tl-input';
+    var input = el('textarea', 'tl-input');
+    input.id = 'tl-input';
+    input.rows = 1;
+    input.maxLength = limits.text;
+    input.placeholder = copy.inputPlaceholder;
+    input.setAttribute('aria-describedby', 'tl-note');
+    input.autocomplete = 'off';
+    input.enterKeyHint = 'send';
+    var sendButton = el('button', 'tl-send');
+    sendButton.type = 'submit';
+    sendButton.setAttribute('aria-label', copy.sendLabel);
+    sendButton.appendChild(svgIcon('send'));
+    form.appendChild(label);
+    form.appendChild(input);
+    form.appendChild(sendButton);
+
+    var note = el('p', 'tl-note', copy.privacyNote + ' ' + copy.hotline);
+    note.id = 'tl-note';
+
+    panel.appendChild(header);
+    panel.appendChild(log);
+    panel.appendChild(status);
+    panel.appendChild(form);
+    panel.appendChild(note);
+    root.appendChild(panel);
+    root.appendChild(launcher);
+    shadow.appendChild(root);
+
+    ui = {
+      host: host,
+      shadow: shadow,
+      root: root,
+      launcher: launcher,
+      badge: badge,
+      panel: panel,
+      log: log,
+      status: status,
+      input: input,
+    };
+
+    launcher.addEventListener('click', function () {
+      if (isOpen) closePanel();
+      else openPanel();
+    });
+    close.addEventListener('click', closePanel);
+    root.addEventListener('keydown', function (e) {
+      if (e.key === 'Escape' && isOpen) {
+        e.preventDefault();
+        closePanel();
+      }
+    });
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      submitInput();
+    });
+    input.addEventListener('keydown', function (e) {
+      // Enter sends; Shift+Enter adds a line; never while an IME (Vietnamese Telex/VNI) is composing.
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.keyCode !== 229) {
+        e.preventDefault();
+        submitInput();
+      }
+    });
+    input.addEventListener('input', autosize);
+    document.addEventListener('click', function (e) {
+      var target = e.target && e.target.closest && e.target.closest('[data-troly1022-open]');
+      if (target) {
+        e.preventDefault();
+        openPanel();
+      }
+    });
+    window.addEventListener('online', function () {
+      outbox.forEach(function (entry) {
+        if (entry.retryable && entry.item.classList.contains('tl-failed')) {
+          entry.tries = 0;
+          attempt(entry);
+        }
+      });
+      if (!stream && token) scheduleReconnect();
+    });
+
+    var reveal = function () {
+      root.hidden = false;
+    };
+    link.addEventListener('load', reveal);
+    link.addEventListener('error', reveal);
+    (document.body || document.documentElement).appendChild(host);
+  }
+
+  function start() {
+    fetch(url('config'), { credentials: 'omit' })
+      .then(function (res) {
+        if (!res.ok) throw new Error('config ' + res.status);
+        return res.json();
+      })
+      .then(function (config) {
+        copy = config.copy;
+        locale = config.locale === 'vi' ? 'vi-VN' : config.locale;
+        if (config.limits) limits = config.limits;
+        build();
+        // A returning visitor: renew the session and catch up, so replies that arrived while they
+        // were away (an operator's or an agency's answer) show, with a badge on the launcher.
+        if (loadState().token) {
+          ensureSession(true).then(connect, function () {
+            /* try again when they open the panel */
+          });
+        }
+      })
+      .catch(function () {
+        // Server unreachable: stay invisible rather than show a broken widget; try once more later.
+        setTimeout(start, 30000);
+      });
+  }
+
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
+  else start();
+})();

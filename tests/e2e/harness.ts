@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from '../../src/config.js';
+import { outboundQueueName, type DeliveryJob } from '../../src/core/receive-inbound.js';
+import { conversationKey, type Reply } from '../../src/domain/message.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { startSystem } from '../../src/system/index.js';
+
+/** The whole system in embedded mode (store, queues, Botkit flows, widget), as `npm start` runs it. */
+export const ACCOUNT_ID = 'portal';
+
+export interface Harness {
+  url: string;
+  /** An operator's or agency's reply, stored and delivered like any other (not in answer to a message). */
+  operatorReply(visitorId: string, reply: Reply): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(): Promise<Harness> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'widget-e2e-'));
+  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SESSION_SECRET: randomUUID() + randomUUID() });
+  const system = await startSystem({ config, logger: createLogger(config) });
+  return {
+    url: system.url!,
+    async operatorReply(visitorId, reply) {
+      const id = `operator:${randomUUID()}`;
+      const conversationId = conversationKey('webchat', ACCOUNT_ID, visitorId);
+      await system.store.outbound.insert({ id, conversationId, reply, purpose: 'human_agent', status: 'pending', attempts: 0, createdAt: new Date() });
+      await system.backend.queue<DeliveryJob>(outboundQueueName('webchat')).add('deliver', { outboundId: id }, { jobId: `deliver:${id}`, attempts: 5 });
+    },
+    async close() {
+      await system.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
