@@ -1,34 +1,50 @@
+import type { OutboundRecord } from '../domain/conversation.js';
 import type { ChannelKind } from '../domain/message.js';
 import { ChannelSendError, type ChannelAdapter } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import { PermanentJobError, type Job } from '../ports/queue.js';
+import type { Job, QueueBackend } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
+import { withLease } from './conversation-lease.js';
 import type { DeliveryJob } from './receive-inbound.js';
 
 export interface DeliveryDeps {
   store: Store;
+  backend: Pick<QueueBackend, 'lock'>;
   adapters: Partial<Record<ChannelKind, ChannelAdapter>>;
   logger: Logger;
   clock: Clock;
-  /** Attempts the queue makes; on the last one a retryable failure is recorded as failed. */
+  /** Send attempts per reply before it is recorded as failed. */
   maxAttempts: number;
 }
 
+/** Replies looked at per delivery run; a conversation never has more pending than a few. */
+const PENDING_SCAN = 200;
+
+/** Transient failure of the reply at the head of a conversation: the job retries with backoff. */
+class DeliveryRetry extends Error {
+  constructor(readonly outboundId: string, cause: unknown) {
+    super(`delivery of ${outboundId} will be retried`, { cause });
+    this.name = 'DeliveryRetry';
+  }
+}
+
 /**
- * The outbound worker (Chatwoot's SendReplyJob): loads the stored message, skips it if already sent
- * (a redelivered job), sends it through the channel's adapter and records the delivery state.
- * Permanent refusals fail at once; a closed platform window keeps the message `held` until the
- * citizen's next interaction; transient failures are retried with backoff by the queue.
+ * The outbound worker (Chatwoot's SendReplyJob, per conversation): under the conversation's delivery
+ * lease it sends the pending replies oldest first and records each one's state. Permanent refusals are
+ * recorded as failed and not retried; a closed platform window keeps the reply `held` until the
+ * citizen's next interaction; a transient failure stops the run (so nothing overtakes that reply) and
+ * the job retries with backoff, until the reply has used its attempts.
  */
 export function createDeliveryWorker(deps: DeliveryDeps) {
-  return async function deliver(job: Job<DeliveryJob>): Promise<void> {
-    const record = await deps.store.outbound.get(job.data.outboundId);
-    if (!record || record.status === 'sent') return;
+  async function deliverOne(record: OutboundRecord): Promise<void> {
     const conversation = await deps.store.conversations.get(record.conversationId);
-    if (!conversation) throw new PermanentJobError(`conversation of ${record.id} not found`, 'STORE.NOT_FOUND');
-    const adapter = deps.adapters[conversation.channel];
-    if (!adapter) throw new PermanentJobError(`channel ${conversation.channel} is not enabled`, 'CHANNEL.SEND_REJECTED');
+    const adapter = conversation && deps.adapters[conversation.channel];
+    if (!conversation || !adapter) {
+      await deps.store.outbound.update(record.id, { status: 'failed', error: { code: 'CHANNEL.SEND_REJECTED', message: 'channel not enabled' } });
+      return;
+    }
+    const attempts = record.attempts + 1;
     try {
       const { externalId } = await adapter.send({
         id: record.id,
@@ -40,20 +56,30 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
         purpose: record.purpose,
         lastInboundAt: conversation.lastInboundAt.getTime(),
       });
-      await deps.store.outbound.update(record.id, { status: 'sent', externalId, sentAt: deps.clock.now(), attempts: job.attempt });
+      await deps.store.outbound.update(record.id, { status: 'sent', externalId, sentAt: deps.clock.now(), attempts });
     } catch (err) {
       if (!(err instanceof ChannelSendError)) throw err;
       const error = { code: `CHANNEL.${err.kind.toUpperCase()}`, ...(err.platformCode !== undefined ? { platformCode: err.platformCode } : {}), message: err.message };
+      const where = { outboundId: record.id, kind: err.kind, platformCode: err.platformCode, attempts };
       if (err.kind === 'window') {
-        await deps.store.outbound.update(record.id, { status: 'held', attempts: job.attempt, error });
-        deps.logger.info({ outboundId: record.id, platformCode: err.platformCode }, 'platform window closed; message held for the next interaction');
+        await deps.store.outbound.update(record.id, { status: 'held', attempts, error });
+        deps.logger.info(where, 'platform window closed; reply held for the next interaction');
         return;
       }
-      const final = err.kind === 'permanent' || job.attempt >= deps.maxAttempts;
-      await deps.store.outbound.update(record.id, { status: final ? 'failed' : 'pending', attempts: job.attempt, error });
-      deps.logger.warn({ outboundId: record.id, kind: err.kind, platformCode: err.platformCode, attempt: job.attempt }, 'delivery failed');
-      if (err.kind === 'permanent') throw new PermanentJobError(err.message, 'CHANNEL.SEND_REJECTED');
-      throw err;
+      const final = err.kind === 'permanent' || attempts >= deps.maxAttempts;
+      await deps.store.outbound.update(record.id, { status: final ? 'failed' : 'pending', attempts, error });
+      deps.logger.warn(where, final ? 'delivery failed' : 'delivery failed; will retry');
+      if (!final) throw new DeliveryRetry(record.id, err);
     }
+  }
+
+  return async function deliver(job: Job<DeliveryJob>): Promise<void> {
+    const { conversationId } = job.data;
+    await withLease(deps.backend, `deliver:${conversationId}`, async () => {
+      const pending = (await deps.store.outbound.listByConversation(conversationId, PENDING_SCAN))
+        .filter((r) => r.status === 'pending')
+        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
+      for (const record of pending) await deliverOne(record);
+    });
   };
 }

@@ -8,9 +8,20 @@ export interface TurnJob {
   conversationId: string;
 }
 
-/** An outbound job names the stored message to deliver. */
+/**
+ * A delivery job names the conversation: the worker sends that conversation's pending replies in the
+ * order they were created, so a later reply never overtakes an earlier one.
+ */
 export interface DeliveryJob {
-  outboundId: string;
+  conversationId: string;
+}
+
+/** Attempts of one delivery job; each reply's own attempts are counted in the store. */
+export const DELIVERY_JOB_ATTEMPTS = 8;
+
+/** Queues a delivery run for a conversation; `cause` makes the job id unique per trigger. */
+export function queueDelivery(queue: JobQueue<DeliveryJob>, conversationId: string, cause: string): Promise<void> {
+  return queue.add('deliver', { conversationId }, { jobId: `deliver:${conversationId}:${cause}`, attempts: DELIVERY_JOB_ATTEMPTS, backoffMs: 500 });
 }
 
 export const TURN_QUEUE = 'turns';
@@ -54,10 +65,8 @@ export function createInboundReceiver(deps: InboundReceiverDeps) {
     await deps.store.conversations.update(conversationId, { lastInboundAt: deps.clock.now() });
     await deps.turns.add('turn', { conversationId }, { jobId: `turn:${message.id}`, attempts: 5, backoffMs: 200 });
     const held = await deps.store.outbound.listHeld(conversationId);
-    for (const record of held) {
-      await deps.store.outbound.update(record.id, { status: 'pending' });
-      await deps.deliveries(event.channel).add('deliver', { outboundId: record.id }, { jobId: `deliver:${record.id}:${message.id}`, attempts: 5, backoffMs: 500 });
-    }
+    for (const record of held) await deps.store.outbound.update(record.id, { status: 'pending' });
+    if (held.length > 0) await queueDelivery(deps.deliveries(event.channel), conversationId, `held:${message.id}`);
     return { created, conversationId };
   };
 }

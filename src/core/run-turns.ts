@@ -2,10 +2,11 @@ import type { Conversation, InboundMessage } from '../domain/conversation.js';
 import type { ChannelKind, Reply } from '../domain/message.js';
 import type { ConversationEngine } from '../ports/conversation-engine.js';
 import type { Logger } from '../ports/logger.js';
-import { RetryLaterError, type Job, type JobQueue, type QueueBackend } from '../ports/queue.js';
+import type { Job, JobQueue, QueueBackend } from '../ports/queue.js';
+import { withLease } from './conversation-lease.js';
 import type { Store } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
-import type { DeliveryJob, TurnJob } from './receive-inbound.js';
+import { queueDelivery, type DeliveryJob, type TurnJob } from './receive-inbound.js';
 
 export interface TurnRunnerDeps {
   store: Store;
@@ -18,8 +19,6 @@ export interface TurnRunnerDeps {
   apology: Reply;
   /** Longest a turn may take before it is abandoned (and apologized for). */
   turnTimeoutMs?: number;
-  /** How long a conversation lock lives; longer than any turn. */
-  lockTtlMs?: number;
   /** Shows a typing indicator on the conversation's channel while its turn runs (best effort). */
   typing?: (conversation: Conversation) => Promise<void>;
 }
@@ -35,14 +34,13 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 /**
- * The turn worker: takes the conversation's lock (so its turns run one at a time, in order, whatever
+ * The turn worker: takes the conversation's lease (so its turns run one at a time, in order, whatever
  * the number of workers), then processes every pending message of that conversation in seq order.
- * A busy lock re-runs the job shortly. Replies are stored with ids derived from the inbound message
+ * A busy conversation re-runs the job shortly. Replies are stored with ids derived from the inbound message
  * before they are queued, so a turn replayed after a crash cannot send twice.
  */
 export function createTurnRunner(deps: TurnRunnerDeps) {
   const turnTimeoutMs = deps.turnTimeoutMs ?? DEFAULT_TURN_TIMEOUT_MS;
-  const lockTtlMs = deps.lockTtlMs ?? turnTimeoutMs * 3;
 
   async function queueReplies(conversation: Conversation, message: InboundMessage, replies: Reply[], tag: string): Promise<void> {
     for (const [i, reply] of replies.entries()) {
@@ -57,8 +55,8 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
         attempts: 0,
         createdAt: deps.clock.now(),
       });
-      await deps.deliveries(conversation.channel).add('deliver', { outboundId: id }, { jobId: `deliver:${id}`, attempts: 5, backoffMs: 500 });
     }
+    if (replies.length > 0) await queueDelivery(deps.deliveries(conversation.channel), conversation.id, message.id);
   }
 
   async function runOne(conversation: Conversation, message: InboundMessage): Promise<void> {
@@ -81,9 +79,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
 
   return async function handle(job: Job<TurnJob>): Promise<void> {
     const { conversationId } = job.data;
-    const lock = await deps.backend.lock(`turn:${conversationId}`, lockTtlMs);
-    if (!lock) throw new RetryLaterError(50);
-    try {
+    await withLease(deps.backend, `turn:${conversationId}`, async () => {
       for (;;) {
         const message = await deps.store.inbound.nextPending(conversationId);
         if (!message) break;
@@ -91,8 +87,6 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
         if (!conversation) break;
         await runOne(conversation, message);
       }
-    } finally {
-      await lock.release();
-    }
+    });
   };
 }

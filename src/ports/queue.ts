@@ -56,10 +56,17 @@ export interface QueueWorker {
   close(): Promise<void>;
 }
 
+/** A held lock. It expires after its TTL unless extended, so a crashed holder blocks nobody for long. */
+export interface Lease {
+  /** Renews the lease for `ttlMs` from now; false when it was lost (expired and taken). */
+  extend(ttlMs: number): Promise<boolean>;
+  release(): Promise<void>;
+}
+
 export interface QueueBackend {
   queue<T>(name: string): JobQueue<T>;
   worker<T>(name: string, handler: JobHandler<T>, options?: WorkerOptions): QueueWorker;
-  /** Mutual exclusion across workers and processes (per-conversation turns). */
-  lock(key: string, ttlMs: number): Promise<{ release(): Promise<void> } | undefined>;
+  /** Mutual exclusion across workers and processes (per-conversation turns): a lease of `ttlMs`. */
+  lock(key: string, ttlMs: number): Promise<Lease | undefined>;
   close(): Promise<void>;
 }

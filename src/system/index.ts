@@ -10,7 +10,7 @@ import { createWidgetRouter, type WidgetRouter } from '../http/widget.router.js'
 import { createBotEngine } from '../bot/engine.js';
 import type { Config } from '../config.js';
 import { createDeliveryWorker } from '../core/deliver-outbound.js';
-import { createInboundReceiver, outboundQueueName, TURN_QUEUE, type DeliveryJob, type InboundReceiver, type TurnJob } from '../core/receive-inbound.js';
+import { createInboundReceiver, outboundQueueName, queueDelivery, TURN_QUEUE, type DeliveryJob, type InboundReceiver, type TurnJob } from '../core/receive-inbound.js';
 import { createTurnRunner } from '../core/run-turns.js';
 import { vi } from '../domain/copy/vi.js';
 import type { ChannelKind } from '../domain/message.js';
@@ -56,7 +56,7 @@ export interface RunningSystem {
 /** The widget install's id on the webchat channel (InboundEvent.accountId). */
 const WIDGET_ACCOUNT_ID = 'portal';
 
-/** Attempts per outbound message before it is recorded as failed. */
+/** Send attempts per reply before it is recorded as failed. */
 const DELIVERY_ATTEMPTS = 5;
 /** Platform send rates (platforms.md: Zalo 4,000/min per app; Messenger 300/s per Page), with headroom. */
 const SEND_RATE: Partial<Record<ChannelKind, { max: number; durationMs: number }>> = {
@@ -128,7 +128,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const engine = await createBotEngine({ dialogState: store.dialogState, services });
     const runTurns = createTurnRunner({ store, backend, engine, deliveries, logger: logger.child({ worker: 'turns' }), clock, apology: { text: vi.bot.apology }, typing: async (c) => adapters[c.channel]?.typing?.(c.userId) });
     workers.push(backend.worker(TURN_QUEUE, runTurns, { concurrency: 16 }));
-    const deliver = createDeliveryWorker({ store, adapters, logger: logger.child({ worker: 'outbound' }), clock, maxAttempts: DELIVERY_ATTEMPTS });
+    const deliver = createDeliveryWorker({ store, backend, adapters, logger: logger.child({ worker: 'outbound' }), clock, maxAttempts: DELIVERY_ATTEMPTS });
     for (const channel of Object.keys(adapters) as ChannelKind[]) {
       const limiter = SEND_RATE[channel];
       workers.push(backend.worker(outboundQueueName(channel), deliver, { concurrency: 16, ...(limiter ? { limiter } : {}) }));
@@ -194,9 +194,10 @@ async function resumePendingWork(
     await turns.add('turn', { conversationId }, { jobId: `resume:${conversationId}:${startedAt}`, attempts: 5, backoffMs: 200 });
   }
   const pending = await store.outbound.listByStatus('pending', 10_000);
-  for (const record of pending) {
-    const conversation = await store.conversations.get(record.conversationId);
-    if (conversation) await deliveries(conversation.channel).add('deliver', { outboundId: record.id }, { jobId: `deliver:${record.id}`, attempts: DELIVERY_ATTEMPTS, backoffMs: 500 });
+  const waiting = new Set(pending.map((r) => r.conversationId));
+  for (const conversationId of waiting) {
+    const conversation = await store.conversations.get(conversationId);
+    if (conversation) await queueDelivery(deliveries(conversation.channel), conversationId, `resume:${startedAt}`);
   }
   if (conversations.length || pending.length) logger.info({ conversations: conversations.length, outbound: pending.length }, 'resumed pending work from the store');
 }

@@ -278,6 +278,21 @@ export function queueContract(
       await fresh!.release();
     });
 
+    it('When a lease is extended, then it outlives its first TTL; a stale holder cannot extend a lease taken over', async () => {
+      const key = `conversation:${randomUUID()}`;
+      const lease = await backend.lock(key, 150);
+      expect(await lease!.extend(2_000)).toBe(true);
+      await sleep(250);
+      expect(await backend.lock(key, 150)).toBeUndefined();
+      await lease!.release();
+      const stale = await backend.lock(key, 100);
+      await sleep(200);
+      const fresh = await backend.lock(key, 10_000);
+      expect(fresh).toBeDefined();
+      expect(await stale!.extend(10_000)).toBe(false);
+      await fresh!.release();
+    });
+
     it('When the backend closes mid-job, then close waits for the running handler and starts no other', async () => {
       // Arrange
       let started = 0;

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadConfig } from '../../src/config.js';
-import { outboundQueueName, type DeliveryJob } from '../../src/core/receive-inbound.js';
+import { outboundQueueName, queueDelivery, type DeliveryJob } from '../../src/core/receive-inbound.js';
 import { conversationKey, type Reply } from '../../src/domain/message.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startSystem } from '../../src/system/index.js';
@@ -28,7 +28,7 @@ export async function startHarness(): Promise<Harness> {
       const id = `operator:${randomUUID()}`;
       const conversationId = conversationKey('webchat', ACCOUNT_ID, visitorId);
       await system.store.outbound.insert({ id, conversationId, reply, purpose: 'human_agent', status: 'pending', attempts: 0, createdAt: new Date() });
-      await system.backend.queue<DeliveryJob>(outboundQueueName('webchat')).add('deliver', { outboundId: id }, { jobId: `deliver:${id}`, attempts: 5 });
+      await queueDelivery(system.backend.queue<DeliveryJob>(outboundQueueName('webchat')), conversationId, id);
     },
     async close() {
       await system.stop();

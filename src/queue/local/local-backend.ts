@@ -92,6 +92,12 @@ export function createLocalBackend(options: LocalBackendOptions = {}): QueueBack
       const token = randomUUID();
       locks.set(key, { token, expiresAt: now + Math.max(1, Math.ceil(ttlMs)) });
       return {
+        async extend(ms: number) {
+          const current = locks.get(key);
+          if (current?.token !== token || current.expiresAt <= Date.now()) return false;
+          current.expiresAt = Date.now() + Math.max(1, Math.ceil(ms));
+          return true;
+        },
         async release() {
           // Compare-and-delete: a holder whose lease ran out must not free the next holder's lock.
           if (locks.get(key)?.token === token) locks.delete(key);
