@@ -129,7 +129,7 @@ describe('turn order with several workers', () => {
           expect(previousDone, label).toBeGreaterThanOrEqual(replyTo[k - 1]!.createdAt.getTime());
         }
 
-        // The platform: each message answered once, in seq order.
+        // The platform: each message answered once, in seq order (one delivery run per conversation at a time).
         expect(answersAt(fake, citizen.userId).map(procedureOf), label).toEqual(inbound.map((m) => procedureAsked(m.text)));
       }
       expect(fake.sent).toHaveLength(total);

@@ -347,8 +347,8 @@ export async function startSystemHalf(
   const services = createFlowServices({ knowledge, store, copy: vi, clock });
   const realEngine = await createBotEngine({ dialogState: store.dialogState, services });
   const engine = options.traces ? tracingEngine(realEngine, options.name, options.traces) : realEngine;
-  const runTurns = createTurnRunner({ store, backend, engine, deliveries, logger, clock, apology: { text: vi.bot.apology } });
-  const deliver = createDeliveryWorker({ store, adapters, logger, clock, maxAttempts: DELIVERY_ATTEMPTS });
+  const runTurns = createTurnRunner({ store, backend, engine, deliveries, logger, clock, apology: { text: vi.bot.apology }, typing: async (c) => adapters[c.channel]?.typing?.(c.userId) });
+  const deliver = createDeliveryWorker({ store, backend, adapters, logger, clock, maxAttempts: DELIVERY_ATTEMPTS });
   const workers: QueueWorker[] = [
     backend.worker(TURN_QUEUE, runTurns, { concurrency: options.turnConcurrency }),
     backend.worker(outboundQueueName('zalo'), deliver, { concurrency: 16, limiter: ZALO_SEND_RATE }),

@@ -47,6 +47,24 @@ export interface RecordedRequest {
   /** What the fake answered. */
   response: Record<string, unknown>;
   at: number;
+  /** Held by holdSends() and dropped because the caller hung up before an answer: never delivered. */
+  discarded?: boolean;
+}
+
+/**
+ * A hold on POST /v3.0/oa/message/cs (see FakeZalo.holdSends): requests arriving while it is active
+ * wait unanswered, as if the platform were slow. A held request whose connection closes (the sender
+ * died) is discarded: nothing is delivered, no echo. release() answers the ones still waiting normally.
+ */
+export interface SendHold {
+  /** Resolves once `n` requests (default 1) have been held since the hold began. */
+  whenHeld(n?: number): Promise<void>;
+  /** Requests held so far (waiting, discarded or released). */
+  readonly heldCount: number;
+  /** Held requests dropped because their connection closed before an answer. */
+  readonly discardedCount: number;
+  /** Stops holding; requests still waiting are then served as usual. Idempotent. */
+  release(): void;
 }
 
 export interface SentMessage {
@@ -112,6 +130,7 @@ export class FakeZalo {
   private readonly pendingEchoes = new Set<Promise<void>>();
   private readonly maxButtons: number;
   private rateLimit: { max: number; windowMs: number } | undefined;
+  private sendHold: ActiveHold | undefined;
   private clockOffset = 0;
   private apiServer: Server | undefined;
   private oauthServer: Server | undefined;
@@ -184,6 +203,43 @@ export class FakeZalo {
     this.injected.push({ code, remaining: n, ...options });
   }
 
+  /**
+   * Opt-in: from now on, hold every POST /v3.0/oa/message/cs unanswered until `release()`. A send only
+   * counts as delivered once its answer was written; a held request whose connection closes first is
+   * discarded (recorded with `discarded: true`, not in `sent`, no echo), as when a sender dies mid-call.
+   * Crash tests kill the sender while a send is held instead of in the instant between the platform's
+   * answer and the sender recording it, a window that at-least-once delivery cannot close.
+   */
+  holdSends(): SendHold {
+    if (this.sendHold) throw new Error('FakeZalo: sends are already held');
+    const hold: ActiveHold = {
+      waiting: new Set(),
+      heldCount: 0,
+      discardedCount: 0,
+      watchers: [],
+      release: () => {
+        if (this.sendHold === hold) this.sendHold = undefined;
+        for (const resume of [...hold.waiting]) resume();
+        hold.waiting.clear();
+      },
+    };
+    this.sendHold = hold;
+    return {
+      whenHeld: (n = 1) =>
+        new Promise<void>((resolve) => {
+          if (hold.heldCount >= n) resolve();
+          else hold.watchers.push({ n, resolve });
+        }),
+      get heldCount() {
+        return hold.heldCount;
+      },
+      get discardedCount() {
+        return hold.discardedCount;
+      },
+      release: hold.release,
+    };
+  }
+
   setRateLimit(limit: { max: number; windowMs: number } | undefined): void {
     this.rateLimit = limit;
     this.callTimes.length = 0;
@@ -224,6 +280,12 @@ export class FakeZalo {
       }
     }
     this.requests.push(record);
+    if (server === 'api' && record.method === 'POST' && record.path === '/v3.0/oa/message/cs' && this.sendHold) {
+      if ((await waitWhileHeld(this.sendHold, res)) === 'closed') {
+        record.discarded = true;
+        return;
+      }
+    }
     let answer: Record<string, unknown>;
     let status = 200;
     try {
@@ -479,6 +541,38 @@ export class FakeZalo {
   }
 }
 
+interface ActiveHold {
+  /** Resumers of the requests waiting now. */
+  waiting: Set<() => void>;
+  heldCount: number;
+  discardedCount: number;
+  watchers: { n: number; resolve: () => void }[];
+  release(): void;
+}
+
+/** Parks a request until the hold is released ('released') or its connection closes first ('closed'). */
+function waitWhileHeld(hold: ActiveHold, res: ServerResponse): Promise<'released' | 'closed'> {
+  hold.heldCount++;
+  for (const watcher of hold.watchers.filter((w) => hold.heldCount >= w.n)) {
+    hold.watchers.splice(hold.watchers.indexOf(watcher), 1);
+    watcher.resolve();
+  }
+  return new Promise((resolve) => {
+    const onClose = () => {
+      hold.waiting.delete(resume);
+      hold.discardedCount++;
+      resolve('closed');
+    };
+    const resume = () => {
+      res.off('close', onClose);
+      resolve('released');
+    };
+    if (res.destroyed) return onClose();
+    res.on('close', onClose);
+    hold.waiting.add(resume);
+  });
+}
+
 function zaloError(code: number, message?: string): Record<string, unknown> {
   return { error: code, message: message ?? ZALO_MESSAGES[code] ?? 'Unknown error' };
 }
@@ -500,9 +594,12 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-function listen(handler: (req: IncomingMessage, res: ServerResponse) => void): Promise<Server> {
+function listen(handler: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<Server> {
   return new Promise((resolve, reject) => {
-    const server = createServer((req, res) => handler(req, res));
+    // A caller that dies mid-request makes reading the body fail: drop that connection quietly.
+    const server = createServer((req, res) => {
+      Promise.resolve(handler(req, res)).catch(() => res.destroy());
+    });
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve(server));
   });
