@@ -47,6 +47,8 @@ export interface Config {
   readonly mode: RunMode;
   readonly mongodbUrl?: string;
   readonly redisUrl?: string;
+  /** Prefix of every BullMQ key in Redis, so several deployments (or tests) can share one server. */
+  readonly queuePrefix: string;
   readonly sessionSecret: string;
   /** True when SESSION_SECRET was unset and a random per-process value is used (sessions die on restart). */
   readonly sessionSecretGenerated: boolean;
@@ -87,6 +89,7 @@ const envSchema = z.object({
   PUBLIC_BASE_URL: httpUrl.optional(),
   MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URL').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _').default('troly1022'),
   ZALO_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric Zalo app id').optional(),
   ZALO_APP_SECRET: z.string().optional(),
   ZALO_OA_SECRET_KEY: z.string().optional(),
@@ -201,6 +204,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
     mode: e.MONGODB_URL && e.REDIS_URL ? 'production' : 'embedded',
     mongodbUrl: e.MONGODB_URL,
     redisUrl: e.REDIS_URL,
+    queuePrefix: e.QUEUE_PREFIX,
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
     sessionSecretGenerated,
     channels: {

@@ -108,7 +108,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       : (await import('../store/embedded/index.js')).createEmbeddedStore({ dataDir: config.dataDir });
   await store.init();
   // Queues go to Redis whenever REDIS_URL is set, also with the embedded store (one process then).
-  const backend = config.redisUrl ? createBullmqBackend({ url: config.redisUrl, logger }) : createLocalBackend({ logger });
+  const backend = config.redisUrl ? createBullmqBackend({ url: config.redisUrl, prefix: config.queuePrefix, logger }) : createLocalBackend({ logger });
 
   // The widget's hub is in-process: with separate web and worker processes it needs a Redis pub/sub hub.
   const webchat = createWebchat({ sessionSecret: config.sessionSecret, accountId: WIDGET_ACCOUNT_ID });
