@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ import { ZaloWebhookDriver, type ZaloDelivery } from '../fakes/zalo/webhook-driv
 import {
   answersAt,
   childEnvironment,
-  claimRedisDatabase,
+  deleteRedisKeys,
   procedureOf,
   questionsFor,
   redisBaseUrl,
@@ -67,10 +68,12 @@ function readText(path: string): string {
 async function crashAndRecover(mode: 'local' | 'bullmq'): Promise<void> {
   const fake = await new FakeZalo().start();
   const dataDir = mkdtempSync(join(tmpdir(), `crash-safety-${mode}-`));
-  const redis = mode === 'bullmq' ? await claimRedisDatabase(redisBaseUrl()) : undefined;
+  // Queues of this run live under their own BullMQ prefix, removed afterwards.
+  const queuePrefix = `crash${randomUUID().slice(0, 8)}`;
+  const redisUrl = mode === 'bullmq' ? redisBaseUrl() : undefined;
   let child: ChildSystem | undefined;
   try {
-    const env = childEnvironment(fake, fake.issueTokens(), { DATA_DIR: dataDir, ...(redis ? { REDIS_URL: redis.url } : {}) });
+    const env = childEnvironment(fake, fake.issueTokens(), { DATA_DIR: dataDir, ...(redisUrl ? { REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix } : {}) });
     const signing = { appId: fake.appId, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey };
     const attach = (system: ChildSystem) => {
       fake.webhookUrl = `${system.url}/webhooks/zalo`;
@@ -159,7 +162,7 @@ async function crashAndRecover(mode: 'local' | 'bullmq'): Promise<void> {
     await child?.kill('SIGKILL');
     await fake.stop();
     rmSync(dataDir, { recursive: true, force: true });
-    await redis?.release();
+    if (redisUrl) await deleteRedisKeys(redisUrl, `${queuePrefix}:*`);
   }
 }
 

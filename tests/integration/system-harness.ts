@@ -117,51 +117,6 @@ export async function deleteRedisKeys(url: string, pattern: string): Promise<num
   return deleted;
 }
 
-function withDb(url: string, db: number): string {
-  const u = new URL(url);
-  u.pathname = `/${db}`;
-  return u.toString();
-}
-
-const CLAIM_KEY = 'tro-ly-1022:test-claim';
-
-/**
- * A Redis logical database of our own for a system started by startSystem, which gives BullMQ no prefix
- * (always 'bull'): SET NX a claim key in a database that holds nothing else (DBSIZE 1 after the claim),
- * so two test runs never share queues and nothing of anyone else's is touched. `release()` unlinks the
- * 'bull:*' keys of that database (queues and conversation locks) and then the claim.
- */
-export async function claimRedisDatabase(baseUrl: string): Promise<{ url: string; release(): Promise<void> }> {
-  const token = randomUUID();
-  const first = 1 + Math.floor(Math.random() * 15);
-  for (let i = 0; i < 15; i++) {
-    const db = 1 + ((first - 1 + i) % 15);
-    const url = withDb(baseUrl, db);
-    const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-    try {
-      if ((await redis.set(CLAIM_KEY, token, 'PX', 10 * 60_000, 'NX')) !== 'OK') continue;
-      if ((await redis.dbsize()) !== 1) {
-        await redis.eval('if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0', 1, CLAIM_KEY, token);
-        continue;
-      }
-    } finally {
-      await redis.quit();
-    }
-    return {
-      url,
-      async release() {
-        await deleteRedisKeys(url, 'bull:*');
-        const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-        try {
-          await redis.eval('if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end return 0', 1, CLAIM_KEY, token);
-        } finally {
-          await redis.quit();
-        }
-      },
-    };
-  }
-  throw new Error('no free Redis logical database (1-15) to claim for this test');
-}
 
 /* ------------------------------------------------------------------------------------------------ */
 /* The system in a child process                                                                     */
