@@ -1,0 +1,153 @@
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { hrMs, sleep } from './clock.js';
+import type { FakeReady, ProbeReport } from './ipc.js';
+import { forkTs, freePort, terminate } from './proc.js';
+
+/**
+ * The system under test, always in child processes of its own (never on the load generator's event
+ * loop). Three shapes:
+ * - `one-process`: `src/main.ts` exactly as `npm start` runs it (startSystem, web + workers);
+ * - `two-instances`: two-workers.child.ts (startSystem + a second worker set in the same process);
+ * - `processes`: `src/main.ts --role=web` and two `src/main.ts --role=worker` (needs MONGODB_URL).
+ * Each process gets probe.preload.ts (event-loop delay, store queues; over IPC) and, if asked, --cpu-prof.
+ */
+
+export type SutShape = 'one-process' | 'two-instances' | 'processes';
+
+export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const TWO_WORKERS = fileURLToPath(new URL('./two-workers.child.ts', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('./probe.preload.ts', import.meta.url));
+
+export interface SutProcess {
+  role: string;
+  child: ChildProcess;
+}
+
+export interface Sut {
+  shape: SutShape;
+  url: string;
+  dataDir: string;
+  /** Its BullMQ key prefix, cleared by the bench afterwards. */
+  queuePrefix: string;
+  /** The MongoDB database of this run (shape `processes`), dropped by the bench afterwards. */
+  mongodbUrl?: string;
+  processes: SutProcess[];
+  pids(): number[];
+  /** Event-loop delay and store queues of each process since the previous call (probe.preload.ts). */
+  probe(): Promise<{ role: string; report: ProbeReport | undefined }[]>;
+  stop(): Promise<{ role: string; how: 'clean' | 'killed' }[]>;
+}
+
+export interface SutOptions {
+  shape: SutShape;
+  dataDir: string;
+  redisUrl: string;
+  /** QUEUE_PREFIX: this system's own BullMQ key prefix. */
+  queuePrefix: string;
+  mongodbUrl?: string;
+  zalo: FakeReady;
+  cpuProfDir?: string;
+  /** LOG_LEVEL for the system (default silent). */
+  logLevel?: string;
+}
+
+export async function startSut(options: SutOptions): Promise<Sut> {
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    SESSION_SECRET: randomBytes(32).toString('base64url'),
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: options.logLevel ?? 'silent',
+    DATA_DIR: options.dataDir,
+    REDIS_URL: options.redisUrl,
+    QUEUE_PREFIX: options.queuePrefix,
+    MONGODB_URL: options.shape === 'processes' ? options.mongodbUrl : '',
+    ZALO_APP_ID: options.zalo.appId,
+    ZALO_APP_SECRET: options.zalo.appSecret,
+    ZALO_OA_SECRET_KEY: options.zalo.oaSecretKey,
+    ZALO_ACCESS_TOKEN: options.zalo.accessToken,
+    ZALO_REFRESH_TOKEN: options.zalo.refreshToken,
+    ZALO_API_BASE: options.zalo.apiBase,
+    ZALO_OAUTH_BASE: options.zalo.oauthBase,
+    FB_APP_SECRET: '',
+    FB_PAGE_ACCESS_TOKEN: '',
+    FB_VERIFY_TOKEN: '',
+    DOTENV_CONFIG_QUIET: 'true',
+  };
+  const execArgv = ['--import', PRELOAD, ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])];
+  const stdout = options.logLevel && options.logLevel !== 'silent' ? 'inherit' : 'ignore';
+  const spawn = (role: string, entry: string, args: string[]): SutProcess => ({ role, child: forkTs(entry, args, { env, execArgv, cwd: ROOT, stdout }) });
+
+  const processes: SutProcess[] =
+    options.shape === 'one-process'
+      ? [spawn('system', MAIN, [])]
+      : options.shape === 'two-instances'
+        ? [spawn('system (2 worker sets)', TWO_WORKERS, [])]
+        : [spawn('web', MAIN, ['--role=web']), spawn('worker 1', MAIN, ['--role=worker']), spawn('worker 2', MAIN, ['--role=worker'])];
+
+  const url = `http://127.0.0.1:${port}`;
+  const sut: Sut = {
+    shape: options.shape,
+    url,
+    dataDir: options.dataDir,
+    queuePrefix: options.queuePrefix,
+    ...(options.shape === 'processes' && options.mongodbUrl ? { mongodbUrl: options.mongodbUrl } : {}),
+    processes,
+    pids: () => processes.map((p) => p.child.pid ?? -1),
+    async probe() {
+      return Promise.all(processes.map(async (p) => ({ role: p.role, report: await askProbe(p.child) })));
+    },
+    async stop() {
+      return Promise.all(processes.map(async (p) => ({ role: p.role, how: await terminate(p.child, 12_000) })));
+    },
+  };
+  try {
+    await waitHealthy(url, processes, 60_000);
+  } catch (err) {
+    await sut.stop();
+    throw err;
+  }
+  return sut;
+}
+
+async function waitHealthy(url: string, processes: SutProcess[], timeoutMs: number): Promise<void> {
+  const deadline = hrMs() + timeoutMs;
+  for (;;) {
+    const dead = processes.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
+    if (dead) {
+      throw new Error(`system under test (${dead.role}) exited during start-up (code ${dead.child.exitCode}); rerun with --sut-logs to see why`);
+    }
+    try {
+      const res = await fetch(`${url}/healthz`);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    if (hrMs() > deadline) throw new Error(`system under test not healthy after ${timeoutMs} ms`);
+    await sleep(100);
+  }
+}
+
+function askProbe(child: ChildProcess): Promise<ProbeReport | undefined> {
+  if (!child.connected) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.off('message', onMessage);
+      resolve(undefined);
+    }, 2000);
+    const onMessage = (raw: unknown): void => {
+      if ((raw as { type?: unknown }).type !== 'bench:probe') return;
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      resolve(raw as ProbeReport);
+    };
+    child.on('message', onMessage);
+    child.send({ type: 'bench:probe' });
+  });
+}
