@@ -23,6 +23,8 @@ export interface ZaloConfig {
   readonly refreshToken?: string;
   readonly apiBase: string;
   readonly oauthBase: string;
+  /** Delivery runs per second to Zalo (Zalo: 4,000 API calls/min per app). */
+  readonly sendRatePerSecond: number;
 }
 
 export interface MessengerConfig {
@@ -32,6 +34,8 @@ export interface MessengerConfig {
   readonly verifyToken?: string;
   readonly graphApiBase: string;
   readonly graphApiVersion: string;
+  /** Delivery runs per second to Messenger (Meta: 300 sends/s per Page). */
+  readonly sendRatePerSecond: number;
 }
 
 export interface Config {
@@ -97,11 +101,13 @@ const envSchema = z.object({
   ZALO_REFRESH_TOKEN: z.string().optional(),
   ZALO_API_BASE: httpUrl.default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: httpUrl.default('https://oauth.zaloapp.com'),
+  ZALO_SEND_RATE: z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number).pipe(z.number().min(1, 'must be at least 1').max(10000, 'must be at most 10000')).default(60),
   FB_APP_SECRET: z.string().optional(),
   FB_PAGE_ACCESS_TOKEN: z.string().optional(),
   FB_VERIFY_TOKEN: z.string().optional(),
   GRAPH_API_BASE: httpUrl.default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v25.0').default('v25.0'),
+  FB_SEND_RATE: z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number).pipe(z.number().min(1, 'must be at least 1').max(10000, 'must be at most 10000')).default(250),
   SESSION_SECRET: z.string().min(SESSION_SECRET_MIN, `must be at least ${SESSION_SECRET_MIN} characters`).optional(),
 });
 
@@ -217,6 +223,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
         refreshToken: e.ZALO_REFRESH_TOKEN,
         apiBase: e.ZALO_API_BASE,
         oauthBase: e.ZALO_OAUTH_BASE,
+        sendRatePerSecond: e.ZALO_SEND_RATE,
       },
       messenger: {
         enabled: Boolean(e.FB_APP_SECRET && e.FB_PAGE_ACCESS_TOKEN && e.FB_VERIFY_TOKEN),
@@ -225,6 +232,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
         verifyToken: e.FB_VERIFY_TOKEN,
         graphApiBase: e.GRAPH_API_BASE,
         graphApiVersion: e.GRAPH_API_VERSION,
+        sendRatePerSecond: e.FB_SEND_RATE,
       },
     },
     warnings,

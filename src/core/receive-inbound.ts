@@ -36,22 +36,30 @@ export interface ReceiveResult {
 export interface InboundReceiverDeps {
   store: Store;
   turns: JobQueue<TurnJob>;
-  /** Re-queues messages held because a platform window was closed (the citizen is back). */
-  deliveries: (channel: InboundEvent['channel']) => JobQueue<DeliveryJob>;
   clock: Clock;
 }
 
+/** Conversations this process has seen, so a returning citizen's message costs one store write. */
+const KNOWN_CONVERSATIONS = 50_000;
+
 /**
- * The webhook side of a message: store it first (so nothing is lost whatever happens next), then
- * enqueue a turn for its conversation. A redelivered platform message is recognized by its id and
- * neither stored nor queued twice. Called before the webhook answers, so it must stay fast.
+ * The webhook side of a message: store it first (so nothing is lost whatever happens next), then queue
+ * a turn for its conversation. A redelivered platform message is recognized by its id and neither
+ * stored nor queued twice. It runs before the webhook answers, so it does as little as possible: the
+ * contact and conversation are created once, everything else happens in the turn worker.
  */
 export function createInboundReceiver(deps: InboundReceiverDeps) {
+  const known = new Set<string>();
   return async function receive(event: InboundEvent): Promise<ReceiveResult> {
-    const at = new Date(Math.min(event.timestamp || deps.clock.now().getTime(), deps.clock.now().getTime()));
+    const now = deps.clock.now();
     const conversationId = conversationKey(event.channel, event.accountId, event.userId);
-    const contact = await deps.store.contacts.upsertByIdentity({ channel: event.channel, accountId: event.accountId, userId: event.userId }, at);
-    await deps.store.conversations.getOrOpen({ id: conversationId, contactId: contact.id, channel: event.channel, accountId: event.accountId, userId: event.userId, at });
+    if (!known.has(conversationId)) {
+      const identity = { channel: event.channel, accountId: event.accountId, userId: event.userId };
+      const contact = await deps.store.contacts.upsertByIdentity(identity, now);
+      await deps.store.conversations.getOrOpen({ id: conversationId, contactId: contact.id, ...identity, at: now });
+      if (known.size >= KNOWN_CONVERSATIONS) known.clear();
+      known.add(conversationId);
+    }
     const { created, message } = await deps.store.inbound.insert({
       id: `${event.channel}:${event.externalId}`,
       conversationId,
@@ -59,14 +67,9 @@ export function createInboundReceiver(deps: InboundReceiverDeps) {
       kind: event.kind,
       ...(event.text !== undefined ? { text: event.text } : {}),
       ...(event.payload !== undefined ? { payload: event.payload } : {}),
-      receivedAt: deps.clock.now(),
+      receivedAt: now,
     });
-    if (!created) return { created, conversationId };
-    await deps.store.conversations.update(conversationId, { lastInboundAt: deps.clock.now() });
-    await deps.turns.add('turn', { conversationId }, { jobId: `turn:${message.id}`, attempts: 5, backoffMs: 200 });
-    const held = await deps.store.outbound.listHeld(conversationId);
-    for (const record of held) await deps.store.outbound.update(record.id, { status: 'pending' });
-    if (held.length > 0) await queueDelivery(deps.deliveries(event.channel), conversationId, `held:${message.id}`);
+    if (created) await deps.turns.add('turn', { conversationId }, { jobId: `turn:${message.id}`, attempts: 5, backoffMs: 200 });
     return { created, conversationId };
   };
 }

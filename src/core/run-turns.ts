@@ -59,7 +59,18 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     if (replies.length > 0) await queueDelivery(deps.deliveries(conversation.channel), conversation.id, message.id);
   }
 
+  /** The citizen interacted: their platform window reopens and replies held for it go out now. */
+  async function markInteraction(conversation: Conversation, message: InboundMessage): Promise<void> {
+    if (message.receivedAt > conversation.lastInboundAt) {
+      await deps.store.conversations.update(conversation.id, { lastInboundAt: message.receivedAt });
+    }
+    const held = await deps.store.outbound.listHeld(conversation.id);
+    for (const record of held) await deps.store.outbound.update(record.id, { status: 'pending' });
+    if (held.length > 0) await queueDelivery(deps.deliveries(conversation.channel), conversation.id, `held:${message.id}`);
+  }
+
   async function runOne(conversation: Conversation, message: InboundMessage): Promise<void> {
+    await markInteraction(conversation, message);
     if (conversation.mode !== 'bot') {
       await deps.store.inbound.setStatus(message.id, 'done', { processedAt: deps.clock.now() });
       return;

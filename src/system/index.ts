@@ -58,11 +58,6 @@ const WIDGET_ACCOUNT_ID = 'portal';
 
 /** Send attempts per reply before it is recorded as failed. */
 const DELIVERY_ATTEMPTS = 5;
-/** Platform send rates (platforms.md: Zalo 4,000/min per app; Messenger 300/s per Page), with headroom. */
-const SEND_RATE: Partial<Record<ChannelKind, { max: number; durationMs: number }>> = {
-  zalo: { max: 50, durationMs: 1000 },
-  messenger: { max: 250, durationMs: 1000 },
-};
 
 function buildChannelAdapters(config: Config, store: Store, logger: Logger): Partial<Record<ChannelKind, ChannelAdapter>> {
   const adapters: Partial<Record<ChannelKind, ChannelAdapter>> = {};
@@ -120,7 +115,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     if (!q) deliveryQueues.set(channel, (q = backend.queue<DeliveryJob>(outboundQueueName(channel))));
     return q;
   };
-  const receive = createInboundReceiver({ store, turns, deliveries, clock });
+  const receive = createInboundReceiver({ store, turns, clock });
 
   const workers: QueueWorker[] = [];
   if (roles.worker) {
@@ -130,7 +125,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     workers.push(backend.worker(TURN_QUEUE, runTurns, { concurrency: 16 }));
     const deliver = createDeliveryWorker({ store, backend, adapters, logger: logger.child({ worker: 'outbound' }), clock, maxAttempts: DELIVERY_ATTEMPTS });
     for (const channel of Object.keys(adapters) as ChannelKind[]) {
-      const limiter = SEND_RATE[channel];
+      const rate = channel === 'zalo' ? config.channels.zalo.sendRatePerSecond : channel === 'messenger' ? config.channels.messenger.sendRatePerSecond : undefined;
+      const limiter = rate ? { max: rate, durationMs: 1000 } : undefined;
       workers.push(backend.worker(outboundQueueName(channel), deliver, { concurrency: 16, ...(limiter ? { limiter } : {}) }));
     }
     await resumePendingWork(store, turns, deliveries, logger);

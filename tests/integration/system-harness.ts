@@ -297,7 +297,7 @@ export async function startSystemHalf(
     if (!q) deliveryQueues.set(channel, (q = backend.queue<DeliveryJob>(outboundQueueName(channel))));
     return q;
   };
-  const receive = createInboundReceiver({ store, turns, deliveries, clock });
+  const receive = createInboundReceiver({ store, turns, clock });
 
   const services = createFlowServices({ knowledge, store, copy: vi, clock });
   const realEngine = await createBotEngine({ dialogState: store.dialogState, services });

@@ -70,7 +70,7 @@ describe('a failing turn', () => {
   it('apologizes, keeps the message as failed, and goes on with the next message', async () => {
     const engine = await createBotEngine({ dialogState: store.dialogState, services: failingServices('boom') });
     const deliveries = (channel: ChannelKind) => backend.queue<DeliveryJob>(outboundQueueName(channel));
-    const receive = createInboundReceiver({ store, turns: backend.queue<TurnJob>(TURN_QUEUE), deliveries, clock: systemClock });
+    const receive = createInboundReceiver({ store, turns: backend.queue<TurnJob>(TURN_QUEUE), clock: systemClock });
     const runTurns = createTurnRunner({
       store,
       backend,
