@@ -24,13 +24,12 @@ import { createFlowServices } from '../../src/system/flow-services.js';
  * conversations queue their deliveries for the first worker set, which has those adapters.)
  *
  * startSystem does not export its worker composition, so these values are copied from it and must be
- * kept in step: the queue prefix (QUEUE_PREFIX), turn and delivery concurrency 16, 5 delivery attempts,
- * the Zalo send limiter 50/s.
+ * kept in step: turn and delivery concurrency 16, 5 delivery attempts (the queue prefix and the Zalo send
+ * rate come from the configuration).
  */
 const TURN_CONCURRENCY = 16;
 const DELIVERY_CONCURRENCY = 16;
 const DELIVERY_ATTEMPTS = 5;
-const ZALO_SEND_RATE = { max: 50, durationMs: 1000 };
 
 export async function startWorkerInstance(deps: { config: Config; store: Store; logger: Logger }): Promise<{ close(): Promise<void> }> {
   const { config, store, logger } = deps;
@@ -74,7 +73,7 @@ export async function startWorkerInstance(deps: { config: Config; store: Store; 
   });
   const workers: QueueWorker[] = [backend.worker(TURN_QUEUE, runTurns, { concurrency: TURN_CONCURRENCY })];
   const deliver = createDeliveryWorker({ store, backend, adapters, logger: logger.child({ worker: 'outbound', instance: 2 }), clock, maxAttempts: DELIVERY_ATTEMPTS });
-  workers.push(backend.worker(outboundQueueName('zalo'), deliver, { concurrency: DELIVERY_CONCURRENCY, limiter: ZALO_SEND_RATE }));
+  workers.push(backend.worker(outboundQueueName('zalo'), deliver, { concurrency: DELIVERY_CONCURRENCY, limiter: { max: config.channels.zalo.sendRatePerSecond, durationMs: 1000 } }));
   return {
     async close() {
       await Promise.all(workers.map((w) => w.close()));

@@ -24,6 +24,8 @@ export interface TurnRunnerDeps {
 }
 
 const DEFAULT_TURN_TIMEOUT_MS = 10_000;
+/** Platform windows are hours and days long: the last interaction is recorded to the minute. */
+const INTERACTION_PRECISION_MS = 60_000;
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -61,7 +63,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
 
   /** The citizen interacted: their platform window reopens and replies held for it go out now. */
   async function markInteraction(conversation: Conversation, message: InboundMessage): Promise<void> {
-    if (message.receivedAt > conversation.lastInboundAt) {
+    if (message.receivedAt.getTime() - conversation.lastInboundAt.getTime() > INTERACTION_PRECISION_MS) {
       await deps.store.conversations.update(conversation.id, { lastInboundAt: message.receivedAt });
     }
     const held = await deps.store.outbound.listHeld(conversation.id);
