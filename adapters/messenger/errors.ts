@@ -1,4 +1,4 @@
-import { ChannelSendError, type SendFailureKind } from '../../src/ports/channel.js';
+import { ChannelNetworkError, ChannelSendError, type SendFailureKind } from '../../src/ports/channel.js';
 
 /**
  * Messenger failures, split the grammY way (style.md §3.6): MessengerApiError = Graph answered with an
@@ -104,21 +104,8 @@ export class MessengerApiError extends Error {
 }
 
 /** No usable Graph answer: transport failure, timeout, or an HTTP error without a Graph error body. */
-export class MessengerNetworkError extends Error {
-  constructor(
-    message: string,
-    readonly endpoint: string,
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'MessengerNetworkError';
-  }
-
-  /** Transport failures, 408, 429 and 5xx are worth retrying; other statuses mean a wrong URL or setup. */
-  get retryable(): boolean {
-    return this.status === undefined || this.status === 408 || this.status === 429 || this.status >= 500;
-  }
+export class MessengerNetworkError extends ChannelNetworkError {
+  override readonly name = 'MessengerNetworkError';
 }
 
 /** Any failure of a Messenger call → the channel port's three kinds, keeping the original as `cause`. */

@@ -1,4 +1,4 @@
-import { ChannelSendError, type SendFailureKind } from '../../src/ports/channel.js';
+import { ChannelNetworkError, ChannelSendError, type SendFailureKind } from '../../src/ports/channel.js';
 
 /**
  * Zalo failures, split the grammY way (style.md §2): ZaloApiError = the platform answered and said no
@@ -55,22 +55,8 @@ export class ZaloApiError extends Error {
 }
 
 /** The request did not produce a usable Zalo answer (transport failure, HTTP ≥ 400, unparsable body). */
-export class ZaloNetworkError extends Error {
-  constructor(
-    message: string,
-    readonly endpoint: string,
-    /** HTTP status when there was a response. */
-    readonly status?: number,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'ZaloNetworkError';
-  }
-
-  /** 408/429/5xx and transport failures are worth retrying; other HTTP statuses mean a wrong URL or setup. */
-  get retryable(): boolean {
-    return this.status === undefined || this.status === 408 || this.status === 429 || this.status >= 500;
-  }
+export class ZaloNetworkError extends ChannelNetworkError {
+  override readonly name = 'ZaloNetworkError';
 }
 
 /**

@@ -46,3 +46,25 @@ export class ChannelSendError extends Error {
     this.name = 'ChannelSendError';
   }
 }
+
+/**
+ * No usable platform answer: transport failure, timeout, or an HTTP error without the platform's own
+ * error body (grammY's HttpError, as opposed to the platform saying no). Adapters subclass it.
+ */
+export class ChannelNetworkError extends Error {
+  constructor(
+    message: string,
+    readonly endpoint: string,
+    /** HTTP status when there was a response. */
+    readonly status?: number,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'ChannelNetworkError';
+  }
+
+  /** Transport failures, 408, 429 and 5xx are worth retrying; other statuses mean a wrong URL or setup. */
+  get retryable(): boolean {
+    return this.status === undefined || this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+}
