@@ -45,8 +45,8 @@ const PHASE_MS = QUICK ? 4000 : 10_000;
 const DRAIN_MS = 3000;
 /** A webhook not answered within this counts as a timeout error. */
 const ACK_TIMEOUT_MS = 3000;
-/** Per fresh system: a few hundred turns below the send limit so JIT, caches and connections are warm. */
-const WARMUP = { rate: 45, ms: QUICK ? 1500 : 2500 };
+/** Per fresh system: ~800 turns at half the target rate, so JIT, caches and connections are warm (steady state). */
+const WARMUP = { rate: 100, ms: QUICK ? 1500 : 8000 };
 /** Sustained-rate search: step length, drain allowed, criteria. */
 const STEP_MS = QUICK ? 3000 : 5000;
 const STEP_DRAIN_MS = 2000;

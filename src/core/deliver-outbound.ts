@@ -18,9 +18,6 @@ export interface DeliveryDeps {
   maxAttempts: number;
 }
 
-/** Replies looked at per delivery run; a conversation never has more pending than a few. */
-const PENDING_SCAN = 200;
-
 /** Transient failure of the reply at the head of a conversation: the job retries with backoff. */
 class DeliveryRetry extends Error {
   constructor(readonly outboundId: string, cause: unknown) {
@@ -76,10 +73,7 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
   return async function deliver(job: Job<DeliveryJob>): Promise<void> {
     const { conversationId } = job.data;
     await withLease(deps.backend, `deliver:${conversationId}`, async () => {
-      const pending = (await deps.store.outbound.listByConversation(conversationId, PENDING_SCAN))
-        .filter((r) => r.status === 'pending')
-        .sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.id.localeCompare(b.id));
-      for (const record of pending) await deliverOne(record);
+      for (const record of await deps.store.outbound.listWithStatus(conversationId, 'pending')) await deliverOne(record);
     });
   };
 }

@@ -66,7 +66,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     if (message.receivedAt.getTime() - conversation.lastInboundAt.getTime() > INTERACTION_PRECISION_MS) {
       await deps.store.conversations.update(conversation.id, { lastInboundAt: message.receivedAt });
     }
-    const held = await deps.store.outbound.listHeld(conversation.id);
+    const held = await deps.store.outbound.listWithStatus(conversation.id, 'held');
     for (const record of held) await deps.store.outbound.update(record.id, { status: 'pending' });
     if (held.length > 0) await queueDelivery(deps.deliveries(conversation.channel), conversation.id, `held:${message.id}`);
   }

@@ -45,8 +45,8 @@ export interface OutboundRepo {
   listByStatus(status: DeliveryStatus, limit: number): Promise<OutboundRecord[]>;
   /** The latest `limit` records of the conversation, oldest first (createdAt). */
   listByConversation(conversationId: string, limit: number): Promise<OutboundRecord[]>;
-  /** Messages held for a conversation (outside the platform window), oldest first. */
-  listHeld(conversationId: string): Promise<OutboundRecord[]>;
+  /** A conversation's replies waiting to be sent, or held outside the platform window, oldest first. */
+  listWithStatus(conversationId: string, status: 'pending' | 'held'): Promise<OutboundRecord[]>;
 }
 
 /**

@@ -271,15 +271,17 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         expect(listed.map((r) => r.createdAt.getUTCDate())).toEqual([2, 3, 4]);
       });
 
-      it('When messages are held for a conversation, then listHeld returns only those, oldest first', async () => {
+      it('When messages are held or pending in a conversation, then listWithStatus returns only those of that status, oldest first', async () => {
         const conversation = await openConversation(store);
         const other = await openConversation(store);
         for (const n of [3, 1, 2]) await store.outbound.insert(outbound(conversation.id, { status: 'held', purpose: 'update', createdAt: new Date(Date.UTC(2026, 1, n)) }));
         await store.outbound.insert(outbound(conversation.id, { status: 'pending' }));
         await store.outbound.insert(outbound(other.id, { status: 'held' }));
-        const held = await store.outbound.listHeld(conversation.id);
+        const held = await store.outbound.listWithStatus(conversation.id, 'held');
         expect(held.map((r) => r.createdAt.getUTCDate())).toEqual([1, 2, 3]);
         expect(held.every((r) => r.status === 'held' && r.conversationId === conversation.id)).toBe(true);
+        const pending = await store.outbound.listWithStatus(conversation.id, 'pending');
+        expect(pending.map((r) => r.status)).toEqual(['pending']);
       });
     });
 
@@ -390,7 +392,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
           expect(await after.contacts.get(conversation.contactId)).toMatchObject({ id: conversation.contactId, createdAt: conversation.createdAt });
           expect((await after.inbound.listByConversation(conversation.id, 10)).map((m) => m.id)).toEqual(msgs.map((m) => m.id));
           expect(await after.inbound.conversationsWithPending()).toContain(conversation.id);
-          expect(await after.outbound.listHeld(conversation.id)).toEqual([{ ...record, attempts: 2 }]);
+          expect(await after.outbound.listWithStatus(conversation.id, 'held')).toEqual([{ ...record, attempts: 2 }]);
           expect(await after.dialogState.read([`dialog:${conversation.id}`])).toEqual({ [`dialog:${conversation.id}`]: { step: 2 } });
           expect(await after.secrets.get('zalo:tokens')).toEqual({ value: { refreshToken: 'r1' }, version: 1 });
           expect(await after.requests.listByConversation(conversation.id)).toEqual([request]);

@@ -125,7 +125,7 @@ describe('Zalo end to end', () => {
     const citizen = bigId();
     fake.windowClosed.add(citizen);
     await driver.deliver(driver.text(citizen, 'đăng ký thường trú'));
-    await eventually(async () => expect((await system.store.outbound.listHeld(`zalo:${fake.oaId}:${citizen}`)).length).toBe(1));
+    await eventually(async () => expect((await system.store.outbound.listWithStatus(`zalo:${fake.oaId}:${citizen}`, 'held')).length).toBe(1));
     fake.windowClosed.delete(citizen);
     await driver.deliver(driver.text(citizen, 'lệ phí bao nhiêu'));
     await eventually(() => expect(textsTo(citizen).length).toBe(2));

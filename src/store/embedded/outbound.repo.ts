@@ -48,9 +48,9 @@ export class EmbeddedOutboundRepo implements OutboundRepo {
     return docs.reverse().map((d) => fromDoc(d));
   }
 
-  async listHeld(conversationId: string): Promise<OutboundRecord[]> {
+  async listWithStatus(conversationId: string, status: 'pending' | 'held'): Promise<OutboundRecord[]> {
     const { outbound } = await this.db();
-    const docs = await outbound.findAsync({ conversationId, status: 'held' }).sort({ createdAt: 1, _id: 1 });
+    const docs = await outbound.findAsync({ conversationId, status }).sort({ createdAt: 1, _id: 1 });
     return docs.map((d) => fromDoc(d));
   }
 }

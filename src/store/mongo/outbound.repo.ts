@@ -48,9 +48,9 @@ export class MongoOutboundRepo implements OutboundRepo {
     return docs.reverse().map((d) => fromDoc(d));
   }
 
-  async listHeld(conversationId: string): Promise<OutboundRecord[]> {
+  async listWithStatus(conversationId: string, status: 'pending' | 'held'): Promise<OutboundRecord[]> {
     const { outbound } = await this.db();
-    const docs = await outbound.find({ conversationId, status: 'held' }).sort({ createdAt: 1, _id: 1 }).toArray();
+    const docs = await outbound.find({ conversationId, status }).sort({ createdAt: 1, _id: 1 }).toArray();
     return docs.map((d) => fromDoc(d));
   }
 }
