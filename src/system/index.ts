@@ -7,11 +7,8 @@ import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { createBrain } from '../../knowledge/brain/index.js';
 import { buildApp } from '../app.js';
 import { createWidgetRouter, type WidgetRouter } from '../http/widget.router.js';
-import { createBotEngine } from '../bot/engine.js';
 import type { Config } from '../config.js';
-import { createDeliveryWorker } from '../core/deliver-outbound.js';
-import { createInboundReceiver, outboundQueueName, queueDelivery, TURN_QUEUE, type DeliveryJob, type InboundReceiver, type TurnJob } from '../core/receive-inbound.js';
-import { createTurnRunner } from '../core/run-turns.js';
+import { createInboundReceiver, queueDelivery, TURN_QUEUE, type DeliveryJob, type InboundReceiver, type TurnJob } from '../core/receive-inbound.js';
 import { vi } from '../domain/copy/vi.js';
 import type { ChannelKind } from '../domain/message.js';
 import type { ChannelAdapter } from '../ports/channel.js';
@@ -21,7 +18,7 @@ import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import { createBullmqBackend } from '../queue/bullmq/index.js';
 import { createLocalBackend } from '../queue/local/index.js';
-import { createFlowServices } from './flow-services.js';
+import { deliveryQueues, startWorkers } from './workers.js';
 
 /**
  * The composition root shared by `npm start` (src/main.ts), the worker role and the tests: one code
@@ -56,10 +53,9 @@ export interface RunningSystem {
 /** The widget install's id on the webchat channel (InboundEvent.accountId). */
 const WIDGET_ACCOUNT_ID = 'portal';
 
-/** Send attempts per reply before it is recorded as failed. */
-const DELIVERY_ATTEMPTS = 5;
 
-function buildChannelAdapters(config: Config, store: Store, logger: Logger): Partial<Record<ChannelKind, ChannelAdapter>> {
+/** The platform adapters the configuration enables (the widget's is added by startSystem). */
+export function buildChannelAdapters(config: Config, store: Store, logger: Logger): Partial<Record<ChannelKind, ChannelAdapter>> {
   const adapters: Partial<Record<ChannelKind, ChannelAdapter>> = {};
   const zalo = config.channels.zalo;
   if (zalo.enabled && zalo.appId && zalo.oaSecretKey) {
@@ -109,26 +105,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const webchat = createWebchat({ sessionSecret: config.sessionSecret, accountId: WIDGET_ACCOUNT_ID });
   const adapters = { webchat: webchat.adapter, ...buildChannelAdapters(config, store, logger), ...options.adapters };
   const turns = backend.queue<TurnJob>(TURN_QUEUE);
-  const deliveryQueues = new Map<ChannelKind, JobQueue<DeliveryJob>>();
-  const deliveries = (channel: ChannelKind) => {
-    let q = deliveryQueues.get(channel);
-    if (!q) deliveryQueues.set(channel, (q = backend.queue<DeliveryJob>(outboundQueueName(channel))));
-    return q;
-  };
+  const deliveries = deliveryQueues(backend);
   const receive = createInboundReceiver({ store, turns, clock });
 
   const workers: QueueWorker[] = [];
   if (roles.worker) {
-    const services = createFlowServices({ knowledge, store, copy: vi, clock });
-    const engine = await createBotEngine({ dialogState: store.dialogState, services });
-    const runTurns = createTurnRunner({ store, backend, engine, deliveries, logger: logger.child({ worker: 'turns' }), clock, apology: { text: vi.bot.apology }, typing: async (c) => adapters[c.channel]?.typing?.(c.userId) });
-    workers.push(backend.worker(TURN_QUEUE, runTurns, { concurrency: 16 }));
-    const deliver = createDeliveryWorker({ store, backend, adapters, logger: logger.child({ worker: 'outbound' }), clock, maxAttempts: DELIVERY_ATTEMPTS });
-    for (const channel of Object.keys(adapters) as ChannelKind[]) {
-      const rate = channel === 'zalo' ? config.channels.zalo.sendRatePerSecond : channel === 'messenger' ? config.channels.messenger.sendRatePerSecond : undefined;
-      const limiter = rate ? { max: rate, durationMs: 1000 } : undefined;
-      workers.push(backend.worker(outboundQueueName(channel), deliver, { concurrency: 16, ...(limiter ? { limiter } : {}) }));
-    }
+    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock })));
     await resumePendingWork(store, turns, deliveries, logger);
   }
 

@@ -5,31 +5,24 @@
  * in one process), and a pool of citizen questions whose answers are easy to recognise.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
-import { createZaloAdapter } from '../../adapters/zalo/index.js';
 import { createBrain } from '../../knowledge/brain/index.js';
 import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { buildApp } from '../../src/app.js';
-import { createBotEngine } from '../../src/bot/engine.js';
 import { loadConfig, type Config } from '../../src/config.js';
-import { createDeliveryWorker } from '../../src/core/deliver-outbound.js';
-import { createInboundReceiver, outboundQueueName, TURN_QUEUE, type DeliveryJob, type InboundReceiver, type TurnJob } from '../../src/core/receive-inbound.js';
-import { createTurnRunner } from '../../src/core/run-turns.js';
-import { vi } from '../../src/domain/copy/vi.js';
-import type { ChannelKind } from '../../src/domain/message.js';
+import { createInboundReceiver, TURN_QUEUE, type InboundReceiver, type TurnJob } from '../../src/core/receive-inbound.js';
 import { createLogger } from '../../src/logging/logger.js';
-import type { ChannelAdapter } from '../../src/ports/channel.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { ConversationEngine } from '../../src/ports/conversation-engine.js';
 import type { KnowledgeSearch } from '../../src/ports/knowledge.js';
-import type { JobQueue, QueueBackend, QueueWorker } from '../../src/ports/queue.js';
+import type { QueueBackend } from '../../src/ports/queue.js';
 import type { Store } from '../../src/ports/store.js';
 import { createBullmqBackend } from '../../src/queue/bullmq/index.js';
-import { createFlowServices } from '../../src/system/flow-services.js';
+import { buildChannelAdapters } from '../../src/system/index.js';
+import { startWorkers } from '../../src/system/workers.js';
 import type { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -201,9 +194,6 @@ export async function startChildSystem(env: NodeJS.ProcessEnv, timeoutMs = 30_00
 /* The worker half of a system, composed in this process                                            */
 /* ------------------------------------------------------------------------------------------------ */
 
-/** What startSystem sets (src/system/index.ts): attempts per delivery and the Zalo send rate. */
-const DELIVERY_ATTEMPTS = 5;
-const ZALO_SEND_RATE = { max: 50, durationMs: 1000 };
 
 /** One turn as the engine saw it: which message, when it started and ended (performance.now()). */
 export interface TurnTrace {
@@ -275,39 +265,23 @@ export async function startSystemHalf(
   options: { name: string; redisUrl: string; prefix: string; turnConcurrency: number; traces?: TurnTrace[] },
 ): Promise<SystemHalf> {
   const { config, store, knowledge } = parts;
-  const zalo = config.channels.zalo;
   const logger = createLogger(config);
   const clock = systemClock;
   const backend = createBullmqBackend({ url: options.redisUrl, prefix: options.prefix, logger });
-  const adapters: Partial<Record<ChannelKind, ChannelAdapter>> = {
-    zalo: createZaloAdapter({
-      appId: zalo.appId!,
-      appSecret: zalo.appSecret ?? '',
-      oaSecretKey: zalo.oaSecretKey!,
-      apiBase: zalo.apiBase,
-      oauthBase: zalo.oauthBase,
-      logger,
-      tokens: { secrets: store.secrets, seed: { accessToken: zalo.accessToken ?? '', refreshToken: zalo.refreshToken ?? '' } },
-    }),
-  };
+  const adapters = buildChannelAdapters(config, store, logger);
   const turns = backend.queue<TurnJob>(TURN_QUEUE);
-  const deliveryQueues = new Map<ChannelKind, JobQueue<DeliveryJob>>();
-  const deliveries = (channel: ChannelKind) => {
-    let q = deliveryQueues.get(channel);
-    if (!q) deliveryQueues.set(channel, (q = backend.queue<DeliveryJob>(outboundQueueName(channel))));
-    return q;
-  };
   const receive = createInboundReceiver({ store, turns, clock });
-
-  const services = createFlowServices({ knowledge, store, copy: vi, clock });
-  const realEngine = await createBotEngine({ dialogState: store.dialogState, services });
-  const engine = options.traces ? tracingEngine(realEngine, options.name, options.traces) : realEngine;
-  const runTurns = createTurnRunner({ store, backend, engine, deliveries, logger, clock, apology: { text: vi.bot.apology }, typing: async (c) => adapters[c.channel]?.typing?.(c.userId) });
-  const deliver = createDeliveryWorker({ store, backend, adapters, logger, clock, maxAttempts: DELIVERY_ATTEMPTS });
-  const workers: QueueWorker[] = [
-    backend.worker(TURN_QUEUE, runTurns, { concurrency: options.turnConcurrency }),
-    backend.worker(outboundQueueName('zalo'), deliver, { concurrency: 16, limiter: ZALO_SEND_RATE }),
-  ];
+  const workers = await startWorkers({
+    config,
+    logger,
+    store,
+    backend,
+    knowledge,
+    adapters,
+    clock,
+    turnConcurrency: options.turnConcurrency,
+    ...(options.traces ? { observeEngine: (engine: ConversationEngine) => tracingEngine(engine, options.name, options.traces!) } : {}),
+  });
 
   const app = buildApp({ config, logger, knowledge, channels: { adapters, receive } });
   const server: Server = await new Promise((resolve, reject) => {

@@ -1,0 +1,74 @@
+import { createBotEngine } from '../bot/engine.js';
+import type { Config } from '../config.js';
+import { createDeliveryWorker } from '../core/deliver-outbound.js';
+import { outboundQueueName, TURN_QUEUE, type DeliveryJob, type TurnJob } from '../core/receive-inbound.js';
+import { createTurnRunner } from '../core/run-turns.js';
+import { vi } from '../domain/copy/vi.js';
+import type { ChannelKind } from '../domain/message.js';
+import type { ChannelAdapter } from '../ports/channel.js';
+import type { Clock } from '../ports/clock.js';
+import type { ConversationEngine } from '../ports/conversation-engine.js';
+import type { KnowledgeSearch } from '../ports/knowledge.js';
+import type { Logger } from '../ports/logger.js';
+import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
+import type { Store } from '../ports/store.js';
+import { createFlowServices } from './flow-services.js';
+
+/** Send attempts per reply before it is recorded as failed. */
+export const DELIVERY_ATTEMPTS = 5;
+const TURN_CONCURRENCY = 16;
+const DELIVERY_CONCURRENCY = 16;
+
+/** One queue per channel for delivery runs, created on first use. */
+export function deliveryQueues(backend: QueueBackend): (channel: ChannelKind) => JobQueue<DeliveryJob> {
+  const queues = new Map<ChannelKind, JobQueue<DeliveryJob>>();
+  return (channel) => {
+    let q = queues.get(channel);
+    if (!q) queues.set(channel, (q = backend.queue<DeliveryJob>(outboundQueueName(channel))));
+    return q;
+  };
+}
+
+export interface WorkerParts {
+  config: Config;
+  logger: Logger;
+  store: Store;
+  backend: QueueBackend;
+  knowledge: KnowledgeSearch;
+  adapters: Partial<Record<ChannelKind, ChannelAdapter>>;
+  clock: Clock;
+  /** Turn jobs run at once by this worker set (default 16). */
+  turnConcurrency?: number;
+  /** Lets a test observe turns; the real engine is always what runs. */
+  observeEngine?: (engine: ConversationEngine) => ConversationEngine;
+}
+
+/**
+ * The worker role: the Botkit engine over the flows, the turn worker and one rate-limited delivery
+ * worker per channel. startSystem runs one set; tests and the bench start more against the same store
+ * and Redis to play several workers.
+ */
+export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
+  const { config, logger, store, backend, knowledge, adapters, clock } = parts;
+  const deliveries = deliveryQueues(backend);
+  const services = createFlowServices({ knowledge, store, copy: vi, clock });
+  const engine = await createBotEngine({ dialogState: store.dialogState, services });
+  const runTurns = createTurnRunner({
+    store,
+    backend,
+    engine: parts.observeEngine ? parts.observeEngine(engine) : engine,
+    deliveries,
+    logger: logger.child({ worker: 'turns' }),
+    clock,
+    apology: { text: vi.bot.apology },
+    typing: async (c) => adapters[c.channel]?.typing?.(c.userId),
+  });
+  const workers = [backend.worker<TurnJob>(TURN_QUEUE, runTurns, { concurrency: parts.turnConcurrency ?? TURN_CONCURRENCY })];
+  const deliver = createDeliveryWorker({ store, backend, adapters, logger: logger.child({ worker: 'outbound' }), clock, maxAttempts: DELIVERY_ATTEMPTS });
+  const rates: Partial<Record<ChannelKind, number>> = { zalo: config.channels.zalo.sendRatePerSecond, messenger: config.channels.messenger.sendRatePerSecond };
+  for (const channel of Object.keys(adapters) as ChannelKind[]) {
+    const rate = rates[channel];
+    workers.push(backend.worker<DeliveryJob>(outboundQueueName(channel), deliver, { concurrency: DELIVERY_CONCURRENCY, ...(rate ? { limiter: { max: rate, durationMs: 1000 } } : {}) }));
+  }
+  return workers;
+}
