@@ -138,13 +138,7 @@ export function childEnvironment(fake: FakeZalo, tokens: { accessToken: string; 
     // Empty counts as unset (loadConfig): no MongoDB, and Redis only when the test passes one.
     MONGODB_URL: '',
     REDIS_URL: '',
-    ZALO_APP_ID: fake.appId,
-    ZALO_APP_SECRET: fake.appSecret,
-    ZALO_OA_SECRET_KEY: fake.oaSecretKey,
-    ZALO_ACCESS_TOKEN: tokens.accessToken,
-    ZALO_REFRESH_TOKEN: tokens.refreshToken,
-    ZALO_API_BASE: fake.apiBase,
-    ZALO_OAUTH_BASE: fake.oauthBase,
+    ...fake.env(tokens),
     ...extra,
   };
 }
@@ -233,13 +227,7 @@ export function sharedParts(fake: FakeZalo, tokens: { accessToken: string; refre
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDir,
-    ZALO_APP_ID: fake.appId,
-    ZALO_APP_SECRET: fake.appSecret,
-    ZALO_OA_SECRET_KEY: fake.oaSecretKey,
-    ZALO_ACCESS_TOKEN: tokens.accessToken,
-    ZALO_REFRESH_TOKEN: tokens.refreshToken,
-    ZALO_API_BASE: fake.apiBase,
-    ZALO_OAUTH_BASE: fake.oauthBase,
+    ...fake.env(tokens),
   });
   const knowledge = createBrain(loadCatalog(config.catalogDir), { dataDir: config.catalogDir });
   return { config, store, knowledge };

@@ -21,19 +21,12 @@ let driver: ZaloWebhookDriver;
 let dataDir: string;
 
 async function start(extra: Record<string, string> = {}): Promise<void> {
-  const tokens = fake.issueTokens();
   const config = loadConfig({
     PORT: '0',
     HOST: '127.0.0.1',
     LOG_LEVEL: 'silent',
     DATA_DIR: dataDir,
-    ZALO_APP_ID: fake.appId,
-    ZALO_APP_SECRET: fake.appSecret,
-    ZALO_OA_SECRET_KEY: fake.oaSecretKey,
-    ZALO_ACCESS_TOKEN: tokens.accessToken,
-    ZALO_REFRESH_TOKEN: tokens.refreshToken,
-    ZALO_API_BASE: fake.apiBase,
-    ZALO_OAUTH_BASE: fake.oauthBase,
+    ...fake.env(),
     ...extra,
   });
   system = await startSystem({ config, logger: createLogger(config) });

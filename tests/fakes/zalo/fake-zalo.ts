@@ -170,6 +170,19 @@ export class FakeZalo {
   /* ------------------------------------------------------------------------------------------ */
 
   /** Mints a valid pair directly, as the developer console's API Explorer does. */
+  /** The ZALO_* environment that points our Zalo channel at this fake, with a token pair it issued. */
+  env(tokens: { accessToken: string; refreshToken: string } = this.issueTokens()): Record<string, string> {
+    return {
+      ZALO_APP_ID: this.appId,
+      ZALO_APP_SECRET: this.appSecret,
+      ZALO_OA_SECRET_KEY: this.oaSecretKey,
+      ZALO_ACCESS_TOKEN: tokens.accessToken,
+      ZALO_REFRESH_TOKEN: tokens.refreshToken,
+      ZALO_API_BASE: this.apiBase,
+      ZALO_OAUTH_BASE: this.oauthBase,
+    };
+  }
+
   issueTokens(): { accessToken: string; refreshToken: string; expiresIn: number } {
     return this.mint();
   }
