@@ -41,7 +41,8 @@ export interface Catalog {
 
 export const DEFAULT_DATA_DIR = new URL('../data/', import.meta.url).pathname;
 
-function fieldPath(path: PropertyKey[]): string {
+/** A zod issue path as an editor reads it: `channels[0].fee.text`. */
+export function fieldPath(path: PropertyKey[]): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
 }
 
