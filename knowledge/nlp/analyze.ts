@@ -35,15 +35,22 @@ export interface AnalyzedQuery {
 }
 
 const CLAUSE_BREAK = /[.,;:!?\n()[\]"“”…]+/;
-const CONNECTIVES = new Set(['nhung', 'vi', 'nen', 'thi', 'ma']);
+/** Clause connectives as written; an unaccented message can only be split on their folded forms. */
+const CONNECTIVES = new Set(['nhưng', 'vì', 'nên', 'thì', 'mà']);
+const FOLDED_CONNECTIVES = new Set([...CONNECTIVES].map(foldSyllable));
 const SQUEEZE = /(\p{L})\1{2,}/gu;
 
-function splitClauses(cleaned: string): string[][] {
+/**
+ * Splits on punctuation and connectives. A connective must be typed as one ("mà", "vì") when the
+ * citizen types accents, so "ma túy", "vi phạm" and "lịch thi" keep their words.
+ */
+function splitClauses(cleaned: string, accented: boolean): string[][] {
+  const isConnective = (syl: string) => (accented ? CONNECTIVES.has(syl) : FOLDED_CONNECTIVES.has(foldSyllable(syl)));
   const out: string[][] = [];
   for (const part of cleaned.split(CLAUSE_BREAK)) {
     let current: string[] = [];
     for (const syl of syllables(part)) {
-      if (CONNECTIVES.has(foldSyllable(syl)) && current.length >= 3) {
+      if (isConnective(syl) && current.length >= 3) {
         out.push(current);
         current = [];
         continue;
@@ -103,10 +110,10 @@ const ACCENTED_SHARE = 0.2;
  */
 export function analyzeQuery(question: string, lexicon: Lexicon, vocab: Vocabulary, aspects?: PhraseTable<unknown>): AnalyzedQuery {
   const cleaned = cleanText(question);
-  const rawClauses = splitClauses(cleaned);
-  const letters = rawClauses.flat().filter((s) => !/^\d+$/.test(s));
+  const letters = syllables(cleaned).filter((s) => !/^\d+$/.test(s));
   const marked = letters.filter(hasDiacritics).length;
   const accented = letters.length > 0 && marked / letters.length >= ACCENTED_SHARE;
+  const rawClauses = splitClauses(cleaned, accented);
 
   const normalizedClauses = rawClauses.map((c) => normalizeClause(c, accented, lexicon, vocab));
   const normalized = normalizedClauses.flat().map((t) => t.f);

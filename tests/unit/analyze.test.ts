@@ -77,6 +77,13 @@ describe('analyzeQuery', () => {
     expect(q.clauses.length).toBe(3);
   });
 
+  it('splits on a connective only as typed: accented words that fold like one are kept', () => {
+    expect(flat(analyzeQuery('phát hiện ma túy ở khu trọ', lex, vocab))).toEqual(['phat hien ma tuy o khu tro']);
+    expect(analyzeQuery('xử lý hành vi vi phạm giao thông', lex, vocab).clauses).toHaveLength(1);
+    expect(analyzeQuery('em đã nộp hồ sơ rồi mà chưa thấy trả lời', lex, vocab).clauses).toHaveLength(2);
+    expect(analyzeQuery('em da nop ho so roi ma chua thay tra loi', lex, vocab).clauses).toHaveLength(2);
+  });
+
   it('repairs a one-edit typo of an unknown syllable, preferring a known neighbour pair', () => {
     expect(flat(analyzeQuery('dang ky khia sinh', lex, vocab))).toEqual(['dang ki khai sinh']);
   });
