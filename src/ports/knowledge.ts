@@ -38,3 +38,35 @@ export interface KnowledgeSearch {
   getProcedure(idOrCode: string): Procedure | undefined;
   listAgencies(): Agency[];
 }
+
+/** Whether a message asks something or reports a problem (phản ánh, kiến nghị), when the caller knows. */
+export type MessageKind = 'question' | 'feedback';
+
+/** What a caller already knows about a message it asks the router to route. */
+export interface RouteHints {
+  /** The procedure the conversation is about; its agency wins. */
+  procedureId?: string;
+  kind?: MessageKind;
+}
+
+/** Why a message went to an agency: its procedure, the field classifier, or the coordinator fallback. */
+export type RouteReason = 'procedure' | 'classifier' | 'coordinator';
+
+export interface RouteDecision {
+  agencyId: string;
+  reason: RouteReason;
+  /** The lĩnh vực the message concerns, when known. */
+  field?: string;
+  /**
+   * In [0, 1]: 1 for a procedure hint, the brain's score when its procedure decided alone, otherwise
+   * the classifier's probability for the chosen agency (for the coordinator: of its best guess).
+   */
+  confidence: number;
+  /** Runner-up agencies (never the chosen one), best first, for the coordinator to re-route to. */
+  alternatives: Array<{ agencyId: string; score: number }>;
+}
+
+/** Routes a citizen's question or feedback to the agency that should handle it: pure, synchronous, fast. */
+export interface AgencyRouter {
+  route(question: string, hints?: RouteHints): RouteDecision;
+}
