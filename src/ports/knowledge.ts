@@ -1,4 +1,5 @@
 import type { Agency, Procedure } from '../domain/procedure.js';
+import type { TicketKind } from '../domain/ticket.js';
 
 /** What the citizen wants, as the brain understands one message. */
 export type Intent = 'procedure' | 'greeting' | 'handoff' | 'news' | 'track' | 'feedback' | 'other';
@@ -39,14 +40,13 @@ export interface KnowledgeSearch {
   listAgencies(): Agency[];
 }
 
-/** Whether a message asks something or reports a problem (phản ánh, kiến nghị), when the caller knows. */
-export type MessageKind = 'question' | 'feedback';
 
 /** What a caller already knows about a message it asks the router to route. */
 export interface RouteHints {
   /** The procedure the conversation is about; its agency wins. */
   procedureId?: string;
-  kind?: MessageKind;
+  /** Whether the message asks something or reports a problem (phản ánh, kiến nghị), when known. */
+  kind?: TicketKind;
 }
 
 /** Why a message went to an agency: its procedure, the field classifier, or the coordinator fallback. */
