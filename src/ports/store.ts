@@ -1,5 +1,7 @@
 import type { Contact, ContactRequest, Conversation, InboundMessage, InboundStatus, OutboundRecord } from '../domain/conversation.js';
+import type { Account, ConsoleSession } from '../domain/account.js';
 import type { ChannelKind, DeliveryStatus } from '../domain/message.js';
+import type { Ticket, TicketStatus } from '../domain/ticket.js';
 
 /**
  * The store is the source of truth: queues only execute. Two implementations pass one contract suite
@@ -73,6 +75,46 @@ export interface ContactRequestRepo {
   listByConversation(conversationId: string): Promise<ContactRequest[]>;
 }
 
+export interface TicketQuery {
+  agencyId?: string;
+  status?: TicketStatus[];
+  /** Tickets due before this instant (reminders, escalation). */
+  dueBefore?: Date;
+  conversationId?: string;
+  limit: number;
+}
+
+export interface TicketRepo {
+  /** Inserts a new ticket; its id and tracking code are unique. */
+  insert(ticket: Ticket): Promise<void>;
+  get(id: string): Promise<Ticket | undefined>;
+  getByCode(code: string): Promise<Ticket | undefined>;
+  /**
+   * Replaces the ticket only if its stored `updatedAt` still equals `expectedUpdatedAt` (optimistic
+   * concurrency: two officers acting at once cannot lose a timeline event). Returns whether it wrote.
+   */
+  replace(ticket: Ticket, expectedUpdatedAt: Date): Promise<boolean>;
+  /** Newest first. */
+  find(query: TicketQuery): Promise<Ticket[]>;
+}
+
+export interface AccountRepo {
+  /** Inserts; usernames are unique (a duplicate throws). */
+  insert(account: Account): Promise<void>;
+  get(id: string): Promise<Account | undefined>;
+  getByUsername(username: string): Promise<Account | undefined>;
+  update(id: string, patch: Partial<Pick<Account, 'displayName' | 'role' | 'agencyId' | 'passwordHash' | 'disabled'>>): Promise<void>;
+  list(): Promise<Account[]>;
+}
+
+export interface ConsoleSessionRepo {
+  insert(session: ConsoleSession): Promise<void>;
+  /** The session if it exists and has not expired at `now`. */
+  get(id: string, now: Date): Promise<ConsoleSession | undefined>;
+  delete(id: string): Promise<void>;
+  deleteByAccount(accountId: string): Promise<void>;
+}
+
 export interface Store {
   contacts: ContactRepo;
   conversations: ConversationRepo;
@@ -81,6 +123,9 @@ export interface Store {
   dialogState: KeyValueRepo;
   secrets: SecretRepo;
   requests: ContactRequestRepo;
+  tickets: TicketRepo;
+  accounts: AccountRepo;
+  sessions: ConsoleSessionRepo;
   /** Creates indexes / opens files; idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;

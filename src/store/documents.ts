@@ -1,5 +1,5 @@
 import type { Contact, ContactIdentity, Conversation, InboundMessage } from '../domain/conversation.js';
-import type { ConversationRepo, InboundRepo } from '../ports/store.js';
+import type { ConversationRepo, InboundRepo, TicketQuery } from '../ports/store.js';
 import { conversationKey } from '../domain/message.js';
 
 /**
@@ -18,6 +18,9 @@ export const COLLECTIONS = {
   secrets: 'secrets',
   requests: 'contact_requests',
   counters: 'counters',
+  tickets: 'tickets',
+  accounts: 'accounts',
+  sessions: 'console_sessions',
 } as const;
 
 /** A domain record as stored: `id` becomes `_id`. */
@@ -79,3 +82,19 @@ export function openConversation(input: Parameters<ConversationRepo['getOrOpen']
 export function receivedMessage(msg: Parameters<InboundRepo['insert']>[0], seq: number): InboundMessage {
   return defined({ ...msg, seq, status: 'received' as const });
 }
+
+/**
+ * The filter of a ticket query, in the query language both stores share (nedb speaks MongoDB's
+ * `$in` and `$lt`, and compares Dates by instant). Sort and limit are the caller's.
+ */
+export function ticketFilter(query: Omit<TicketQuery, 'limit'>): Record<string, unknown> {
+  const filter: Record<string, unknown> = {};
+  if (query.agencyId !== undefined) filter.agencyId = query.agencyId;
+  if (query.status !== undefined) filter.status = { $in: [...query.status] };
+  if (query.dueBefore !== undefined) filter.dueAt = { $lt: query.dueBefore };
+  if (query.conversationId !== undefined) filter.conversationId = query.conversationId;
+  return filter;
+}
+
+/** Newest first; ties (same createdAt) in a stable order. */
+export const TICKETS_NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Account, ConsoleSession } from '../../src/domain/account.js';
 import type { ContactIdentity, ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../src/domain/conversation.js';
 import { conversationKey, type ChannelKind } from '../../src/domain/message.js';
+import { createTicket, transition, type NewTicket, type Ticket, type TicketStatus } from '../../src/domain/ticket.js';
+import { generate as generateTrackingCode } from '../../src/domain/tracking-code.js';
 import type { Store } from '../../src/ports/store.js';
 
 /**
@@ -49,6 +52,72 @@ function outbound(conversationId: string, extra: Partial<OutboundRecord> = {}): 
 
 /** 1990-01-01T00:00:0{n}Z: older than anything other tests write, so oldest-first listings start with these. */
 const ancient = (n: number): Date => new Date(Date.UTC(1990, 0, 1, 0, 0, n));
+
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+/** Monday 9/3/2026 10:00 in Hà Nội. */
+const T0 = new Date('2026-03-09T10:00:00+07:00');
+const later = (ms: number, from: Date = T0): Date => new Date(from.getTime() + ms);
+
+/** A new `received` ticket made by the domain, with its own id, code, agency and conversation unless given. */
+function newTicket(overrides: Partial<NewTicket> = {}): Ticket {
+  return createTicket({
+    id: uid('tk'),
+    code: generateTrackingCode(),
+    kind: 'question',
+    agencyId: uid('agency'),
+    conversationId: uid('zalo:oa:user'),
+    question: 'Xin hỏi thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ cần những gì?',
+    consent: { forward: true, publish: false },
+    dueAt: later(5 * DAY),
+    at: T0,
+    ...overrides,
+  });
+}
+
+/**
+ * A ticket with every optional part filled in and a date at every depth: feedback with a place and a
+ * call-back phone, assigned, overdue, answered late, delivery failed once then sent.
+ */
+function fullTicket(): Ticket {
+  const created = newTicket({ kind: 'feedback', place: 'Ngõ 12 Phan Đình Phùng, phường Ba Đình', procedureId: '1.001193', contact: { name: 'Nguyễn Văn A', phone: '0912 345 678', callback: true }, actor: { kind: 'coordinator', id: 'desk-1' } });
+  const assigned = transition(created, 'assign', { kind: 'coordinator', id: 'desk-1' }, later(HOUR), { agencyId: uid('so-xay-dung'), note: 'Theo bảng định tuyến' });
+  const overdue = transition(assigned, 'markOverdue', { kind: 'system' }, later(6 * DAY));
+  const answered = transition(overdue, 'answer', { kind: 'staff', id: 'staff-1' }, later(6 * DAY + HOUR), { text: 'Đã cử cán bộ kiểm tra hiện trường.' });
+  const failed = transition(answered, 'failDelivery', { kind: 'system' }, later(6 * DAY + 2 * HOUR), { error: 'CHANNEL.SEND_REJECTED' });
+  return transition(failed, 'deliver', { kind: 'system' }, later(6 * DAY + 3 * HOUR), { outboundId: uid('out') });
+}
+
+/** Every Date inside a ticket, by path, so a test can check each came back as a Date. */
+function ticketDates(ticket: Ticket): Record<string, unknown> {
+  return {
+    dueAt: ticket.dueAt,
+    createdAt: ticket.createdAt,
+    updatedAt: ticket.updatedAt,
+    overdueAt: ticket.overdueAt,
+    'answer.at': ticket.answer?.at,
+    'delivery.at': ticket.delivery?.at,
+    ...Object.fromEntries(ticket.timeline.map((e, i) => [`timeline[${i}].at`, e.at])),
+  };
+}
+
+function account(extra: Partial<Account> = {}): Account {
+  return {
+    id: uid('acc'),
+    username: uid('user').toLowerCase(),
+    displayName: 'Trần Thị B',
+    role: 'staff',
+    agencyId: uid('agency'),
+    passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
+    disabled: false,
+    createdAt: new Date('2026-02-02T02:02:02.222Z'),
+    ...extra,
+  };
+}
+
+function consoleSession(accountId: string, extra: Partial<ConsoleSession> = {}): ConsoleSession {
+  return { id: uid('sess'), accountId, csrfToken: uid('csrf'), createdAt: T0, expiresAt: later(8 * HOUR), ...extra };
+}
 
 export function storeContract(name: string, make: () => Promise<StoreHarness>): void {
   describe(`store contract: ${name}`, () => {
@@ -364,6 +433,199 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
       });
     });
 
+    describe('tickets', () => {
+      it('When a ticket is inserted, then get and getByCode return it whole, every nested date a Date', async () => {
+        const ticket = fullTicket();
+        await store.tickets.insert(ticket);
+        const byId = await store.tickets.get(ticket.id);
+        const byCode = await store.tickets.getByCode(ticket.code);
+        expect(byId).toEqual(ticket);
+        expect(byCode).toEqual(ticket);
+        const dates = ticketDates(byId!);
+        expect(Object.keys(dates)).toHaveLength(6 + 6);
+        for (const [path, value] of Object.entries(dates)) expect(value, path).toBeInstanceOf(Date);
+        expect(dates).toEqual(ticketDates(ticket));
+      });
+
+      it('When an unknown ticket id or code is read, then it is undefined', async () => {
+        expect(await store.tickets.get(uid('tk'))).toBeUndefined();
+        expect(await store.tickets.getByCode(generateTrackingCode())).toBeUndefined();
+      });
+
+      it('When a second ticket has a code or an id already taken, then the insert is refused and the first stands', async () => {
+        const first = newTicket();
+        await store.tickets.insert(first);
+        await expect(store.tickets.insert(newTicket({ code: first.code }))).rejects.toThrow();
+        await expect(store.tickets.insert(newTicket({ id: first.id }))).rejects.toThrow();
+        expect(await store.tickets.getByCode(first.code)).toEqual(first);
+        expect(await store.tickets.get(first.id)).toEqual(first);
+      });
+
+      it('When a ticket is replaced with its current updatedAt, then it writes; with a stale one, then it does not', async () => {
+        const ticket = newTicket();
+        await store.tickets.insert(ticket);
+        const assigned = transition(ticket, 'assign', { kind: 'system' }, later(HOUR));
+        expect(await store.tickets.replace(assigned, ticket.updatedAt)).toBe(true);
+        expect(await store.tickets.get(ticket.id)).toEqual(assigned);
+        const stale = transition(ticket, 'reroute', { kind: 'coordinator', id: 'desk-2' }, later(2 * HOUR), { agencyId: uid('agency') });
+        expect(await store.tickets.replace(stale, ticket.updatedAt)).toBe(false);
+        expect(await store.tickets.get(ticket.id)).toEqual(assigned);
+        expect(await store.tickets.replace(newTicket(), T0)).toBe(false);
+      });
+
+      it('When two officers replace the same version at once, then exactly one wins', async () => {
+        const ticket = newTicket();
+        await store.tickets.insert(ticket);
+        const coordinator = { kind: 'coordinator' as const, id: 'desk-1' };
+        const [a, b] = [uid('agency-a'), uid('agency-b')];
+        const versions = [
+          transition(ticket, 'assign', coordinator, later(HOUR), { agencyId: a }),
+          transition(ticket, 'reroute', coordinator, later(HOUR), { agencyId: b }),
+        ];
+        const results = await Promise.all(versions.map((v) => store.tickets.replace(v, ticket.updatedAt)));
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.tickets.get(ticket.id)).toEqual(versions[results[0] ? 0 : 1]);
+      });
+
+      it('When several workers append to one ticket at once, retrying on conflict, then every timeline event is kept once', async () => {
+        const answered = transition(transition(newTicket(), 'assign', { kind: 'system' }, later(HOUR)), 'answer', { kind: 'staff', id: 's1' }, later(2 * HOUR), { text: 'Trả lời.' });
+        await store.tickets.insert(answered);
+        const workers = Array.from({ length: 8 }, (_, i) => `E${i}`);
+        let conflicts = 0;
+        await Promise.all(
+          workers.map(async (error) => {
+            for (;;) {
+              const current = (await store.tickets.get(answered.id))!;
+              const next = transition(current, 'failDelivery', { kind: 'system' }, later(1000, current.updatedAt), { error });
+              if (await store.tickets.replace(next, current.updatedAt)) return;
+              conflicts++;
+            }
+          }),
+        );
+        const stored = (await store.tickets.get(answered.id))!;
+        expect(stored.timeline.slice(0, answered.timeline.length)).toEqual(answered.timeline);
+        expect(stored.timeline.slice(answered.timeline.length).map((e) => e.note).sort()).toEqual(workers);
+        expect(stored.updatedAt).toEqual(later(8 * 1000, answered.updatedAt));
+        expect(conflicts).toBeGreaterThan(0);
+      });
+
+      it('When tickets are found by agency and status, then only matching ones come back, newest first', async () => {
+        const agencyId = uid('agency');
+        const at = (n: number): Date => later(n * HOUR);
+        const make = (n: number, status: TicketStatus, extra: Partial<NewTicket> = {}): Ticket => ({ ...newTicket({ agencyId, at: at(n), dueAt: later(5 * DAY, at(n)), ...extra }), status });
+        const [t1, t2, t3, t4] = [make(1, 'received'), make(2, 'overdue'), make(3, 'answered'), make(4, 'assigned')];
+        // Inserted out of order, with a newer ticket of another agency: order comes from createdAt, not insertion.
+        for (const t of [t1, t4, t2, t3, make(5, 'assigned', { agencyId: uid('other') })]) await store.tickets.insert(t);
+        const ids = (found: Ticket[]): string[] => found.map((t) => t.id);
+        expect(ids(await store.tickets.find({ agencyId, limit: 10 }))).toEqual(ids([t4, t3, t2, t1]));
+        expect(ids(await store.tickets.find({ agencyId, status: ['assigned', 'overdue'], limit: 10 }))).toEqual(ids([t4, t2]));
+        expect(ids(await store.tickets.find({ agencyId, status: ['closed'], limit: 10 }))).toEqual([]);
+        expect(await store.tickets.find({ agencyId, status: [], limit: 10 })).toEqual([]);
+        expect(ids(await store.tickets.find({ agencyId, limit: 2 }))).toEqual(ids([t4, t3]));
+        expect(await store.tickets.find({ agencyId, limit: 0 })).toEqual([]);
+        expect((await store.tickets.find({ agencyId, limit: 1 }))[0]).toEqual(t4);
+      });
+
+      it('When tickets are found by due date, then only those due strictly before come back', async () => {
+        const agencyId = uid('agency');
+        const due = (days: number): Ticket => newTicket({ agencyId, dueAt: later(days * DAY) });
+        const [soon, distant, exactly] = [due(1), due(9), due(3)];
+        for (const t of [soon, distant, exactly]) await store.tickets.insert({ ...t, status: 'assigned' });
+        const found = await store.tickets.find({ agencyId, dueBefore: later(3 * DAY), limit: 10 });
+        expect(found.map((t) => t.id)).toEqual([soon.id]);
+        const overdueSweep = await store.tickets.find({ agencyId, status: ['received', 'assigned', 'reopened'], dueBefore: later(10 * DAY), limit: 10 });
+        expect(overdueSweep.map((t) => t.id).sort()).toEqual([soon.id, distant.id, exactly.id].sort());
+        expect(overdueSweep.every((t) => t.dueAt instanceof Date && t.timeline[0]?.at instanceof Date)).toBe(true);
+      });
+
+      it('When tickets are found by conversation, then the citizen gets their own tickets across agencies, newest first', async () => {
+        const conversationId = uid('zalo:oa:user');
+        const first = newTicket({ conversationId, at: later(HOUR), dueAt: later(5 * DAY) });
+        const second = newTicket({ conversationId, at: later(2 * HOUR), dueAt: later(5 * DAY) });
+        await store.tickets.insert(first);
+        await store.tickets.insert(newTicket());
+        await store.tickets.insert(second);
+        expect(await store.tickets.find({ conversationId, limit: 10 })).toEqual([second, first]);
+        expect(await store.tickets.find({ conversationId, agencyId: first.agencyId, limit: 10 })).toEqual([first]);
+      });
+    });
+
+    describe('accounts', () => {
+      it('When an account is inserted, then get and getByUsername return it and list includes it', async () => {
+        const staff = account();
+        const coordinator = account({ role: 'coordinator', agencyId: undefined });
+        await store.accounts.insert(staff);
+        await store.accounts.insert(coordinator);
+        expect(await store.accounts.get(staff.id)).toEqual(staff);
+        expect(await store.accounts.getByUsername(staff.username)).toEqual(staff);
+        const stored = await store.accounts.get(coordinator.id);
+        expect(stored).toEqual(coordinator);
+        expect(stored).not.toHaveProperty('agencyId');
+        expect(stored?.createdAt).toBeInstanceOf(Date);
+        const listed = await store.accounts.list();
+        expect(listed).toContainEqual(staff);
+        expect(listed).toContainEqual(coordinator);
+      });
+
+      it('When an unknown account id or username is read, then it is undefined', async () => {
+        expect(await store.accounts.get(uid('acc'))).toBeUndefined();
+        expect(await store.accounts.getByUsername(uid('nobody'))).toBeUndefined();
+      });
+
+      it('When a second account takes a username in use, then the insert is refused and the first stands', async () => {
+        const first = account();
+        await store.accounts.insert(first);
+        await expect(store.accounts.insert(account({ username: first.username }))).rejects.toThrow();
+        expect(await store.accounts.getByUsername(first.username)).toEqual(first);
+      });
+
+      it('When an account is updated, then the patched fields change, the rest stay, and unknown ids are ignored', async () => {
+        const staff = account();
+        await store.accounts.insert(staff);
+        const agencyId = uid('agency');
+        await store.accounts.update(staff.id, { displayName: 'Trần Thị C', agencyId, passwordHash: '$argon2id$new', disabled: true, role: undefined });
+        expect(await store.accounts.get(staff.id)).toEqual({ ...staff, displayName: 'Trần Thị C', agencyId, passwordHash: '$argon2id$new', disabled: true });
+        await store.accounts.update(staff.id, {});
+        expect((await store.accounts.get(staff.id))?.disabled).toBe(true);
+        const unknown = uid('acc');
+        await store.accounts.update(unknown, { disabled: true });
+        expect(await store.accounts.get(unknown)).toBeUndefined();
+      });
+    });
+
+    describe('console sessions', () => {
+      it('When a session is read before it expires, then it comes back; at or after expiry, then it is undefined', async () => {
+        const session = consoleSession(uid('acc'));
+        await store.sessions.insert(session);
+        const stored = await store.sessions.get(session.id, later(-1, session.expiresAt));
+        expect(stored).toEqual(session);
+        expect(stored?.expiresAt).toBeInstanceOf(Date);
+        expect(await store.sessions.get(session.id, session.createdAt)).toEqual(session);
+        expect(await store.sessions.get(session.id, session.expiresAt)).toBeUndefined();
+        expect(await store.sessions.get(session.id, later(DAY, session.expiresAt))).toBeUndefined();
+        expect(await store.sessions.get(uid('sess'), T0)).toBeUndefined();
+      });
+
+      it('When a session is deleted, then it is gone and deleting it again is harmless', async () => {
+        const session = consoleSession(uid('acc'));
+        await store.sessions.insert(session);
+        await store.sessions.delete(session.id);
+        expect(await store.sessions.get(session.id, T0)).toBeUndefined();
+        await expect(store.sessions.delete(session.id)).resolves.toBeUndefined();
+      });
+
+      it('When an account signs out everywhere, then all its sessions go and other accounts keep theirs', async () => {
+        const [accountId, otherId] = [uid('acc'), uid('acc')];
+        const mine = [consoleSession(accountId), consoleSession(accountId), consoleSession(accountId, { expiresAt: later(-HOUR) })];
+        const theirs = consoleSession(otherId);
+        for (const s of [...mine, theirs]) await store.sessions.insert(s);
+        await store.sessions.deleteByAccount(accountId);
+        for (const s of mine) expect(await store.sessions.get(s.id, later(-2 * HOUR))).toBeUndefined();
+        expect(await store.sessions.get(theirs.id, T0)).toEqual(theirs);
+        await expect(store.sessions.deleteByAccount(uid('acc'))).resolves.toBeUndefined();
+      });
+    });
+
     describe('durability', () => {
       it('When the store is closed and reopened on the same data, then everything written is still there', async (ctx) => {
         const probe = await make();
@@ -385,6 +647,17 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
           await before.secrets.compareAndSet('zalo:tokens', 0, { refreshToken: 'r1' });
           const request: ContactRequest = { id: uid('req'), conversationId: conversation.id, kind: 'operator', question: 'Gặp tổng đài viên', createdAt: new Date() };
           await before.requests.insert(request);
+          const ticket = newTicket({ conversationId: conversation.id });
+          await before.tickets.insert(ticket);
+          const assigned = transition(ticket, 'assign', { kind: 'system' }, later(HOUR));
+          await before.tickets.replace(assigned, ticket.updatedAt);
+          const full = fullTicket();
+          await before.tickets.insert(full);
+          const staff = account();
+          await before.accounts.insert(staff);
+          await before.accounts.update(staff.id, { disabled: true });
+          const session = consoleSession(staff.id);
+          await before.sessions.insert(session);
 
           const after = await probe.reopen();
           await after.init();
@@ -400,6 +673,17 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
           expect((await after.inbound.insert(msgs[0]!)).created).toBe(false);
           expect((await after.inbound.insert(inbound(conversation.id))).message.seq).toBe(3);
           expect(await after.secrets.compareAndSet('zalo:tokens', 0, { refreshToken: 'again' })).toBe(false);
+          // Tickets keep every nested date as a Date, their unique code and their concurrency version.
+          expect(await after.tickets.getByCode(ticket.code)).toEqual(assigned);
+          const fullAfter = await after.tickets.get(full.id);
+          expect(fullAfter).toEqual(full);
+          for (const [path, value] of Object.entries(ticketDates(fullAfter!))) expect(value, path).toBeInstanceOf(Date);
+          expect(await after.tickets.find({ conversationId: conversation.id, limit: 10 })).toEqual([assigned]);
+          await expect(after.tickets.insert(newTicket({ code: ticket.code }))).rejects.toThrow();
+          expect(await after.tickets.replace(ticket, ticket.updatedAt)).toBe(false);
+          expect(await after.accounts.getByUsername(staff.username)).toEqual({ ...staff, disabled: true });
+          await expect(after.accounts.insert(account({ username: staff.username }))).rejects.toThrow();
+          expect(await after.sessions.get(session.id, T0)).toEqual(session);
         } finally {
           await probe.cleanup();
         }

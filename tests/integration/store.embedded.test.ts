@@ -43,7 +43,9 @@ describe('embedded store files', () => {
     await h.store.close();
     const files = (await readdir(join(h.dataDir, 'store'))).sort();
     expect(files).toEqual(
-      ['contact_requests', 'contacts', 'conversations', 'dialog_state', 'inbound_messages', 'outbound_messages', 'secrets'].map((n) => `${n}.db`),
+      ['accounts', 'console_sessions', 'contact_requests', 'contacts', 'conversations', 'dialog_state', 'inbound_messages', 'outbound_messages', 'secrets', 'tickets'].map(
+        (n) => `${n}.db`,
+      ),
     );
   });
 

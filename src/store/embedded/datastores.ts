@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import nedbModule from '@seald-io/nedb';
+import type { Account, ConsoleSession } from '../../domain/account.js';
 import type { Contact, ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
+import type { Ticket } from '../../domain/ticket.js';
 import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDoc } from '../documents.js';
 
 /**
@@ -22,6 +24,9 @@ export interface Datastores {
   dialogState: Datastore<KeyValueDoc>;
   secrets: Datastore<SecretDoc>;
   requests: Datastore<Doc<ContactRequest>>;
+  tickets: Datastore<Doc<Ticket>>;
+  accounts: Datastore<Doc<Account>>;
+  sessions: Datastore<Doc<ConsoleSession>>;
 }
 
 /** nedb signals a unique-index conflict with this errorType (from its binary search tree). */
@@ -42,6 +47,9 @@ export function openDatastores(dataDir: string): Datastores {
     dialogState: open<KeyValueDoc>(COLLECTIONS.dialogState),
     secrets: open<SecretDoc>(COLLECTIONS.secrets),
     requests: open<Doc<ContactRequest>>(COLLECTIONS.requests),
+    tickets: open<Doc<Ticket>>(COLLECTIONS.tickets),
+    accounts: open<Doc<Account>>(COLLECTIONS.accounts),
+    sessions: open<Doc<ConsoleSession>>(COLLECTIONS.sessions),
   };
 }
 
@@ -57,6 +65,15 @@ export async function loadDatastores(ds: Datastores): Promise<void> {
   await ds.outbound.ensureIndexAsync({ fieldName: 'conversationId' });
   await ds.outbound.ensureIndexAsync({ fieldName: 'status' });
   await ds.requests.ensureIndexAsync({ fieldName: 'conversationId' });
+  // nedb uses an index for one field's equality or range only, so the compound Mongo indexes become single-field ones.
+  await ds.tickets.ensureIndexAsync({ fieldName: 'code', unique: true });
+  await ds.tickets.ensureIndexAsync({ fieldName: 'agencyId' });
+  await ds.tickets.ensureIndexAsync({ fieldName: 'status' });
+  await ds.tickets.ensureIndexAsync({ fieldName: 'dueAt' });
+  await ds.tickets.ensureIndexAsync({ fieldName: 'conversationId' });
+  await ds.accounts.ensureIndexAsync({ fieldName: 'username', unique: true });
+  await ds.sessions.ensureIndexAsync({ fieldName: 'accountId' });
+  await ds.sessions.ensureIndexAsync({ fieldName: 'expiresAt' });
 }
 
 /** Rewrites every file to one line per live document: nedb appends a line for every insert, update and delete. */

@@ -1,4 +1,5 @@
 import type { Store } from '../../ports/store.js';
+import { EmbeddedAccountRepo } from './accounts.repo.js';
 import { EmbeddedContactRepo } from './contacts.repo.js';
 import { EmbeddedConversationRepo } from './conversations.repo.js';
 import { compactDatastores, loadDatastores, openDatastores, type Datastores } from './datastores.js';
@@ -8,6 +9,8 @@ import { KeyedMutex } from './keyed-mutex.js';
 import { EmbeddedOutboundRepo } from './outbound.repo.js';
 import { EmbeddedContactRequestRepo } from './requests.repo.js';
 import { EmbeddedSecretRepo } from './secrets.repo.js';
+import { EmbeddedConsoleSessionRepo } from './sessions.repo.js';
+import { EmbeddedTicketRepo } from './tickets.repo.js';
 
 export interface EmbeddedStoreOptions {
   /** The data directory; the store keeps its files in `<dataDir>/store/` (created if missing). */
@@ -63,6 +66,9 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions): Store {
     dialogState: new EmbeddedKeyValueRepo(db, now),
     secrets: new EmbeddedSecretRepo(db, now),
     requests: new EmbeddedContactRequestRepo(db),
+    tickets: new EmbeddedTicketRepo(db, mutex),
+    accounts: new EmbeddedAccountRepo(db),
+    sessions: new EmbeddedConsoleSessionRepo(db),
     async init() {
       await db();
     },

@@ -1,5 +1,7 @@
 import type { Collection, Db } from 'mongodb';
+import type { Account, ConsoleSession } from '../../domain/account.js';
 import type { ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
+import type { Ticket } from '../../domain/ticket.js';
 import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDoc } from '../documents.js';
 
 /**
@@ -81,6 +83,47 @@ import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDo
  * == Schema: counters ==
  *   _id  string  conversation id
  *   seq  number  last inbound seq handed out ($inc, atomic across processes)
+ *
+ * == Schema: tickets ==
+ *   _id            string  ticket id
+ *   code           string  tracking code, canonical form (tracking-code.ts)
+ *   kind           string  question | feedback
+ *   status         string  received | assigned | returned | answered | delivered | closed | overdue | reopened
+ *   agencyId       string  the agency responsible now
+ *   conversationId string  → conversations._id (where the answer goes back)
+ *   question       string  the citizen's text (personal data: never logged)
+ *   place          string? feedback only
+ *   consent        object  { forward, publish }
+ *   contact        object? { name?, phoneLast4?, callbackPhone? } (personal data)
+ *   procedureId    string?
+ *   dueAt          Date
+ *   createdAt      Date
+ *   updatedAt      Date    optimistic-concurrency version: replace filters on { _id, updatedAt }
+ *   answer         object? { text, at: Date, by: { kind, id? }, onTime }
+ *   delivery       object? { status: pending | sent | failed, at: Date, outboundId?, error? }
+ *   overdueAt      Date?   first time marked overdue
+ *   timeline       array   append-only [{ at: Date, actor: { kind, id? }, action, from?, to?, note?, agencyId? }]
+ * Indexes: code unique; { agencyId, status, createdAt } (agency queues); { status, dueAt } (reminders,
+ *          overdue sweep); conversationId (the citizen's own tickets)
+ *
+ * == Schema: accounts ==
+ *   _id           string
+ *   username      string  login name, lower-case
+ *   displayName   string
+ *   role          string  staff | coordinator | admin
+ *   agencyId      string? staff only
+ *   passwordHash  string  self-describing memory-hard hash (never logged)
+ *   disabled      boolean
+ *   createdAt     Date
+ * Indexes: username unique
+ *
+ * == Schema: console_sessions ==
+ *   _id        string  random session id (the cookie carries only this)
+ *   accountId  string  → accounts._id
+ *   csrfToken  string  synchronizer token (never logged)
+ *   createdAt  Date
+ *   expiresAt  Date    get() returns the session only while expiresAt > now
+ * Indexes: accountId (sign out everywhere); expiresAt (purging expired sessions)
  */
 export interface CounterDoc {
   /** Conversation id. */
@@ -98,6 +141,9 @@ export interface Collections {
   secrets: Collection<SecretDoc>;
   requests: Collection<Doc<ContactRequest>>;
   counters: Collection<CounterDoc>;
+  tickets: Collection<Doc<Ticket>>;
+  accounts: Collection<Doc<Account>>;
+  sessions: Collection<Doc<ConsoleSession>>;
 }
 
 export function collections(db: Db): Collections {
@@ -110,6 +156,9 @@ export function collections(db: Db): Collections {
     secrets: db.collection<SecretDoc>(COLLECTIONS.secrets),
     requests: db.collection<Doc<ContactRequest>>(COLLECTIONS.requests),
     counters: db.collection<CounterDoc>(COLLECTIONS.counters),
+    tickets: db.collection<Doc<Ticket>>(COLLECTIONS.tickets),
+    accounts: db.collection<Doc<Account>>(COLLECTIONS.accounts),
+    sessions: db.collection<Doc<ConsoleSession>>(COLLECTIONS.sessions),
   };
 }
 
@@ -129,6 +178,17 @@ export async function ensureIndexes(c: Collections): Promise<void> {
       { key: { conversationId: 1, status: 1, createdAt: 1 }, name: 'conversation_status_createdAt' },
     ]),
     c.requests.createIndexes([{ key: { conversationId: 1, createdAt: 1 }, name: 'conversation_createdAt' }]),
+    c.tickets.createIndexes([
+      { key: { code: 1 }, name: 'code_unique', unique: true },
+      { key: { agencyId: 1, status: 1, createdAt: 1 }, name: 'agency_status_createdAt' },
+      { key: { status: 1, dueAt: 1 }, name: 'status_dueAt' },
+      { key: { conversationId: 1 }, name: 'conversationId' },
+    ]),
+    c.accounts.createIndexes([{ key: { username: 1 }, name: 'username_unique', unique: true }]),
+    c.sessions.createIndexes([
+      { key: { accountId: 1 }, name: 'accountId' },
+      { key: { expiresAt: 1 }, name: 'expiresAt' },
+    ]),
   ]);
 }
 

@@ -1,5 +1,6 @@
 import { MongoClient } from 'mongodb';
 import type { Store } from '../../ports/store.js';
+import { MongoAccountRepo } from './accounts.repo.js';
 import { collections, ensureIndexes, type Collections } from './collections.js';
 import { MongoContactRepo } from './contacts.repo.js';
 import { MongoConversationRepo } from './conversations.repo.js';
@@ -8,6 +9,8 @@ import { MongoInboundRepo } from './inbound.repo.js';
 import { MongoOutboundRepo } from './outbound.repo.js';
 import { MongoContactRequestRepo } from './requests.repo.js';
 import { MongoSecretRepo } from './secrets.repo.js';
+import { MongoConsoleSessionRepo } from './sessions.repo.js';
+import { MongoTicketRepo } from './tickets.repo.js';
 
 export interface MongoStoreOptions {
   /** mongodb:// or mongodb+srv:// URL (a replica set in production). */
@@ -63,6 +66,9 @@ export function createMongoStore(options: MongoStoreOptions): Store {
     dialogState: new MongoKeyValueRepo(db, now),
     secrets: new MongoSecretRepo(db, now),
     requests: new MongoContactRequestRepo(db),
+    tickets: new MongoTicketRepo(db),
+    accounts: new MongoAccountRepo(db),
+    sessions: new MongoConsoleSessionRepo(db),
     async init() {
       await db();
     },

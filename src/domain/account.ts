@@ -1,0 +1,30 @@
+/**
+ * People who work the consoles: agency staff answer their agency's tickets, coordinators route and
+ * re-route and approve publication, admins manage accounts. Staff belong to one agency and see only
+ * its tickets.
+ */
+export type AccountRole = 'staff' | 'coordinator' | 'admin';
+
+export interface Account {
+  id: string;
+  /** Login name (lower-case). */
+  username: string;
+  displayName: string;
+  role: AccountRole;
+  /** The agency whose tickets a staff member sees; absent for coordinators and admins. */
+  agencyId?: string;
+  /** Memory-hard hash in a self-describing format (algorithm, parameters, salt, hash). */
+  passwordHash: string;
+  disabled: boolean;
+  createdAt: Date;
+}
+
+/** A signed-in console session, revocable server-side; the cookie carries only its id. */
+export interface ConsoleSession {
+  id: string;
+  accountId: string;
+  /** Synchronizer token every state-changing request must echo (CSRF). */
+  csrfToken: string;
+  createdAt: Date;
+  expiresAt: Date;
+}
