@@ -27,6 +27,13 @@ export const ERROR_CODES = {
   'CALENDAR.OUT_OF_RANGE': { httpStatus: 500, meaning: 'A working-day computation reached a year the holiday calendar does not cover.' },
   'AUTH.REQUIRED': { httpStatus: 401, meaning: 'The request needs an authenticated operator or agency user.' },
   'AUTH.FORBIDDEN': { httpStatus: 403, meaning: 'The authenticated user may not act on this resource (e.g. another agency\'s ticket).' },
+  'AUTH.INVALID_CREDENTIALS': { httpStatus: 401, meaning: 'Console login failed: unknown username or wrong password (the two are indistinguishable).' },
+  'AUTH.ACCOUNT_DISABLED': { httpStatus: 403, meaning: 'Console login with the right password for an account an administrator has disabled.' },
+  'AUTH.RATE_LIMITED': { httpStatus: 429, meaning: 'Too many failed console logins for this username from this address; retry after the window (Retry-After).' },
+  'AUTH.CSRF': { httpStatus: 403, meaning: 'A state-changing console request lacks the X-CSRF-Token header matching its session.' },
+  'AUTH.PASSWORD_POLICY': { httpStatus: 400, meaning: 'The new password breaks the policy (10 to 128 characters).' },
+  'AUTH.ACCOUNT_INVALID': { httpStatus: 400, meaning: 'A new console account has a malformed username or display name, or a staff account lacks its agency.' },
+  'AUTH.USERNAME_TAKEN': { httpStatus: 409, meaning: 'A console account with this username already exists.' },
 } as const satisfies Record<string, { httpStatus: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
