@@ -115,8 +115,7 @@ export class Brain implements KnowledgeSearch {
   ask(question: string, context: AskContext = {}): AskResult {
     const query = analyzeQuery(question, this.deps.lexicon, this.index.vocabulary, this.deps.signals.followUps);
     const hits = matchSignals(this.deps.signals, query.normalized);
-    const retrieval = retrieve(this.index, query, this.deps.lexicon.stopwords, this.params.retrieval);
-    const ranked = retrieval.ranked;
+    const ranked = retrieve(this.index, query, this.deps.lexicon.stopwords, this.params.retrieval);
     const intent = this.detectIntent(query, hits, ranked);
     const base = { question, intent, alternatives: [] as Candidate[] };
     if (intent !== 'procedure') return { ...base, decision: 'abstain', best: null };

@@ -172,12 +172,6 @@ function scoreDoc(index: ProcedureIndex, terms: WeightedTerms, doc: number): num
   return ub === 0 ? 0 : score / ub;
 }
 
-export interface Retrieval {
-  ranked: ScoredDoc[];
-  /** Number of folded content terms the query contributed (0 = nothing to search for). */
-  contentTerms: number;
-}
-
 /** Records and weighs how much of each candidate's own name the message contains. */
 function rerankByNameCoverage(index: ProcedureIndex, query: AnalyzedQuery, stopwords: Set<string>, ranked: ScoredDoc[], weight: number): void {
   const asked = new Set([...query.clauses.flat().map((t) => t.f), ...query.expansions.flatMap((e) => e.to)]);
@@ -207,7 +201,7 @@ export function retrieve(
   stopwords: Set<string>,
   params: RetrievalParams,
   limit = 10,
-): Retrieval {
+): ScoredDoc[] {
   const whole = collectTerms(query.clauses, query.expansions, index, stopwords, params);
   const ranked = scoreTerms(index, whole, limit);
   rerankByNameCoverage(index, query, stopwords, ranked, params.nameCoverageWeight);
@@ -219,5 +213,5 @@ export function retrieve(
       best.score = Math.max(best.score, clauseScore * params.clauseFactor);
     }
   }
-  return { ranked, contentTerms: whole.folded.size };
+  return ranked;
 }

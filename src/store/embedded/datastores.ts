@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import nedbModule from '@seald-io/nedb';
 import type { Account, ConsoleSession } from '../../domain/account.js';
-import type { Contact, ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
+import type { ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
 import type { Ticket } from '../../domain/ticket.js';
 import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDoc } from '../documents.js';
 
