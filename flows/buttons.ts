@@ -1,6 +1,6 @@
 import type { Copy } from '../src/domain/copy/types.js';
 import type { AskResult, FollowUpTopic } from '../src/ports/flow-services.js';
-import { MENU_ASK, MENU_HELP, procedurePayload, REQUEST_AGENCY, REQUEST_OPERATOR, REQUEST_REPHRASE, topicPayload } from './payloads.js';
+import { ANSWER_NO, ANSWER_SKIP, ANSWER_YES, MENU_ASK, MENU_HELP, procedurePayload, REQUEST_AGENCY, REQUEST_OPERATOR, REQUEST_REPHRASE, topicPayload } from './payloads.js';
 
 /** Quick replies as Botkit templates carry them (`channelData.quick_replies`). */
 export interface QuickReply {
@@ -37,4 +37,15 @@ export function fallbackButtons(copy: Copy): QuickReply[] {
     { title: b.operator, payload: REQUEST_OPERATOR },
     { title: b.rephrase, payload: REQUEST_REPHRASE },
   ];
+}
+
+export function yesNoButtons(labels: { yes: string; no: string }): QuickReply[] {
+  return [
+    { title: labels.yes, payload: ANSWER_YES },
+    { title: labels.no, payload: ANSWER_NO },
+  ];
+}
+
+export function skipButtons(copy: Copy): QuickReply[] {
+  return [{ title: copy.bot.tickets.skipButton, payload: ANSWER_SKIP }];
 }

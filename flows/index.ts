@@ -1,6 +1,7 @@
 import { BotkitConversation, type Botkit, type BotkitMessage, type BotWorker } from 'botkit';
 import type { FlowServices } from '../src/ports/flow-services.js';
-import { clarifyButtons, fallbackButtons, followUpButtons, menuButtons, type QuickReply } from './buttons.js';
+import { phoneLast4 } from '../src/domain/ticket.js';
+import { clarifyButtons, fallbackButtons, followUpButtons, menuButtons, skipButtons, yesNoButtons, type QuickReply } from './buttons.js';
 import { parsePayload } from './payloads.js';
 
 /**
@@ -9,7 +10,10 @@ import { parsePayload } from './payloads.js';
  * - `procedure`: the procedure under discussion, answering follow-ups (documents, fee, time…) and
  *   switching when the citizen names another procedure;
  * - `request`: when the brain cannot answer, or the citizen asks for an agency or an operator, it
- *   keeps the question, takes the citizen's choice and records the request.
+ *   keeps the question and takes the citizen's choice. For an agency it shows the question back and
+ *   asks consent to forward it, consent to publish it without personal data, and an optional phone
+ *   for a call-back, then opens a ticket and gives its tracking code, agency and due date. For an
+ *   operator it records the request (live handoff comes later).
  * A message a dialog cannot use ends the dialog and is routed afresh, so the citizen is never stuck.
  */
 
@@ -28,6 +32,8 @@ interface RequestVars {
   question: string;
   /** Why the dialog started: no answer found, a local problem reported, or a menu choice. */
   reason: 'unanswered' | 'feedback' | 'agency' | 'operator';
+  /** The citizen's consent to publish question and answer without personal data (step 3). */
+  publish?: boolean;
 }
 
 type Say = (text: string, buttons?: QuickReply[]) => Promise<void>;
@@ -36,6 +42,39 @@ const sayWith = (bot: BotWorker): Say => async (text, buttons) => {
   await bot.say(buttons?.length ? { text, quick_replies: buttons } : text);
 };
 
+/** A phone number inside what the citizen typed: digits with the usual separators, at least 8 long. */
+const PHONE_LIKE = /\+?\d[\d\s.()-]{6,}\d/;
+
+/** What looks like a phone number in a reply: a number inside words, or a reply of digits only (maybe too short). */
+function phoneCandidate(text: string): string | undefined {
+  const inWords = PHONE_LIKE.exec(text)?.[0];
+  if (inWords) return inWords.trim();
+  return /\d/.test(text) && !/\p{L}/u.test(text) ? text.trim() : undefined;
+}
+
+/** Lower case, without diacritics or trailing punctuation, so "Đồng ý!" reads as "dong y". */
+function normalizeAnswer(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase()
+    .replace(/[^a-z0-9 ]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Whether the normalized text is one of the words, or starts with one followed by more words. */
+function matches(typed: string, words: readonly string[]): boolean {
+  return words.some((w) => typed === w || typed.startsWith(`${w} `));
+}
+
+/** The inbound message id of the current turn (the Activity id the bridge adapter sets). */
+function turnIdOf(bot: BotWorker): string | undefined {
+  const context = (bot as unknown as { getConfig(k: string): { activity?: { id?: string } } | undefined }).getConfig('context');
+  return context?.activity?.id;
+}
+
 function conversationIdOf(message: BotkitMessage): string {
   return String((message as unknown as { conversationId?: string }).conversationId ?? message.channel);
 }
@@ -43,9 +82,20 @@ function conversationIdOf(message: BotkitMessage): string {
 export function registerFlows(controller: Botkit, services: FlowServices): void {
   const { copy } = services;
 
-  async function recordAndConfirm(say: Say, vars: { conversationId: string; question: string }, kind: 'agency' | 'operator'): Promise<void> {
-    const reference = await services.recordRequest({ conversationId: vars.conversationId, kind, question: vars.question });
-    await say(copy.bot.requestRecorded(kind, reference), menuButtons(copy));
+  async function requestOperator(say: Say, vars: { conversationId: string; question: string }): Promise<void> {
+    const reference = await services.requestOperator({ conversationId: vars.conversationId, question: vars.question });
+    await say(copy.bot.operatorRequested(reference), menuButtons(copy));
+  }
+
+  /** Yes or no, from a tapped button or typed words ("có", "đồng ý", "không"…); undefined otherwise. */
+  function yesNo(response: string): 'yes' | 'no' | undefined {
+    const payload = parsePayload(response);
+    if (payload?.kind === 'answer') return payload.item === 'yes' ? 'yes' : 'no';
+    if (payload) return undefined;
+    const typed = normalizeAnswer(response);
+    if (matches(typed, copy.bot.tickets.noWords)) return 'no';
+    if (matches(typed, copy.bot.tickets.yesWords)) return 'yes';
+    return undefined;
   }
 
   /** Handles one message outside any dialog. */
@@ -56,6 +106,8 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
     if (payload?.kind === 'procedure') return bot.beginDialog(PROCEDURE_DIALOG, { procedureId: payload.id });
     if (payload?.kind === 'topic') return say(copy.answers.noCurrentProcedure);
     if (payload?.kind === 'menu') return payload.item === 'ask' ? say(copy.bot.askPrompt) : say(copy.bot.help, menuButtons(copy));
+    // A yes/no/skip button from a dialog that has already ended.
+    if (payload?.kind === 'answer') return say(copy.bot.help, menuButtons(copy));
     if (payload?.kind === 'request') {
       if (payload.item === 'rephrase') return say(copy.bot.rephrase);
       return bot.beginDialog(REQUEST_DIALOG, { conversationId, question: '', reason: payload.item } satisfies RequestVars);
@@ -65,11 +117,13 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
       case 'greeting':
         return say(copy.bot.greeting, menuButtons(copy));
       case 'handoff':
-        return recordAndConfirm(say, { conversationId, question: text }, 'operator');
+        return requestOperator(say, { conversationId, question: text });
       case 'news':
         return say(copy.bot.news, menuButtons(copy));
-      case 'track':
-        return say(copy.bot.track, menuButtons(copy));
+      case 'track': {
+        const tickets = await services.trackTickets(conversationId);
+        return say(tickets.length > 0 ? copy.bot.tickets.list(tickets) : copy.bot.tickets.none, menuButtons(copy));
+      }
       case 'feedback':
         return bot.beginDialog(REQUEST_DIALOG, { conversationId, question: text, reason: 'feedback' } satisfies RequestVars);
       case 'other':
@@ -138,10 +192,17 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
   controller.addDialog(procedure);
 
   const request = new BotkitConversation(REQUEST_DIALOG, controller);
+  // Step 1: what to do with the question (or, from the menu, the question itself).
   request.ask(
     {
       text: (_template: unknown, vars: RequestVars) =>
-        vars.reason === 'unanswered' ? copy.bot.fallbackOffer : vars.reason === 'feedback' ? copy.bot.feedbackOffer : vars.reason === 'operator' ? copy.bot.handoffOffer : copy.bot.askPrompt,
+        vars.reason === 'unanswered'
+          ? copy.bot.fallbackOffer
+          : vars.reason === 'feedback'
+            ? copy.bot.feedbackOffer
+            : vars.reason === 'operator'
+              ? copy.bot.handoffOffer
+              : copy.bot.tickets.questionPrompt,
       quick_replies: (_template: unknown, vars: RequestVars) => (vars.question ? fallbackButtons(copy) : []),
     },
     [
@@ -156,18 +217,113 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
             return convo.stop();
           }
           if (payload?.kind === 'request' && vars.question) {
-            await recordAndConfirm(say, vars, payload.item as 'agency' | 'operator');
-            return convo.stop();
+            if (payload.item === 'operator') {
+              await requestOperator(say, vars);
+              return convo.stop();
+            }
+            return convo.gotoThread('consent');
           }
           if (!payload && !vars.question && (vars.reason === 'agency' || vars.reason === 'operator')) {
-            await recordAndConfirm(say, { conversationId: vars.conversationId, question: response }, vars.reason);
-            return convo.stop();
+            if (vars.reason === 'operator') {
+              await requestOperator(say, { conversationId: vars.conversationId, question: response });
+              return convo.stop();
+            }
+            convo.setVar('question', response.trim());
+            return convo.gotoThread('consent');
           }
           return reroute(bot, response);
         },
       },
     ],
     'choice',
+  );
+
+  // Step 2: the question shown back, and consent to forward it.
+  request.addQuestion(
+    {
+      text: (_template: unknown, vars: RequestVars) => copy.bot.tickets.consentPrompt(vars.question),
+      quick_replies: () => yesNoButtons(copy.bot.tickets.consentButtons),
+    },
+    [
+      {
+        default: true,
+        handler: async (response: string, convo, bot) => {
+          const answer = yesNo(response);
+          if (answer === 'yes') return convo.gotoThread('publish');
+          if (answer === 'no') {
+            await sayWith(bot)(copy.bot.tickets.consentDeclined, menuButtons(copy));
+            return convo.stop();
+          }
+          return reroute(bot, response);
+        },
+      },
+    ],
+    'consent',
+    'consent',
+  );
+
+  // Step 3: may the question and answer be published without personal data.
+  request.addQuestion(
+    {
+      text: () => copy.bot.tickets.publishPrompt,
+      quick_replies: () => yesNoButtons(copy.bot.tickets.publishButtons),
+    },
+    [
+      {
+        default: true,
+        handler: async (response: string, convo, bot) => {
+          const answer = yesNo(response);
+          if (answer === undefined) return reroute(bot, response);
+          convo.setVar('publish', answer === 'yes');
+          return convo.gotoThread('phone');
+        },
+      },
+    ],
+    'publish',
+    'publish',
+  );
+
+  // Step 4: an optional phone number for a call-back; then the ticket is opened.
+  request.addQuestion(
+    {
+      text: () => copy.bot.tickets.phonePrompt,
+      quick_replies: () => skipButtons(copy),
+    },
+    [
+      {
+        default: true,
+        handler: async (response: string, convo, bot) => {
+          const vars = convo.vars as RequestVars;
+          const payload = parsePayload(response);
+          const typed = payload ? undefined : normalizeAnswer(response);
+          let phone: string | undefined;
+          if ((payload?.kind === 'answer' && payload.item !== 'yes') || (typed !== undefined && matches(typed, copy.bot.tickets.skipWords))) {
+            phone = undefined;
+          } else if (!payload && phoneCandidate(response) !== undefined) {
+            const found = phoneCandidate(response)!;
+            if (phoneLast4(found) === undefined) {
+              await sayWith(bot)(copy.bot.tickets.phoneInvalid);
+              return convo.repeat();
+            }
+            phone = found;
+          } else {
+            return reroute(bot, response);
+          }
+          const opened = await services.openTicket({
+            conversationId: vars.conversationId,
+            requestId: turnIdOf(bot),
+            kind: vars.reason === 'feedback' ? 'feedback' : 'question',
+            question: vars.question,
+            publish: vars.publish === true,
+            ...(phone ? { phone } : {}),
+          });
+          await sayWith(bot)(copy.bot.tickets.opened({ ...opened, callback: phone !== undefined }), menuButtons(copy));
+          return convo.stop();
+        },
+      },
+    ],
+    'phone',
+    'phone',
   );
   controller.addDialog(request);
 

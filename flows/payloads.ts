@@ -9,6 +9,10 @@ export const MENU_HELP = 'menu:help';
 export const REQUEST_AGENCY = 'req:agency';
 export const REQUEST_OPERATOR = 'req:operator';
 export const REQUEST_REPHRASE = 'req:rephrase';
+/** Answers to the request dialog's yes/no questions and its optional phone step. */
+export const ANSWER_YES = 'ans:yes';
+export const ANSWER_NO = 'ans:no';
+export const ANSWER_SKIP = 'ans:skip';
 
 export const procedurePayload = (id: string) => `proc:${id}`;
 export const topicPayload = (topic: FollowUpTopic) => `topic:${topic}`;
@@ -17,18 +21,20 @@ export type Payload =
   | { kind: 'procedure'; id: string }
   | { kind: 'topic'; topic: FollowUpTopic }
   | { kind: 'menu'; item: 'ask' | 'help' }
-  | { kind: 'request'; item: 'agency' | 'operator' | 'rephrase' };
+  | { kind: 'request'; item: 'agency' | 'operator' | 'rephrase' }
+  | { kind: 'answer'; item: 'yes' | 'no' | 'skip' };
 
 const TOPICS = new Set(['documents', 'fee', 'time', 'place', 'legal', 'online', 'steps', 'result', 'conditions']);
 
 /** Reads a payload back; undefined for free text typed by the citizen. */
 export function parsePayload(text: string | undefined): Payload | undefined {
-  const m = /^(proc|topic|menu|req):([a-z0-9-]+)$/.exec(text?.trim() ?? '');
+  const m = /^(proc|topic|menu|req|ans):([a-z0-9-]+)$/.exec(text?.trim() ?? '');
   if (!m) return undefined;
   const [, kind, value] = m as unknown as [string, string, string];
   if (kind === 'proc') return { kind: 'procedure', id: value };
   if (kind === 'topic' && TOPICS.has(value)) return { kind: 'topic', topic: value as FollowUpTopic };
   if (kind === 'menu' && (value === 'ask' || value === 'help')) return { kind: 'menu', item: value };
   if (kind === 'req' && (value === 'agency' || value === 'operator' || value === 'rephrase')) return { kind: 'request', item: value };
+  if (kind === 'ans' && (value === 'yes' || value === 'no' || value === 'skip')) return { kind: 'answer', item: value };
   return undefined;
 }

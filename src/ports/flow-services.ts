@@ -1,10 +1,11 @@
 import type { Copy } from '../domain/copy/types.js';
 import type { Procedure } from '../domain/procedure.js';
+import type { TicketKind } from '../domain/ticket.js';
 import type { AskContext, AskResult, FollowUpTopic } from './knowledge.js';
 
 /**
  * The one interface conversation flows reach the world through (style.md §3.4): the brain, rendered
- * answers, and recording requests. Flows never see the store, the queues or a platform.
+ * answers, tickets to agencies and operator requests. Flows never see the store, the queues or a platform.
  */
 export interface FlowServices {
   copy: Copy;
@@ -17,8 +18,42 @@ export interface FlowServices {
   followUpText(procedureId: string, topic: FollowUpTopic): string;
   /** The procedure's online service as a link, when it has one. */
   procedureLink(procedureId: string): { title: string; url: string } | undefined;
-  /** Records that the citizen wants an agency or an operator; returns a short reference. */
-  recordRequest(input: { conversationId: string; kind: 'agency' | 'operator'; question: string; procedureId?: string }): Promise<string>;
+  /** Records that the citizen wants a hotline operator (until live handoff exists); returns a short reference. */
+  requestOperator(input: { conversationId: string; question: string; procedureId?: string }): Promise<string>;
+  /**
+   * Sends the question to the responsible agency as a ticket. Calling it is the citizen's consent to
+   * forward; `publish` is their consent to publish question and answer without personal data.
+   */
+  openTicket(input: OpenTicketRequest): Promise<OpenedTicket>;
+  /** The citizen's own tickets from this conversation, newest first. */
+  trackTickets(conversationId: string): Promise<TrackedTicket[]>;
+}
+
+export interface OpenTicketRequest {
+  conversationId: string;
+  /** The inbound message whose turn opens it: a replayed turn gets the same ticket back. */
+  requestId?: string;
+  kind: TicketKind;
+  question: string;
+  procedureId?: string;
+  publish: boolean;
+  name?: string;
+  /** A phone number for a call-back; the ticket keeps it only for that. */
+  phone?: string;
+}
+
+export interface OpenedTicket {
+  code: string;
+  agencyName: string;
+  /** The deadline's local date as citizens write it (dd/mm/yyyy). */
+  dueDate: string;
+}
+
+export interface TrackedTicket {
+  code: string;
+  /** The status as the citizen reads it. */
+  status: string;
+  dueDate: string;
 }
 
 export type { AskResult, FollowUpTopic } from './knowledge.js';

@@ -1,10 +1,20 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { renderAnswer } from '../../knowledge/answers/answer.js';
 import { renderFollowUp, renderProcedureAnswer } from '../../knowledge/answers/render.js';
+import { DEFAULT_HOLIDAYS_FILE, loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
+import { loadCatalog, type Catalog } from '../../knowledge/catalog/load.js';
+import { createRouter } from '../../knowledge/routing/index.js';
+import type { DeliveryJob } from '../core/receive-inbound.js';
+import { createTicketService, type TicketService } from '../core/tickets.js';
 import type { Copy } from '../domain/copy/types.js';
+import { localDateOf } from '../domain/working-days.js';
+import type { ChannelKind } from '../domain/message.js';
 import type { Clock } from '../ports/clock.js';
 import type { FlowServices } from '../ports/flow-services.js';
 import type { KnowledgeSearch } from '../ports/knowledge.js';
+import type { JobQueue } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 
 /** Unambiguous characters for references citizens may read out over the phone (no 0/O, 1/I/L). */
@@ -15,9 +25,11 @@ function reference(): string {
   return `YC-${[...bytes].map((b) => REFERENCE_ALPHABET[b % REFERENCE_ALPHABET.length]).join('')}`;
 }
 
-/** The flows' window on the world: the brain, the renderers and the store's request log. */
-export function createFlowServices(deps: { knowledge: KnowledgeSearch; store: Store; copy: Copy; clock: Clock }): FlowServices {
+/** The flows' window on the world: the brain, the renderers, tickets and the store's request log. */
+export function createFlowServices(deps: { knowledge: KnowledgeSearch; store: Store; copy: Copy; clock: Clock; tickets: TicketService }): FlowServices {
   const { knowledge, copy } = deps;
+  const agencyName = agencyNames(knowledge);
+  const dueDate = (at: Date) => copy.bot.tickets.formatDate(localDateOf(at));
   const withProcedure = (id: string, render: (p: NonNullable<ReturnType<KnowledgeSearch['getProcedure']>>) => string) => {
     const procedure = knowledge.getProcedure(id);
     return procedure ? render(procedure) : copy.answers.noCurrentProcedure;
@@ -33,10 +45,61 @@ export function createFlowServices(deps: { knowledge: KnowledgeSearch; store: St
       const p = knowledge.getProcedure(id);
       return p?.onlineUrl && p.onlineLevel !== 'khong' ? { title: copy.answers.onlineLinkTitle, url: p.onlineUrl } : undefined;
     },
-    async recordRequest({ conversationId, kind, question, procedureId }) {
+    async requestOperator({ conversationId, question, procedureId }) {
       const id = reference();
-      await deps.store.requests.insert({ id, conversationId, kind, question, ...(procedureId ? { procedureId } : {}), createdAt: deps.clock.now() });
+      await deps.store.requests.insert({ id, conversationId, kind: 'operator', question, ...(procedureId ? { procedureId } : {}), createdAt: deps.clock.now() });
       return id;
     },
+    async openTicket({ conversationId, requestId, kind, question, procedureId, publish, name, phone }) {
+      const contact = name || phone ? { ...(name ? { name } : {}), ...(phone ? { phone, callback: true } : {}) } : undefined;
+      const ticket = await deps.tickets.openTicket({
+        conversationId,
+        ...(requestId ? { requestId } : {}),
+        kind,
+        question,
+        ...(procedureId ? { procedureId } : {}),
+        consent: { forward: true, publish },
+        ...(contact ? { contact } : {}),
+      });
+      return { code: ticket.code, agencyName: agencyName(ticket.agencyId), dueDate: dueDate(ticket.dueAt) };
+    },
+    async trackTickets(conversationId) {
+      const tickets = await deps.tickets.listForConversation(conversationId);
+      return tickets.map((t) => ({ code: t.code, status: copy.bot.tickets.statuses[t.status], dueDate: dueDate(t.dueAt) }));
+    },
   };
+}
+
+/** Agency names by id from the directory, falling back to the id for an agency no longer listed. */
+export function agencyNames(knowledge: Pick<KnowledgeSearch, 'listAgencies'>): (id: string) => string {
+  const names = new Map(knowledge.listAgencies().map((a) => [a.id, a.name]));
+  return (id) => names.get(id) ?? id;
+}
+
+/**
+ * The ticket use cases over the data folder's routing table and holiday calendar (the shipped ones when
+ * the folder has none), routing with the brain so a question about a known procedure goes to its agency.
+ */
+export function buildTicketService(deps: {
+  catalogDir: string;
+  /** The catalog already loaded from catalogDir, to avoid loading it twice. */
+  catalog?: Catalog;
+  knowledge: KnowledgeSearch;
+  store: Store;
+  clock: Clock;
+  copy: Copy;
+  deliveries: (channel: ChannelKind) => JobQueue<DeliveryJob>;
+}): TicketService {
+  const router = createRouter({ catalog: deps.catalog ?? loadCatalog(deps.catalogDir), brain: deps.knowledge, dataDir: deps.catalogDir });
+  const holidays = join(deps.catalogDir, 'holidays.vi.json');
+  const { calendar } = loadHolidayCalendar(existsSync(holidays) ? holidays : DEFAULT_HOLIDAYS_FILE);
+  const agencyName = agencyNames(deps.knowledge);
+  return createTicketService({
+    store: deps.store,
+    router,
+    calendar,
+    clock: deps.clock,
+    deliveries: deps.deliveries,
+    answerNotice: (t) => ({ text: deps.copy.bot.tickets.answerNotice({ code: t.code, agencyName: agencyName(t.agencyId), answer: t.answer?.text ?? '' }) }),
+  });
 }

@@ -18,6 +18,8 @@ import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import { createBullmqBackend } from '../queue/bullmq/index.js';
 import { createLocalBackend } from '../queue/local/index.js';
+import type { TicketService } from '../core/tickets.js';
+import { buildTicketService } from './flow-services.js';
 import { deliveryQueues, startWorkers } from './workers.js';
 
 /**
@@ -47,6 +49,8 @@ export interface RunningSystem {
   store: Store;
   backend: QueueBackend;
   receive: InboundReceiver;
+  /** The ticket use cases (open, look up, answer), for the consoles and tests. */
+  tickets: TicketService;
   stop(): Promise<void>;
 }
 
@@ -107,10 +111,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const turns = backend.queue<TurnJob>(TURN_QUEUE);
   const deliveries = deliveryQueues(backend);
   const receive = createInboundReceiver({ store, turns, clock });
+  const tickets = buildTicketService({ catalogDir: config.catalogDir, catalog, knowledge, store, clock, copy: vi, deliveries });
 
   const workers: QueueWorker[] = [];
   if (roles.worker) {
-    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock })));
+    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets })));
     await resumePendingWork(store, turns, deliveries, logger);
   }
 
@@ -141,6 +146,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     store,
     backend,
     receive,
+    tickets,
     async stop() {
       widget?.closeStreams();
       if (server) {

@@ -12,7 +12,8 @@ import type { KnowledgeSearch } from '../ports/knowledge.js';
 import type { Logger } from '../ports/logger.js';
 import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
-import { createFlowServices } from './flow-services.js';
+import type { TicketService } from '../core/tickets.js';
+import { buildTicketService, createFlowServices } from './flow-services.js';
 
 /** Send attempts per reply before it is recorded as failed. */
 export const DELIVERY_ATTEMPTS = 5;
@@ -39,6 +40,8 @@ export interface WorkerParts {
   clock: Clock;
   /** Turn jobs run at once by this worker set (default 16). */
   turnConcurrency?: number;
+  /** The ticket use cases; built from config.catalogDir when absent. */
+  tickets?: TicketService;
   /** Lets a test observe turns; the real engine is always what runs. */
   observeEngine?: (engine: ConversationEngine) => ConversationEngine;
 }
@@ -51,7 +54,8 @@ export interface WorkerParts {
 export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
   const { config, logger, store, backend, knowledge, adapters, clock } = parts;
   const deliveries = deliveryQueues(backend);
-  const services = createFlowServices({ knowledge, store, copy: vi, clock });
+  const tickets = parts.tickets ?? buildTicketService({ catalogDir: config.catalogDir, knowledge, store, clock, copy: vi, deliveries });
+  const services = createFlowServices({ knowledge, store, copy: vi, clock, tickets });
   const engine = await createBotEngine({ dialogState: store.dialogState, services });
   const runTurns = createTurnRunner({
     store,

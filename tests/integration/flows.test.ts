@@ -3,10 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadBrain, type Brain } from '../../knowledge/brain/index.js';
+import { loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
+import { loadCatalog } from '../../knowledge/catalog/load.js';
+import { createRouter } from '../../knowledge/routing/index.js';
+import { createTicketService } from '../../src/core/tickets.js';
 import { createBotEngine } from '../../src/bot/engine.js';
 import type { Conversation, InboundMessage } from '../../src/domain/conversation.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import type { Reply } from '../../src/domain/message.js';
+import { isValid as isValidTrackingCode } from '../../src/domain/tracking-code.js';
+import type { WorkingCalendar } from '../../src/domain/working-days.js';
+import type { AgencyRouter } from '../../src/ports/knowledge.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { ConversationEngine } from '../../src/ports/conversation-engine.js';
 import type { Store } from '../../src/ports/store.js';
@@ -18,6 +25,8 @@ import { createFlowServices } from '../../src/system/flow-services.js';
  * Each `say` is one citizen message; what comes back is what the channel would send.
  */
 let brain: Brain;
+let router: AgencyRouter;
+let calendar: WorkingCalendar;
 let store: Store;
 let dataDir: string;
 let engine: ConversationEngine;
@@ -25,10 +34,15 @@ let seq = 0;
 
 beforeAll(() => {
   brain = loadBrain();
+  router = createRouter({ catalog: loadCatalog(), brain });
+  calendar = loadHolidayCalendar().calendar;
 });
 
 async function newEngine(): Promise<ConversationEngine> {
-  return createBotEngine({ dialogState: store.dialogState, services: createFlowServices({ knowledge: brain, store, copy: vi, clock: systemClock }) });
+  // No delivery worker here: answers are not part of these flows (tests/integration/tickets.test.ts).
+  const deliveries = () => ({ name: 'outbound-test', add: async () => {} });
+  const tickets = createTicketService({ store, router, calendar, clock: systemClock, deliveries, answerNotice: (t) => ({ text: t.answer?.text ?? '' }) });
+  return createBotEngine({ dialogState: store.dialogState, services: createFlowServices({ knowledge: brain, store, copy: vi, clock: systemClock, tickets }) });
 }
 
 beforeEach(async () => {
@@ -99,21 +113,80 @@ describe('flows', () => {
     expect(texts(chosen)).toContain(brain.getProcedure(id)!.name);
   });
 
-  it('records a request to an agency when the brain cannot answer, with an honest reply', async () => {
-    const offer = await say('u1', 'xin cấp phép bay flycam chụp ảnh cưới');
+  it('opens a ticket when the brain cannot answer: consent, publish, phone, then the tracking code', async () => {
+    const question = 'xin cấp phép bay flycam chụp ảnh cưới';
+    const offer = await say('u1', question);
     expect(offer[0]!.buttons!.map((b) => b.payload)).toEqual(['req:agency', 'req:operator', 'req:rephrase']);
-    const done = await say('u1', 'req:agency', { payload: true });
-    expect(texts(done)).toMatch(/mã ghi nhận YC-[A-Z2-9]{6}/);
-    const requests = await store.requests.listByConversation(conversation('u1').id);
-    expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ kind: 'agency', question: 'xin cấp phép bay flycam chụp ảnh cưới' });
+
+    const consent = await say('u1', 'req:agency', { payload: true });
+    expect(texts(consent)).toBe(vi.bot.tickets.consentPrompt(question));
+    expect(consent[0]!.buttons!.map((b) => b.payload)).toEqual(['ans:yes', 'ans:no']);
+
+    const publish = await say('u1', 'ans:yes', { payload: true });
+    expect(texts(publish)).toBe(vi.bot.tickets.publishPrompt);
+    expect(publish[0]!.buttons!.map((b) => b.payload)).toEqual(['ans:yes', 'ans:no']);
+
+    const phone = await say('u1', 'ans:no', { payload: true });
+    expect(texts(phone)).toBe(vi.bot.tickets.phonePrompt);
+    expect(phone[0]!.buttons!.map((b) => b.payload)).toEqual(['ans:skip']);
+
+    const done = await say('u1', 'ans:skip', { payload: true });
+    const [ticket, ...others] = await store.tickets.find({ conversationId: conversation('u1').id, limit: 10 });
+    expect(others).toHaveLength(0);
+    expect(ticket).toMatchObject({ kind: 'question', status: 'assigned', question, consent: { forward: true, publish: false } });
+    expect(ticket!.contact).toBeUndefined();
+    expect(isValidTrackingCode(ticket!.code)).toBe(true);
+    const agency = brain.listAgencies().find((a) => a.id === ticket!.agencyId)!;
+    const due = new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(ticket!.dueAt);
+    expect(texts(done)).toBe(vi.bot.tickets.opened({ code: ticket!.code, agencyName: agency.name, dueDate: due, callback: false }));
+    expect(texts(done)).toContain(`mã tra cứu ${ticket!.code}`);
+    expect(done[0]!.buttons!.map((b) => b.payload)).toContain('menu:ask');
+
+    const tracked = await say('u1', 'tra cứu câu hỏi của tôi');
+    expect(texts(tracked)).toBe(vi.bot.tickets.list([{ code: ticket!.code, status: vi.bot.tickets.statuses.assigned, dueDate: due }]));
+    // Another citizen sees none of it.
+    expect(texts(await say('u2', 'tra cứu câu hỏi của tôi'))).toBe(vi.bot.tickets.none);
+    expect(await store.requests.listByConversation(conversation('u1').id)).toHaveLength(0);
   });
 
-  it('asks for the question when the citizen picks "send to an agency" from the menu', async () => {
+  it('asks for the question when the citizen picks "send to an agency" from the menu, and takes typed answers and a call-back phone', async () => {
+    expect(texts(await say('u1', 'req:agency', { payload: true }))).toBe(vi.bot.tickets.questionPrompt);
+    const question = 'Đường vào trường học ở thôn 3 bị sạt lở, ai phụ trách sửa?';
+    expect(texts(await say('u1', question))).toBe(vi.bot.tickets.consentPrompt(question));
+    expect(texts(await say('u1', 'Đồng ý'))).toBe(vi.bot.tickets.publishPrompt);
+    expect(texts(await say('u1', 'có'))).toBe(vi.bot.tickets.phonePrompt);
+    const retry = await say('u1', '0912 34');
+    expect(texts(retry)).toContain(vi.bot.tickets.phoneInvalid);
+    const done = await say('u1', 'số của tôi là 0912 345 678');
+    expect(texts(done)).toContain('mã tra cứu');
+    const [ticket] = await store.tickets.find({ conversationId: conversation('u1').id, limit: 10 });
+    expect(ticket).toMatchObject({ question, consent: { forward: true, publish: true }, contact: { phoneLast4: '5678', callbackPhone: '0912 345 678' } });
+  });
+
+  it('opens no ticket when the citizen does not consent to forwarding', async () => {
+    await say('u1', 'xin cấp phép bay flycam chụp ảnh cưới');
     await say('u1', 'req:agency', { payload: true });
-    const done = await say('u1', 'Đường vào trường học ở thôn 3 bị sạt lở, ai phụ trách sửa?');
-    expect(texts(done)).toContain('mã ghi nhận');
-    expect((await store.requests.listByConversation(conversation('u1').id))[0]!.question).toContain('sạt lở');
+    const declined = await say('u1', 'ans:no', { payload: true });
+    expect(texts(declined)).toBe(vi.bot.tickets.consentDeclined);
+    expect(await store.tickets.find({ conversationId: conversation('u1').id, limit: 10 })).toHaveLength(0);
+    expect(texts(await say('u1', 'tra cứu câu hỏi'))).toBe(vi.bot.tickets.none);
+  });
+
+  it('leaves the request dialog when the citizen asks something else instead of answering', async () => {
+    await say('u1', 'xin cấp phép bay flycam chụp ảnh cưới');
+    await say('u1', 'req:agency', { payload: true });
+    const replies = await say('u1', 'đăng ký kết hôn');
+    expect(texts(replies)).toContain('Đăng ký kết hôn');
+    expect(await store.tickets.find({ conversationId: conversation('u1').id, limit: 10 })).toHaveLength(0);
+  });
+
+  it('still records an operator request (live handoff comes later)', async () => {
+    await say('u1', 'xin cấp phép bay flycam chụp ảnh cưới');
+    const done = await say('u1', 'req:operator', { payload: true });
+    const requests = await store.requests.listByConversation(conversation('u1').id);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({ kind: 'operator', question: 'xin cấp phép bay flycam chụp ảnh cưới' });
+    expect(texts(done)).toBe(vi.bot.operatorRequested(requests[0]!.id));
   });
 
   it('keeps each citizen\'s dialog apart', async () => {

@@ -1,4 +1,5 @@
 import type { OnlineLevel, SubmissionMethod } from '../procedure.js';
+import type { TicketStatus } from '../ticket.js';
 
 /** Intents the brain distinguishes (mirrors ports/knowledge Intent; domain cannot import ports). */
 export type IntentName = 'procedure' | 'greeting' | 'handoff' | 'news' | 'track' | 'feedback' | 'other';
@@ -53,16 +54,45 @@ export interface BotCopy {
   fallbackOffer: string;
   fallbackButtons: { agency: string; operator: string; rephrase: string };
   rephrase: string;
-  /** Said after recording a request for an agency or an operator, with its reference. */
-  requestRecorded: (kind: 'agency' | 'operator', reference: string) => string;
+  /** Said after recording a request for an operator, with its reference. */
+  operatorRequested: (reference: string) => string;
   handoffOffer: string;
   news: string;
-  track: string;
+  tickets: TicketCopy;
   feedbackOffer: string;
   outOfScope: string;
   apology: string;
   /** Hint under options shown as a numbered list on channels without buttons. */
   chooseByNumber: string;
+}
+
+/** What the bot says while sending a question to an agency as a ticket, and about the citizen's tickets. */
+export interface TicketCopy {
+  /** Asks for the question when the citizen chose "send a question to an agency" from the menu. */
+  questionPrompt: string;
+  /** Shows the question back and asks consent to forward it. */
+  consentPrompt: (question: string) => string;
+  consentButtons: { yes: string; no: string };
+  consentDeclined: string;
+  publishPrompt: string;
+  publishButtons: { yes: string; no: string };
+  phonePrompt: string;
+  skipButton: string;
+  phoneInvalid: string;
+  opened: (ticket: { code: string; agencyName: string; dueDate: string; callback: boolean }) => string;
+  statuses: Record<TicketStatus, string>;
+  /** The citizen's tickets, newest first (at least one). */
+  list: (tickets: ReadonlyArray<{ code: string; status: string; dueDate: string }>) => string;
+  /** Said to "tra cứu" when the conversation has no ticket. */
+  none: string;
+  /** The message that carries an agency's answer back to the citizen. */
+  answerNotice: (ticket: { code: string; agencyName: string; answer: string }) => string;
+  /** A local date `YYYY-MM-DD` as citizens write it. */
+  formatDate: (localDate: string) => string;
+  /** Typed answers (lower case, without diacritics) that mean yes, no, or skip the phone. */
+  yesWords: readonly string[];
+  noWords: readonly string[];
+  skipWords: readonly string[];
 }
 
 /**

@@ -58,13 +58,52 @@ export const vi: Copy = {
       'Xin lỗi, tôi chưa tìm được thủ tục phù hợp với câu hỏi của bạn. Bạn muốn gửi câu hỏi này cho cơ quan có thẩm quyền, gặp tổng đài viên, hay hỏi lại theo cách khác?',
     fallbackButtons: { agency: 'Gửi cho cơ quan', operator: 'Gặp tổng đài viên', rephrase: 'Hỏi lại' },
     rephrase: 'Bạn hãy mô tả lại việc cần làm, càng cụ thể càng tốt (ví dụ: cấp lại, cấp đổi, đăng ký lần đầu…).',
-    requestRecorded: (kind, reference) =>
-      `Hệ thống đã ghi nhận yêu cầu ${kind === 'agency' ? 'gửi câu hỏi đến cơ quan có thẩm quyền' : 'gặp tổng đài viên'} của bạn (mã ghi nhận ${reference}). ` +
-      'Lưu ý: kênh này hiện chưa kết nối trực tiếp với cán bộ, nên câu trả lời chưa thể gửi lại ngay tại đây. Để được hỗ trợ ngay, bạn vui lòng gọi đường dây nóng 1022 trong giờ hành chính.',
+    operatorRequested: (reference) =>
+      `Hệ thống đã ghi nhận yêu cầu gặp tổng đài viên của bạn (mã ghi nhận ${reference}). ` +
+      'Lưu ý: kênh này hiện chưa kết nối trực tiếp với tổng đài viên, nên chưa thể trả lời bạn ngay tại đây. Để được hỗ trợ ngay, bạn vui lòng gọi đường dây nóng 1022 trong giờ hành chính.',
     handoffOffer: 'Bạn muốn gặp tổng đài viên. Bạn hãy nhập nội dung cần hỗ trợ, hoặc chọn nút bên dưới để tôi ghi nhận yêu cầu.',
     news: 'Tính năng nhận tin tức từ cổng thông tin của tỉnh đang được hoàn thiện và chưa hoạt động trên kênh này. Bạn có thể xem tin tức mới trên cổng thông tin điện tử của tỉnh.',
-    track:
-      'Tính năng tra cứu câu hỏi đã gửi đang được hoàn thiện. Để tra cứu hồ sơ thủ tục hành chính, bạn có thể dùng mã hồ sơ trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc gọi đường dây nóng 1022.',
+    tickets: {
+      questionPrompt: 'Bạn hãy nhập câu hỏi muốn gửi đến cơ quan có thẩm quyền, càng cụ thể càng tốt (việc gì, ở đâu, đã làm đến bước nào).',
+      consentPrompt: (question) =>
+        `Tôi sẽ gửi câu hỏi sau đến cơ quan có thẩm quyền:\n"${question}"\n` +
+        'Bạn có đồng ý để chuyển câu hỏi này (cùng số điện thoại, nếu bạn cung cấp) cho cơ quan giải quyết không?',
+      consentButtons: { yes: 'Đồng ý gửi', no: 'Không gửi' },
+      consentDeclined: 'Tôi sẽ không gửi câu hỏi này. Bạn có thể hỏi thủ tục khác, hoặc gọi đường dây nóng 1022 trong giờ hành chính.',
+      publishPrompt:
+        'Câu hỏi và câu trả lời có thể được đăng công khai trên cổng thông tin của tỉnh để giúp người có cùng thắc mắc, không kèm tên, số điện thoại hay thông tin cá nhân của bạn. Bạn có đồng ý không?',
+      publishButtons: { yes: 'Đồng ý đăng', no: 'Không đăng' },
+      phonePrompt:
+        'Nếu muốn cán bộ gọi lại, bạn hãy nhập số điện thoại; số này chỉ dùng để liên hệ về câu hỏi này. Nếu không, bạn chọn "Bỏ qua".',
+      skipButton: 'Bỏ qua',
+      phoneInvalid: 'Số điện thoại chưa đúng. Bạn hãy nhập lại (ví dụ: 0912 345 678) hoặc chọn "Bỏ qua".',
+      opened: ({ code, agencyName, dueDate, callback }) =>
+        `Câu hỏi của bạn đã được ghi nhận với mã tra cứu ${code}; cơ quan phụ trách: ${agencyName}; ` +
+        `hạn trả lời theo quy định: ngày ${dueDate}. ` +
+        (callback ? 'Cán bộ có thể gọi lại cho bạn theo số điện thoại bạn đã cho. ' : '') +
+        'Lưu ý: hộp thư để cơ quan trả lời trên hệ thống này đang được hoàn thiện, nên câu trả lời có thể chưa đến ngay; ' +
+        'khi có, câu trả lời sẽ được gửi cho bạn tại đây và bạn có thể gõ "tra cứu câu hỏi" để xem tình trạng. ' +
+        'Nếu cần gấp, bạn vui lòng gọi đường dây nóng 1022 và đọc mã tra cứu.',
+      statuses: {
+        received: 'Đã tiếp nhận',
+        assigned: 'Đã ghi nhận cho cơ quan phụ trách, đang chờ trả lời',
+        returned: 'Đang chuyển đến cơ quan phù hợp',
+        answered: 'Đã có trả lời',
+        delivered: 'Đã trả lời',
+        closed: 'Đã đóng',
+        overdue: 'Quá hạn, đang đôn đốc cơ quan trả lời',
+        reopened: 'Đang xem xét lại',
+      },
+      list: (tickets) =>
+        ['Các câu hỏi bạn đã gửi đến cơ quan:', ...tickets.map((t, i) => `${i + 1}. Mã ${t.code}: ${t.status} (hạn trả lời ${t.dueDate}).`)].join('\n'),
+      none:
+        'Bạn chưa gửi câu hỏi nào đến cơ quan qua kênh này. Để tra cứu hồ sơ thủ tục hành chính, bạn có thể dùng mã hồ sơ trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc gọi đường dây nóng 1022.',
+      answerNotice: ({ code, agencyName, answer }) => `${agencyName} đã trả lời câu hỏi của bạn (mã tra cứu ${code}):\n${answer}`,
+      formatDate: (date) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`,
+      yesWords: ['co', 'dong y', 'dong y gui', 'dong y dang', 'ok', 'oke', 'yes', 'vang', 'da', 'duoc', 'gui', 'u', 'uh'],
+      noWords: ['khong', 'ko', 'k', 'no', 'thoi', 'khong gui', 'khong dang', 'khong dong y'],
+      skipWords: ['bo qua', 'khong', 'ko', 'k', 'thoi', 'khong can'],
+    },
     feedbackOffer: 'Cảm ơn bạn đã phản ánh. Bạn có muốn tôi ghi nhận nội dung này để chuyển đến cơ quan có trách nhiệm không?',
     outOfScope: 'Xin lỗi, câu hỏi này nằm ngoài phạm vi hỗ trợ của Trợ lý 1022. Tôi hỗ trợ các thủ tục hành chính của tỉnh.',
     apology: 'Xin lỗi, hệ thống vừa gặp sự cố khi xử lý tin nhắn của bạn. Tin nhắn của bạn đã được lưu lại; bạn vui lòng gửi lại sau ít phút hoặc gọi đường dây nóng 1022.',

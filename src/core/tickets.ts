@@ -1,0 +1,204 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { OutboundRecord } from '../domain/conversation.js';
+import { AppError } from '../domain/errors.js';
+import type { ChannelKind, Reply } from '../domain/message.js';
+import {
+  type Actor,
+  type AskerProof,
+  createTicket,
+  DEFAULT_TICKET_POLICY,
+  findForAsker,
+  type Ticket,
+  type TicketKind,
+  transition,
+} from '../domain/ticket.js';
+import { generate as generateTrackingCode, parse as parseTrackingCode, type RandomInt } from '../domain/tracking-code.js';
+import { addWorkingDays, type WorkingCalendar } from '../domain/working-days.js';
+import type { Clock } from '../ports/clock.js';
+import type { AgencyRouter } from '../ports/knowledge.js';
+import type { JobQueue } from '../ports/queue.js';
+import type { Store } from '../ports/store.js';
+import { queueDelivery, type DeliveryJob } from './receive-inbound.js';
+
+/**
+ * Tickets as use cases (DESIGN.md "ask-an-agency"): a question the bot could not answer goes to the
+ * responsible agency with a tracking code and a deadline in working days; the agency's answer goes
+ * back to the citizen on the conversation it came from, through the same outbound queue as any reply
+ * (so platform windows and held delivery apply), and is recorded on the ticket. The rules live in
+ * domain/ticket.ts; this module adds routing, deadlines, codes and persistence.
+ */
+
+export interface TicketPolicy {
+  /** Working days each kind of ticket has to be answered in. */
+  dueWorkingDays: Readonly<Record<TicketKind, number>>;
+}
+
+export interface TicketServiceDeps {
+  store: Pick<Store, 'tickets' | 'outbound' | 'conversations'>;
+  router: AgencyRouter;
+  calendar: WorkingCalendar;
+  clock: Clock;
+  policy?: TicketPolicy;
+  /** The per-channel delivery queues the turn worker uses, so an answer is delivered like any reply. */
+  deliveries: (channel: ChannelKind) => JobQueue<DeliveryJob>;
+  /** The message that carries an agency's answer to the citizen (its wording is copy, not core). */
+  answerNotice: (ticket: Ticket) => Reply;
+  /** Tracking-code randomness; node:crypto by default, seeded in tests. */
+  random?: RandomInt;
+}
+
+export interface OpenTicketInput {
+  conversationId: string;
+  kind: TicketKind;
+  question: string;
+  /** Where the problem is (feedback only). */
+  place?: string;
+  consent: { forward: boolean; publish: boolean };
+  contact?: { name?: string; phone?: string; callback?: boolean };
+  /** The procedure under discussion: its agency wins over the classifier. */
+  procedureId?: string;
+  /**
+   * The inbound message whose turn opens the ticket: the ticket id is derived from it, so a turn
+   * replayed after a crash returns the ticket already opened instead of opening a second one.
+   */
+  requestId?: string;
+}
+
+/** Tracking-code draws before giving up; a collision among 31⁸ codes is already rare. */
+const CODE_ATTEMPTS = 5;
+/** Optimistic-concurrency retries when someone else changed the ticket between read and write. */
+const REPLACE_ATTEMPTS = 5;
+const SYSTEM: Actor = { kind: 'system' };
+
+/** An instant strictly after `previous`: timeline order and optimistic `replace` need `updatedAt` to grow. */
+function after(now: Date, previous: Date): Date {
+  return new Date(Math.max(now.getTime(), previous.getTime() + 1));
+}
+
+function ticketIdFor(requestId: string | undefined): string {
+  if (requestId === undefined) return randomUUID();
+  return `t-${createHash('sha256').update(`ticket:${requestId}`).digest('base64url').slice(0, 22)}`;
+}
+
+/** Builds the ticket use cases over the store, the agency router and the working-day calendar. */
+export function createTicketService(deps: TicketServiceDeps) {
+  const policy = deps.policy ?? DEFAULT_TICKET_POLICY;
+
+  async function unusedCode(): Promise<string> {
+    for (let i = 0; i < CODE_ATTEMPTS; i += 1) {
+      const code = generateTrackingCode(deps.random);
+      if (!(await deps.store.tickets.getByCode(code))) return code;
+    }
+    throw new Error(`no unused tracking code after ${CODE_ATTEMPTS} draws`);
+  }
+
+  /**
+   * Reads, changes and writes one ticket under optimistic concurrency: a concurrent change makes the
+   * write fail, and the change is applied again to the fresh version (or refused by its rules).
+   */
+  async function update(ticketId: string, change: (ticket: Ticket, at: Date) => Ticket): Promise<Ticket> {
+    for (let i = 0; i < REPLACE_ATTEMPTS; i += 1) {
+      const current = await deps.store.tickets.get(ticketId);
+      if (!current) throw new AppError('TICKET.NOT_FOUND', 'No ticket with this id.', { details: { ticketId } });
+      const next = change(current, after(deps.clock.now(), current.updatedAt));
+      if (await deps.store.tickets.replace(next, current.updatedAt)) return next;
+    }
+    throw new Error(`ticket ${ticketId} kept changing; gave up after ${REPLACE_ATTEMPTS} attempts`);
+  }
+
+  return {
+    /**
+     * Routes the question (the procedure's agency first), gives it a deadline in working days and an
+     * unused tracking code, and stores it received and assigned to that agency (`create` by the
+     * citizen, `assign` by the system), in one insert.
+     */
+    async openTicket(input: OpenTicketInput): Promise<Ticket> {
+      const id = ticketIdFor(input.requestId);
+      if (input.requestId !== undefined) {
+        const existing = await deps.store.tickets.get(id);
+        if (existing) return existing;
+      }
+      const decision = deps.router.route(input.question, { kind: input.kind, ...(input.procedureId ? { procedureId: input.procedureId } : {}) });
+      const now = deps.clock.now();
+      const dueAt = addWorkingDays(now, policy.dueWorkingDays[input.kind], deps.calendar);
+      for (let i = 0; i < CODE_ATTEMPTS; i += 1) {
+        const received = createTicket({
+          id,
+          code: await unusedCode(),
+          kind: input.kind,
+          agencyId: decision.agencyId,
+          conversationId: input.conversationId,
+          question: input.question,
+          ...(input.place !== undefined ? { place: input.place } : {}),
+          consent: input.consent,
+          ...(input.contact ? { contact: input.contact } : {}),
+          ...(input.procedureId !== undefined ? { procedureId: input.procedureId } : {}),
+          dueAt,
+          at: now,
+        });
+        const assigned = transition(received, 'assign', SYSTEM, after(now, now), { note: `routed by ${decision.reason}` });
+        try {
+          await deps.store.tickets.insert(assigned);
+          return assigned;
+        } catch (err) {
+          // Another ticket took the code between the check and the insert: draw again. Anything else
+          // (including a replayed turn that inserted this id meanwhile) is decided by re-reading.
+          const byId = await deps.store.tickets.get(id);
+          if (byId) return byId;
+          if (!(await deps.store.tickets.getByCode(assigned.code))) throw err;
+        }
+      }
+      throw new Error(`no unused tracking code after ${CODE_ATTEMPTS} inserts`);
+    },
+
+    /**
+     * The ticket for a citizen who gives its code and proof of being the asker (same conversation, or
+     * the last four digits of the phone they gave). The code is normalized first (case, dashes,
+     * look-alikes); a mistyped code is `TICKET.CODE_INVALID`, an unknown code or a wrong proof the
+     * same `TICKET.NOT_FOUND`.
+     */
+    async lookup(code: string, proof: AskerProof): Promise<Ticket> {
+      const canonical = parseTrackingCode(code);
+      return findForAsker(await deps.store.tickets.getByCode(canonical), proof);
+    },
+
+    /** The tickets opened from this conversation, newest first: what "tra cứu" shows the citizen. */
+    listForConversation(conversationId: string, limit = 10): Promise<Ticket[]> {
+      return deps.store.tickets.find({ conversationId, limit });
+    },
+
+    /**
+     * Records the agency's answer and sends it to the citizen: the ticket becomes `answered` with its
+     * delivery pending on a deterministic outbound record (one per answer, so a re-answer after a
+     * reopen is a new message), then the conversation gets a delivery run. The outbound worker sends
+     * it within the channel's rules; marking the ticket `delivered` belongs to delivery.
+     */
+    async answer(ticketId: string, actor: Actor, text: string): Promise<Ticket> {
+      let outboundId = '';
+      const answered = await update(ticketId, (ticket, at) => {
+        const answers = ticket.timeline.filter((e) => e.action === 'answer').length;
+        outboundId = `ticket:${ticket.id}:answer:${answers + 1}`;
+        const next = transition(ticket, 'answer', actor, at, { text });
+        return { ...next, delivery: { status: 'pending', at, outboundId } };
+      });
+      const conversation = await deps.store.conversations.get(answered.conversationId);
+      if (!conversation) {
+        return update(ticketId, (ticket, at) => transition(ticket, 'failDelivery', SYSTEM, at, { error: 'CHANNEL.SEND_REJECTED' }));
+      }
+      const record: OutboundRecord = {
+        id: outboundId,
+        conversationId: conversation.id,
+        reply: deps.answerNotice(answered),
+        purpose: 'update',
+        status: 'pending',
+        attempts: 0,
+        createdAt: deps.clock.now(),
+      };
+      await deps.store.outbound.insert(record);
+      await queueDelivery(deps.deliveries(conversation.channel), conversation.id, outboundId);
+      return answered;
+    },
+  };
+}
+
+export type TicketService = ReturnType<typeof createTicketService>;

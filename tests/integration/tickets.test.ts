@@ -1,0 +1,256 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { loadBrain, type Brain } from '../../knowledge/brain/index.js';
+import { loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
+import { loadCatalog, type Catalog } from '../../knowledge/catalog/load.js';
+import { createRouter, type Router } from '../../knowledge/routing/index.js';
+import type { DeliveryJob } from '../../src/core/receive-inbound.js';
+import { createTicketService, type OpenTicketInput, type TicketService } from '../../src/core/tickets.js';
+import { AppError } from '../../src/domain/errors.js';
+import type { ChannelKind } from '../../src/domain/message.js';
+import type { Actor, Ticket } from '../../src/domain/ticket.js';
+import { generate, isValid as isValidTrackingCode, type RandomInt } from '../../src/domain/tracking-code.js';
+import { endOfLocalDay, type WorkingCalendar } from '../../src/domain/working-days.js';
+import type { Clock } from '../../src/ports/clock.js';
+import type { JobOptions, JobQueue } from '../../src/ports/queue.js';
+import type { Store } from '../../src/ports/store.js';
+import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+
+/**
+ * The ticket use cases against the embedded store (temp dir), the shipped router and holiday calendar.
+ * Delivery queues are recorded, not run: what matters here is that an answer is stored as an outbound
+ * `update` for the ticket's conversation and a delivery run is queued for it, as for any reply.
+ */
+let catalog: Catalog;
+let brain: Brain;
+let router: Router;
+let calendar: WorkingCalendar;
+let store: Store;
+let dataDir: string;
+let jobs: Array<{ channel: ChannelKind; data: DeliveryJob; options?: JobOptions }>;
+
+/** Monday 9 March 2026, 10:00 in Hà Nội: no holiday in the following weeks. */
+const MONDAY = new Date('2026-03-09T10:00:00+07:00');
+const CONVERSATION = 'zalo:oa-1:user-42';
+const staff: Actor = { kind: 'staff', id: 'staff-1' };
+
+function frozen(at: Date): Clock {
+  return { now: () => new Date(at) };
+}
+
+/** A small deterministic PRNG (mulberry32), so two services can draw the same codes. */
+function seeded(seed: number): RandomInt {
+  let a = seed >>> 0;
+  return (max) => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * max);
+  };
+}
+
+function service(options: { clock?: Clock; random?: RandomInt } = {}): TicketService {
+  const deliveries = (channel: ChannelKind): JobQueue<DeliveryJob> => ({
+    name: `outbound-${channel}`,
+    add: async (_name, data, opts) => {
+      jobs.push({ channel, data, ...(opts ? { options: opts } : {}) });
+    },
+  });
+  return createTicketService({
+    store,
+    router,
+    calendar,
+    clock: options.clock ?? frozen(MONDAY),
+    deliveries,
+    answerNotice: (t) => ({ text: `Trả lời cho ${t.code}: ${t.answer?.text}` }),
+    ...(options.random ? { random: options.random } : {}),
+  });
+}
+
+const question = (overrides: Partial<OpenTicketInput> = {}): OpenTicketInput => ({
+  conversationId: CONVERSATION,
+  kind: 'question',
+  question: 'Tôi muốn hỏi về việc cấp phép bay flycam chụp ảnh cưới ở bờ biển',
+  consent: { forward: true, publish: false },
+  ...overrides,
+});
+
+beforeAll(() => {
+  catalog = loadCatalog();
+  brain = loadBrain();
+  router = createRouter({ catalog, brain });
+  calendar = loadHolidayCalendar().calendar;
+});
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'tickets-'));
+  store = createEmbeddedStore({ dataDir });
+  await store.init();
+  jobs = [];
+});
+
+afterEach(async () => {
+  await store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(AppError);
+  expect((err as AppError).code).toBe(code);
+}
+
+describe('opening a ticket', () => {
+  it('stores it assigned, with a valid tracking code and a received → assigned timeline', async () => {
+    const ticket = await service().openTicket(question());
+    expect(isValidTrackingCode(ticket.code)).toBe(true);
+    expect(ticket.status).toBe('assigned');
+    expect(ticket.timeline.map((e) => [e.action, e.actor.kind, e.from, e.to])).toEqual([
+      ['create', 'citizen', undefined, 'received'],
+      ['assign', 'system', 'received', 'assigned'],
+    ]);
+    expect(ticket.updatedAt.getTime()).toBeGreaterThan(ticket.createdAt.getTime());
+    expect(await store.tickets.get(ticket.id)).toEqual(ticket);
+    expect(await store.tickets.getByCode(ticket.code)).toEqual(ticket);
+  });
+
+  it('gives every ticket its own code', async () => {
+    const tickets = service();
+    const codes = new Set<string>();
+    for (let i = 0; i < 25; i += 1) codes.add((await tickets.openTicket(question({ conversationId: `webchat:portal:v${i}` }))).code);
+    expect(codes.size).toBe(25);
+  });
+
+  it('draws another code when the first one is taken', async () => {
+    const first = await service({ random: seeded(7) }).openTicket(question());
+    expect(first.code).toBe(generate(seeded(7)));
+    // Same random sequence: the first draw collides with the stored ticket, the second one is used.
+    const second = await service({ random: seeded(7) }).openTicket(question({ conversationId: 'webchat:portal:other' }));
+    expect(second.code).not.toBe(first.code);
+    expect(isValidTrackingCode(second.code)).toBe(true);
+  });
+
+  it("routes a question about a known procedure to that procedure's agency", async () => {
+    const procedure = catalog.procedures.find((p) => p.level === 'tinh' && p.agencyId !== router.coordinatorId)!;
+    const hinted = await service().openTicket(question({ procedureId: procedure.id }));
+    expect(hinted.agencyId).toBe(procedure.agencyId);
+    expect(hinted.procedureId).toBe(procedure.id);
+    const birth = catalog.procedures.find((p) => p.id === 'dang-ky-khai-sinh')!;
+    const asked = await service().openTicket(question({ question: 'Cho hỏi đăng ký khai sinh cho con cần giấy tờ gì?' }));
+    expect(asked.agencyId).toBe(birth.agencyId);
+  });
+
+  it('counts the due date in working days per kind (the day of receipt does not count)', async () => {
+    const q = await service().openTicket(question());
+    expect(q.dueAt).toEqual(endOfLocalDay('2026-03-16'));
+    const feedback = await service().openTicket(question({ kind: 'feedback', question: 'Đèn đường ở thôn 3 bị hỏng cả tháng nay', place: 'thôn 3' }));
+    expect(feedback.dueAt).toEqual(endOfLocalDay('2026-03-23'));
+    // Friday before Tết 2026 (14–22 February off): five working days end on Friday 27 February.
+    const beforeTet = await service({ clock: frozen(new Date('2026-02-13T16:00:00+07:00')) }).openTicket(question({ conversationId: 'webchat:portal:tet' }));
+    expect(beforeTet.dueAt).toEqual(endOfLocalDay('2026-02-27'));
+  });
+
+  it('returns the same ticket for a replayed turn (same request id)', async () => {
+    const tickets = service();
+    const first = await tickets.openTicket(question({ requestId: 'zalo:msg-1' }));
+    const again = await tickets.openTicket(question({ requestId: 'zalo:msg-1' }));
+    expect(again).toEqual(first);
+    expect(await store.tickets.find({ conversationId: CONVERSATION, limit: 10 })).toHaveLength(1);
+  });
+
+  it('refuses a ticket without consent to forward', async () => {
+    await expectCode(service().openTicket(question({ consent: { forward: false, publish: false } })), 'TICKET.INPUT_INVALID');
+  });
+});
+
+describe('looking a ticket up', () => {
+  let ticket: Ticket;
+  beforeEach(async () => {
+    ticket = await service().openTicket(question({ contact: { phone: '0912 345 678' } }));
+  });
+
+  it('finds it with the code and the same conversation, however the code is typed', async () => {
+    const tickets = service();
+    expect((await tickets.lookup(ticket.code, { conversationId: CONVERSATION })).id).toBe(ticket.id);
+    const sloppy = ` ${ticket.code.toLowerCase().replace('-', ' ').replace(/0/g, 'o')} `;
+    expect((await tickets.lookup(sloppy, { conversationId: CONVERSATION })).id).toBe(ticket.id);
+  });
+
+  it('finds it with the code and the last four digits of the phone given', async () => {
+    expect((await service().lookup(ticket.code, { phoneLast4: '5678' })).id).toBe(ticket.id);
+  });
+
+  it('says NOT_FOUND for a wrong proof and for an unknown code alike, CODE_INVALID for a typo', async () => {
+    const tickets = service();
+    await expectCode(tickets.lookup(ticket.code, { conversationId: 'zalo:oa-1:someone-else' }), 'TICKET.NOT_FOUND');
+    await expectCode(tickets.lookup(ticket.code, { phoneLast4: '0000' }), 'TICKET.NOT_FOUND');
+    let unknown = generate();
+    while (unknown === ticket.code) unknown = generate();
+    await expectCode(tickets.lookup(unknown, { conversationId: CONVERSATION }), 'TICKET.NOT_FOUND');
+    const typo = ticket.code.slice(0, -1) + (ticket.code.endsWith('A') ? 'B' : 'A');
+    await expectCode(tickets.lookup(typo, { conversationId: CONVERSATION }), 'TICKET.CODE_INVALID');
+  });
+
+  it("lists a conversation's tickets, newest first, and no one else's", async () => {
+    const later = await service({ clock: frozen(new Date(MONDAY.getTime() + 60_000)) }).openTicket(question({ question: 'Câu hỏi thứ hai về đất đai' }));
+    await service().openTicket(question({ conversationId: 'webchat:portal:other' }));
+    expect((await service().listForConversation(CONVERSATION)).map((t) => t.id)).toEqual([later.id, ticket.id]);
+  });
+});
+
+describe('answering a ticket', () => {
+  async function openWithConversation(): Promise<Ticket> {
+    await store.conversations.getOrOpen({ id: CONVERSATION, contactId: 'c-42', channel: 'zalo', accountId: 'oa-1', userId: 'user-42', at: MONDAY });
+    return service().openTicket(question());
+  }
+
+  it('records the answer and queues it to the same conversation as an update', async () => {
+    const opened = await openWithConversation();
+    const answered = await service().answer(opened.id, staff, 'Việc bay flycam cần xin phép Bộ Quốc phòng.');
+    const outboundId = `ticket:${opened.id}:answer:1`;
+
+    expect(answered.status).toBe('answered');
+    expect(answered.answer).toMatchObject({ text: 'Việc bay flycam cần xin phép Bộ Quốc phòng.', by: staff, onTime: true });
+    expect(answered.delivery).toMatchObject({ status: 'pending', outboundId });
+    expect(answered.timeline.at(-1)).toMatchObject({ action: 'answer', actor: staff, from: 'assigned', to: 'answered' });
+    // The clock did not move: updatedAt still grows, so the optimistic replace and the timeline stay ordered.
+    expect(answered.updatedAt.getTime()).toBe(opened.updatedAt.getTime() + 1);
+    expect(await store.tickets.get(opened.id)).toEqual(answered);
+
+    expect(await store.outbound.get(outboundId)).toMatchObject({
+      id: outboundId,
+      conversationId: CONVERSATION,
+      purpose: 'update',
+      status: 'pending',
+      attempts: 0,
+      reply: { text: `Trả lời cho ${opened.code}: Việc bay flycam cần xin phép Bộ Quốc phòng.` },
+    });
+    expect(jobs).toEqual([{ channel: 'zalo', data: { conversationId: CONVERSATION }, options: expect.objectContaining({ jobId: `deliver:${CONVERSATION}:${outboundId}` }) }]);
+  });
+
+  it('refuses a second answer, and an answer from the citizen', async () => {
+    const opened = await openWithConversation();
+    await expectCode(service().answer(opened.id, { kind: 'citizen' }, 'Tự trả lời'), 'AUTH.FORBIDDEN');
+    await service().answer(opened.id, staff, 'Trả lời lần một.');
+    await expectCode(service().answer(opened.id, staff, 'Trả lời lần hai.'), 'TICKET.INVALID_TRANSITION');
+    expect(jobs).toHaveLength(1);
+  });
+
+  it('records a failed delivery when the conversation no longer exists', async () => {
+    const opened = await service().openTicket(question({ conversationId: 'zalo:oa-1:gone' }));
+    const result = await service().answer(opened.id, staff, 'Trả lời.');
+    expect(result.status).toBe('answered');
+    expect(result.delivery).toMatchObject({ status: 'failed', error: 'CHANNEL.SEND_REJECTED' });
+    expect(jobs).toHaveLength(0);
+  });
+
+  it('says NOT_FOUND for an unknown ticket id', async () => {
+    await expectCode(service().answer('no-such-ticket', staff, 'Trả lời.'), 'TICKET.NOT_FOUND');
+  });
+});
