@@ -16,7 +16,16 @@ export interface DeliveryDeps {
   clock: Clock;
   /** Send attempts per reply before it is recorded as failed. */
   maxAttempts: number;
+  /**
+   * Told each reply's outcome once it is stored: sent, held by a closed platform window, or failed for
+   * good (not the transient failures that are retried). `record` is the reply as stored after it. A
+   * failure of the hook is logged and does not undo or retry the delivery.
+   */
+  onDelivered?: (record: OutboundRecord, outcome: DeliveryOutcome, at: Date) => Promise<void>;
 }
+
+/** What became of one reply, as told to `onDelivered`. */
+export type DeliveryOutcome = 'sent' | 'held' | 'failed';
 
 /** Transient failure of the reply at the head of a conversation: the job retries with backoff. */
 class DeliveryRetry extends Error {
@@ -34,11 +43,21 @@ class DeliveryRetry extends Error {
  * the job retries with backoff, until the reply has used its attempts.
  */
 export function createDeliveryWorker(deps: DeliveryDeps) {
+  async function settle(record: OutboundRecord, patch: Parameters<Store['outbound']['update']>[1], outcome: DeliveryOutcome, at: Date): Promise<void> {
+    await deps.store.outbound.update(record.id, patch);
+    if (!deps.onDelivered) return;
+    try {
+      await deps.onDelivered({ ...record, ...patch }, outcome, at);
+    } catch (err) {
+      deps.logger.error({ err, outboundId: record.id, outcome }, 'recording the delivery outcome failed');
+    }
+  }
+
   async function deliverOne(record: OutboundRecord): Promise<void> {
     const conversation = await deps.store.conversations.get(record.conversationId);
     const adapter = conversation && deps.adapters[conversation.channel];
     if (!conversation || !adapter) {
-      await deps.store.outbound.update(record.id, { status: 'failed', error: { code: 'CHANNEL.SEND_REJECTED', message: 'channel not enabled' } });
+      await settle(record, { status: 'failed', error: { code: 'CHANNEL.SEND_REJECTED', message: 'channel not enabled' } }, 'failed', deps.clock.now());
       return;
     }
     const attempts = record.attempts + 1;
@@ -53,18 +72,20 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
         purpose: record.purpose,
         lastInboundAt: conversation.lastInboundAt.getTime(),
       });
-      await deps.store.outbound.update(record.id, { status: 'sent', externalId, sentAt: deps.clock.now(), attempts });
+      const sentAt = deps.clock.now();
+      await settle(record, { status: 'sent', externalId, sentAt, attempts }, 'sent', sentAt);
     } catch (err) {
       if (!(err instanceof ChannelSendError)) throw err;
       const error = { code: `CHANNEL.${err.kind.toUpperCase()}`, ...(err.platformCode !== undefined ? { platformCode: err.platformCode } : {}), message: err.message };
       const where = { outboundId: record.id, kind: err.kind, platformCode: err.platformCode, attempts };
       if (err.kind === 'window') {
-        await deps.store.outbound.update(record.id, { status: 'held', attempts, error });
+        await settle(record, { status: 'held', attempts, error }, 'held', deps.clock.now());
         deps.logger.info(where, 'platform window closed; reply held for the next interaction');
         return;
       }
       const final = err.kind === 'permanent' || attempts >= deps.maxAttempts;
-      await deps.store.outbound.update(record.id, { status: final ? 'failed' : 'pending', attempts, error });
+      if (final) await settle(record, { status: 'failed', attempts, error }, 'failed', deps.clock.now());
+      else await deps.store.outbound.update(record.id, { status: 'pending', attempts, error });
       deps.logger.warn(where, final ? 'delivery failed' : 'delivery failed; will retry');
       if (!final) throw new DeliveryRetry(record.id, err);
     }

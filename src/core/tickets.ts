@@ -94,16 +94,56 @@ export function createTicketService(deps: TicketServiceDeps) {
 
   /**
    * Reads, changes and writes one ticket under optimistic concurrency: a concurrent change makes the
-   * write fail, and the change is applied again to the fresh version (or refused by its rules).
+   * write fail, and the change is applied again to the fresh version (or refused by its rules). A
+   * change that returns the ticket it was given writes nothing. `at` is when the change happened
+   * (now by default); it is moved past `updatedAt` if needed.
    */
-  async function update(ticketId: string, change: (ticket: Ticket, at: Date) => Ticket): Promise<Ticket> {
+  async function update(ticketId: string, change: (ticket: Ticket, at: Date) => Ticket, when?: Date): Promise<Ticket> {
     for (let i = 0; i < REPLACE_ATTEMPTS; i += 1) {
       const current = await deps.store.tickets.get(ticketId);
       if (!current) throw new AppError('TICKET.NOT_FOUND', 'No ticket with this id.', { details: { ticketId } });
-      const next = change(current, after(deps.clock.now(), current.updatedAt));
+      const next = change(current, after(when ?? deps.clock.now(), current.updatedAt));
+      if (next === current) return current;
       if (await deps.store.tickets.replace(next, current.updatedAt)) return next;
     }
     throw new Error(`ticket ${ticketId} kept changing; gave up after ${REPLACE_ATTEMPTS} attempts`);
+  }
+
+  /** Stores the outbound message carrying the ticket's answer (insert-if-absent) and queues its delivery. */
+  async function sendAnswer(answered: Ticket, outboundId: string): Promise<Ticket> {
+    const conversation = await deps.store.conversations.get(answered.conversationId);
+    if (!conversation) {
+      return update(answered.id, (ticket, at) =>
+        ticket.status === 'answered' && ticket.delivery?.outboundId === outboundId && ticket.delivery.status !== 'failed'
+          ? transition(ticket, 'failDelivery', SYSTEM, at, { error: 'CHANNEL.SEND_REJECTED' })
+          : ticket,
+      );
+    }
+    const record: OutboundRecord = {
+      id: outboundId,
+      conversationId: conversation.id,
+      ticketId: answered.id,
+      reply: deps.answerNotice(answered),
+      purpose: 'update',
+      status: 'pending',
+      attempts: 0,
+      createdAt: deps.clock.now(),
+    };
+    await deps.store.outbound.insert(record);
+    await queueDelivery(deps.deliveries(conversation.channel), conversation.id, outboundId);
+    return answered;
+  }
+
+  /** The same answer by the same person, already recorded: a retry of `answer` (e.g. after a crash). */
+  function isSameAnswer(ticket: Ticket, actor: Actor, text: string): boolean {
+    const by = ticket.answer?.by;
+    return (
+      ticket.status === 'answered' &&
+      ticket.delivery?.outboundId !== undefined &&
+      ticket.answer?.text === text &&
+      by?.kind === actor.kind &&
+      (by as { id?: string }).id === (actor as { id?: string }).id
+    );
   }
 
   return {
@@ -170,33 +210,58 @@ export function createTicketService(deps: TicketServiceDeps) {
     /**
      * Records the agency's answer and sends it to the citizen: the ticket becomes `answered` with its
      * delivery pending on a deterministic outbound record (one per answer, so a re-answer after a
-     * reopen is a new message), then the conversation gets a delivery run. The outbound worker sends
-     * it within the channel's rules; marking the ticket `delivered` belongs to delivery.
+     * reopen is a new message), then that record is stored (insert-if-absent) and the conversation
+     * gets a delivery run. The same answer given again (a retry after a crash between the two writes)
+     * completes the pair instead of being refused. The outbound worker sends it within the channel's
+     * rules and reports the outcome to `recordDelivery`.
      */
     async answer(ticketId: string, actor: Actor, text: string): Promise<Ticket> {
       let outboundId = '';
       const answered = await update(ticketId, (ticket, at) => {
+        if (isSameAnswer(ticket, actor, text)) {
+          outboundId = ticket.delivery!.outboundId!;
+          return ticket;
+        }
         const answers = ticket.timeline.filter((e) => e.action === 'answer').length;
         outboundId = `ticket:${ticket.id}:answer:${answers + 1}`;
         const next = transition(ticket, 'answer', actor, at, { text });
         return { ...next, delivery: { status: 'pending', at, outboundId } };
       });
-      const conversation = await deps.store.conversations.get(answered.conversationId);
-      if (!conversation) {
-        return update(ticketId, (ticket, at) => transition(ticket, 'failDelivery', SYSTEM, at, { error: 'CHANNEL.SEND_REJECTED' }));
-      }
-      const record: OutboundRecord = {
-        id: outboundId,
-        conversationId: conversation.id,
-        reply: deps.answerNotice(answered),
-        purpose: 'update',
-        status: 'pending',
-        attempts: 0,
-        createdAt: deps.clock.now(),
-      };
-      await deps.store.outbound.insert(record);
-      await queueDelivery(deps.deliveries(conversation.channel), conversation.id, outboundId);
-      return answered;
+      return sendAnswer(answered, outboundId);
+    },
+
+    /**
+     * Records what became of the answer's message (the delivery worker's report): `sent` delivers the
+     * ticket, `held` (a closed platform window) marks its delivery held until the citizen's next
+     * interaction, `failed` records `failDelivery` with the error code. Outcomes for another message
+     * than the ticket's latest answer, or repeated ones, change nothing.
+     */
+    async recordDelivery(
+      ticketId: string,
+      outcome: 'sent' | 'held' | 'failed',
+      at: Date,
+      options: { outboundId?: string; error?: string } = {},
+    ): Promise<Ticket> {
+      return update(
+        ticketId,
+        (ticket, when) => {
+          const delivery = ticket.delivery;
+          if (ticket.status !== 'answered' || !delivery) return ticket;
+          if (options.outboundId !== undefined && delivery.outboundId !== options.outboundId) return ticket;
+          const outboundId = options.outboundId ?? delivery.outboundId;
+          switch (outcome) {
+            case 'sent':
+              return transition(ticket, 'deliver', SYSTEM, when, outboundId !== undefined ? { outboundId } : {});
+            case 'held':
+              if (delivery.status !== 'pending') return ticket;
+              return { ...ticket, updatedAt: when, delivery: { ...delivery, status: 'held', at: when } };
+            case 'failed':
+              if (delivery.status === 'failed') return ticket;
+              return transition(ticket, 'failDelivery', SYSTEM, when, { error: options.error ?? 'CHANNEL.SEND_FAILED' });
+          }
+        },
+        at,
+      );
     },
   };
 }

@@ -61,6 +61,8 @@ export interface OutboundRecord {
   conversationId: string;
   /** The inbound message whose turn produced it, if any. */
   inReplyTo?: string;
+  /** The ticket whose answer it carries, if any: its delivery outcome is recorded on the ticket. */
+  ticketId?: string;
   reply: Reply;
   purpose: SendPurpose;
   status: DeliveryStatus;

@@ -82,7 +82,8 @@ export interface TicketAnswer {
 
 /** Whether the latest answer reached the citizen on their channel. */
 export interface TicketDelivery {
-  status: 'pending' | 'sent' | 'failed';
+  /** `held`: a platform window is closed; it goes out at the citizen's next interaction. */
+  status: 'pending' | 'held' | 'sent' | 'failed';
   at: Date;
   /** The outbound message that carried the answer. */
   outboundId?: string;

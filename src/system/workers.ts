@@ -68,7 +68,19 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
     typing: async (c) => adapters[c.channel]?.typing?.(c.userId),
   });
   const workers = [backend.worker<TurnJob>(TURN_QUEUE, runTurns, { concurrency: parts.turnConcurrency ?? TURN_CONCURRENCY })];
-  const deliver = createDeliveryWorker({ store, backend, adapters, logger: logger.child({ worker: 'outbound' }), clock, maxAttempts: DELIVERY_ATTEMPTS });
+  const deliver = createDeliveryWorker({
+    store,
+    backend,
+    adapters,
+    logger: logger.child({ worker: 'outbound' }),
+    clock,
+    maxAttempts: DELIVERY_ATTEMPTS,
+    // An answer to a ticket: its delivery outcome is recorded on the ticket.
+    onDelivered: async (record, outcome, at) => {
+      if (record.ticketId === undefined) return;
+      await tickets.recordDelivery(record.ticketId, outcome, at, { outboundId: record.id, ...(record.error ? { error: record.error.code } : {}) });
+    },
+  });
   const rates: Partial<Record<ChannelKind, number>> = { zalo: config.channels.zalo.sendRatePerSecond, messenger: config.channels.messenger.sendRatePerSecond };
   for (const channel of Object.keys(adapters) as ChannelKind[]) {
     const rate = rates[channel];

@@ -226,6 +226,7 @@ describe('answering a ticket', () => {
     expect(await store.outbound.get(outboundId)).toMatchObject({
       id: outboundId,
       conversationId: CONVERSATION,
+      ticketId: opened.id,
       purpose: 'update',
       status: 'pending',
       attempts: 0,
@@ -252,5 +253,85 @@ describe('answering a ticket', () => {
 
   it('says NOT_FOUND for an unknown ticket id', async () => {
     await expectCode(service().answer('no-such-ticket', staff, 'Trả lời.'), 'TICKET.NOT_FOUND');
+  });
+
+  it('completes an answer whose outbound message was lost in a crash when the same answer is given again', async () => {
+    const opened = await openWithConversation();
+    // The process dies after the ticket is saved answered and before its message is stored.
+    const crashing = createTicketService({
+      store: {
+        tickets: store.tickets,
+        conversations: store.conversations,
+        outbound: new Proxy(store.outbound, {
+          get: (target, key) => (key === 'insert' ? () => Promise.reject(new Error('crash')) : Reflect.get(target, key, target).bind(target)),
+        }),
+      },
+      router,
+      calendar,
+      clock: frozen(MONDAY),
+      deliveries: () => ({ name: 'never', add: async () => {} }),
+      answerNotice: (t) => ({ text: `Trả lời cho ${t.code}: ${t.answer?.text}` }),
+    });
+    await expect(crashing.answer(opened.id, staff, 'Trả lời.')).rejects.toThrow('crash');
+    const outboundId = `ticket:${opened.id}:answer:1`;
+    expect(await store.outbound.get(outboundId)).toBeUndefined();
+
+    const retried = await service().answer(opened.id, staff, 'Trả lời.');
+    expect(retried.timeline.filter((e) => e.action === 'answer')).toHaveLength(1);
+    expect(await store.outbound.get(outboundId)).toMatchObject({ ticketId: opened.id, status: 'pending', reply: { text: `Trả lời cho ${opened.code}: Trả lời.` } });
+    expect(jobs).toHaveLength(1);
+    // Given once more, it changes nothing (the message is already stored, the run deduplicated by id).
+    expect(await service().answer(opened.id, staff, 'Trả lời.')).toEqual(retried);
+    // Another answer, or the same text by someone else, is still refused.
+    await expectCode(service().answer(opened.id, staff, 'Trả lời khác.'), 'TICKET.INVALID_TRANSITION');
+    await expectCode(service().answer(opened.id, { kind: 'staff', id: 'staff-2' }, 'Trả lời.'), 'TICKET.INVALID_TRANSITION');
+  });
+});
+
+describe('recording the delivery of an answer', () => {
+  async function answered(): Promise<Ticket> {
+    await store.conversations.getOrOpen({ id: CONVERSATION, contactId: 'c-42', channel: 'zalo', accountId: 'oa-1', userId: 'user-42', at: MONDAY });
+    const opened = await service().openTicket(question());
+    return service().answer(opened.id, staff, 'Trả lời.');
+  }
+  const later = (minutes: number) => new Date(MONDAY.getTime() + minutes * 60_000);
+
+  it('delivers the ticket when its message is sent, with a system event on the timeline', async () => {
+    const ticket = await answered();
+    const outboundId = ticket.delivery!.outboundId!;
+    const delivered = await service().recordDelivery(ticket.id, 'sent', later(1), { outboundId });
+    expect(delivered.status).toBe('delivered');
+    expect(delivered.delivery).toEqual({ status: 'sent', at: later(1), outboundId });
+    expect(delivered.timeline.at(-1)).toMatchObject({ action: 'deliver', actor: { kind: 'system' }, from: 'answered', to: 'delivered', at: later(1) });
+    expect(await store.tickets.get(ticket.id)).toEqual(delivered);
+    // A repeated report changes nothing.
+    expect(await service().recordDelivery(ticket.id, 'sent', later(2), { outboundId })).toEqual(delivered);
+  });
+
+  it('keeps a held answer answered, and delivers it when it is sent later', async () => {
+    const ticket = await answered();
+    const outboundId = ticket.delivery!.outboundId!;
+    const held = await service().recordDelivery(ticket.id, 'held', later(1), { outboundId });
+    expect(held.status).toBe('answered');
+    expect(held.delivery).toMatchObject({ status: 'held', at: later(1), outboundId });
+    expect(held.timeline).toEqual(ticket.timeline);
+    const delivered = await service().recordDelivery(ticket.id, 'sent', later(60), { outboundId });
+    expect(delivered.status).toBe('delivered');
+    expect(delivered.timeline.at(-1)).toMatchObject({ action: 'deliver', at: later(60) });
+  });
+
+  it('records a refused message as failDelivery with its error code, once', async () => {
+    const ticket = await answered();
+    const outboundId = ticket.delivery!.outboundId!;
+    const failed = await service().recordDelivery(ticket.id, 'failed', later(1), { outboundId, error: 'CHANNEL.PERMANENT' });
+    expect(failed.status).toBe('answered');
+    expect(failed.delivery).toMatchObject({ status: 'failed', error: 'CHANNEL.PERMANENT', outboundId });
+    expect(failed.timeline.at(-1)).toMatchObject({ action: 'failDelivery', note: 'CHANNEL.PERMANENT' });
+    expect(await service().recordDelivery(ticket.id, 'failed', later(2), { outboundId, error: 'CHANNEL.PERMANENT' })).toEqual(failed);
+  });
+
+  it("ignores the outcome of a message that is not the ticket's latest answer", async () => {
+    const ticket = await answered();
+    expect(await service().recordDelivery(ticket.id, 'sent', later(1), { outboundId: 'ticket:other:answer:1' })).toEqual(ticket);
   });
 });

@@ -52,7 +52,7 @@ import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDo
  *   inReplyTo   string? → inbound_messages._id
  *   reply       object  { text, buttons?, link? }
  *   purpose     string  response | human_agent | update
- *   status      string  pending | sent | failed | held
+ *   status      string  pending | sent | held | failed | held
  *   externalId  string? platform message id once sent
  *   attempts    number
  *   error       object? { code, platformCode?, message? }
@@ -100,7 +100,7 @@ import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDo
  *   createdAt      Date
  *   updatedAt      Date    optimistic-concurrency version: replace filters on { _id, updatedAt }
  *   answer         object? { text, at: Date, by: { kind, id? }, onTime }
- *   delivery       object? { status: pending | sent | failed, at: Date, outboundId?, error? }
+ *   delivery       object? { status: pending | sent | held | failed, at: Date, outboundId?, error? }
  *   overdueAt      Date?   first time marked overdue
  *   timeline       array   append-only [{ at: Date, actor: { kind, id? }, action, from?, to?, note?, agencyId? }]
  * Indexes: code unique; { agencyId, status, createdAt } (agency queues); { status, dueAt } (reminders,
