@@ -4,10 +4,14 @@
  */
 import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config.js';
+import type { ConsoleAuth } from './core/console-auth.js';
+import type { TicketInbox } from './core/ticket-inbox.js';
 import { createAskRouter } from './http/ask.router.js';
+import { createAuthRouter } from './http/auth.router.js';
 import { createDemoPageRouter } from './http/demo-page.router.js';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import { createHealthRouter } from './http/health.router.js';
+import { createInboxRouter } from './http/inbox.router.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createWebhooksRouter, type WebhooksRouterDeps } from './http/webhooks.router.js';
@@ -25,6 +29,8 @@ export interface AppDeps {
   channels?: Omit<WebhooksRouterDeps, 'logger'>;
   /** The 1022 web widget's routes (`/widget/*`), built by the composition root. */
   widget?: RequestHandler;
+  /** The console API: sign-in (`/api/v1/auth/*`) and the agency inbox (`/api/v1/inbox/*`). */
+  console?: { auth: ConsoleAuth; inbox: TicketInbox };
 }
 
 /** Wires routers and middleware from injected dependencies; performs no I/O of its own. */
@@ -38,6 +44,12 @@ export function buildApp(deps: AppDeps): Express {
   if (deps.channels) app.use(createWebhooksRouter({ ...deps.channels, logger: deps.logger }));
   if (deps.widget) app.use(deps.widget);
   app.use('/api/v1', express.json({ limit: JSON_BODY_LIMIT }), createAskRouter({ knowledge: deps.knowledge }));
+  if (deps.console) {
+    // Secure, __Host- prefixed session cookies in production (HTTPS); plain `tl_sess` in development.
+    const secureCookies = deps.config.nodeEnv === 'production';
+    app.use('/api/v1', createAuthRouter({ auth: deps.console.auth, secureCookies }));
+    app.use('/api/v1/inbox', createInboxRouter({ auth: deps.console.auth, inbox: deps.console.inbox, secureCookies }));
+  }
   app.use(notFoundHandler);
   app.use(createErrorMiddleware({ logger: deps.logger }));
   return app;

@@ -18,6 +18,9 @@ import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import { createBullmqBackend } from '../queue/bullmq/index.js';
 import { createLocalBackend } from '../queue/local/index.js';
+import { createConsoleAuth, type ConsoleAuth } from '../core/console-auth.js';
+import type { ScryptParams } from '../core/password.js';
+import { createTicketInbox } from '../core/ticket-inbox.js';
 import type { TicketService } from '../core/tickets.js';
 import { buildTicketService } from './flow-services.js';
 import { deliveryQueues, startWorkers } from './workers.js';
@@ -39,6 +42,8 @@ export interface SystemOptions {
   adapters?: Partial<Record<ChannelKind, ChannelAdapter>>;
   /** Listen on config.host:config.port (default true). */
   listen?: boolean;
+  /** Console password hash cost (tests pass cheaper parameters; production keeps the default). */
+  passwordParams?: ScryptParams;
 }
 
 export interface RunningSystem {
@@ -51,11 +56,15 @@ export interface RunningSystem {
   receive: InboundReceiver;
   /** The ticket use cases (open, look up, answer), for the consoles and tests. */
   tickets: TicketService;
+  /** Console sign-in over the store's accounts and sessions (accounts CLI, tests). */
+  auth: ConsoleAuth;
   stop(): Promise<void>;
 }
 
 /** The widget install's id on the webchat channel (InboundEvent.accountId). */
 const WIDGET_ACCOUNT_ID = 'portal';
+/** Absolute console session lifetime from login: one working day. */
+export const CONSOLE_SESSION_TTL_MS = 10 * 60 * 60 * 1000;
 
 
 /** The platform adapters the configuration enables (the widget's is added by startSystem). */
@@ -112,6 +121,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const deliveries = deliveryQueues(backend);
   const receive = createInboundReceiver({ store, turns, clock });
   const tickets = buildTicketService({ catalogDir: config.catalogDir, catalog, knowledge, store, clock, copy: vi, deliveries });
+  const auth = buildConsoleAuth(store, clock, logger, options.passwordParams);
 
   const workers: QueueWorker[] = [];
   if (roles.worker) {
@@ -125,7 +135,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   let widget: WidgetRouter | undefined;
   if (roles.web) {
     widget = createWidgetRouter({ receive, store, copy: vi, logger: logger.child({ route: 'widget' }), ...webchat });
-    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget });
+    const agencies = new Set(knowledge.listAgencies().map((a) => a.id));
+    const inbox = createTicketInbox({ tickets: store.tickets, service: tickets, clock, agencyExists: (id) => agencies.has(id) });
+    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox } });
     if (options.listen !== false) {
       const listening = app.listen(config.port, config.host);
       server = listening;
@@ -147,6 +159,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     backend,
     receive,
     tickets,
+    auth,
     async stop() {
       widget?.closeStreams();
       if (server) {
@@ -160,6 +173,18 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       await store.close();
     },
   };
+}
+
+/** Console sign-in over the store's accounts and sessions (also used by `npm run accounts`). */
+export function buildConsoleAuth(store: Pick<Store, 'accounts' | 'sessions'>, clock: Clock, logger: Logger, passwordParams?: ScryptParams): ConsoleAuth {
+  return createConsoleAuth({
+    accounts: store.accounts,
+    sessions: store.sessions,
+    clock,
+    sessionTtlMs: CONSOLE_SESSION_TTL_MS,
+    logger: logger.child({ component: 'console-auth' }),
+    ...(passwordParams ? { passwordParams } : {}),
+  });
 }
 
 /**

@@ -1,0 +1,108 @@
+import { Router, type Request } from 'express';
+import { z } from 'zod';
+import type { ConsoleAuth } from '../core/console-auth.js';
+import type { TicketInbox } from '../core/ticket-inbox.js';
+import { AppError } from '../domain/errors.js';
+import { TICKET_STATUSES, type TicketStatus } from '../domain/ticket.js';
+import { createConsoleSession } from './console-session.js';
+
+/**
+ * The agency inbox API, mounted under /api/v1/inbox, every route behind the console session (cookie)
+ * and, for POSTs, the X-CSRF-Token check (console-session.ts):
+ *
+ *   GET  /tickets?status=a,b&limit=50&agencyId=…   list, newest first (agencyId: coordinators/admins only)
+ *   GET  /tickets/:id                               one ticket with its timeline and allowed actions
+ *   POST /tickets/:id/answer   {text}               staff of the agency or coordinator → answered, queued to the citizen
+ *   POST /tickets/:id/return   {reason}             staff → returned to the coordinator
+ *   POST /tickets/:id/reroute  {agencyId, note?}    coordinator → assigned to another agency
+ *
+ * Another agency's ticket is 404 TICKET.NOT_FOUND like an unknown id, never 403. Responses are JSON
+ * (`Cache-Control: no-store`); citizen text travels as JSON strings, never as HTML.
+ */
+
+export interface InboxRouterDeps {
+  auth: Pick<ConsoleAuth, 'authenticate'>;
+  inbox: TicketInbox;
+  secureCookies: boolean;
+}
+
+export const ANSWER_MAX = 4000;
+const LIST_LIMIT_MAX = 200;
+const LIST_LIMIT_DEFAULT = 50;
+
+const idSchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9_:.-]+$/);
+const agencyIdSchema = z.string().trim().min(1).max(100).regex(/^[a-z0-9-]+$/);
+
+const listQuerySchema = z.object({
+  status: z
+    .string()
+    .max(200)
+    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''))
+    .pipe(z.array(z.enum(TICKET_STATUSES as [TicketStatus, ...TicketStatus[]])).max(TICKET_STATUSES.length))
+    .optional(),
+  limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(LIST_LIMIT_DEFAULT),
+  agencyId: agencyIdSchema.optional(),
+});
+
+const answerSchema = z.object({ text: z.string().trim().min(1).max(ANSWER_MAX) }).strict();
+const returnSchema = z.object({ reason: z.string().trim().min(1).max(1000) }).strict();
+const rerouteSchema = z.object({ agencyId: agencyIdSchema, note: z.string().trim().min(1).max(1000).optional() }).strict();
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))];
+    throw new AppError('HTTP.BAD_REQUEST', `Invalid ${what}`, { details: { fields } });
+  }
+  return parsed.data;
+}
+
+/** A malformed id cannot name a ticket: the same 404 as an unknown one. */
+function ticketId(req: Request): string {
+  const parsed = idSchema.safeParse(req.params['id']);
+  if (!parsed.success) throw new AppError('TICKET.NOT_FOUND', 'No ticket with this id.');
+  return parsed.data;
+}
+
+export function createInboxRouter(deps: InboxRouterDeps): Router {
+  const router = Router();
+  router.use(createConsoleSession(deps));
+  router.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
+  });
+
+  router.get('/tickets', async (req, res) => {
+    const query = parse(listQuerySchema, req.query, 'query');
+    const tickets = await deps.inbox.list(req.console!.account, {
+      limit: query.limit,
+      ...(query.status !== undefined && { status: query.status }),
+      ...(query.agencyId !== undefined && { agencyId: query.agencyId }),
+    });
+    res.json({ tickets });
+  });
+
+  router.get('/tickets/:id', async (req, res) => {
+    res.json({ ticket: await deps.inbox.get(req.console!.account, ticketId(req)) });
+  });
+
+  router.post('/tickets/:id/answer', async (req, res) => {
+    const id = ticketId(req);
+    const body = parse(answerSchema, req.body, 'body: expected {"text": string of 1 to 4000 characters}');
+    res.json({ ticket: await deps.inbox.answer(req.console!.account, id, body.text) });
+  });
+
+  router.post('/tickets/:id/return', async (req, res) => {
+    const id = ticketId(req);
+    const body = parse(returnSchema, req.body, 'body: expected {"reason": string}');
+    res.json({ ticket: await deps.inbox.returnToCoordinator(req.console!.account, id, body.reason) });
+  });
+
+  router.post('/tickets/:id/reroute', async (req, res) => {
+    const id = ticketId(req);
+    const body = parse(rerouteSchema, req.body, 'body: expected {"agencyId": string, "note"?: string}');
+    res.json({ ticket: await deps.inbox.reroute(req.console!.account, id, body.agencyId, body.note) });
+  });
+
+  return router;
+}
