@@ -1,6 +1,7 @@
 import { BotkitConversation, type Botkit, type BotkitMessage, type BotWorker } from 'botkit';
 import type { FlowServices } from '../src/ports/flow-services.js';
 import { phoneLast4 } from '../src/domain/ticket.js';
+import { isValid as isValidTrackingCode, normalize as normalizeTrackingCode } from '../src/domain/tracking-code.js';
 import { clarifyButtons, fallbackButtons, followUpButtons, menuButtons, skipButtons, yesNoButtons, type QuickReply } from './buttons.js';
 import { parsePayload } from './payloads.js';
 
@@ -50,6 +51,28 @@ function phoneCandidate(text: string): string | undefined {
   const inWords = PHONE_LIKE.exec(text)?.[0];
   if (inWords) return inWords.trim();
   return /\d/.test(text) && !/\p{L}/u.test(text) ? text.trim() : undefined;
+}
+
+/**
+ * A tracking code inside what the citizen typed ("tra cứu k7qx 3m2pc"), in canonical form, or undefined.
+ * Tries each word and each pair of neighbouring words (codes get split by a space); a candidate must
+ * hold a digit, as every issued code does, so plain words never pass for one. The check symbol is not
+ * checked here: a mistyped code is still a code the citizen meant.
+ */
+export function trackingCodeIn(text: string): string | undefined {
+  const words = text
+    .normalize('NFKC')
+    .split(/\s+/)
+    .map((w) => w.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, ''))
+    .filter((w) => w !== '');
+  for (let i = 0; i < words.length; i += 1) {
+    for (const candidate of [words[i]!, i + 1 < words.length ? `${words[i]}-${words[i + 1]}` : undefined]) {
+      if (candidate === undefined || !/\d/.test(candidate)) continue;
+      const code = normalizeTrackingCode(candidate);
+      if (code !== undefined) return code;
+    }
+  }
+  return undefined;
 }
 
 /** Lower case, without diacritics or trailing punctuation, so "Đồng ý!" reads as "dong y". */
@@ -113,7 +136,10 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
       return bot.beginDialog(REQUEST_DIALOG, { conversationId, question: '', reason: payload.item } satisfies RequestVars);
     }
     const result = services.ask(text);
-    switch (result.intent) {
+    // The brain knows codes written with their dash; a valid code typed another way ("k7qx 3m2pc") is a lookup too.
+    const typedCode = trackingCodeIn(text);
+    const intent = result.intent !== 'track' && typedCode !== undefined && /\p{L}/u.test(typedCode) && isValidTrackingCode(typedCode) ? 'track' : result.intent;
+    switch (intent) {
       case 'greeting':
         return say(copy.bot.greeting, menuButtons(copy));
       case 'handoff':
@@ -121,6 +147,13 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
       case 'news':
         return say(copy.bot.news, menuButtons(copy));
       case 'track': {
+        const code = typedCode;
+        if (code !== undefined) {
+          const found = await services.lookupTicket(code, conversationId);
+          const reply =
+            found.outcome === 'found' ? copy.bot.tickets.detail(found.ticket) : found.outcome === 'invalid' ? copy.bot.tickets.codeInvalid(code) : copy.bot.tickets.notFound(code);
+          return say(reply, menuButtons(copy));
+        }
         const tickets = await services.trackTickets(conversationId);
         return say(tickets.length > 0 ? copy.bot.tickets.list(tickets) : copy.bot.tickets.none, menuButtons(copy));
       }

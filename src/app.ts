@@ -5,7 +5,9 @@
 import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config.js';
 import type { ConsoleAuth } from './core/console-auth.js';
+import type { Statistics } from './core/statistics.js';
 import type { TicketInbox } from './core/ticket-inbox.js';
+import type { StatsCopy } from './domain/copy/types.js';
 import { createAskRouter } from './http/ask.router.js';
 import { createAuthRouter } from './http/auth.router.js';
 import { createDemoPageRouter } from './http/demo-page.router.js';
@@ -14,6 +16,7 @@ import { createHealthRouter } from './http/health.router.js';
 import { createInboxRouter } from './http/inbox.router.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
+import { createStatsRouter } from './http/stats.router.js';
 import { createWebhooksRouter, type WebhooksRouterDeps } from './http/webhooks.router.js';
 import type { KnowledgeSearch } from './ports/knowledge.js';
 import type { Logger } from './ports/logger.js';
@@ -31,6 +34,8 @@ export interface AppDeps {
   widget?: RequestHandler;
   /** The console API: sign-in (`/api/v1/auth/*`) and the agency inbox (`/api/v1/inbox/*`). */
   console?: { auth: ConsoleAuth; inbox: TicketInbox };
+  /** Report statistics (`/api/v1/stats`, `/api/v1/stats.csv`), behind the console session; needs `console`. */
+  stats?: { statistics: Statistics; labels: StatsCopy };
 }
 
 /** Wires routers and middleware from injected dependencies; performs no I/O of its own. */
@@ -49,6 +54,7 @@ export function buildApp(deps: AppDeps): Express {
     const secureCookies = deps.config.nodeEnv === 'production';
     app.use('/api/v1', createAuthRouter({ auth: deps.console.auth, secureCookies }));
     app.use('/api/v1/inbox', createInboxRouter({ auth: deps.console.auth, inbox: deps.console.inbox, secureCookies }));
+    if (deps.stats) app.use('/api/v1', createStatsRouter({ auth: deps.console.auth, ...deps.stats, secureCookies }));
   }
   app.use(notFoundHandler);
   app.use(createErrorMiddleware({ logger: deps.logger }));

@@ -69,6 +69,8 @@ export interface InboxTicket {
   createdAt: string;
   updatedAt: string;
   overdueAt?: string;
+  /** When the agency was last reminded of the coming deadline (the deadline sweep). */
+  remindedAt?: string;
   delivery?: { status: 'pending' | 'held' | 'sent' | 'failed'; at: string; error?: string };
 }
 
@@ -107,6 +109,7 @@ export function toInboxTicket(ticket: Ticket, account: Pick<Account, 'role' | 'a
     createdAt: ticket.createdAt.toISOString(),
     updatedAt: ticket.updatedAt.toISOString(),
     ...(ticket.overdueAt !== undefined && { overdueAt: ticket.overdueAt.toISOString() }),
+    ...(ticket.remindedAt !== undefined && { remindedAt: ticket.remindedAt.toISOString() }),
     ...(ticket.delivery !== undefined && {
       delivery: {
         status: ticket.delivery.status,

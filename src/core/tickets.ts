@@ -17,7 +17,7 @@ import { addWorkingDays, type WorkingCalendar } from '../domain/working-days.js'
 import type { Clock } from '../ports/clock.js';
 import type { AgencyRouter } from '../ports/knowledge.js';
 import type { JobQueue } from '../ports/queue.js';
-import type { Store } from '../ports/store.js';
+import type { Store, TicketRepo } from '../ports/store.js';
 import { queueDelivery, type DeliveryJob } from './receive-inbound.js';
 
 /**
@@ -75,6 +75,28 @@ function after(now: Date, previous: Date): Date {
   return new Date(Math.max(now.getTime(), previous.getTime() + 1));
 }
 
+/**
+ * Reads, changes and writes one ticket under optimistic concurrency: a concurrent change makes the
+ * write fail, and the change is applied again to the fresh version (or refused by its rules). A
+ * change that returns the ticket it was given writes nothing. `when` is when the change happened; it
+ * is moved past `updatedAt` if needed. Shared by the ticket service and the deadline sweep.
+ */
+export async function updateTicket(
+  tickets: Pick<TicketRepo, 'get' | 'replace'>,
+  ticketId: string,
+  change: (ticket: Ticket, at: Date) => Ticket,
+  when: Date,
+): Promise<Ticket> {
+  for (let i = 0; i < REPLACE_ATTEMPTS; i += 1) {
+    const current = await tickets.get(ticketId);
+    if (!current) throw new AppError('TICKET.NOT_FOUND', 'No ticket with this id.', { details: { ticketId } });
+    const next = change(current, after(when, current.updatedAt));
+    if (next === current) return current;
+    if (await tickets.replace(next, current.updatedAt)) return next;
+  }
+  throw new Error(`ticket ${ticketId} kept changing; gave up after ${REPLACE_ATTEMPTS} attempts`);
+}
+
 function ticketIdFor(requestId: string | undefined): string {
   if (requestId === undefined) return randomUUID();
   return `t-${createHash('sha256').update(`ticket:${requestId}`).digest('base64url').slice(0, 22)}`;
@@ -92,21 +114,9 @@ export function createTicketService(deps: TicketServiceDeps) {
     throw new Error(`no unused tracking code after ${CODE_ATTEMPTS} draws`);
   }
 
-  /**
-   * Reads, changes and writes one ticket under optimistic concurrency: a concurrent change makes the
-   * write fail, and the change is applied again to the fresh version (or refused by its rules). A
-   * change that returns the ticket it was given writes nothing. `at` is when the change happened
-   * (now by default); it is moved past `updatedAt` if needed.
-   */
-  async function update(ticketId: string, change: (ticket: Ticket, at: Date) => Ticket, when?: Date): Promise<Ticket> {
-    for (let i = 0; i < REPLACE_ATTEMPTS; i += 1) {
-      const current = await deps.store.tickets.get(ticketId);
-      if (!current) throw new AppError('TICKET.NOT_FOUND', 'No ticket with this id.', { details: { ticketId } });
-      const next = change(current, after(when ?? deps.clock.now(), current.updatedAt));
-      if (next === current) return current;
-      if (await deps.store.tickets.replace(next, current.updatedAt)) return next;
-    }
-    throw new Error(`ticket ${ticketId} kept changing; gave up after ${REPLACE_ATTEMPTS} attempts`);
+  /** updateTicket over this service's store and clock. */
+  function update(ticketId: string, change: (ticket: Ticket, at: Date) => Ticket, when?: Date): Promise<Ticket> {
+    return updateTicket(deps.store.tickets, ticketId, change, when ?? deps.clock.now());
   }
 
   /** Stores the outbound message carrying the ticket's answer (insert-if-absent) and queues its delivery. */

@@ -43,11 +43,17 @@ export type TicketAction = 'assign' | 'reroute' | 'return' | 'answer' | 'deliver
 
 export const TICKET_ACTIONS: readonly TicketAction[] = ['assign', 'reroute', 'return', 'answer', 'deliver', 'failDelivery', 'close', 'markOverdue', 'reopen'];
 
-/** One line of the append-only history. `create` is the first event of every ticket. */
+/**
+ * Timeline entries that are not status changes: `create` is the first event of every ticket, `remind`
+ * the system's note that the agency was reminded of a coming deadline (recordReminder).
+ */
+export type TimelineNote = 'create' | 'remind';
+
+/** One line of the append-only history. */
 export interface TimelineEvent {
   at: Date;
   actor: Actor;
-  action: TicketAction | 'create';
+  action: TicketAction | TimelineNote;
   from?: TicketStatus;
   to?: TicketStatus;
   /** Return reason, reopen reason, close note or delivery error code; never the answer text. */
@@ -114,6 +120,8 @@ export interface Ticket {
   delivery?: TicketDelivery;
   /** First time the ticket was marked overdue; kept afterwards, for reports. */
   overdueAt?: Date;
+  /** Last time the agency was reminded of the coming deadline (recordReminder); the inbox shows it. */
+  remindedAt?: Date;
   timeline: readonly TimelineEvent[];
 }
 
@@ -327,6 +335,25 @@ export function transition<A extends TicketAction>(ticket: Ticket, action: A, ac
   }
   next.timeline = [...ticket.timeline, event];
   return next;
+}
+
+/** Statuses in which the agency still has to answer and may be reminded of the deadline. */
+export const REMINDABLE_STATUSES: readonly TicketStatus[] = ['assigned', 'reopened'];
+
+/**
+ * Notes on the timeline that the agency was reminded of the coming deadline (a `remind` event by the
+ * system, no status change) and stamps `remindedAt`. Throws `TICKET.INVALID_TRANSITION` outside
+ * REMINDABLE_STATUSES or once the ticket is due. Whether a reminder is due is the caller's rule.
+ */
+export function recordReminder(ticket: Ticket, at: Date): Ticket {
+  requireDate(at, 'at');
+  if (!REMINDABLE_STATUSES.includes(ticket.status) || at.getTime() > ticket.dueAt.getTime()) {
+    throw new AppError('TICKET.INVALID_TRANSITION', `A ${ticket.status} ticket cannot be reminded.`, {
+      details: { ticketId: ticket.id, status: ticket.status, action: 'remind' },
+    });
+  }
+  const event: TimelineEvent = { at, actor: { kind: 'system' }, action: 'remind', note: `due ${ticket.dueAt.toISOString()}` };
+  return { ...ticket, remindedAt: at, updatedAt: at, timeline: [...ticket.timeline, event] };
 }
 
 /**

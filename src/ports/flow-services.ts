@@ -27,6 +27,21 @@ export interface FlowServices {
   openTicket(input: OpenTicketRequest): Promise<OpenedTicket>;
   /** The citizen's own tickets from this conversation, newest first. */
   trackTickets(conversationId: string): Promise<TrackedTicket[]>;
+  /**
+   * One ticket by the tracking code the citizen typed, with this conversation (the same channel
+   * identity) as proof of being the asker. Someone else's ticket and an unknown code are the same
+   * `not-found`, so a lookup never confirms that a code exists; `invalid` is a code whose check symbol
+   * does not match (a typo), which says nothing about any ticket.
+   */
+  lookupTicket(code: string, conversationId: string): Promise<TicketLookup>;
+}
+
+export type TicketLookup = { outcome: 'found'; ticket: TicketDetails } | { outcome: 'not-found' } | { outcome: 'invalid' };
+
+export interface TicketDetails extends TrackedTicket {
+  agencyName: string;
+  /** The agency's answer, once it has one (answered, delivered or closed). */
+  answer?: string;
 }
 
 export interface OpenTicketRequest {

@@ -36,6 +36,8 @@ export interface InboundRepo {
   conversationsWithPending(): Promise<string[]>;
   /** The latest `limit` messages of the conversation, oldest first (seq order). */
   listByConversation(conversationId: string, limit: number): Promise<InboundMessage[]>;
+  /** Every message received in [from, to), any conversation, oldest first (statistics). */
+  listReceivedBetween(from: Date, to: Date): Promise<InboundMessage[]>;
 }
 
 export interface OutboundRepo {
@@ -81,6 +83,9 @@ export interface TicketQuery {
   /** Tickets due before this instant (reminders, escalation). */
   dueBefore?: Date;
   conversationId?: string;
+  /** Tickets created in [createdFrom, createdBefore) (statistics). */
+  createdFrom?: Date;
+  createdBefore?: Date;
   limit: number;
 }
 

@@ -93,6 +93,12 @@ export function ticketFilter(query: Omit<TicketQuery, 'limit'>): Record<string, 
   if (query.status !== undefined) filter.status = { $in: [...query.status] };
   if (query.dueBefore !== undefined) filter.dueAt = { $lt: query.dueBefore };
   if (query.conversationId !== undefined) filter.conversationId = query.conversationId;
+  if (query.createdFrom !== undefined || query.createdBefore !== undefined) {
+    filter.createdAt = {
+      ...(query.createdFrom !== undefined && { $gte: query.createdFrom }),
+      ...(query.createdBefore !== undefined && { $lt: query.createdBefore }),
+    };
+  }
   return filter;
 }
 

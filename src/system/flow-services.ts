@@ -9,6 +9,8 @@ import { createRouter } from '../../knowledge/routing/index.js';
 import type { DeliveryJob } from '../core/receive-inbound.js';
 import { createTicketService, type TicketService } from '../core/tickets.js';
 import type { Copy } from '../domain/copy/types.js';
+import { AppError } from '../domain/errors.js';
+import type { TicketStatus } from '../domain/ticket.js';
 import { localDateOf } from '../domain/working-days.js';
 import type { ChannelKind } from '../domain/message.js';
 import type { Clock } from '../ports/clock.js';
@@ -16,6 +18,9 @@ import type { FlowServices } from '../ports/flow-services.js';
 import type { KnowledgeSearch } from '../ports/knowledge.js';
 import type { JobQueue } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
+
+/** Statuses in which the ticket's answer is the agency's current word to the citizen. */
+const ANSWERED: ReadonlySet<TicketStatus> = new Set(['answered', 'delivered', 'closed']);
 
 /** Unambiguous characters for references citizens may read out over the phone (no 0/O, 1/I/L). */
 const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
@@ -66,6 +71,27 @@ export function createFlowServices(deps: { knowledge: KnowledgeSearch; store: St
     async trackTickets(conversationId) {
       const tickets = await deps.tickets.listForConversation(conversationId);
       return tickets.map((t) => ({ code: t.code, status: copy.bot.tickets.statuses[t.status], dueDate: dueDate(t.dueAt) }));
+    },
+    async lookupTicket(code, conversationId) {
+      let ticket;
+      try {
+        ticket = await deps.tickets.lookup(code, { conversationId });
+      } catch (err) {
+        if (err instanceof AppError && err.code === 'TICKET.CODE_INVALID') return { outcome: 'invalid' };
+        if (err instanceof AppError && err.code === 'TICKET.NOT_FOUND') return { outcome: 'not-found' };
+        throw err;
+      }
+      const answer = ticket.answer && ANSWERED.has(ticket.status) ? ticket.answer.text : undefined;
+      return {
+        outcome: 'found',
+        ticket: {
+          code: ticket.code,
+          status: copy.bot.tickets.statuses[ticket.status],
+          dueDate: dueDate(ticket.dueAt),
+          agencyName: agencyName(ticket.agencyId),
+          ...(answer !== undefined ? { answer } : {}),
+        },
+      };
     },
   };
 }

@@ -20,9 +20,11 @@ import { createBullmqBackend } from '../queue/bullmq/index.js';
 import { createLocalBackend } from '../queue/local/index.js';
 import { createConsoleAuth, type ConsoleAuth } from '../core/console-auth.js';
 import type { ScryptParams } from '../core/password.js';
+import { createStatistics } from '../core/statistics.js';
 import { createTicketInbox } from '../core/ticket-inbox.js';
 import type { TicketService } from '../core/tickets.js';
 import { buildTicketService } from './flow-services.js';
+import { deadlineSchedule, startSchedules, type DeadlineScheduleOptions } from './schedules.js';
 import { deliveryQueues, startWorkers } from './workers.js';
 
 /**
@@ -44,6 +46,8 @@ export interface SystemOptions {
   listen?: boolean;
   /** Console password hash cost (tests pass cheaper parameters; production keeps the default). */
   passwordParams?: ScryptParams;
+  /** Deadline sweep period and reminder lead (defaults: 5 minutes, 1 working day). */
+  deadlines?: DeadlineScheduleOptions;
 }
 
 export interface RunningSystem {
@@ -127,6 +131,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   if (roles.worker) {
     workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets })));
     await resumePendingWork(store, turns, deliveries, logger);
+    // Reminders and escalation: a self-rescheduling job; the start-up enqueue resumes it after a restart.
+    const sweep = deadlineSchedule({ catalogDir: config.catalogDir, tickets: store.tickets, clock, logger, ...(options.deadlines ? { options: options.deadlines } : {}) });
+    workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules: [sweep] })));
   }
 
   let app: Express | undefined;
@@ -137,7 +144,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     widget = createWidgetRouter({ receive, store, copy: vi, logger: logger.child({ route: 'widget' }), ...webchat });
     const agencies = new Set(knowledge.listAgencies().map((a) => a.id));
     const inbox = createTicketInbox({ tickets: store.tickets, service: tickets, clock, agencyExists: (id) => agencies.has(id) });
-    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox } });
+    const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets });
+    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox }, stats: { statistics, labels: vi.stats } });
     if (options.listen !== false) {
       const listening = app.listen(config.port, config.host);
       server = listening;

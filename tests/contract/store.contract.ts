@@ -295,6 +295,21 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         const listed = await store.inbound.listByConversation(conversation.id, 3);
         expect(listed.map((m) => m.seq)).toEqual([3, 4, 5]);
       });
+
+      it('When listing messages received in a period, then every conversation\'s messages in [from, to) come back oldest first', async () => {
+        const [a, b] = [await openConversation(store), await openConversation(store)];
+        const from = new Date('1991-03-01T00:00:00Z');
+        const to = new Date('1991-04-01T00:00:00Z');
+        const before = inbound(a.id, { receivedAt: new Date('1991-02-28T23:59:59.999Z') });
+        const first = inbound(b.id, { receivedAt: from });
+        const second = inbound(a.id, { receivedAt: new Date('1991-03-15T08:00:00Z'), kind: 'postback' });
+        const atEnd = inbound(b.id, { receivedAt: to });
+        for (const m of [second, atEnd, before, first]) await store.inbound.insert(m);
+        const found = await store.inbound.listReceivedBetween(from, to);
+        expect(found.map((m) => m.id)).toEqual([first.id, second.id]);
+        expect(found[1]).toMatchObject({ conversationId: a.id, kind: 'postback', status: 'received' });
+        expect(found[0]?.receivedAt).toBeInstanceOf(Date);
+      });
     });
 
     describe('outbound messages', () => {
@@ -547,6 +562,17 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         await store.tickets.insert(second);
         expect(await store.tickets.find({ conversationId, limit: 10 })).toEqual([second, first]);
         expect(await store.tickets.find({ conversationId, agencyId: first.agencyId, limit: 10 })).toEqual([first]);
+      });
+
+      it('When tickets are found by creation period, then only those created in [from, before) come back, newest first', async () => {
+        const agencyId = uid('agency');
+        const from = later(DAY);
+        const before = later(2 * DAY);
+        const [early, first, last, atEnd] = [newTicket({ agencyId, at: later(DAY - 1) }), newTicket({ agencyId, at: from }), newTicket({ agencyId, at: later(DAY + HOUR) }), newTicket({ agencyId, at: before })];
+        for (const t of [last, early, atEnd, first]) await store.tickets.insert(t);
+        const found = await store.tickets.find({ agencyId, createdFrom: from, createdBefore: before, limit: 10 });
+        expect(found.map((t) => t.id)).toEqual([last.id, first.id]);
+        expect((await store.tickets.find({ agencyId, createdFrom: before, limit: 10 })).map((t) => t.id)).toEqual([atEnd.id]);
       });
     });
 

@@ -6,12 +6,12 @@ import { loadBrain, type Brain } from '../../knowledge/brain/index.js';
 import { loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
 import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { createRouter } from '../../knowledge/routing/index.js';
-import { createTicketService } from '../../src/core/tickets.js';
+import { createTicketService, type TicketService } from '../../src/core/tickets.js';
 import { createBotEngine } from '../../src/bot/engine.js';
 import type { Conversation, InboundMessage } from '../../src/domain/conversation.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import type { Reply } from '../../src/domain/message.js';
-import { isValid as isValidTrackingCode } from '../../src/domain/tracking-code.js';
+import { generate as generateTrackingCode, isValid as isValidTrackingCode } from '../../src/domain/tracking-code.js';
 import type { WorkingCalendar } from '../../src/domain/working-days.js';
 import type { AgencyRouter } from '../../src/ports/knowledge.js';
 import { systemClock } from '../../src/ports/clock.js';
@@ -30,6 +30,7 @@ let calendar: WorkingCalendar;
 let store: Store;
 let dataDir: string;
 let engine: ConversationEngine;
+let tickets: TicketService;
 let seq = 0;
 
 beforeAll(() => {
@@ -41,7 +42,7 @@ beforeAll(() => {
 async function newEngine(): Promise<ConversationEngine> {
   // No delivery worker here: answers are not part of these flows (tests/integration/tickets.test.ts).
   const deliveries = () => ({ name: 'outbound-test', add: async () => {} });
-  const tickets = createTicketService({ store, router, calendar, clock: systemClock, deliveries, answerNotice: (t) => ({ text: t.answer?.text ?? '' }) });
+  tickets = createTicketService({ store, router, calendar, clock: systemClock, deliveries, answerNotice: (t) => ({ text: t.answer?.text ?? '' }) });
   return createBotEngine({ dialogState: store.dialogState, services: createFlowServices({ knowledge: brain, store, copy: vi, clock: systemClock, tickets }) });
 }
 
@@ -210,5 +211,57 @@ describe('flows', () => {
     const handoff = await say('u3', 'cho tôi gặp tổng đài viên');
     expect(texts(handoff)).toContain('gặp tổng đài viên');
     expect(await store.requests.listByConversation(conversation('u3').id)).toHaveLength(1);
+  });
+
+  describe('a tracking code typed in chat', () => {
+    async function openFor(user: string) {
+      return tickets.openTicket({
+        conversationId: conversation(user).id,
+        kind: 'question',
+        question: 'xin cấp phép bay flycam chụp ảnh cưới',
+        consent: { forward: true, publish: false },
+      });
+    }
+    const dueOf = (at: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(at);
+    const agencyNameOf = (id: string) => brain.listAgencies().find((a) => a.id === id)!.name;
+
+    it('shows the citizen their own ticket: status, agency, due date, and the answer once there is one', async () => {
+      const ticket = await openFor('u1');
+      const details = { code: ticket.code, status: vi.bot.tickets.statuses.assigned, agencyName: agencyNameOf(ticket.agencyId), dueDate: dueOf(ticket.dueAt) };
+      const replies = await say('u1', ticket.code);
+      expect(texts(replies)).toBe(vi.bot.tickets.detail(details));
+      expect(replies[0]!.buttons!.map((b) => b.payload)).toContain('menu:ask');
+      // However it is typed: lower case, inside a sentence, split by a space.
+      const [head, tail] = ticket.code.toLowerCase().split('-') as [string, string];
+      expect(texts(await say('u1', `tra cứu mã ${head}-${tail} giúp tôi`))).toBe(vi.bot.tickets.detail(details));
+      expect(texts(await say('u1', `tra cứu ${head} ${tail}`))).toBe(vi.bot.tickets.detail(details));
+
+      await tickets.answer(ticket.id, { kind: 'staff', id: 'staff-1' }, 'Bạn liên hệ Bộ Quốc phòng để xin phép bay.');
+      expect(texts(await say('u1', ticket.code))).toBe(
+        vi.bot.tickets.detail({ ...details, status: vi.bot.tickets.statuses.answered, answer: 'Bạn liên hệ Bộ Quốc phòng để xin phép bay.' }),
+      );
+    });
+
+    it("answers someone else's code exactly like an unknown one, never confirming it exists", async () => {
+      const ticket = await openFor('u1');
+      let unknown = generateTrackingCode();
+      while (unknown === ticket.code) unknown = generateTrackingCode();
+      const others = texts(await say('u2', ticket.code));
+      const nobodys = texts(await say('u2', unknown));
+      expect(others).toBe(vi.bot.tickets.notFound(ticket.code));
+      expect(nobodys).toBe(vi.bot.tickets.notFound(unknown));
+      expect(others.replace(ticket.code, 'CODE')).toBe(nobodys.replace(unknown, 'CODE'));
+      expect(others).not.toContain(ticket.question);
+      expect(others).not.toContain(agencyNameOf(ticket.agencyId));
+    });
+
+    it('says a code with a wrong check symbol looks mistyped', async () => {
+      const ticket = await openFor('u1');
+      // Swapping two different symbols is always caught by the check symbol.
+      const [head, tail] = ticket.code.split('-') as [string, string];
+      const swapped = head[0] !== head[1] ? `${head[1]}${head[0]}${head.slice(2)}-${tail}` : `${head}-${tail[1]}${tail[0]}${tail.slice(2)}`;
+      expect(isValidTrackingCode(swapped)).toBe(false);
+      expect(texts(await say('u1', swapped))).toBe(vi.bot.tickets.codeInvalid(swapped));
+    });
   });
 });

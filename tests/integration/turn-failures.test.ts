@@ -57,6 +57,7 @@ function failingServices(failOn: string): FlowServices {
     requestOperator: async () => 'YC-TEST00',
     openTicket: async () => ({ code: 'K7QX-3M2PC', agencyName: 'Sở Tư pháp', dueDate: '01/12/2026' }),
     trackTickets: async () => [],
+    lookupTicket: async () => ({ outcome: 'not-found' }),
   };
 }
 

@@ -85,6 +85,15 @@ export interface TicketCopy {
   list: (tickets: ReadonlyArray<{ code: string; status: string; dueDate: string }>) => string;
   /** Said to "tra cứu" when the conversation has no ticket. */
   none: string;
+  /** One of the citizen's own tickets, looked up by its tracking code typed in this conversation. */
+  detail: (ticket: { code: string; status: string; agencyName: string; dueDate: string; answer?: string }) => string;
+  /**
+   * Said to a tracking code that is unknown or belongs to someone else (the same words for both, so a
+   * lookup never confirms that a code exists).
+   */
+  notFound: (code: string) => string;
+  /** Said to a tracking code whose check symbol does not match: a typo, nothing about any ticket. */
+  codeInvalid: (code: string) => string;
   /** The message that carries an agency's answer back to the citizen. */
   answerNotice: (ticket: { code: string; agencyName: string; answer: string }) => string;
   /** A local date `YYYY-MM-DD` as citizens write it. */
@@ -134,9 +143,23 @@ export interface WidgetCopy {
   hotline: string;
 }
 
+/** Column labels of the statistics CSV export (src/core/statistics.ts). */
+export interface StatsCopy {
+  month: string;
+  agency: string;
+  channel: string;
+  questions: string;
+  answeredByAssistant: string;
+  routed: string;
+  answeredOnTime: string;
+  answeredLate: string;
+  open: string;
+}
+
 export interface Copy {
   locale: string;
   answers: AnswerCopy;
   bot: BotCopy;
   widget: WidgetCopy;
+  stats: StatsCopy;
 }

@@ -81,8 +81,7 @@ export const vi: Copy = {
         `Câu hỏi của bạn đã được ghi nhận với mã tra cứu ${code}; cơ quan phụ trách: ${agencyName}; ` +
         `hạn trả lời theo quy định: ngày ${dueDate}. ` +
         (callback ? 'Cán bộ có thể gọi lại cho bạn theo số điện thoại bạn đã cho. ' : '') +
-        'Lưu ý: hộp thư để cơ quan trả lời trên hệ thống này đang được hoàn thiện, nên câu trả lời có thể chưa đến ngay; ' +
-        'khi có, câu trả lời sẽ được gửi cho bạn tại đây và bạn có thể gõ "tra cứu câu hỏi" để xem tình trạng. ' +
+        'Khi cơ quan trả lời, câu trả lời sẽ được gửi cho bạn tại đây; bạn cũng có thể gõ mã tra cứu hoặc "tra cứu câu hỏi" để xem tình trạng. ' +
         'Nếu cần gấp, bạn vui lòng gọi đường dây nóng 1022 và đọc mã tra cứu.',
       statuses: {
         received: 'Đã tiếp nhận',
@@ -98,6 +97,19 @@ export const vi: Copy = {
         ['Các câu hỏi bạn đã gửi đến cơ quan:', ...tickets.map((t, i) => `${i + 1}. Mã ${t.code}: ${t.status} (hạn trả lời ${t.dueDate}).`)].join('\n'),
       none:
         'Bạn chưa gửi câu hỏi nào đến cơ quan qua kênh này. Để tra cứu hồ sơ thủ tục hành chính, bạn có thể dùng mã hồ sơ trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc gọi đường dây nóng 1022.',
+      detail: ({ code, status, agencyName, dueDate, answer }) =>
+        [
+          `Câu hỏi mã tra cứu ${code}:`,
+          `- Tình trạng: ${status}`,
+          `- Cơ quan phụ trách: ${agencyName}`,
+          `- Hạn trả lời theo quy định: ngày ${dueDate}`,
+          ...(answer !== undefined ? [`Trả lời của ${agencyName}:`, answer] : []),
+        ].join('\n'),
+      notFound: (code) =>
+        `Không tìm thấy câu hỏi có mã tra cứu ${code} đã gửi từ tài khoản này. ` +
+        'Bạn chỉ tra cứu được câu hỏi đã gửi từ chính tài khoản và kênh này; bạn kiểm tra lại mã, gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu.',
+      codeInvalid: (code) =>
+        `Mã tra cứu ${code} có vẻ bị gõ nhầm một ký tự. Bạn kiểm tra lại mã trong tin nhắn xác nhận (dạng K7QX-3M2PC), hoặc gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi.`,
       answerNotice: ({ code, agencyName, answer }) => `${agencyName} đã trả lời câu hỏi của bạn (mã tra cứu ${code}):\n${answer}`,
       formatDate: (date) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`,
       yesWords: ['co', 'dong y', 'dong y gui', 'dong y dang', 'ok', 'oke', 'yes', 'vang', 'da', 'duoc', 'gui', 'u', 'uh'],
@@ -136,5 +148,16 @@ export const vi: Copy = {
     tooLong: 'Câu hỏi quá dài (tối đa 2.000 ký tự).',
     genericError: 'Đã có lỗi, vui lòng thử lại sau hoặc gọi tổng đài 1022.',
     hotline: 'Cần hỗ trợ trực tiếp? Gọi tổng đài 1022.',
+  },
+  stats: {
+    month: 'Tháng',
+    agency: 'Cơ quan',
+    channel: 'Kênh',
+    questions: 'Câu hỏi tiếp nhận',
+    answeredByAssistant: 'Trợ lý trả lời',
+    routed: 'Chuyển cơ quan',
+    answeredOnTime: 'Trả lời đúng hạn',
+    answeredLate: 'Trả lời trễ hạn',
+    open: 'Chưa trả lời',
   },
 };

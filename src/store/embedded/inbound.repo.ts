@@ -58,4 +58,10 @@ export class EmbeddedInboundRepo implements InboundRepo {
     const docs = await inbound.findAsync({ conversationId }).sort({ seq: -1 }).limit(limit);
     return docs.reverse().map((d) => fromDoc(d));
   }
+
+  async listReceivedBetween(from: Date, to: Date): Promise<InboundMessage[]> {
+    const { inbound } = await this.db();
+    const docs = await inbound.findAsync({ receivedAt: { $gte: from, $lt: to } }).sort({ receivedAt: 1, _id: 1 });
+    return docs.map((d) => fromDoc(d));
+  }
 }

@@ -171,6 +171,7 @@ export async function ensureIndexes(c: Collections): Promise<void> {
       { key: { conversationId: 1, seq: 1 }, name: 'conversation_seq_unique', unique: true },
       { key: { conversationId: 1, status: 1, seq: 1 }, name: 'conversation_status_seq' },
       { key: { status: 1, conversationId: 1 }, name: 'status_conversation' },
+      { key: { receivedAt: 1 }, name: 'receivedAt' },
     ]),
     c.outbound.createIndexes([
       { key: { conversationId: 1, createdAt: 1 }, name: 'conversation_createdAt' },
@@ -183,6 +184,7 @@ export async function ensureIndexes(c: Collections): Promise<void> {
       { key: { agencyId: 1, status: 1, createdAt: 1 }, name: 'agency_status_createdAt' },
       { key: { status: 1, dueAt: 1 }, name: 'status_dueAt' },
       { key: { conversationId: 1 }, name: 'conversationId' },
+      { key: { createdAt: 1 }, name: 'createdAt' },
     ]),
     c.accounts.createIndexes([{ key: { username: 1 }, name: 'username_unique', unique: true }]),
     c.sessions.createIndexes([

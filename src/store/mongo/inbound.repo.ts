@@ -56,6 +56,12 @@ export class MongoInboundRepo implements InboundRepo {
     return docs.reverse().map((d) => fromDoc(d));
   }
 
+  async listReceivedBetween(from: Date, to: Date): Promise<InboundMessage[]> {
+    const { inbound } = await this.db();
+    const docs = await inbound.find({ receivedAt: { $gte: from, $lt: to } }).sort({ receivedAt: 1, _id: 1 }).toArray();
+    return docs.map((d) => fromDoc(d));
+  }
+
   /** Atomically takes the conversation's next seq; an upsert creates the counter at 1. */
   private async nextSeq(conversationId: string): Promise<number> {
     const { counters } = await this.db();

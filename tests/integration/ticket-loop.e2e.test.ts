@@ -1,0 +1,153 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { vi } from '../../src/domain/copy/vi.js';
+import type { Ticket } from '../../src/domain/ticket.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
+import { bigId } from '../fakes/zalo/sign.js';
+import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
+import { eventually } from './helpers.js';
+
+/**
+ * The ask-an-agency loop end to end with nothing of ours mocked: a citizen on Zalo (the fake Zalo API,
+ * signed webhooks) asks what the brain cannot answer and sends it to an agency; staff of the routed
+ * agency sign in and answer through the inbox API over HTTP; the answer reaches the citizen at the fake
+ * and the ticket records it delivered, also when Zalo's 7-day window was closed at answer time.
+ */
+
+const PASSWORD = 'mật khẩu thử nghiệm 1022';
+const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
+const QUESTION = 'xin cấp phép bay flycam chụp ảnh cưới';
+const ANSWER = 'Việc bay flycam cần giấy phép của Bộ Quốc phòng; bạn nộp hồ sơ tại Cục Tác chiến, Bộ Tổng Tham mưu.';
+
+let fake: FakeZalo;
+let system: RunningSystem;
+let driver: ZaloWebhookDriver;
+let dataDir: string;
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'ticket-loop-e2e-'));
+  fake = await new FakeZalo().start();
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    SESSION_SECRET: randomUUID() + randomUUID(),
+    ...fake.env(),
+  });
+  system = await startSystem({ config, logger: createLogger(config), passwordParams: CHEAP_SCRYPT });
+  fake.webhookUrl = `${system.url}/webhooks/zalo`;
+  driver = new ZaloWebhookDriver({ url: `${system.url}/webhooks/zalo`, appId: fake.appId, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey });
+}, 60_000);
+
+afterEach(async () => {
+  await system.stop();
+  await fake.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+const textsTo = (userId: string) => fake.sent.filter((m) => m.userId === userId).map((m) => String((m.message as { text?: string }).text ?? ''));
+
+/** Sends one typed message and waits for the bot's reply. */
+async function write(citizen: string, text: string): Promise<string> {
+  const before = textsTo(citizen).length;
+  expect((await driver.deliver(driver.text(citizen, text))).status).toBe(200);
+  await eventually(() => expect(textsTo(citizen).length).toBeGreaterThan(before));
+  return textsTo(citizen).slice(before).join('\n');
+}
+
+/** The citizen's side of sending a question to an agency; returns the tracking code and agency read off Zalo. */
+async function askAnAgency(citizen: string): Promise<{ code: string; agencyName: string }> {
+  // Zalo shows the choices as a numbered list; the citizen answers with the number.
+  expect(await write(citizen, QUESTION)).toContain(vi.bot.fallbackOffer);
+  expect(await write(citizen, '1')).toContain(vi.bot.tickets.consentPrompt(QUESTION)); // Gửi cho cơ quan
+  expect(await write(citizen, '1')).toContain(vi.bot.tickets.publishPrompt); // Đồng ý gửi
+  expect(await write(citizen, '2')).toContain(vi.bot.tickets.phonePrompt); // Không đăng
+  const opened = await write(citizen, '1'); // Bỏ qua
+  const code = /mã tra cứu ([0-9A-Z]{4}-[0-9A-Z]{5})/.exec(opened)?.[1];
+  const agencyName = /cơ quan phụ trách: ([^;]+);/.exec(opened)?.[1];
+  expect(code, opened).toBeDefined();
+  expect(agencyName, opened).toBeDefined();
+  return { code: code!, agencyName: agencyName! };
+}
+
+async function ticketOf(code: string): Promise<Ticket> {
+  const ticket = await system.store.tickets.getByCode(code);
+  expect(ticket).toBeDefined();
+  return ticket!;
+}
+
+/** Staff of the ticket's agency sign in on the console API and answer it. */
+async function answerAsStaff(ticket: Ticket): Promise<void> {
+  const username = `canbo.${randomUUID().slice(0, 8)}`;
+  await system.auth.createAccount({ username, displayName: 'Cán bộ tiếp nhận', role: 'staff', agencyId: ticket.agencyId, password: PASSWORD });
+  const login = await fetch(`${system.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  expect(login.status).toBe(200);
+  const { csrfToken } = (await login.json()) as { csrfToken: string };
+  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+
+  const inbox = await fetch(`${system.url}/api/v1/inbox/tickets`, { headers: { cookie } });
+  expect(inbox.status).toBe(200);
+  expect(JSON.stringify(await inbox.json())).toContain(ticket.code);
+
+  const answered = await fetch(`${system.url}/api/v1/inbox/tickets/${encodeURIComponent(ticket.id)}/answer`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+    body: JSON.stringify({ text: ANSWER }),
+  });
+  expect(answered.status).toBe(200);
+}
+
+const notice = (code: string, agencyName: string) => vi.bot.tickets.answerNotice({ code, agencyName, answer: ANSWER });
+
+describe('ask an agency, end to end on Zalo', () => {
+  it('takes an unanswerable question to the agency and its answer back to the citizen', async () => {
+    const citizen = bigId();
+    const { code, agencyName } = await askAnAgency(citizen);
+    const ticket = await ticketOf(code);
+    expect(ticket).toMatchObject({ status: 'assigned', conversationId: `zalo:${fake.oaId}:${citizen}`, question: QUESTION, consent: { forward: true, publish: false } });
+    expect(ticket.contact).toBeUndefined();
+
+    const before = textsTo(citizen).length;
+    await answerAsStaff(ticket);
+    await eventually(() => expect(textsTo(citizen).slice(before)).toEqual([notice(code, agencyName)]));
+    await eventually(async () => expect((await ticketOf(code)).status).toBe('delivered'));
+
+    const tracked = await write(citizen, 'tra cứu câu hỏi');
+    expect(tracked).toContain(`Mã ${code}: ${vi.bot.tickets.statuses.delivered}`);
+    const looked = await write(citizen, code);
+    expect(looked).toContain(vi.bot.tickets.statuses.delivered);
+    expect(looked).toContain(ANSWER);
+  });
+
+  it('holds the answer while the Zalo window is closed and delivers it at the citizen\'s next message', async () => {
+    const citizen = bigId();
+    const { code, agencyName } = await askAnAgency(citizen);
+    const ticket = await ticketOf(code);
+
+    fake.windowClosed.add(citizen);
+    const before = textsTo(citizen).length;
+    await answerAsStaff(ticket);
+    await eventually(async () => expect((await ticketOf(code)).delivery?.status).toBe('held'));
+    expect((await ticketOf(code)).status).toBe('answered');
+    expect(textsTo(citizen)).toHaveLength(before);
+
+    fake.windowClosed.delete(citizen);
+    expect((await driver.deliver(driver.text(citizen, 'tra cứu câu hỏi'))).status).toBe(200);
+    await eventually(() => expect(textsTo(citizen).length).toBe(before + 2));
+    const [answer, reply] = textsTo(citizen).slice(before);
+    expect(answer).toBe(notice(code, agencyName));
+    expect(reply).toContain(`Mã ${code}:`);
+    await eventually(async () => expect((await ticketOf(code)).status).toBe('delivered'));
+  });
+});
