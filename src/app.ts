@@ -6,14 +6,17 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config.js';
 import type { ConsoleAuth } from './core/console-auth.js';
 import type { Statistics } from './core/statistics.js';
+import type { Publishing } from './core/publishing.js';
 import type { TicketInbox } from './core/ticket-inbox.js';
 import type { StatsCopy } from './domain/copy/types.js';
 import { createAskRouter } from './http/ask.router.js';
 import { createAuthRouter } from './http/auth.router.js';
+import { createConsolePagesRouter } from './http/console-pages.router.js';
 import { createDemoPageRouter } from './http/demo-page.router.js';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware.js';
 import { createHealthRouter } from './http/health.router.js';
 import { createInboxRouter } from './http/inbox.router.js';
+import { createQaRouter } from './http/qa.router.js';
 import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createStatsRouter } from './http/stats.router.js';
@@ -34,6 +37,8 @@ export interface AppDeps {
   widget?: RequestHandler;
   /** The console API: sign-in (`/api/v1/auth/*`) and the agency inbox (`/api/v1/inbox/*`). */
   console?: { auth: ConsoleAuth; inbox: TicketInbox };
+  /** Public Q&A (`/api/v1/qa`, `/hoi-dap`) and, with `console`, the inbox's publish routes (issue 4). */
+  publishing?: { publishing: Publishing; agencyName: (agencyId: string) => string };
   /** Report statistics (`/api/v1/stats`, `/api/v1/stats.csv`), behind the console session; needs `console`. */
   stats?: { statistics: Statistics; labels: StatsCopy };
 }
@@ -46,14 +51,16 @@ export function buildApp(deps: AppDeps): Express {
   app.use(requestLog(deps.logger));
   app.use(createHealthRouter());
   app.use(createDemoPageRouter());
+  if (deps.publishing) app.use(createQaRouter(deps.publishing));
   if (deps.channels) app.use(createWebhooksRouter({ ...deps.channels, logger: deps.logger }));
   if (deps.widget) app.use(deps.widget);
   app.use('/api/v1', express.json({ limit: JSON_BODY_LIMIT }), createAskRouter({ knowledge: deps.knowledge }));
   if (deps.console) {
     // Secure, __Host- prefixed session cookies in production (HTTPS); plain `tl_sess` in development.
     const secureCookies = deps.config.nodeEnv === 'production';
+    app.use('/console', createConsolePagesRouter());
     app.use('/api/v1', createAuthRouter({ auth: deps.console.auth, secureCookies }));
-    app.use('/api/v1/inbox', createInboxRouter({ auth: deps.console.auth, inbox: deps.console.inbox, secureCookies }));
+    app.use('/api/v1/inbox', createInboxRouter({ auth: deps.console.auth, inbox: deps.console.inbox, secureCookies, ...(deps.publishing && { publishing: deps.publishing.publishing }) }));
     if (deps.stats) app.use('/api/v1', createStatsRouter({ auth: deps.console.auth, ...deps.stats, secureCookies }));
   }
   app.use(notFoundHandler);

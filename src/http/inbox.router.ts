@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { ConsoleAuth } from '../core/console-auth.js';
+import type { Publishing } from '../core/publishing.js';
 import type { TicketInbox } from '../core/ticket-inbox.js';
 import { AppError } from '../domain/errors.js';
 import { TICKET_STATUSES, type TicketStatus } from '../domain/ticket.js';
@@ -15,6 +16,8 @@ import { createConsoleSession } from './console-session.js';
  *   POST /tickets/:id/answer   {text}               staff of the agency or coordinator → answered, queued to the citizen
  *   POST /tickets/:id/return   {reason}             staff → returned to the coordinator
  *   POST /tickets/:id/reroute  {agencyId, note?}    coordinator → assigned to another agency
+ *   POST   /tickets/:id/publish {question?, answer?, field?}  coordinator → public Q&A entry (consent + answer needed)
+ *   DELETE /tickets/:id/publish                     coordinator → unpublish
  *
  * Another agency's ticket is 404 TICKET.NOT_FOUND like an unknown id, never 403. Responses are JSON
  * (`Cache-Control: no-store`); citizen text travels as JSON strings, never as HTML.
@@ -23,6 +26,8 @@ import { createConsoleSession } from './console-session.js';
 export interface InboxRouterDeps {
   auth: Pick<ConsoleAuth, 'authenticate'>;
   inbox: TicketInbox;
+  /** Publishing answered tickets as public Q&A (issue 4); the publish routes exist only with it. */
+  publishing?: Publishing;
   secureCookies: boolean;
 }
 
@@ -46,6 +51,13 @@ const listQuerySchema = z.object({
 
 const answerSchema = z.object({ text: z.string().trim().min(1).max(ANSWER_MAX) }).strict();
 const returnSchema = z.object({ reason: z.string().trim().min(1).max(1000) }).strict();
+const publishSchema = z
+  .object({
+    question: z.string().trim().min(1).max(2000).optional(),
+    answer: z.string().trim().min(1).max(ANSWER_MAX).optional(),
+    field: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict();
 const rerouteSchema = z.object({ agencyId: agencyIdSchema, note: z.string().trim().min(1).max(1000).optional() }).strict();
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
@@ -103,6 +115,25 @@ export function createInboxRouter(deps: InboxRouterDeps): Router {
     const body = parse(rerouteSchema, req.body, 'body: expected {"agencyId": string, "note"?: string}');
     res.json({ ticket: await deps.inbox.reroute(req.console!.account, id, body.agencyId, body.note) });
   });
+
+  const publishing = deps.publishing;
+  if (publishing) {
+    router.post('/tickets/:id/publish', async (req, res) => {
+      const id = ticketId(req);
+      const body = parse(publishSchema, req.body ?? {}, 'body: expected {"question"?: string, "answer"?: string, "field"?: string}');
+      const entry = await publishing.publish(req.console!.account, id, {
+        ...(body.question !== undefined && { question: body.question }),
+        ...(body.answer !== undefined && { answer: body.answer }),
+        ...(body.field !== undefined && { field: body.field }),
+      });
+      res.json({ publication: { ...entry, publishedAt: entry.publishedAt.toISOString() } });
+    });
+
+    router.delete('/tickets/:id/publish', async (req, res) => {
+      await publishing.unpublish(req.console!.account, ticketId(req));
+      res.status(204).end();
+    });
+  }
 
   return router;
 }

@@ -1,6 +1,7 @@
 import type { Contact, ContactRequest, Conversation, InboundMessage, InboundStatus, OutboundRecord } from '../domain/conversation.js';
 import type { Account, ConsoleSession } from '../domain/account.js';
 import type { ChannelKind, DeliveryStatus } from '../domain/message.js';
+import type { PublishedAnswer } from '../domain/publication.js';
 import type { Ticket, TicketStatus } from '../domain/ticket.js';
 
 /**
@@ -120,6 +121,23 @@ export interface ConsoleSessionRepo {
   deleteByAccount(accountId: string): Promise<void>;
 }
 
+export interface PublicationQuery {
+  /** Only this field's entries; `null` = entries without a field. Absent = every field. */
+  field?: string | null;
+  limit: number;
+}
+
+/** Public Q&A entries (domain/publication.ts); one per ticket (id = publicationId(ticketId)). */
+export interface PublicationRepo {
+  /** Inserts, or replaces the entry with the same id (re-publishing an edited text). */
+  upsert(entry: PublishedAnswer): Promise<void>;
+  get(id: string): Promise<PublishedAnswer | undefined>;
+  /** Newest first (publishedAt, then id). */
+  list(query: PublicationQuery): Promise<PublishedAnswer[]>;
+  /** Returns whether an entry was removed. */
+  remove(id: string): Promise<boolean>;
+}
+
 export interface Store {
   contacts: ContactRepo;
   conversations: ConversationRepo;
@@ -131,6 +149,7 @@ export interface Store {
   tickets: TicketRepo;
   accounts: AccountRepo;
   sessions: ConsoleSessionRepo;
+  publications: PublicationRepo;
   /** Creates indexes / opens files; idempotent. */
   init(): Promise<void>;
   close(): Promise<void>;

@@ -21,6 +21,7 @@ export const COLLECTIONS = {
   tickets: 'tickets',
   accounts: 'accounts',
   sessions: 'console_sessions',
+  publications: 'publications',
 } as const;
 
 /** A domain record as stored: `id` becomes `_id`. */
@@ -104,3 +105,13 @@ export function ticketFilter(query: Omit<TicketQuery, 'limit'>): Record<string, 
 
 /** Newest first; ties (same createdAt) in a stable order. */
 export const TICKETS_NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
+
+/** Public Q&A entries, newest first (both stores sort the same way). */
+export const PUBLICATIONS_NEWEST_FIRST = { publishedAt: -1, _id: -1 } as const;
+
+/** The filter for PublicationQuery: `field: null` matches entries stored without a field. */
+export function publicationFilter(query: { field?: string | null }): Record<string, unknown> {
+  if (query.field === undefined) return {};
+  if (query.field === null) return { field: { $exists: false } };
+  return { field: query.field };
+}

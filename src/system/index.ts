@@ -22,6 +22,7 @@ import { createConsoleAuth, type ConsoleAuth } from '../core/console-auth.js';
 import type { ScryptParams } from '../core/password.js';
 import { createStatistics } from '../core/statistics.js';
 import { createTicketInbox } from '../core/ticket-inbox.js';
+import { createPublishing } from '../core/publishing.js';
 import type { TicketService } from '../core/tickets.js';
 import { buildTicketService } from './flow-services.js';
 import { deadlineSchedule, startSchedules, type DeadlineScheduleOptions } from './schedules.js';
@@ -144,8 +145,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     widget = createWidgetRouter({ receive, store, copy: vi, logger: logger.child({ route: 'widget' }), ...webchat });
     const agencies = new Set(knowledge.listAgencies().map((a) => a.id));
     const inbox = createTicketInbox({ tickets: store.tickets, service: tickets, clock, agencyExists: (id) => agencies.has(id) });
+    const agencyNames = new Map(knowledge.listAgencies().map((a) => [a.id, a.name] as const));
+    const publishing = createPublishing({ tickets: store.tickets, publications: store.publications, clock, fieldOf: (id) => knowledge.getProcedure(id)?.field });
     const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets });
-    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox }, stats: { statistics, labels: vi.stats } });
+    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox }, publishing: { publishing, agencyName: (id) => agencyNames.get(id) ?? id }, stats: { statistics, labels: vi.stats } });
     if (options.listen !== false) {
       const listening = app.listen(config.port, config.host);
       server = listening;

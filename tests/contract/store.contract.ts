@@ -5,6 +5,7 @@ import type { ContactIdentity, ContactRequest, Conversation, InboundMessage, Out
 import { conversationKey, type ChannelKind } from '../../src/domain/message.js';
 import { createTicket, transition, type NewTicket, type Ticket, type TicketStatus } from '../../src/domain/ticket.js';
 import { generate as generateTrackingCode } from '../../src/domain/tracking-code.js';
+import { buildPublication, type PublishedAnswer } from '../../src/domain/publication.js';
 import type { Store } from '../../src/ports/store.js';
 
 /**
@@ -649,6 +650,66 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         for (const s of mine) expect(await store.sessions.get(s.id, later(-2 * HOUR))).toBeUndefined();
         expect(await store.sessions.get(theirs.id, T0)).toEqual(theirs);
         await expect(store.sessions.deleteByAccount(uid('acc'))).resolves.toBeUndefined();
+      });
+    });
+
+    describe('publications', () => {
+      const entry = (over: Partial<PublishedAnswer> & { field?: string } = {}, at = new Date()): PublishedAnswer => ({
+        ...buildPublication({ ticketId: uid('tk'), agencyId: 'so-tu-phap', question: 'Hỏi gì?', answer: 'Trả lời.', publishedAt: at, approvedBy: uid('acc') }),
+        ...over,
+      });
+
+      it('When an entry is upserted, then get returns it with dates, and an unknown id is undefined', async () => {
+        const e = entry({ field: uid('field') });
+        await store.publications.upsert(e);
+        const stored = await store.publications.get(e.id);
+        expect(stored).toEqual(e);
+        expect(stored?.publishedAt).toBeInstanceOf(Date);
+        expect(await store.publications.get(uid('qa'))).toBeUndefined();
+      });
+
+      it('When the same entry is upserted again, then it is replaced, not duplicated', async () => {
+        const field = uid('field');
+        const e = entry({ field });
+        await store.publications.upsert(e);
+        await store.publications.upsert({ ...e, answer: 'Trả lời đã sửa.' });
+        const listed = await store.publications.list({ field, limit: 10 });
+        expect(listed).toHaveLength(1);
+        expect(listed[0]?.answer).toBe('Trả lời đã sửa.');
+      });
+
+      it('When entries are listed by field, then only that field comes back, newest first, up to the limit', async () => {
+        const field = uid('field');
+        const t = Date.now();
+        const old = entry({ field }, new Date(t - 2 * HOUR));
+        const mid = entry({ field }, new Date(t - HOUR));
+        const recent = entry({ field }, new Date(t));
+        const other = entry({ field: uid('field') });
+        for (const e of [mid, other, old, recent]) await store.publications.upsert(e);
+        expect((await store.publications.list({ field, limit: 10 })).map((e) => e.id)).toEqual([recent.id, mid.id, old.id]);
+        expect((await store.publications.list({ field, limit: 2 })).map((e) => e.id)).toEqual([recent.id, mid.id]);
+        expect(await store.publications.list({ field, limit: 0 })).toEqual([]);
+        const all = await store.publications.list({ limit: 1000 });
+        expect(all.map((e) => e.id)).toEqual(expect.arrayContaining([old.id, other.id]));
+      });
+
+      it('When entries without a field are listed with field null, then only those come back', async () => {
+        const noField = entry();
+        expect(noField).not.toHaveProperty('field');
+        await store.publications.upsert(noField);
+        await store.publications.upsert(entry({ field: uid('field') }));
+        const listed = await store.publications.list({ field: null, limit: 1000 });
+        expect(listed.map((e) => e.id)).toContain(noField.id);
+        expect(listed.every((e) => e.field === undefined)).toBe(true);
+        expect(listed.find((e) => e.id === noField.id)).not.toHaveProperty('field');
+      });
+
+      it('When an entry is removed, then it is gone and a second remove reports false', async () => {
+        const e = entry({ field: uid('field') });
+        await store.publications.upsert(e);
+        expect(await store.publications.remove(e.id)).toBe(true);
+        expect(await store.publications.get(e.id)).toBeUndefined();
+        expect(await store.publications.remove(e.id)).toBe(false);
       });
     });
 

@@ -43,7 +43,7 @@ describe('embedded store files', () => {
     await h.store.close();
     const files = (await readdir(join(h.dataDir, 'store'))).sort();
     expect(files).toEqual(
-      ['accounts', 'console_sessions', 'contact_requests', 'contacts', 'conversations', 'dialog_state', 'inbound_messages', 'outbound_messages', 'secrets', 'tickets'].map(
+      ['accounts', 'console_sessions', 'contact_requests', 'contacts', 'conversations', 'dialog_state', 'inbound_messages', 'outbound_messages', 'publications', 'secrets', 'tickets'].map(
         (n) => `${n}.db`,
       ),
     );

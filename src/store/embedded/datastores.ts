@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import nedbModule from '@seald-io/nedb';
 import type { Account, ConsoleSession } from '../../domain/account.js';
 import type { ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
+import type { PublishedAnswer } from '../../domain/publication.js';
 import type { Ticket } from '../../domain/ticket.js';
 import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDoc } from '../documents.js';
 
@@ -27,6 +28,7 @@ export interface Datastores {
   tickets: Datastore<Doc<Ticket>>;
   accounts: Datastore<Doc<Account>>;
   sessions: Datastore<Doc<ConsoleSession>>;
+  publications: Datastore<Doc<PublishedAnswer>>;
 }
 
 /** nedb signals a unique-index conflict with this errorType (from its binary search tree). */
@@ -50,6 +52,7 @@ export function openDatastores(dataDir: string): Datastores {
     tickets: open<Doc<Ticket>>(COLLECTIONS.tickets),
     accounts: open<Doc<Account>>(COLLECTIONS.accounts),
     sessions: open<Doc<ConsoleSession>>(COLLECTIONS.sessions),
+    publications: open<Doc<PublishedAnswer>>(COLLECTIONS.publications),
   };
 }
 
@@ -74,6 +77,7 @@ export async function loadDatastores(ds: Datastores): Promise<void> {
   await ds.accounts.ensureIndexAsync({ fieldName: 'username', unique: true });
   await ds.sessions.ensureIndexAsync({ fieldName: 'accountId' });
   await ds.sessions.ensureIndexAsync({ fieldName: 'expiresAt' });
+  await ds.publications.ensureIndexAsync({ fieldName: 'field' });
 }
 
 /** Rewrites every file to one line per live document: nedb appends a line for every insert, update and delete. */

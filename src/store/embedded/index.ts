@@ -7,6 +7,7 @@ import { EmbeddedKeyValueRepo } from './dialog-state.repo.js';
 import { EmbeddedInboundRepo } from './inbound.repo.js';
 import { KeyedMutex } from './keyed-mutex.js';
 import { EmbeddedOutboundRepo } from './outbound.repo.js';
+import { EmbeddedPublicationRepo } from './publications.repo.js';
 import { EmbeddedContactRequestRepo } from './requests.repo.js';
 import { EmbeddedSecretRepo } from './secrets.repo.js';
 import { EmbeddedConsoleSessionRepo } from './sessions.repo.js';
@@ -69,6 +70,7 @@ export function createEmbeddedStore(options: EmbeddedStoreOptions): Store {
     tickets: new EmbeddedTicketRepo(db, mutex),
     accounts: new EmbeddedAccountRepo(db),
     sessions: new EmbeddedConsoleSessionRepo(db),
+    publications: new EmbeddedPublicationRepo(db),
     async init() {
       await db();
     },

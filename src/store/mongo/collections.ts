@@ -1,6 +1,7 @@
 import type { Collection, Db } from 'mongodb';
 import type { Account, ConsoleSession } from '../../domain/account.js';
 import type { ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
+import type { PublishedAnswer } from '../../domain/publication.js';
 import type { Ticket } from '../../domain/ticket.js';
 import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDoc } from '../documents.js';
 
@@ -124,6 +125,17 @@ import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDo
  *   createdAt  Date
  *   expiresAt  Date    get() returns the session only while expiresAt > now
  * Indexes: accountId (sign out everywhere); expiresAt (purging expired sessions)
+ *
+ * == Schema: publications ==
+ *   _id          string  `qa:<ticketId>` (one public entry per ticket)
+ *   ticketId     string  → tickets._id
+ *   field        string? lĩnh vực (public page grouping)
+ *   agencyId     string  the answering agency (named when the assistant reuses the answer)
+ *   question     string  masked (maskPii) and edited by the editor
+ *   answer       string  masked
+ *   publishedAt  Date
+ *   approvedBy   string  → accounts._id (the approving editor)
+ * Indexes: { field, publishedAt } (public page by field); publishedAt
  */
 export interface CounterDoc {
   /** Conversation id. */
@@ -144,6 +156,7 @@ export interface Collections {
   tickets: Collection<Doc<Ticket>>;
   accounts: Collection<Doc<Account>>;
   sessions: Collection<Doc<ConsoleSession>>;
+  publications: Collection<Doc<PublishedAnswer>>;
 }
 
 export function collections(db: Db): Collections {
@@ -159,6 +172,7 @@ export function collections(db: Db): Collections {
     tickets: db.collection<Doc<Ticket>>(COLLECTIONS.tickets),
     accounts: db.collection<Doc<Account>>(COLLECTIONS.accounts),
     sessions: db.collection<Doc<ConsoleSession>>(COLLECTIONS.sessions),
+    publications: db.collection<Doc<PublishedAnswer>>(COLLECTIONS.publications),
   };
 }
 
@@ -190,6 +204,10 @@ export async function ensureIndexes(c: Collections): Promise<void> {
     c.sessions.createIndexes([
       { key: { accountId: 1 }, name: 'accountId' },
       { key: { expiresAt: 1 }, name: 'expiresAt' },
+    ]),
+    c.publications.createIndexes([
+      { key: { field: 1, publishedAt: -1 }, name: 'field_publishedAt' },
+      { key: { publishedAt: -1 }, name: 'publishedAt' },
     ]),
   ]);
 }

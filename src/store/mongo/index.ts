@@ -7,6 +7,7 @@ import { MongoConversationRepo } from './conversations.repo.js';
 import { MongoKeyValueRepo } from './dialog-state.repo.js';
 import { MongoInboundRepo } from './inbound.repo.js';
 import { MongoOutboundRepo } from './outbound.repo.js';
+import { MongoPublicationRepo } from './publications.repo.js';
 import { MongoContactRequestRepo } from './requests.repo.js';
 import { MongoSecretRepo } from './secrets.repo.js';
 import { MongoConsoleSessionRepo } from './sessions.repo.js';
@@ -69,6 +70,7 @@ export function createMongoStore(options: MongoStoreOptions): Store {
     tickets: new MongoTicketRepo(db),
     accounts: new MongoAccountRepo(db),
     sessions: new MongoConsoleSessionRepo(db),
+    publications: new MongoPublicationRepo(db),
     async init() {
       await db();
     },
