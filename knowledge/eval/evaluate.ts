@@ -19,16 +19,21 @@ const itemSchema = z.object({
 });
 export type LabelledQuestion = z.infer<typeof itemSchema>;
 
-export function loadQuestions(file: string): LabelledQuestion[] {
+/** Reads a labelled JSON-lines file, validating each line; errors name the file and line. */
+export function loadJsonl<T>(file: string, schema: z.ZodType<T>): T[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .map((l) => l.trim())
     .filter(Boolean)
     .map((line, i) => {
-      const parsed = itemSchema.safeParse(JSON.parse(line));
+      const parsed = schema.safeParse(JSON.parse(line));
       if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues[0]?.message}`);
       return parsed.data;
     });
+}
+
+export function loadQuestions(file: string): LabelledQuestion[] {
+  return loadJsonl(file, itemSchema);
 }
 
 export interface Prediction {

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { loadJsonl } from '../eval/evaluate.js';
 import type { AgencyRouter, RouteHints } from '../../src/ports/knowledge.js';
 
 /**
@@ -20,15 +20,7 @@ const itemSchema = z.object({
 export type RoutingItem = z.infer<typeof itemSchema>;
 
 export function loadRoutingItems(file: string = ROUTING_EVAL_FILE): RoutingItem[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .map((l) => l.trim())
-    .filter(Boolean)
-    .map((line, i) => {
-      const parsed = itemSchema.safeParse(JSON.parse(line));
-      if (!parsed.success) throw new Error(`${file}:${i + 1}: ${parsed.error.issues[0]?.message}`);
-      return parsed.data;
-    });
+  return loadJsonl(file, itemSchema);
 }
 
 export interface RoutingMetrics {
