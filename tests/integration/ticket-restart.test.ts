@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { vi } from '../../src/domain/copy/vi.js';
+import type { Ticket } from '../../src/domain/ticket.js';
+import { createLogger } from '../../src/logging/logger.js';
+import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
+import { bigId } from '../fakes/zalo/sign.js';
+import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
+import { eventually } from './helpers.js';
+
+/**
+ * Issue 4: "a restart in the middle of the loop loses nothing". The ask-an-agency loop on Zalo (fake
+ * Zalo API, signed webhooks, embedded store in a temporary DATA_DIR), with the system restarted twice
+ * over the same DATA_DIR: once after the ticket is opened, once right after staff's answer is accepted
+ * (before or while it is delivered). Restarts here are clean (`system.stop()` then `startSystem`), not
+ * hard kills; crash-safety.test.ts covers SIGKILL of a child process. The same FakeZalo serves every
+ * incarnation, so its record of sends spans the restarts.
+ */
+
+const PASSWORD = 'mật khẩu thử nghiệm 1022';
+const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
+const QUESTION = 'xin cấp phép bay flycam chụp ảnh cưới';
+const ANSWER = 'Việc bay flycam cần giấy phép của Bộ Quốc phòng; bạn nộp hồ sơ tại Cục Tác chiến, Bộ Tổng Tham mưu.';
+
+let fake: FakeZalo;
+let system: RunningSystem | undefined;
+let driver: ZaloWebhookDriver;
+let dataDir: string;
+let sessionSecret: string;
+
+/** Starts (or restarts) the system over the test's DATA_DIR and points the fake and driver at it. */
+async function boot(): Promise<RunningSystem> {
+  const config = loadConfig({
+    PORT: '0',
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'silent',
+    DATA_DIR: dataDir,
+    SESSION_SECRET: sessionSecret,
+    ...fake.env(),
+  });
+  const started = await startSystem({ config, logger: createLogger(config), passwordParams: CHEAP_SCRYPT });
+  system = started;
+  fake.webhookUrl = `${started.url}/webhooks/zalo`;
+  driver = new ZaloWebhookDriver({ url: `${started.url}/webhooks/zalo`, appId: fake.appId, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey });
+  return started;
+}
+
+async function shutdown(): Promise<void> {
+  const running = system;
+  system = undefined;
+  await running?.stop();
+}
+
+async function restart(): Promise<RunningSystem> {
+  await shutdown();
+  return boot();
+}
+
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'ticket-restart-'));
+  sessionSecret = randomUUID() + randomUUID();
+  fake = await new FakeZalo().start();
+  await boot();
+}, 60_000);
+
+afterEach(async () => {
+  await shutdown();
+  await fake.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+function live(): RunningSystem {
+  expect(system).toBeDefined();
+  return system!;
+}
+
+const textsTo = (userId: string) => fake.sent.filter((m) => m.userId === userId).map((m) => String((m.message as { text?: string }).text ?? ''));
+
+/** Sends one typed message and waits for the bot's reply. */
+async function write(citizen: string, text: string): Promise<string> {
+  const before = textsTo(citizen).length;
+  expect((await driver.deliver(driver.text(citizen, text))).status).toBe(200);
+  await eventually(() => expect(textsTo(citizen).length).toBeGreaterThan(before));
+  return textsTo(citizen).slice(before).join('\n');
+}
+
+async function askAnAgency(citizen: string): Promise<{ code: string; agencyName: string }> {
+  expect(await write(citizen, QUESTION)).toContain(vi.bot.fallbackOffer);
+  expect(await write(citizen, '1')).toContain(vi.bot.tickets.consentPrompt(QUESTION));
+  expect(await write(citizen, '1')).toContain(vi.bot.tickets.publishPrompt);
+  expect(await write(citizen, '2')).toContain(vi.bot.tickets.phonePrompt);
+  const opened = await write(citizen, '1');
+  const code = /mã tra cứu ([0-9A-Z]{4}-[0-9A-Z]{5})/.exec(opened)?.[1];
+  const agencyName = /cơ quan phụ trách: ([^;]+);/.exec(opened)?.[1];
+  expect(code, opened).toBeDefined();
+  expect(agencyName, opened).toBeDefined();
+  return { code: code!, agencyName: agencyName! };
+}
+
+async function ticketOf(code: string): Promise<Ticket> {
+  const ticket = await live().store.tickets.getByCode(code);
+  expect(ticket).toBeDefined();
+  return ticket!;
+}
+
+/** Signs in on the console API; returns the session cookie and CSRF token. */
+async function login(username: string): Promise<{ cookie: string; csrfToken: string }> {
+  const res = await fetch(`${live().url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password: PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  const { csrfToken } = (await res.json()) as { csrfToken: string };
+  return { cookie: res.headers.getSetCookie()[0]!.split(';')[0]!, csrfToken };
+}
+
+const notice = (code: string, agencyName: string) => vi.bot.tickets.answerNotice({ code, agencyName, answer: ANSWER });
+
+describe('ask an agency across restarts', () => {
+  it('loses nothing when the system restarts after the ticket opens and right after the answer is accepted', async () => {
+    const citizen = bigId();
+    const { code, agencyName } = await askAnAgency(citizen);
+    const opened = await ticketOf(code);
+    expect(opened).toMatchObject({ status: 'assigned', question: QUESTION, conversationId: `zalo:${fake.oaId}:${citizen}` });
+
+    // The staff account is created before the first restart: accounts must survive it too.
+    const username = `canbo.${randomUUID().slice(0, 8)}`;
+    await live().auth.createAccount({ username, displayName: 'Cán bộ tiếp nhận', role: 'staff', agencyId: opened.agencyId, password: PASSWORD });
+
+    // Restart 1: the ticket is still there with its code and timeline.
+    await restart();
+    const reloaded = await ticketOf(code);
+    expect(reloaded.id).toBe(opened.id);
+    expect(reloaded.code).toBe(code);
+    expect(reloaded.status).toBe('assigned');
+    expect(reloaded.agencyId).toBe(opened.agencyId);
+    expect(reloaded.timeline).toEqual(opened.timeline);
+    expect(await write(citizen, 'tra cứu câu hỏi')).toContain(`Mã ${code}:`);
+
+    const { cookie, csrfToken } = await login(username);
+    const inbox = await fetch(`${live().url}/api/v1/inbox/tickets`, { headers: { cookie } });
+    expect(inbox.status).toBe(200);
+    expect(JSON.stringify(await inbox.json())).toContain(code);
+
+    const before = textsTo(citizen).length;
+    const answered = await fetch(`${live().url}/api/v1/inbox/tickets/${encodeURIComponent(opened.id)}/answer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
+      body: JSON.stringify({ text: ANSWER }),
+    });
+    expect(answered.status).toBe(200);
+
+    // Restart 2, at once: the answer may be queued, in flight or already sent.
+    await restart();
+    await eventually(async () => expect((await ticketOf(code)).status).toBe('delivered'));
+    await eventually(() => expect(textsTo(citizen).slice(before)).toContain(notice(code, agencyName)));
+    // Anything still queued would have gone out by now; let every worker finish before counting.
+    await shutdown();
+    expect(textsTo(citizen).slice(before)).toEqual([notice(code, agencyName)]);
+    expect(fake.sent.filter((m) => m.userId === citizen && (m.message as { text?: string }).text === notice(code, agencyName))).toHaveLength(1);
+
+    await boot();
+    const done = await ticketOf(code);
+    expect(done.status).toBe('delivered');
+    expect(done.timeline.slice(0, opened.timeline.length)).toEqual(opened.timeline);
+    const looked = await write(citizen, code);
+    expect(looked).toContain(vi.bot.tickets.statuses.delivered);
+    expect(looked).toContain(ANSWER);
+    // The third start re-sent nothing.
+    expect(fake.sent.filter((m) => m.userId === citizen && (m.message as { text?: string }).text === notice(code, agencyName))).toHaveLength(1);
+  }, 60_000);
+});
