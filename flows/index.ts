@@ -14,7 +14,9 @@ import { parsePayload } from './payloads.js';
  *   keeps the question and takes the citizen's choice. For an agency it shows the question back and
  *   asks consent to forward it, consent to publish it without personal data, and an optional phone
  *   for a call-back, then opens a ticket and gives its tracking code, agency and due date. For an
- *   operator it records the request (live handoff comes later).
+ *   operator it records the request (live handoff comes later). When an agency has published an
+ *   answer to a similar question, the dialog starts with that answer, naming the agency, and the same
+ *   choices in case it does not fit.
  * A message a dialog cannot use ends the dialog and is routed afresh, so the citizen is never stuck.
  */
 
@@ -32,7 +34,9 @@ interface RequestVars {
   conversationId: string;
   question: string;
   /** Why the dialog started: no answer found, a local problem reported, or a menu choice. */
-  reason: 'unanswered' | 'feedback' | 'agency' | 'operator';
+  reason: 'unanswered' | 'published' | 'feedback' | 'agency' | 'operator';
+  /** For `published`: an agency's published answer to a similar question, shown with the offer. */
+  published?: string;
   /** The citizen's consent to publish question and answer without personal data (step 3). */
   publish?: boolean;
 }
@@ -166,6 +170,11 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
           return bot.beginDialog(PROCEDURE_DIALOG, { procedureId: result.best.procedure.id, ...(result.followUp ? { followUp: result.followUp } : {}) });
         }
         if (result.decision === 'clarify') return say(services.answerText(result), clarifyButtons(result));
+        {
+          // The catalog has no answer: an agency may have answered a similar question publicly.
+          const published = await services.publishedAnswer(text);
+          if (published) return bot.beginDialog(REQUEST_DIALOG, { conversationId, question: text, reason: 'published', published: published.text } satisfies RequestVars);
+        }
         return bot.beginDialog(REQUEST_DIALOG, { conversationId, question: text, reason: 'unanswered' } satisfies RequestVars);
     }
   }
@@ -229,7 +238,9 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
   request.ask(
     {
       text: (_template: unknown, vars: RequestVars) =>
-        vars.reason === 'unanswered'
+        vars.reason === 'published' && vars.published
+          ? `${vars.published}\n\n${copy.bot.publishedAnswerOffer}`
+          : vars.reason === 'unanswered'
           ? copy.bot.fallbackOffer
           : vars.reason === 'feedback'
             ? copy.bot.feedbackOffer

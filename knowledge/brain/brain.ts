@@ -104,6 +104,16 @@ export class Brain implements KnowledgeSearch {
     return new IntentClassifier(examples);
   }
 
+  /** The message as retrieval sees it (normalized, repaired against the catalog's vocabulary). */
+  analyze(question: string): AnalyzedQuery {
+    return analyzeQuery(question, this.deps.lexicon, this.index.vocabulary);
+  }
+
+  /** Words retrieval ignores. */
+  get stopwords(): Set<string> {
+    return this.deps.lexicon.stopwords;
+  }
+
   getProcedure(idOrCode: string): Procedure | undefined {
     return this.byKey.get(idOrCode);
   }

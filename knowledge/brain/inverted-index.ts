@@ -127,8 +127,10 @@ class SpaceBuilder {
   }
 }
 
-export interface ProcedureIndex {
-  procedures: Procedure[];
+/** The term spaces over any documents (procedures, published questions): what retrieval scores. */
+export interface TermIndex {
+  /** Number of documents. */
+  size: number;
   folded: TermSpace;
   accented: TermSpace;
   vocabulary: CatalogVocabulary;
@@ -139,15 +141,29 @@ export interface ProcedureIndex {
   nameTerms: string[][];
 }
 
+export interface ProcedureIndex extends TermIndex {
+  procedures: Procedure[];
+}
+
+/** A document as field segments plus its name (for name coverage). */
+export interface IndexDoc {
+  name: string;
+  segments: Record<FieldName, string[]>;
+}
+
 /** Builds the two-space index and the spelling vocabulary from the catalog. */
 export function buildIndex(procedures: Procedure[], params: IndexParams = DEFAULT_INDEX_PARAMS): ProcedureIndex {
+  return { procedures, ...buildTermIndex(procedures.map((p) => ({ name: p.name, segments: fieldSegments(p) })), params) };
+}
+
+/** Builds the two-space index and the spelling vocabulary over any documents. */
+export function buildTermIndex(docs: IndexDoc[], params: IndexParams = DEFAULT_INDEX_PARAMS): TermIndex {
   const folded = new SpaceBuilder();
   const accented = new SpaceBuilder();
   const words = new Map<string, number>();
   const bigrams = new Set<string>();
-  procedures.forEach((p, doc) => {
+  docs.forEach(({ segments }, doc) => {
     const seen = new Set<string>();
-    const segments = fieldSegments(p);
     FIELDS.forEach((field, fi) => {
       let length = 0;
       for (const text of segments[field]) {
@@ -167,14 +183,14 @@ export function buildIndex(procedures: Procedure[], params: IndexParams = DEFAUL
     });
     for (const w of seen) words.set(w, (words.get(w) ?? 0) + 1);
   });
-  const n = procedures.length;
+  const n = docs.length;
   return {
-    procedures,
+    size: n,
     folded: folded.build(n, params),
     accented: accented.build(n, params),
     vocabulary: new CatalogVocabulary(words, bigrams),
     params,
     rareIdf: Math.log(1 + (n - 0.5) / 1.5),
-    nameTerms: procedures.map((p) => [...new Set(segmentTerms(p.name).f.filter((t) => !t.includes(' ')))]),
+    nameTerms: docs.map((p) => [...new Set(segmentTerms(p.name).f.filter((t) => !t.includes(' ')))]),
   };
 }

@@ -1,5 +1,5 @@
 import type { AnalyzedQuery, Expansion, QueryToken } from '../nlp/analyze.js';
-import type { ProcedureIndex, TermSpace } from './inverted-index.js';
+import type { TermIndex, TermSpace } from './inverted-index.js';
 
 /**
  * Scores procedures for an analyzed query and normalizes each score by the query's upper bound
@@ -59,7 +59,7 @@ function put(map: Map<string, number>, term: string, weight: number): void {
 function collectTerms(
   clauses: QueryToken[][],
   expansions: Expansion[],
-  index: ProcedureIndex,
+  index: TermIndex,
   stopwords: Set<string>,
   params: RetrievalParams,
 ): WeightedTerms {
@@ -130,8 +130,8 @@ function topK(acc: Float64Array, touched: number[], ub: number, limit: number): 
 }
 
 /** Normalized scores of the best procedures touched by these terms, best first. */
-function scoreTerms(index: ProcedureIndex, terms: WeightedTerms, limit: number): ScoredDoc[] {
-  const acc = new Float64Array(index.procedures.length);
+function scoreTerms(index: TermIndex, terms: WeightedTerms, limit: number): ScoredDoc[] {
+  const acc = new Float64Array(index.size);
   const touched: number[] = [];
   const k1 = index.params.k1;
   let ub = accumulate(index.folded, terms.folded, k1, acc, touched);
@@ -155,7 +155,7 @@ function find(docs: Int32Array, doc: number): number {
 }
 
 /** The normalized score of one procedure for these terms (one lookup per term, no full pass). */
-function scoreDoc(index: ProcedureIndex, terms: WeightedTerms, doc: number): number {
+function scoreDoc(index: TermIndex, terms: WeightedTerms, doc: number): number {
   const k1 = index.params.k1;
   let score = 0;
   let ub = terms.unknownMass;
@@ -173,7 +173,7 @@ function scoreDoc(index: ProcedureIndex, terms: WeightedTerms, doc: number): num
 }
 
 /** Records and weighs how much of each candidate's own name the message contains. */
-function rerankByNameCoverage(index: ProcedureIndex, query: AnalyzedQuery, stopwords: Set<string>, ranked: ScoredDoc[], weight: number): void {
+function rerankByNameCoverage(index: TermIndex, query: AnalyzedQuery, stopwords: Set<string>, ranked: ScoredDoc[], weight: number): void {
   const asked = new Set([...query.clauses.flat().map((t) => t.f), ...query.expansions.flatMap((e) => e.to)]);
   for (const r of ranked) {
     let total = 0;
@@ -196,7 +196,7 @@ function rerankByNameCoverage(index: ProcedureIndex, query: AnalyzedQuery, stopw
  * without changing which procedure fits best.
  */
 export function retrieve(
-  index: ProcedureIndex,
+  index: TermIndex,
   query: AnalyzedQuery,
   stopwords: Set<string>,
   params: RetrievalParams,

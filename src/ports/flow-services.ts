@@ -13,6 +13,11 @@ export interface FlowServices {
   getProcedure(id: string): Procedure | undefined;
   /** The citizen-facing text for a brain decision (answer, clarify, abstain). */
   answerText(result: AskResult): string;
+  /**
+   * An agency's published answer to a similar question (issue 4), as citizen-facing text naming the
+   * agency; undefined when no published question is close enough.
+   */
+  publishedAnswer(question: string): Promise<{ text: string } | undefined>;
   /** The short answer about one procedure. */
   procedureText(procedureId: string): string;
   followUpText(procedureId: string, topic: FollowUpTopic): string;

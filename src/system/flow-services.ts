@@ -18,6 +18,7 @@ import type { FlowServices } from '../ports/flow-services.js';
 import type { KnowledgeSearch } from '../ports/knowledge.js';
 import type { JobQueue } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
+import type { PublishedAnswers } from './published-answers.js';
 
 /** Statuses in which the ticket's answer is the agency's current word to the citizen. */
 const ANSWERED: ReadonlySet<TicketStatus> = new Set(['answered', 'delivered', 'closed']);
@@ -31,7 +32,15 @@ function reference(): string {
 }
 
 /** The flows' window on the world: the brain, the renderers, tickets and the store's request log. */
-export function createFlowServices(deps: { knowledge: KnowledgeSearch; store: Store; copy: Copy; clock: Clock; tickets: TicketService }): FlowServices {
+export function createFlowServices(deps: {
+  knowledge: KnowledgeSearch;
+  store: Store;
+  copy: Copy;
+  clock: Clock;
+  tickets: TicketService;
+  /** Agencies' published answers (issue 4); without it no published answer is ever reused. */
+  published?: Pick<PublishedAnswers, 'find'>;
+}): FlowServices {
   const { knowledge, copy } = deps;
   const agencyName = agencyNames(knowledge);
   const dueDate = (at: Date) => copy.bot.tickets.formatDate(localDateOf(at));
@@ -44,6 +53,12 @@ export function createFlowServices(deps: { knowledge: KnowledgeSearch; store: St
     ask: (question, context) => knowledge.ask(question, context),
     getProcedure: (id) => knowledge.getProcedure(id),
     answerText: (result) => renderAnswer(result, copy.answers),
+    async publishedAnswer(question) {
+      const match = await deps.published?.find(question);
+      if (!match) return undefined;
+      const { entry } = match;
+      return { text: copy.bot.publishedAnswer({ agencyName: agencyName(entry.agencyId), question: entry.question, answer: entry.answer }) };
+    },
     procedureText: (id) => withProcedure(id, (p) => renderProcedureAnswer(p, copy.answers)),
     followUpText: (id, topic) => withProcedure(id, (p) => renderFollowUp(p, topic, copy.answers)),
     procedureLink(id) {

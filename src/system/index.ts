@@ -25,6 +25,7 @@ import { createTicketInbox } from '../core/ticket-inbox.js';
 import { createPublishing } from '../core/publishing.js';
 import type { TicketService } from '../core/tickets.js';
 import { buildTicketService } from './flow-services.js';
+import { createPublishedAnswers } from './published-answers.js';
 import { deadlineSchedule, startSchedules, type DeadlineScheduleOptions } from './schedules.js';
 import { deliveryQueues, startWorkers } from './workers.js';
 
@@ -127,10 +128,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const receive = createInboundReceiver({ store, turns, clock });
   const tickets = buildTicketService({ catalogDir: config.catalogDir, catalog, knowledge, store, clock, copy: vi, deliveries });
   const auth = buildConsoleAuth(store, clock, logger, options.passwordParams);
+  // Agencies' published answers: a second knowledge source, loaded now and rebuilt on every change.
+  const published = createPublishedAnswers({ brain: knowledge, publications: store.publications, clock, logger: logger.child({ component: 'published-answers' }) });
+  await published.refresh();
 
   const workers: QueueWorker[] = [];
   if (roles.worker) {
-    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets })));
+    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets, published })));
     await resumePendingWork(store, turns, deliveries, logger);
     // Reminders and escalation: a self-rescheduling job; the start-up enqueue resumes it after a restart.
     const sweep = deadlineSchedule({ catalogDir: config.catalogDir, tickets: store.tickets, clock, logger, ...(options.deadlines ? { options: options.deadlines } : {}) });
@@ -146,7 +150,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const agencies = new Set(knowledge.listAgencies().map((a) => a.id));
     const inbox = createTicketInbox({ tickets: store.tickets, service: tickets, clock, agencyExists: (id) => agencies.has(id) });
     const agencyNames = new Map(knowledge.listAgencies().map((a) => [a.id, a.name] as const));
-    const publishing = createPublishing({ tickets: store.tickets, publications: store.publications, clock, fieldOf: (id) => knowledge.getProcedure(id)?.field });
+    const publishing = createPublishing({ tickets: store.tickets, publications: store.publications, clock, fieldOf: (id) => knowledge.getProcedure(id)?.field, onChange: () => published.refresh().catch((err: unknown) => logger.warn({ err }, 'could not rebuild published answers')) });
     const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets });
     app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox }, publishing: { publishing, agencyName: (id) => agencyNames.get(id) ?? id }, stats: { statistics, labels: vi.stats } });
     if (options.listen !== false) {

@@ -14,6 +14,7 @@ import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import type { TicketService } from '../core/tickets.js';
 import { buildTicketService, createFlowServices } from './flow-services.js';
+import type { PublishedAnswers } from './published-answers.js';
 
 /** Send attempts per reply before it is recorded as failed. */
 export const DELIVERY_ATTEMPTS = 5;
@@ -42,6 +43,8 @@ export interface WorkerParts {
   turnConcurrency?: number;
   /** The ticket use cases; built from config.catalogDir when absent. */
   tickets?: TicketService;
+  /** Agencies' published answers, reused when the brain abstains (issue 4). */
+  published?: Pick<PublishedAnswers, 'find'>;
   /** Lets a test observe turns; the real engine is always what runs. */
   observeEngine?: (engine: ConversationEngine) => ConversationEngine;
 }
@@ -55,7 +58,7 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
   const { config, logger, store, backend, knowledge, adapters, clock } = parts;
   const deliveries = deliveryQueues(backend);
   const tickets = parts.tickets ?? buildTicketService({ catalogDir: config.catalogDir, knowledge, store, clock, copy: vi, deliveries });
-  const services = createFlowServices({ knowledge, store, copy: vi, clock, tickets });
+  const services = createFlowServices({ knowledge, store, copy: vi, clock, tickets, ...(parts.published ? { published: parts.published } : {}) });
   const engine = await createBotEngine({ dialogState: store.dialogState, services });
   const runTurns = createTurnRunner({
     store,

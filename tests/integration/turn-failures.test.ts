@@ -54,6 +54,7 @@ function failingServices(failOn: string): FlowServices {
     procedureText: () => '',
     followUpText: () => '',
     procedureLink: () => undefined,
+    publishedAnswer: async () => undefined,
     requestOperator: async () => 'YC-TEST00',
     openTicket: async () => ({ code: 'K7QX-3M2PC', agencyName: 'Sở Tư pháp', dueDate: '01/12/2026' }),
     trackTickets: async () => [],

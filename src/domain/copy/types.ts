@@ -53,6 +53,10 @@ export interface BotCopy {
   anotherQuestion: string;
   fallbackOffer: string;
   fallbackButtons: { agency: string; operator: string; rephrase: string };
+  /** An agency's published answer to a similar question, reused when the catalog has none (issue 4). */
+  publishedAnswer: (input: { agencyName: string; question: string; answer: string }) => string;
+  /** Said under a reused published answer, with the fallback buttons, in case it does not fit. */
+  publishedAnswerOffer: string;
   rephrase: string;
   /** Said after recording a request for an operator, with its reference. */
   operatorRequested: (reference: string) => string;

@@ -57,6 +57,9 @@ export const vi: Copy = {
     fallbackOffer:
       'Xin lỗi, tôi chưa tìm được thủ tục phù hợp với câu hỏi của bạn. Bạn muốn gửi câu hỏi này cho cơ quan có thẩm quyền, gặp tổng đài viên, hay hỏi lại theo cách khác?',
     fallbackButtons: { agency: 'Gửi cho cơ quan', operator: 'Gặp tổng đài viên', rephrase: 'Hỏi lại' },
+    publishedAnswer: ({ agencyName, question, answer }) => `${agencyName} đã trả lời câu hỏi tương tự: "${question}"\n\n${answer}`,
+    publishedAnswerOffer:
+      'Nếu câu trả lời trên chưa đúng với trường hợp của bạn, bạn có thể gửi câu hỏi này cho cơ quan có thẩm quyền, gặp tổng đài viên, hoặc hỏi lại theo cách khác.',
     rephrase: 'Bạn hãy mô tả lại việc cần làm, càng cụ thể càng tốt (ví dụ: cấp lại, cấp đổi, đăng ký lần đầu…).',
     operatorRequested: (reference) =>
       `Hệ thống đã ghi nhận yêu cầu gặp tổng đài viên của bạn (mã ghi nhận ${reference}). ` +
