@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
-import { conversationKey } from '../../src/domain/message.js';
 import type { Ticket } from '../../src/domain/ticket.js';
 import { createLogger } from '../../src/logging/logger.js';
+import { consoleCall, consoleLogin, openWebchatConversation, type ConsoleSignIn } from './console-client.js';
 import { startSystem, type RunningSystem } from '../../src/system/index.js';
 
 /**
@@ -27,40 +27,19 @@ let ticketB: Ticket;
 let xssTicket: Ticket;
 let conversationA: string;
 
-interface Signed {
-  cookie: string;
-  csrfToken: string;
-}
+type Signed = ConsoleSignIn;
 
-async function openConversation(userId: string): Promise<string> {
-  const at = new Date();
-  const identity = { channel: 'webchat' as const, accountId: 'portal', userId };
-  const contact = await system.store.contacts.upsertByIdentity(identity, at);
-  const conversation = await system.store.conversations.getOrOpen({ id: conversationKey('webchat', 'portal', userId), contactId: contact.id, ...identity, at });
-  return conversation.id;
-}
 
-async function login(username: string): Promise<Signed> {
-  const response = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  expect(response.status).toBe(200);
-  const body = (await response.json()) as { csrfToken: string };
-  return { cookie: response.headers.getSetCookie()[0]!.split(';')[0]!, csrfToken: body.csrfToken };
-}
+
+const openConversation = (userId: string) => openWebchatConversation(system.store, userId);
+const login = (username: string) => consoleLogin(base, username, PASSWORD);
 
 function get(path: string, who?: Signed): Promise<Response> {
   return fetch(`${base}/api/v1/inbox${path}`, { headers: who ? { cookie: who.cookie } : {} });
 }
 
-function post(path: string, body: unknown, who?: Signed, csrf = true): Promise<Response> {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
-  if (who) headers['cookie'] = who.cookie;
-  if (who && csrf) headers['x-csrf-token'] = who.csrfToken;
-  return fetch(`${base}/api/v1/inbox${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
-}
+
+const post = (path: string, body: unknown, who?: Signed, csrf = true) => consoleCall(base, 'POST', `/inbox${path}`, body, who, csrf);
 
 async function json<T = Record<string, unknown>>(response: Response): Promise<T> {
   return (await response.json()) as T;

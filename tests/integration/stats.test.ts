@@ -9,6 +9,7 @@ import { conversationKey } from '../../src/domain/message.js';
 import type { Ticket } from '../../src/domain/ticket.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import { consoleLogin } from './console-client.js';
 
 /**
  * Statistics over HTTP on the whole system in embedded mode: messages come in through the receiver and
@@ -39,15 +40,9 @@ function event(channel: ChannelKind, userId: string, kind: InboundEvent['kind'] 
   return { channel, externalId: `stats-${seq}`, userId, accountId: 'acct', kind, text: 'xin chào', timestamp: now.getTime() };
 }
 
-async function login(username: string): Promise<string> {
-  const response = await fetch(`${base}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  expect(response.status).toBe(200);
-  return response.headers.getSetCookie()[0]!.split(';')[0]!;
-}
+
+/** Signs in and keeps only the session cookie: the stats routes are GETs. */
+const login = async (username: string) => (await consoleLogin(base, username, PASSWORD)).cookie;
 
 function get(path: string, cookie?: string): Promise<Response> {
   return fetch(`${base}/api/v1${path}`, { headers: cookie ? { cookie } : {} });

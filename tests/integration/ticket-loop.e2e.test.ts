@@ -11,6 +11,7 @@ import { startSystem, type RunningSystem } from '../../src/system/index.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
+import { consoleCall, consoleLogin } from './console-client.js';
 import { eventually } from './helpers.js';
 
 /**
@@ -87,24 +88,13 @@ async function ticketOf(code: string): Promise<Ticket> {
 async function answerAsStaff(ticket: Ticket): Promise<void> {
   const username = `canbo.${randomUUID().slice(0, 8)}`;
   await system.auth.createAccount({ username, displayName: 'Cán bộ tiếp nhận', role: 'staff', agencyId: ticket.agencyId, password: PASSWORD });
-  const login = await fetch(`${system.url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  expect(login.status).toBe(200);
-  const { csrfToken } = (await login.json()) as { csrfToken: string };
-  const cookie = login.headers.getSetCookie()[0]!.split(';')[0]!;
+  const staff = await consoleLogin(system.url!, username, PASSWORD);
 
-  const inbox = await fetch(`${system.url}/api/v1/inbox/tickets`, { headers: { cookie } });
+  const inbox = await consoleCall(system.url!, 'GET', '/inbox/tickets', undefined, staff);
   expect(inbox.status).toBe(200);
   expect(JSON.stringify(await inbox.json())).toContain(ticket.code);
 
-  const answered = await fetch(`${system.url}/api/v1/inbox/tickets/${encodeURIComponent(ticket.id)}/answer`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', cookie, 'x-csrf-token': csrfToken },
-    body: JSON.stringify({ text: ANSWER }),
-  });
+  const answered = await consoleCall(system.url!, 'POST', `/inbox/tickets/${encodeURIComponent(ticket.id)}/answer`, { text: ANSWER }, staff);
   expect(answered.status).toBe(200);
 }
 

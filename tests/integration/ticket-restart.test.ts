@@ -11,6 +11,7 @@ import { startSystem, type RunningSystem } from '../../src/system/index.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
+import { consoleLogin } from './console-client.js';
 import { eventually } from './helpers.js';
 
 /**
@@ -108,17 +109,8 @@ async function ticketOf(code: string): Promise<Ticket> {
   return ticket!;
 }
 
-/** Signs in on the console API; returns the session cookie and CSRF token. */
-async function login(username: string): Promise<{ cookie: string; csrfToken: string }> {
-  const res = await fetch(`${live().url}/api/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password: PASSWORD }),
-  });
-  expect(res.status).toBe(200);
-  const { csrfToken } = (await res.json()) as { csrfToken: string };
-  return { cookie: res.headers.getSetCookie()[0]!.split(';')[0]!, csrfToken };
-}
+
+const login = (username: string) => consoleLogin(live().url!, username, PASSWORD);
 
 const notice = (code: string, agencyName: string) => vi.bot.tickets.answerNotice({ code, agencyName, answer: ANSWER });
 
