@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { hubSignature256, metaJson, newFbtraceId, newMid, newPageId, newPageToken, proofFor } from './sign.js';
+import { postEcho } from '../echo.js';
 
 /**
  * A local fake of Meta's Graph API Send endpoint, following platforms.md §2.3–2.7: one node:http server on
@@ -439,20 +440,8 @@ export class FakeGraph {
       ],
     };
     const raw = metaJson(body);
-    const delivery = fetch(this.webhookUrl, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-Hub-Signature-256': hubSignature256(this.appSecret, raw) },
-      body: raw,
-    })
-      .then(async (response) => {
-        await response.arrayBuffer();
-        this.echoes.push({ body, status: response.status });
-      })
-      .catch(() => {
-        this.echoes.push({ body, status: 'error' });
-      })
-      .finally(() => this.pendingEchoes.delete(delivery));
-    this.pendingEchoes.add(delivery);
+    const headers = { 'Content-Type': 'application/json', 'X-Hub-Signature-256': hubSignature256(this.appSecret, raw) };
+    postEcho(this.pendingEchoes, this.webhookUrl, headers, raw, (status) => this.echoes.push({ body, status }));
   }
 }
 

@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bigId, messageId, opaqueToken, zaloMac } from './sign.js';
+import { postEcho } from '../echo.js';
 
 /**
  * A local fake of Zalo's openapi (https://openapi.zalo.me) and OAuth (https://oauth.zaloapp.com) hosts,
@@ -537,20 +538,8 @@ export class FakeZalo {
     };
     const raw = JSON.stringify(event);
     const url = this.webhookUrl;
-    const delivery = fetch(url, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json', 'X-ZEvent-Signature': zaloMac(this.appId, raw, timestamp, this.oaSecretKey) },
-      body: raw,
-    })
-      .then(async (response) => {
-        await response.arrayBuffer();
-        this.echoes.push({ event, status: response.status });
-      })
-      .catch(() => {
-        this.echoes.push({ event, status: 'error' });
-      })
-      .finally(() => this.pendingEchoes.delete(delivery));
-    this.pendingEchoes.add(delivery);
+    const headers = { 'Content-Type': 'application/json', 'X-ZEvent-Signature': zaloMac(this.appId, raw, timestamp, this.oaSecretKey) };
+    postEcho(this.pendingEchoes, url, headers, raw, (status) => this.echoes.push({ event, status }));
   }
 }
 
