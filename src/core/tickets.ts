@@ -29,8 +29,10 @@ import { queueDelivery, type DeliveryJob } from './receive-inbound.js';
  */
 
 export interface TicketPolicy {
-  /** Working days each kind of ticket has to be answered in. */
+  /** Working days each kind of ticket has to be answered in (also the new deadline after a reopen). */
   dueWorkingDays: Readonly<Record<TicketKind, number>>;
+  /** Calendar days after delivery during which the citizen may reopen the ticket. */
+  reopenWindowDays: number;
 }
 
 export interface TicketServiceDeps {
@@ -104,7 +106,7 @@ function ticketIdFor(requestId: string | undefined): string {
 
 /** Builds the ticket use cases over the store, the agency router and the working-day calendar. */
 export function createTicketService(deps: TicketServiceDeps) {
-  const policy = deps.policy ?? DEFAULT_TICKET_POLICY;
+  const policy: TicketPolicy = deps.policy ?? DEFAULT_TICKET_POLICY;
 
   async function unusedCode(): Promise<string> {
     for (let i = 0; i < CODE_ATTEMPTS; i += 1) {

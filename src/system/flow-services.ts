@@ -7,7 +7,7 @@ import { DEFAULT_HOLIDAYS_FILE, loadHolidayCalendar } from '../../knowledge/cale
 import { loadCatalog, type Catalog } from '../../knowledge/catalog/load.js';
 import { createRouter } from '../../knowledge/routing/index.js';
 import type { DeliveryJob } from '../core/receive-inbound.js';
-import { createTicketService, type TicketService } from '../core/tickets.js';
+import { createTicketService, type TicketPolicy, type TicketService } from '../core/tickets.js';
 import type { Copy } from '../domain/copy/types.js';
 import { AppError } from '../domain/errors.js';
 import type { TicketStatus } from '../domain/ticket.js';
@@ -130,6 +130,8 @@ export function buildTicketService(deps: {
   clock: Clock;
   copy: Copy;
   deliveries: (channel: ChannelKind) => JobQueue<DeliveryJob>;
+  /** Deadlines and the reopen window (configuration); DEFAULT_TICKET_POLICY when absent. */
+  policy?: TicketPolicy;
 }): TicketService {
   const router = createRouter({ catalog: deps.catalog ?? loadCatalog(deps.catalogDir), brain: deps.knowledge, dataDir: deps.catalogDir });
   const holidays = join(deps.catalogDir, 'holidays.vi.json');
@@ -141,6 +143,7 @@ export function buildTicketService(deps: {
     calendar,
     clock: deps.clock,
     deliveries: deps.deliveries,
+    ...(deps.policy ? { policy: deps.policy } : {}),
     answerNotice: (t) => ({ text: deps.copy.bot.tickets.answerNotice({ code: t.code, agencyName: agencyName(t.agencyId), answer: t.answer?.text ?? '' }) }),
   });
 }
