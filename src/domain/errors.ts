@@ -24,6 +24,8 @@ export const ERROR_CODES = {
   'TICKET.INPUT_INVALID': { httpStatus: 400, meaning: 'A ticket or ticket action lacks what it needs or has a malformed value (e.g. a return without a reason).' },
   'TICKET.CODE_INVALID': { httpStatus: 400, meaning: 'The tracking code is malformed or its check character does not match (a typo).' },
   'TICKET.NOT_FOUND': { httpStatus: 404, meaning: 'No ticket with this tracking code for this asker; an unknown code and a failed proof look the same.' },
+  'TICKET.PROOF_REQUIRED': { httpStatus: 400, meaning: 'A ticket lookup by tracking code came without proof of being the asker (no valid widget session and no last 4 phone digits).' },
+  'TICKET.LOOKUP_RATE_LIMITED': { httpStatus: 429, meaning: 'Too many failed ticket lookups from this address or for this tracking code; retry after the window (Retry-After).' },
   'CALENDAR.OUT_OF_RANGE': { httpStatus: 500, meaning: 'A working-day computation reached a year the holiday calendar does not cover.' },
   'AUTH.REQUIRED': { httpStatus: 401, meaning: 'The request needs an authenticated operator or agency user.' },
   'AUTH.FORBIDDEN': { httpStatus: 403, meaning: 'The authenticated user may not act on this resource (e.g. another agency\'s ticket).' },

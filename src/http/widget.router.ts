@@ -17,6 +17,9 @@ import type { InboundRepo, OutboundRepo } from '../ports/store.js';
  *   GET  /widget/events?token=…                  Server-Sent Events: the assistant's replies, live
  *   GET  /widget/history                         Bearer: the conversation's last 50 messages
  *
+ * The widget's ticket lookup panel calls POST /api/v1/tickets/lookup (ticket-lookup.router.ts), which
+ * takes the same Bearer token as proof of the visitor's conversation (bearerToken below).
+ *
  * Identity: the server creates the visitor id and signs it into the session token; the browser never
  * chooses an id (the defect of botbuilder-adapter-web, botkit.md §4). Everything a visitor reads or
  * sends is keyed on the id the token proves. EventSource cannot send headers, so the stream takes the
@@ -113,7 +116,8 @@ export function parseWidgetMessage(body: unknown): ParsedMessage {
 
 const invalidSession = (): AppError => new AppError('WIDGET.SESSION_INVALID', 'A valid widget session token is required');
 
-function bearerToken(req: Request): string | undefined {
+/** The token of an `Authorization: Bearer …` header (the widget's session), if any. */
+export function bearerToken(req: Request): string | undefined {
   const match = /^Bearer\s+(\S+)\s*$/i.exec(req.get('authorization') ?? '');
   return match?.[1];
 }

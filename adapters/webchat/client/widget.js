@@ -6,7 +6,8 @@
  * Plain browser JavaScript (no build step, no framework). It finds its server from its own src, fetches
  * its Vietnamese text from /widget/config, and renders a launcher button and a chat panel inside a
  * shadow root (the portal's CSS cannot break it, and its CSS cannot leak into the portal).
- * Any element with a `data-troly1022-open` attribute opens the panel when clicked.
+ * Any element with a `data-troly1022-open` attribute opens the panel when clicked; one with
+ * `data-troly1022-lookup` opens it on the ticket lookup form ("Tra cứu": tracking code + proof).
  *
  * Security: the server issues and signs the visitor session; the token is kept in localStorage (per
  * server) and sent as a Bearer header (?token= for the event stream). Every text from the citizen, the
@@ -41,6 +42,9 @@
   var reconnectAttempts = 0;
   var typingTimer = null;
   var isOpen = false;
+  /** The panel shows the ticket lookup form instead of the chat. */
+  var lookupMode = false;
+  var lookupPending = false;
   var unread = 0;
   /** Order of messages in the log, so a reply that overtook our 202 does not leave "typing…" up. */
   var appended = 0;
@@ -110,6 +114,8 @@
       chat: 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2zm3 6.5a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm5 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3z',
       close: 'M6.4 5 5 6.4 10.6 12 5 17.6 6.4 19l5.6-5.6 5.6 5.6 1.4-1.4-5.6-5.6L19 6.4 17.6 5 12 10.6z',
       send: 'M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z',
+      search: 'M10 3a7 7 0 0 1 5.6 11.2l5.1 5.1-1.4 1.4-5.1-5.1A7 7 0 1 1 10 3zm0 2a5 5 0 1 0 0 10 5 5 0 0 0 0-10z',
+      back: 'M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z',
     }[kind];
     path.setAttribute('d', d);
     svg.appendChild(path);
@@ -513,6 +519,259 @@
     ui.input.style.height = Math.min(ui.input.scrollHeight, 128) + 'px';
   }
 
+  // ---------- ticket lookup ("Tra cứu") ----------
+
+  /** `YYYY-MM-DD` (a local date in Vietnam, as the API gives it) as citizens write it: DD/MM/YYYY. */
+  function localDate(value) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(value || ''));
+    return m ? m[3] + '/' + m[2] + '/' + m[1] : '';
+  }
+
+  function instantLabel(iso) {
+    var d = new Date(iso);
+    if (isNaN(d.getTime())) return '';
+    try {
+      return new Intl.DateTimeFormat(locale, {
+        day: '2-digit',
+        month: '2-digit',
+        year: 'numeric',
+        hour: '2-digit',
+        minute: '2-digit',
+        timeZone: 'Asia/Ho_Chi_Minh',
+      }).format(d);
+    } catch (e) {
+      return d.toISOString();
+    }
+  }
+
+  function setLookupMode(on, moveFocus) {
+    if (!ui) return;
+    lookupMode = Boolean(on);
+    ui.lookup.hidden = !lookupMode;
+    ui.log.hidden = lookupMode;
+    ui.status.hidden = lookupMode;
+    ui.form.hidden = lookupMode;
+    ui.lookupButton.setAttribute('aria-expanded', lookupMode ? 'true' : 'false');
+    if (!moveFocus) return;
+    if (lookupMode) ui.codeInput.focus();
+    else {
+      scrollToEnd();
+      ui.input.focus();
+    }
+  }
+
+  function clearLookupOutput() {
+    while (ui.lookupOutput.firstChild) ui.lookupOutput.removeChild(ui.lookupOutput.firstChild);
+    ui.codeInput.removeAttribute('aria-invalid');
+    ui.phoneInput.removeAttribute('aria-invalid');
+    ui.codeInput.setAttribute('aria-describedby', 'tl-code-help');
+    ui.phoneInput.setAttribute('aria-describedby', 'tl-phone-hint');
+  }
+
+  /** Shows an error in the live region; the field it is about is marked invalid and focused. */
+  function showLookupError(text, field) {
+    clearLookupOutput();
+    var p = el('p', 'tl-lookup-error', text);
+    p.id = 'tl-lookup-error';
+    ui.lookupOutput.appendChild(p);
+    if (field) {
+      field.setAttribute('aria-invalid', 'true');
+      field.setAttribute('aria-describedby', 'tl-lookup-error ' + field.getAttribute('aria-describedby'));
+      field.focus();
+    }
+  }
+
+  function fact(list, label, value) {
+    if (!value) return;
+    list.appendChild(el('dt', null, label));
+    var dd = el('dd');
+    if (typeof value === 'string') dd.textContent = value;
+    else dd.appendChild(value);
+    list.appendChild(dd);
+  }
+
+  /** The ticket as the API describes it; every text goes through textContent. */
+  function renderLookupResult(t) {
+    var c = copy.lookup;
+    clearLookupOutput();
+    var box = el('section', 'tl-result');
+    box.setAttribute('aria-labelledby', 'tl-result-title');
+    var heading = el('h3', 'tl-result-title', ((c.kinds && c.kinds[t.kind]) || '') + ' ' + String(t.code || ''));
+    heading.id = 'tl-result-title';
+    heading.tabIndex = -1;
+    box.appendChild(heading);
+
+    var facts = el('dl', 'tl-facts');
+    var status = el('span', 'tl-badge-status tl-st-' + String(t.status || '').replace(/[^a-z]/g, ''), t.statusText);
+    fact(facts, c.statusLabel, status);
+    fact(facts, c.agencyLabel, t.agencyName ? String(t.agencyName) : '');
+    fact(facts, c.receivedLabel, localDate(t.receivedDate));
+    fact(facts, c.dueLabel, localDate(t.dueDate));
+    fact(facts, c.placeLabel, t.place ? String(t.place) : '');
+    box.appendChild(facts);
+
+    if (t.answer && typeof t.answer.text === 'string') {
+      var answer = el('div', 'tl-answer');
+      answer.appendChild(el('h4', 'tl-subheading', c.answerLabel));
+      answer.appendChild(textWithLinks(t.answer.text));
+      var by = [t.answer.agency ? String(t.answer.agency) : '', localDate(t.answer.answeredDate) ? c.answeredLabel + ': ' + localDate(t.answer.answeredDate) : '']
+        .filter(Boolean)
+        .join(' · ');
+      if (by) answer.appendChild(el('p', 'tl-answer-meta', by));
+      box.appendChild(answer);
+    }
+
+    if (Array.isArray(t.history) && t.history.length > 0) {
+      box.appendChild(el('h4', 'tl-subheading', c.historyLabel));
+      var list = el('ol', 'tl-history');
+      t.history.forEach(function (h) {
+        if (!h) return;
+        var li = el('li');
+        var time = el('time', 'tl-history-time', instantLabel(h.at));
+        if (h.at) time.dateTime = String(h.at);
+        li.appendChild(time);
+        li.appendChild(el('span', 'tl-history-event', h.event));
+        list.appendChild(li);
+      });
+      box.appendChild(list);
+    }
+    ui.lookupOutput.appendChild(box);
+    // The result from its first line (the form stays above it), with focus on its heading.
+    ui.lookup.scrollTop = Math.max(0, box.offsetTop - 8);
+    try {
+      heading.focus({ preventScroll: true });
+    } catch (e) {
+      heading.focus();
+    }
+  }
+
+  function submitLookup() {
+    if (lookupPending) return;
+    var c = copy.lookup;
+    var code = ui.codeInput.value.trim();
+    var phone = ui.phoneInput.value.replace(/\s+/g, '');
+    if (!code) return showLookupError(c.codeRequired, ui.codeInput);
+    if (phone && !/^[0-9]{4}$/.test(phone)) return showLookupError(c.phoneInvalid, ui.phoneInput);
+    clearLookupOutput();
+    ui.lookupOutput.appendChild(el('p', 'tl-lookup-progress', c.searching));
+    ui.lookupForm.setAttribute('aria-busy', 'true');
+    lookupPending = true;
+    var body = { code: code };
+    if (phone) body.phoneLast4 = phone;
+    // The widget session, when there is one, proves "I asked in this widget"; it is never created for this.
+    var presented = token || loadState().token || null;
+    var headers = { 'Content-Type': 'application/json' };
+    if (presented) headers.Authorization = 'Bearer ' + presented;
+    fetch(new URL('../api/v1/tickets/lookup', BASE).href, { method: 'POST', headers: headers, body: JSON.stringify(body), credentials: 'omit' })
+      .then(function (res) {
+        return res
+          .json()
+          .catch(function () {
+            return {};
+          })
+          .then(function (data) {
+            if (res.ok) return renderLookupResult(data);
+            switch (data.code) {
+              case 'TICKET.CODE_INVALID':
+                return showLookupError(c.codeInvalid, ui.codeInput);
+              case 'TICKET.NOT_FOUND':
+                return showLookupError(c.notFound, ui.codeInput);
+              case 'TICKET.PROOF_REQUIRED':
+                return showLookupError(c.proofRequired, ui.phoneInput);
+              case 'TICKET.INPUT_INVALID':
+                return showLookupError(c.phoneInvalid, ui.phoneInput);
+              case 'TICKET.LOOKUP_RATE_LIMITED':
+                return showLookupError(c.rateLimited);
+              default:
+                return showLookupError(copy.genericError);
+            }
+          });
+      })
+      .catch(function () {
+        showLookupError(copy.genericError);
+      })
+      .finally(function () {
+        lookupPending = false;
+        ui.lookupForm.removeAttribute('aria-busy');
+      });
+  }
+
+  function buildLookup() {
+    var c = copy.lookup;
+    var view = el('div', 'tl-lookup');
+    view.id = 'tl-lookup';
+    view.hidden = true;
+
+    var back = el('button', 'tl-back');
+    back.type = 'button';
+    back.appendChild(svgIcon('back'));
+    back.appendChild(el('span', null, c.backLabel));
+    view.appendChild(back);
+
+    var title = el('h3', 'tl-lookup-title', c.title);
+    title.id = 'tl-lookup-title';
+    view.appendChild(title);
+    view.appendChild(el('p', 'tl-lookup-intro', c.intro));
+
+    var form = el('form', 'tl-lookup-form');
+    form.noValidate = true;
+    form.setAttribute('aria-labelledby', 'tl-lookup-title');
+
+    var codeLabel = el('label', 'tl-field-label', c.codeLabel);
+    codeLabel.htmlFor = 'tl-code';
+    var code = el('input', 'tl-field');
+    code.id = 'tl-code';
+    code.type = 'text';
+    code.autocomplete = 'off';
+    code.spellcheck = false;
+    code.maxLength = 20;
+    code.placeholder = c.codePlaceholder;
+    code.setAttribute('autocapitalize', 'characters');
+    code.setAttribute('aria-describedby', 'tl-code-help');
+    var codeHelp = el('p', 'tl-sr', c.intro);
+    codeHelp.id = 'tl-code-help';
+
+    var phoneLabel = el('label', 'tl-field-label', c.phoneLabel);
+    phoneLabel.htmlFor = 'tl-phone';
+    var phone = el('input', 'tl-field tl-field-short');
+    phone.id = 'tl-phone';
+    phone.type = 'text';
+    phone.inputMode = 'numeric';
+    phone.autocomplete = 'off';
+    phone.maxLength = 4;
+    phone.setAttribute('aria-describedby', 'tl-phone-hint');
+    var hint = el('p', 'tl-hint', c.phoneHint);
+    hint.id = 'tl-phone-hint';
+
+    var submit = el('button', 'tl-submit');
+    submit.type = 'submit';
+    submit.appendChild(svgIcon('search'));
+    submit.appendChild(el('span', null, c.submit));
+
+    form.appendChild(codeLabel);
+    form.appendChild(code);
+    form.appendChild(codeHelp);
+    form.appendChild(phoneLabel);
+    form.appendChild(phone);
+    form.appendChild(hint);
+    form.appendChild(submit);
+    view.appendChild(form);
+
+    var output = el('div', 'tl-lookup-output');
+    output.setAttribute('aria-live', 'polite');
+    view.appendChild(output);
+    view.appendChild(el('p', 'tl-hint tl-dossier', c.dossierNote));
+
+    back.addEventListener('click', function () {
+      setLookupMode(false, true);
+    });
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      submitLookup();
+    });
+    return { view: view, form: form, code: code, phone: phone, output: output };
+  }
+
   // ---------- open / close ----------
 
   function openPanel() {
@@ -526,7 +785,8 @@
     var last = ui.log.lastChild && ui.log.lastChild.querySelector('time');
     saveState({ lastSeen: (last && last.dateTime) || new Date().toISOString() });
     scrollToEnd();
-    ui.input.focus();
+    if (lookupMode) ui.codeInput.focus();
+    else ui.input.focus();
     if (!token) setStatus(copy.connecting);
     ensureSession(false).then(
       function () {
@@ -589,11 +849,19 @@
     title.id = 'tl-title';
     heading.appendChild(title);
     heading.appendChild(el('p', 'tl-subtitle', copy.subtitle));
+    var lookupButton = el('button', 'tl-lookup-open');
+    lookupButton.type = 'button';
+    lookupButton.setAttribute('aria-label', copy.lookup.openLabel);
+    lookupButton.setAttribute('aria-controls', 'tl-lookup');
+    lookupButton.setAttribute('aria-expanded', 'false');
+    lookupButton.appendChild(svgIcon('search'));
+    lookupButton.appendChild(el('span', null, copy.lookup.openButton));
     var close = el('button', 'tl-close');
     close.type = 'button';
     close.setAttribute('aria-label', copy.closeLabel);
     close.appendChild(svgIcon('close'));
     header.appendChild(heading);
+    header.appendChild(lookupButton);
     header.appendChild(close);
 
     var log = el('div', 'tl-log');
@@ -631,8 +899,11 @@
     var note = el('p', 'tl-note', copy.privacyNote + ' ' + copy.hotline);
     note.id = 'tl-note';
 
+    var lookup = buildLookup();
+
     panel.appendChild(header);
     panel.appendChild(log);
+    panel.appendChild(lookup.view);
     panel.appendChild(status);
     panel.appendChild(form);
     panel.appendChild(note);
@@ -650,6 +921,13 @@
       log: log,
       status: status,
       input: input,
+      form: form,
+      lookupButton: lookupButton,
+      lookup: lookup.view,
+      lookupForm: lookup.form,
+      codeInput: lookup.code,
+      phoneInput: lookup.phone,
+      lookupOutput: lookup.output,
     };
 
     launcher.addEventListener('click', function () {
@@ -657,6 +935,9 @@
       else openPanel();
     });
     close.addEventListener('click', closePanel);
+    lookupButton.addEventListener('click', function () {
+      setLookupMode(!lookupMode, true);
+    });
     root.addEventListener('keydown', function (e) {
       if (e.key === 'Escape' && isOpen) {
         e.preventDefault();
@@ -676,8 +957,14 @@
     });
     input.addEventListener('input', autosize);
     document.addEventListener('click', function (e) {
+      var lookupTarget = e.target && e.target.closest && e.target.closest('[data-troly1022-lookup]');
       var target = e.target && e.target.closest && e.target.closest('[data-troly1022-open]');
-      if (target) {
+      if (lookupTarget) {
+        e.preventDefault();
+        setLookupMode(true, false);
+        if (isOpen) ui.codeInput.focus();
+        else openPanel();
+      } else if (target) {
         e.preventDefault();
         openPanel();
       }

@@ -1,0 +1,193 @@
+import type { WidgetLookupCopy } from '../domain/copy/types.js';
+import { AppError } from '../domain/errors.js';
+import type { AskerProof, Ticket, TicketKind, TicketStatus } from '../domain/ticket.js';
+import { parse as parseTrackingCode } from '../domain/tracking-code.js';
+import { localDateOf, type LocalDate } from '../domain/working-days.js';
+import type { Clock } from '../ports/clock.js';
+import { DEFAULT_LOGIN_LIMIT, FailedLoginLimiter, type LoginLimit } from './console-auth.js';
+import type { TicketService } from './tickets.js';
+
+/**
+ * Tracking a ticket by its code outside the chat (the widget's "Tra cứu" form, POST
+ * /api/v1/tickets/lookup): anyone holding the code AND proof of being the asker sees where the ticket
+ * stands; the code alone reveals nothing.
+ *
+ * Proof is the conversation the question came from (the caller derives it from a verified channel
+ * session, never from the request body) or the last four digits of the phone number the citizen gave.
+ * A mistyped code is `TICKET.CODE_INVALID`; an unknown code and a wrong proof are the same
+ * `TICKET.NOT_FOUND`. Four digits are only 10,000 guesses, so failed lookups are counted per client IP
+ * and, for phone proofs, per code (default 10 per 15 minutes each, sliding window, in memory per
+ * process like the console's login limiter): past either limit lookups are refused with
+ * `TICKET.LOOKUP_RATE_LIMITED` before the store is read. Successes reset nothing, so an attacker cannot
+ * clear their count by looking up their own ticket. Error messages are the citizen's (Vietnamese) copy.
+ *
+ * The view (`trackingView`) is built field by field from what the asker may read: never the question,
+ * the contact name or phone, the conversation id, staff ids, or internal notes (return reasons,
+ * routing notes, delivery error codes).
+ */
+
+export interface TrackingAnswer {
+  text: string;
+  /** Local date (Vietnam), `YYYY-MM-DD`. */
+  answeredDate: LocalDate;
+  /** Name of the agency that answered. */
+  agency: string;
+}
+
+export interface TrackingEvent {
+  /** ISO 8601 instant. */
+  at: string;
+  /** What happened, in the citizen's language. */
+  event: string;
+}
+
+export interface TrackingView {
+  code: string;
+  kind: TicketKind;
+  status: TicketStatus;
+  statusText: string;
+  agencyName: string;
+  /** Local dates (Vietnam), `YYYY-MM-DD`. */
+  receivedDate: LocalDate;
+  dueDate: LocalDate;
+  answer?: TrackingAnswer;
+  /** Where the problem is (feedback only), as the citizen gave it. */
+  place?: string;
+  history: TrackingEvent[];
+}
+
+/** Statuses in which the ticket's answer is the agency's current word (as in the chat's tracking). */
+const ANSWERED: ReadonlySet<TicketStatus> = new Set(['answered', 'delivered', 'closed']);
+
+export interface TrackingViewDeps {
+  agencyName: (agencyId: string) => string;
+  copy: Pick<WidgetLookupCopy, 'statuses' | 'events'>;
+}
+
+/** What the asker may see of their ticket. Pure; the history omits reminders and delivery failures. */
+export function trackingView(ticket: Ticket, deps: TrackingViewDeps): TrackingView {
+  const { events } = deps.copy;
+  const withAgency = (template: string, agencyId: string | undefined): string =>
+    template.replace('{agency}', agencyId === undefined ? '' : deps.agencyName(agencyId)).trim();
+  const history: TrackingEvent[] = [];
+  let agencyId: string | undefined;
+  for (const e of ticket.timeline) {
+    let text: string | undefined;
+    switch (e.action) {
+      case 'create':
+        agencyId = e.agencyId ?? agencyId;
+        text = events.received;
+        break;
+      case 'assign':
+      case 'reroute':
+        agencyId = e.agencyId ?? agencyId;
+        text = withAgency(events.forwarded, agencyId);
+        break;
+      case 'return':
+        text = events.returned; // the reason is the agency's internal note: never shown
+        break;
+      case 'answer':
+        text = withAgency(events.answered, agencyId ?? ticket.agencyId);
+        break;
+      case 'deliver':
+        text = events.delivered;
+        break;
+      case 'close':
+        text = events.closed;
+        break;
+      case 'markOverdue':
+        text = events.overdue;
+        break;
+      case 'reopen':
+        text = events.reopened;
+        break;
+      case 'failDelivery':
+      case 'remind':
+        break;
+    }
+    if (text !== undefined) history.push({ at: e.at.toISOString(), event: text });
+  }
+  const answer = ticket.answer && ANSWERED.has(ticket.status) ? ticket.answer : undefined;
+  return {
+    code: ticket.code,
+    kind: ticket.kind,
+    status: ticket.status,
+    statusText: deps.copy.statuses[ticket.status],
+    agencyName: deps.agencyName(ticket.agencyId),
+    receivedDate: localDateOf(ticket.createdAt),
+    dueDate: localDateOf(ticket.dueAt),
+    ...(answer ? { answer: { text: answer.text, answeredDate: localDateOf(answer.at), agency: deps.agencyName(ticket.agencyId) } } : {}),
+    ...(ticket.place !== undefined ? { place: ticket.place } : {}),
+    history,
+  };
+}
+
+export interface TrackRequest {
+  /** As the citizen typed it. */
+  code: string;
+  /** Four digits (the caller checked the shape). */
+  phoneLast4?: string;
+  /** The conversation of a verified channel session (e.g. the widget's signed token). */
+  conversationId?: string;
+  /** Client address, for the failed-lookup limiter. */
+  ip?: string;
+}
+
+export interface TicketTrackingDeps {
+  lookup: TicketService['lookup'];
+  agencyName: (agencyId: string) => string;
+  copy: WidgetLookupCopy;
+  clock: Clock;
+  /** Failed lookups allowed per IP, and per code with phone digits, within the window (default 10 per 15 min). */
+  limit?: LoginLimit;
+}
+
+export interface TicketTracking {
+  /**
+   * The view of the ticket for its asker. Throws TICKET.CODE_INVALID, TICKET.PROOF_REQUIRED,
+   * TICKET.LOOKUP_RATE_LIMITED (details.retryAfterSeconds) or TICKET.NOT_FOUND, with Vietnamese messages.
+   */
+  track(request: TrackRequest): Promise<TrackingView>;
+}
+
+export function createTicketTracking(deps: TicketTrackingDeps): TicketTracking {
+  const limit = deps.limit ?? DEFAULT_LOGIN_LIMIT;
+  const byIp = new FailedLoginLimiter(limit);
+  const byCode = new FailedLoginLimiter(limit);
+  const { copy } = deps;
+
+  return {
+    async track(request) {
+      let code: string;
+      try {
+        code = parseTrackingCode(request.code);
+      } catch (err) {
+        if (err instanceof AppError) throw new AppError('TICKET.CODE_INVALID', copy.codeInvalid, { details: err.details ?? {} });
+        throw err;
+      }
+      const proofs: AskerProof[] = [];
+      if (request.conversationId !== undefined) proofs.push({ conversationId: request.conversationId });
+      if (request.phoneLast4 !== undefined) proofs.push({ phoneLast4: request.phoneLast4 });
+      if (proofs.length === 0) throw new AppError('TICKET.PROOF_REQUIRED', copy.proofRequired);
+
+      const now = deps.clock.now().getTime();
+      const ipKey = request.ip ?? '-';
+      const waitMs = Math.max(byIp.retryAfterMs(ipKey, now), request.phoneLast4 !== undefined ? byCode.retryAfterMs(code, now) : 0);
+      if (waitMs > 0) {
+        throw new AppError('TICKET.LOOKUP_RATE_LIMITED', copy.rateLimited, { details: { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) } });
+      }
+
+      for (const proof of proofs) {
+        try {
+          const ticket = await deps.lookup(code, proof);
+          return trackingView(ticket, { agencyName: deps.agencyName, copy });
+        } catch (err) {
+          if (!(err instanceof AppError && err.code === 'TICKET.NOT_FOUND')) throw err;
+        }
+      }
+      byIp.recordFailure(ipKey, now);
+      if (request.phoneLast4 !== undefined) byCode.recordFailure(code, now);
+      throw new AppError('TICKET.NOT_FOUND', copy.notFound);
+    },
+  };
+}
