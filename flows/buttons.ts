@@ -1,6 +1,18 @@
 import type { Copy } from '../src/domain/copy/types.js';
 import type { AskResult, FollowUpTopic } from '../src/ports/flow-services.js';
-import { ANSWER_NO, ANSWER_SKIP, ANSWER_YES, MENU_ASK, MENU_HELP, procedurePayload, REQUEST_AGENCY, REQUEST_OPERATOR, REQUEST_REPHRASE, topicPayload } from './payloads.js';
+import {
+  ANSWER_NO,
+  ANSWER_SKIP,
+  ANSWER_YES,
+  MENU_ASK,
+  MENU_HELP,
+  procedurePayload,
+  REQUEST_AGENCY,
+  REQUEST_OPERATOR,
+  REQUEST_REPHRASE,
+  ticketPayload,
+  topicPayload,
+} from './payloads.js';
 
 /** Quick replies as Botkit templates carry them (`channelData.quick_replies`). */
 export interface QuickReply {
@@ -48,4 +60,18 @@ export function yesNoButtons(labels: { yes: string; no: string }): QuickReply[] 
 
 export function skipButtons(copy: Copy): QuickReply[] {
   return [{ title: copy.bot.tickets.skipButton, payload: ANSWER_SKIP }];
+}
+
+/** Under an agency's answer: "that answers it" closes the ticket, "still unclear" reopens it (src/system/flow-services.ts). */
+export function answerButtons(copy: Copy, code: string): QuickReply[] {
+  const b = copy.bot.tickets.answerButtons;
+  return [
+    { title: b.close, payload: ticketPayload('close', code) },
+    { title: b.reopen, payload: ticketPayload('reopen', code) },
+  ];
+}
+
+/** When a ticket can no longer be reopened: a new question to an agency, or the menu. */
+export function newQuestionButtons(copy: Copy): QuickReply[] {
+  return [{ title: copy.bot.tickets.newQuestionButton, payload: REQUEST_AGENCY }, ...menuButtons(copy).filter((b) => b.payload !== REQUEST_AGENCY)];
 }

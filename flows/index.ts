@@ -1,8 +1,8 @@
 import { BotkitConversation, type Botkit, type BotkitMessage, type BotWorker } from 'botkit';
-import type { FlowServices } from '../src/ports/flow-services.js';
 import { phoneLast4 } from '../src/domain/ticket.js';
 import { isValid as isValidTrackingCode, normalize as normalizeTrackingCode } from '../src/domain/tracking-code.js';
-import { clarifyButtons, fallbackButtons, followUpButtons, menuButtons, skipButtons, yesNoButtons, type QuickReply } from './buttons.js';
+import type { FlowServices, TicketChange } from '../src/ports/flow-services.js';
+import { clarifyButtons, fallbackButtons, followUpButtons, menuButtons, newQuestionButtons, skipButtons, yesNoButtons, type QuickReply } from './buttons.js';
 import { parsePayload } from './payloads.js';
 
 /**
@@ -10,18 +10,31 @@ import { parsePayload } from './payloads.js';
  * first, then the brain's intent. Two Botkit dialogs hold state across turns:
  * - `procedure`: the procedure under discussion, answering follow-ups (documents, fee, time…) and
  *   switching when the citizen names another procedure;
- * - `request`: when the brain cannot answer, or the citizen asks for an agency or an operator, it
- *   keeps the question and takes the citizen's choice. For an agency it shows the question back and
- *   asks consent to forward it, consent to publish it without personal data, and an optional phone
- *   for a call-back, then opens a ticket and gives its tracking code, agency and due date. For an
- *   operator it records the request (live handoff comes later). When an agency has published an
- *   answer to a similar question, the dialog starts with that answer, naming the agency, and the same
- *   choices in case it does not fit.
+ * - `request`: when the brain cannot answer, the citizen reports a problem (feedback), or asks for an
+ *   agency or an operator, it keeps the question and takes the citizen's choice. For an agency it
+ *   shows the question back and asks consent to forward it, for feedback where the problem is
+ *   (required), consent to publish without personal data, an optional name and an optional phone for
+ *   a call-back, then opens a ticket and gives its tracking code, agency and due date. Asked for from
+ *   the procedure dialog, the ticket carries that procedure (its agency gets it). For an operator it
+ *   records the request (live handoff comes later). When an agency has published an answer to a
+ *   similar question, the dialog starts with that answer, naming the agency, and the same choices in
+ *   case it does not fit;
+ * - `reopen`: "still unclear" under an agency's answer asks what is unclear, then sends the ticket
+ *   back to the agency with a new deadline. "That answers it" closes the ticket without a dialog.
  * A message a dialog cannot use ends the dialog and is routed afresh, so the citizen is never stuck.
  */
 
 export const PROCEDURE_DIALOG = 'procedure';
 export const REQUEST_DIALOG = 'request';
+export const REOPEN_DIALOG = 'reopen';
+
+/** Longest name kept (the rest is cut): a name, not a message. */
+const NAME_MAX = 60;
+/** Longer than this, or with a question mark, a reply to the name step is a new message, not a name. */
+const NAME_MAX_WORDS = 7;
+/** Longest place and reopen reason kept. */
+const PLACE_MAX = 300;
+const REASON_MAX = 1000;
 
 interface ProcedureVars {
   procedureId: string;
@@ -37,8 +50,24 @@ interface RequestVars {
   reason: 'unanswered' | 'published' | 'feedback' | 'agency' | 'operator';
   /** For `published`: an agency's published answer to a similar question, shown with the offer. */
   published?: string;
-  /** The citizen's consent to publish question and answer without personal data (step 3). */
+  /** The citizen's consent to publish question and answer without personal data. */
   publish?: boolean;
+  /** Feedback only: where the problem is. */
+  place?: string;
+  /** The optional name the agency may address the citizen by. */
+  name?: string;
+  /** The procedure under discussion when the citizen asked for an agency or an operator. */
+  procedureId?: string;
+}
+
+interface ReopenVars {
+  conversationId: string;
+  code: string;
+}
+
+/** What the dialog that handed a message over knew: the procedure under discussion. */
+interface RouteContext {
+  procedureId?: string;
 }
 
 type Say = (text: string, buttons?: QuickReply[]) => Promise<void>;
@@ -102,6 +131,11 @@ function turnIdOf(bot: BotWorker): string | undefined {
   return context?.activity?.id;
 }
 
+/** Whitespace collapsed and trimmed, cut to `max` characters. */
+function tidy(text: string, max: number): string {
+  return text.normalize('NFC').replace(/\s+/g, ' ').trim().slice(0, max).trim();
+}
+
 function conversationIdOf(message: BotkitMessage): string {
   return String((message as unknown as { conversationId?: string }).conversationId ?? message.channel);
 }
@@ -109,8 +143,12 @@ function conversationIdOf(message: BotkitMessage): string {
 export function registerFlows(controller: Botkit, services: FlowServices): void {
   const { copy } = services;
 
-  async function requestOperator(say: Say, vars: { conversationId: string; question: string }): Promise<void> {
-    const reference = await services.requestOperator({ conversationId: vars.conversationId, question: vars.question });
+  async function requestOperator(say: Say, vars: { conversationId: string; question: string; procedureId?: string }): Promise<void> {
+    const reference = await services.requestOperator({
+      conversationId: vars.conversationId,
+      question: vars.question,
+      ...(vars.procedureId ? { procedureId: vars.procedureId } : {}),
+    });
     await say(copy.bot.operatorRequested(reference), menuButtons(copy));
   }
 
@@ -125,11 +163,46 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
     return undefined;
   }
 
-  /** Handles one message outside any dialog. */
-  async function route(bot: BotWorker, message: BotkitMessage, text: string): Promise<void> {
+  /**
+   * Whether a typed reply to a free-text step (place, reopen reason) is clearly something else: a
+   * tracking code, a greeting, a call for an operator, a lookup or news. Such a reply is routed afresh.
+   */
+  function isOtherMessage(text: string): boolean {
+    const code = trackingCodeIn(text);
+    if (code !== undefined && isValidTrackingCode(code)) return true;
+    const intent = services.ask(text).intent;
+    return intent === 'greeting' || intent === 'handoff' || intent === 'track' || intent === 'news';
+  }
+
+  /** Words a close or reopen that did not happen (the ticket is someone else's, too old, or not in a state for it). */
+  async function sayRefusal(say: Say, code: string, result: Exclude<TicketChange, { outcome: 'done' }>): Promise<void> {
+    switch (result.outcome) {
+      case 'window-passed':
+        return say(copy.bot.tickets.reopenWindowPassed(result), newQuestionButtons(copy));
+      case 'unavailable':
+        return say(copy.bot.tickets.changeUnavailable(result), menuButtons(copy));
+      case 'invalid':
+        return say(copy.bot.tickets.codeInvalid(code), menuButtons(copy));
+      case 'not-found':
+        return say(copy.bot.tickets.notFound(code), menuButtons(copy));
+    }
+  }
+
+  /** Handles one message outside any dialog; `context` is what the dialog it came from knew. */
+  async function route(bot: BotWorker, message: BotkitMessage, text: string, context: RouteContext = {}): Promise<void> {
     const say = sayWith(bot);
     const conversationId = conversationIdOf(message);
     const payload = parsePayload(text);
+    const procedureId = context.procedureId;
+    if (payload?.kind === 'ticket') {
+      if (payload.action === 'close') {
+        const closed = await services.closeTicket(payload.code, conversationId);
+        return closed.outcome === 'done' ? say(copy.bot.tickets.closed(closed.code), menuButtons(copy)) : sayRefusal(say, payload.code, closed);
+      }
+      const check = await services.checkReopenTicket(payload.code, conversationId);
+      if (check.outcome === 'done') return bot.beginDialog(REOPEN_DIALOG, { conversationId, code: check.code } satisfies ReopenVars);
+      return sayRefusal(say, payload.code, check);
+    }
     if (payload?.kind === 'procedure') return bot.beginDialog(PROCEDURE_DIALOG, { procedureId: payload.id });
     if (payload?.kind === 'topic') return say(copy.answers.noCurrentProcedure);
     if (payload?.kind === 'menu') return payload.item === 'ask' ? say(copy.bot.askPrompt) : say(copy.bot.help, menuButtons(copy));
@@ -137,7 +210,7 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
     if (payload?.kind === 'answer') return say(copy.bot.help, menuButtons(copy));
     if (payload?.kind === 'request') {
       if (payload.item === 'rephrase') return say(copy.bot.rephrase);
-      return bot.beginDialog(REQUEST_DIALOG, { conversationId, question: '', reason: payload.item } satisfies RequestVars);
+      return bot.beginDialog(REQUEST_DIALOG, { conversationId, question: '', reason: payload.item, ...(procedureId ? { procedureId } : {}) } satisfies RequestVars);
     }
     const result = services.ask(text);
     // The brain knows codes written with their dash; a valid code typed another way ("k7qx 3m2pc") is a lookup too.
@@ -147,7 +220,7 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
       case 'greeting':
         return say(copy.bot.greeting, menuButtons(copy));
       case 'handoff':
-        return requestOperator(say, { conversationId, question: text });
+        return requestOperator(say, { conversationId, question: text, ...(procedureId ? { procedureId } : {}) });
       case 'news':
         return say(copy.bot.news, menuButtons(copy));
       case 'track': {
@@ -180,10 +253,10 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
   }
 
   /** Leaves the current dialog and treats the message as a new one. */
-  async function reroute(bot: BotWorker, text: string): Promise<void> {
+  async function reroute(bot: BotWorker, text: string, context: RouteContext = {}): Promise<void> {
     const message = (bot as unknown as { getConfig(k: string): { turnState: Map<string, unknown> } }).getConfig('context').turnState.get('botkitMessage') as BotkitMessage;
     await bot.cancelAllDialogs();
-    await route(bot, message, text);
+    await route(bot, message, text, context);
   }
 
   const procedure = new BotkitConversation(PROCEDURE_DIALOG, controller);
@@ -217,7 +290,8 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
             convo.setVar('procedureId', payload.id);
             return show(services.procedureText(payload.id));
           }
-          if (payload) return reroute(bot, response);
+          // A request for an agency or an operator from here is about this procedure.
+          if (payload) return reroute(bot, response, { procedureId: vars.procedureId });
           const result = services.ask(response, { currentProcedureId: vars.procedureId });
           if (result.intent === 'procedure' && result.decision === 'answer' && result.best) {
             const id = result.best.procedure.id;
@@ -225,7 +299,7 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
             return show(result.followUp ? services.followUpText(id, result.followUp) : services.procedureText(id));
           }
           if (result.intent === 'procedure' && result.decision === 'clarify') return show(services.answerText(result), clarifyButtons(result));
-          return reroute(bot, response);
+          return reroute(bot, response, { procedureId: vars.procedureId });
         },
       },
     ],
@@ -246,7 +320,9 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
             ? copy.bot.feedbackOffer
             : vars.reason === 'operator'
               ? copy.bot.handoffOffer
-              : copy.bot.tickets.questionPrompt,
+              : vars.procedureId && services.getProcedure(vars.procedureId)
+                ? copy.bot.tickets.questionPromptAbout(services.getProcedure(vars.procedureId)!.name)
+                : copy.bot.tickets.questionPrompt,
       quick_replies: (_template: unknown, vars: RequestVars) => (vars.question ? fallbackButtons(copy) : []),
     },
     [
@@ -269,7 +345,7 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
           }
           if (!payload && !vars.question && (vars.reason === 'agency' || vars.reason === 'operator')) {
             if (vars.reason === 'operator') {
-              await requestOperator(say, { conversationId: vars.conversationId, question: response });
+              await requestOperator(say, { conversationId: vars.conversationId, question: response, ...(vars.procedureId ? { procedureId: vars.procedureId } : {}) });
               return convo.stop();
             }
             convo.setVar('question', response.trim());
@@ -293,7 +369,7 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
         default: true,
         handler: async (response: string, convo, bot) => {
           const answer = yesNo(response);
-          if (answer === 'yes') return convo.gotoThread('publish');
+          if (answer === 'yes') return convo.gotoThread((convo.vars as RequestVars).reason === 'feedback' ? 'place' : 'publish');
           if (answer === 'no') {
             await sayWith(bot)(copy.bot.tickets.consentDeclined, menuButtons(copy));
             return convo.stop();
@@ -304,6 +380,32 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
     ],
     'consent',
     'consent',
+  );
+
+  // Step 2b, feedback only: where the problem is. Required: the agency has to find it.
+  request.addQuestion(
+    {
+      text: () => copy.bot.tickets.placePrompt,
+    },
+    [
+      {
+        default: true,
+        handler: async (response: string, convo, bot) => {
+          if (parsePayload(response)) return reroute(bot, response);
+          const place = tidy(response, PLACE_MAX);
+          // A yes or a no (a reply to the consent typed twice, say) is no place: asked again.
+          if (!/\p{L}/u.test(place) || yesNo(response) !== undefined) {
+            await sayWith(bot)(copy.bot.tickets.placeInvalid);
+            return convo.repeat();
+          }
+          if (isOtherMessage(response)) return reroute(bot, response);
+          convo.setVar('place', place);
+          return convo.gotoThread('publish');
+        },
+      },
+    ],
+    'placeReply',
+    'place',
   );
 
   // Step 3: may the question and answer be published without personal data.
@@ -319,7 +421,7 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
           const answer = yesNo(response);
           if (answer === undefined) return reroute(bot, response);
           convo.setVar('publish', answer === 'yes');
-          return convo.gotoThread('phone');
+          return convo.gotoThread('name');
         },
       },
     ],
@@ -327,7 +429,40 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
     'publish',
   );
 
-  // Step 4: an optional phone number for a call-back; then the ticket is opened.
+  // Step 4: an optional name, so the agency can address the citizen.
+  request.addQuestion(
+    {
+      text: () => copy.bot.tickets.namePrompt,
+      quick_replies: () => skipButtons(copy),
+    },
+    [
+      {
+        default: true,
+        handler: async (response: string, convo, bot) => {
+          const payload = parsePayload(response);
+          if (payload?.kind === 'answer' && payload.item !== 'yes') return convo.gotoThread('phone');
+          if (payload) return reroute(bot, response);
+          const name = tidy(response, NAME_MAX);
+          // Only the whole reply skips: names may start like a skip word (K'Thành reads as "k thanh").
+          if (name === '' || copy.bot.tickets.skipWords.includes(normalizeAnswer(response))) return convo.gotoThread('phone');
+          // A question or a long message is not a name: the citizen moved on.
+          if (response.includes('?') || response.trim().split(/\s+/).length > NAME_MAX_WORDS) return reroute(bot, response);
+          const code = trackingCodeIn(response);
+          if (code !== undefined && isValidTrackingCode(code)) return reroute(bot, response);
+          if (/\d/.test(name) || !/\p{L}/u.test(name)) {
+            await sayWith(bot)(copy.bot.tickets.nameInvalid);
+            return convo.repeat();
+          }
+          convo.setVar('name', name);
+          return convo.gotoThread('phone');
+        },
+      },
+    ],
+    'nameReply',
+    'name',
+  );
+
+  // Step 5: an optional phone number for a call-back; then the ticket is opened.
   request.addQuestion(
     {
       text: () => copy.bot.tickets.phonePrompt,
@@ -358,10 +493,14 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
             requestId: turnIdOf(bot),
             kind: vars.reason === 'feedback' ? 'feedback' : 'question',
             question: vars.question,
+            ...(vars.reason === 'feedback' && vars.place ? { place: vars.place } : {}),
+            ...(vars.procedureId ? { procedureId: vars.procedureId } : {}),
             publish: vars.publish === true,
+            ...(vars.name ? { name: vars.name } : {}),
             ...(phone ? { phone } : {}),
           });
-          await sayWith(bot)(copy.bot.tickets.opened({ ...opened, callback: phone !== undefined }), menuButtons(copy));
+          const place = vars.reason === 'feedback' && vars.place ? { place: vars.place } : {};
+          await sayWith(bot)(copy.bot.tickets.opened({ ...opened, callback: phone !== undefined, ...place }), menuButtons(copy));
           return convo.stop();
         },
       },
@@ -370,6 +509,31 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
     'phone',
   );
   controller.addDialog(request);
+
+  // "Still unclear" under an agency's answer (the ticket was checked reopenable): what is unclear, then the reopen.
+  const reopen = new BotkitConversation(REOPEN_DIALOG, controller);
+  reopen.ask(
+    {
+      text: (_template: unknown, vars: ReopenVars) => copy.bot.tickets.reopenPrompt(vars.code),
+    },
+    [
+      {
+        default: true,
+        handler: async (response: string, convo, bot) => {
+          const vars = convo.vars as ReopenVars;
+          const reason = tidy(response, REASON_MAX);
+          if (parsePayload(response) || !/\p{L}/u.test(reason) || yesNo(response) !== undefined || isOtherMessage(response)) return reroute(bot, response);
+          const say = sayWith(bot);
+          const result = await services.reopenTicket({ code: vars.code, conversationId: vars.conversationId, reason });
+          if (result.outcome === 'done') await say(copy.bot.tickets.reopened(result), menuButtons(copy));
+          else await sayRefusal(say, vars.code, result);
+          return convo.stop();
+        },
+      },
+    ],
+    'reason',
+  );
+  controller.addDialog(reopen);
 
   controller.on('message', async (bot: BotWorker, message: BotkitMessage) => route(bot, message, message.text ?? ''));
   controller.on('follow', async (bot: BotWorker) => sayWith(bot)(copy.bot.greeting, menuButtons(copy)));

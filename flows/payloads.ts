@@ -15,6 +15,13 @@ export const ANSWER_NO = 'ans:no';
 export const ANSWER_SKIP = 'ans:skip';
 
 export const procedurePayload = (id: string) => `proc:${id}`;
+/**
+ * The asker's choices under an agency's answer, with the ticket's tracking code: `tk:close:K7QX-3M2PC`
+ * ("that answers it") and `tk:reopen:K7QX-3M2PC` ("still unclear"). The code opens nothing by itself:
+ * the flows act only on a ticket opened from the same conversation.
+ */
+export const ticketPayload = (action: TicketPayloadAction, code: string) => `tk:${action}:${code}`;
+export type TicketPayloadAction = 'close' | 'reopen';
 export const topicPayload = (topic: FollowUpTopic) => `topic:${topic}`;
 
 export type Payload =
@@ -22,12 +29,15 @@ export type Payload =
   | { kind: 'topic'; topic: FollowUpTopic }
   | { kind: 'menu'; item: 'ask' | 'help' }
   | { kind: 'request'; item: 'agency' | 'operator' | 'rephrase' }
-  | { kind: 'answer'; item: 'yes' | 'no' | 'skip' };
+  | { kind: 'answer'; item: 'yes' | 'no' | 'skip' }
+  | { kind: 'ticket'; action: TicketPayloadAction; code: string };
 
 const TOPICS = new Set(['documents', 'fee', 'time', 'place', 'legal', 'online', 'steps', 'result', 'conditions']);
 
 /** Reads a payload back; undefined for free text typed by the citizen. */
 export function parsePayload(text: string | undefined): Payload | undefined {
+  const ticket = /^tk:(close|reopen):([0-9A-Z]{4,6}-[0-9A-Z]{1,6})$/.exec(text?.trim() ?? '');
+  if (ticket) return { kind: 'ticket', action: ticket[1] as TicketPayloadAction, code: ticket[2]! };
   const m = /^(proc|topic|menu|req|ans):([a-z0-9-]+)$/.exec(text?.trim() ?? '');
   if (!m) return undefined;
   const [, kind, value] = m as unknown as [string, string, string];

@@ -57,7 +57,10 @@ export interface InboxTicket {
   status: TicketStatus;
   agencyId: string;
   question: string;
+  /** Where the problem is (feedback). */
   place?: string;
+  /** For a reopened ticket: what the citizen said is still unclear in the answer (their latest reopen). */
+  reopenReason?: string;
   procedureId?: string;
   /** The citizen agreed to publication of question and answer (without personal data). */
   publishConsent: boolean;
@@ -71,7 +74,13 @@ export interface InboxTicket {
   overdueAt?: string;
   /** When the agency was last reminded of the coming deadline (the deadline sweep). */
   remindedAt?: string;
-  delivery?: { status: 'pending' | 'held' | 'sent' | 'failed'; at: string; error?: string };
+  delivery?: {
+    status: 'pending' | 'held' | 'sent' | 'failed';
+    at: string;
+    error?: string;
+    /** The one notice sent outside the platform's window while the answer was held (Zalo template). */
+    notice?: { status: 'pending' | 'sent' | 'failed'; at: string; error?: string };
+  };
 }
 
 /** One ticket with its history and what the reader may do next. */
@@ -94,6 +103,7 @@ function isResponsibleStaff(account: Pick<Account, 'role' | 'agencyId' | 'disabl
 }
 
 export function toInboxTicket(ticket: Ticket, account: Pick<Account, 'role' | 'agencyId' | 'disabled'>): InboxTicket {
+  const reopen = ticket.status === 'reopened' ? ticket.timeline.findLast((e) => e.action === 'reopen') : undefined;
   const view: InboxTicket = {
     id: ticket.id,
     code: ticket.code,
@@ -102,6 +112,7 @@ export function toInboxTicket(ticket: Ticket, account: Pick<Account, 'role' | 'a
     agencyId: ticket.agencyId,
     question: ticket.question,
     ...(ticket.place !== undefined && { place: ticket.place }),
+    ...(reopen?.note !== undefined && { reopenReason: reopen.note }),
     ...(ticket.procedureId !== undefined && { procedureId: ticket.procedureId }),
     publishConsent: ticket.consent.publish,
     callbackRequested: ticket.contact?.callbackPhone !== undefined,
@@ -115,6 +126,13 @@ export function toInboxTicket(ticket: Ticket, account: Pick<Account, 'role' | 'a
         status: ticket.delivery.status,
         at: ticket.delivery.at.toISOString(),
         ...(ticket.delivery.error !== undefined && { error: ticket.delivery.error }),
+        ...(ticket.delivery.notice !== undefined && {
+          notice: {
+            status: ticket.delivery.notice.status,
+            at: ticket.delivery.notice.at.toISOString(),
+            ...(ticket.delivery.notice.error !== undefined && { error: ticket.delivery.notice.error }),
+          },
+        }),
       },
     }),
   };

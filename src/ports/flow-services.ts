@@ -39,7 +39,31 @@ export interface FlowServices {
    * does not match (a typo), which says nothing about any ticket.
    */
   lookupTicket(code: string, conversationId: string): Promise<TicketLookup>;
+  /**
+   * The citizen's "that answers it" under an agency's answer: closes their ticket, with this
+   * conversation as proof of being the asker (someone else's code is `not-found`, like lookups).
+   */
+  closeTicket(code: string, conversationId: string): Promise<TicketChange>;
+  /** Whether the citizen may reopen their ticket now; asked before asking what is still unclear. */
+  checkReopenTicket(code: string, conversationId: string): Promise<TicketChange>;
+  /**
+   * The citizen's "still unclear": the ticket goes back to the same agency with `reason` and a new
+   * deadline (`dueDate`), within the reopen window (`window-passed` after it).
+   */
+  reopenTicket(input: { code: string; conversationId: string; reason: string }): Promise<TicketChange>;
 }
+
+/**
+ * What became of a citizen's close or reopen: `done` with the ticket as it is now; `window-passed`
+ * (reopen only) after the reopen window; `unavailable` when its status does not allow it (e.g. closing
+ * a ticket still waiting for an answer); `not-found` and `invalid` as for lookups.
+ */
+export type TicketChange =
+  | { outcome: 'done'; code: string; agencyName: string; dueDate: string }
+  | { outcome: 'window-passed'; code: string; windowDays: number }
+  | { outcome: 'unavailable'; code: string; status: string }
+  | { outcome: 'not-found' }
+  | { outcome: 'invalid' };
 
 export type TicketLookup = { outcome: 'found'; ticket: TicketDetails } | { outcome: 'not-found' } | { outcome: 'invalid' };
 
@@ -55,8 +79,12 @@ export interface OpenTicketRequest {
   requestId?: string;
   kind: TicketKind;
   question: string;
+  /** Where the problem is (feedback only): street, hamlet, commune, landmark. */
+  place?: string;
+  /** The procedure under discussion when the citizen asked for an agency: its agency gets the ticket. */
   procedureId?: string;
   publish: boolean;
+  /** How the agency may address the citizen (optional). */
   name?: string;
   /** A phone number for a call-back; the ticket keeps it only for that. */
   phone?: string;

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { answerButtons } from '../../flows/buttons.js';
 import { renderAnswer } from '../../knowledge/answers/answer.js';
 import { renderFollowUp, renderProcedureAnswer } from '../../knowledge/answers/render.js';
 import { DEFAULT_HOLIDAYS_FILE, loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
@@ -10,11 +11,11 @@ import type { DeliveryJob } from '../core/receive-inbound.js';
 import { createTicketService, type TicketPolicy, type TicketService } from '../core/tickets.js';
 import type { Copy } from '../domain/copy/types.js';
 import { AppError } from '../domain/errors.js';
-import type { TicketStatus } from '../domain/ticket.js';
+import { DEFAULT_TICKET_POLICY, type Ticket, type TicketStatus } from '../domain/ticket.js';
 import { localDateOf } from '../domain/working-days.js';
 import type { ChannelKind } from '../domain/message.js';
 import type { Clock } from '../ports/clock.js';
-import type { FlowServices } from '../ports/flow-services.js';
+import type { FlowServices, TicketChange } from '../ports/flow-services.js';
 import type { KnowledgeSearch } from '../ports/knowledge.js';
 import type { JobQueue } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
@@ -48,7 +49,7 @@ export function createFlowServices(deps: {
     const procedure = knowledge.getProcedure(id);
     return procedure ? render(procedure) : copy.answers.noCurrentProcedure;
   };
-  return {
+  const services: FlowServices = {
     copy,
     ask: (question, context) => knowledge.ask(question, context),
     getProcedure: (id) => knowledge.getProcedure(id),
@@ -70,13 +71,14 @@ export function createFlowServices(deps: {
       await deps.store.requests.insert({ id, conversationId, kind: 'operator', question, ...(procedureId ? { procedureId } : {}), createdAt: deps.clock.now() });
       return id;
     },
-    async openTicket({ conversationId, requestId, kind, question, procedureId, publish, name, phone }) {
+    async openTicket({ conversationId, requestId, kind, question, place, procedureId, publish, name, phone }) {
       const contact = name || phone ? { ...(name ? { name } : {}), ...(phone ? { phone, callback: true } : {}) } : undefined;
       const ticket = await deps.tickets.openTicket({
         conversationId,
         ...(requestId ? { requestId } : {}),
         kind,
         question,
+        ...(kind === 'feedback' && place ? { place } : {}),
         ...(procedureId ? { procedureId } : {}),
         consent: { forward: true, publish },
         ...(contact ? { contact } : {}),
@@ -108,7 +110,36 @@ export function createFlowServices(deps: {
         },
       };
     },
+    closeTicket: (code, conversationId) => ticketChange(code, () => deps.tickets.closeByAsker(code, { conversationId })),
+    checkReopenTicket: (code, conversationId) => ticketChange(code, () => deps.tickets.checkReopenByAsker(code, { conversationId })),
+    reopenTicket: ({ code, conversationId, reason }) => ticketChange(code, () => deps.tickets.reopenByAsker(code, { conversationId }, reason)),
   };
+  return services;
+
+  /** A citizen's close or reopen, its refusals turned into outcomes the flows word. */
+  async function ticketChange(code: string, change: () => Promise<Ticket>): Promise<TicketChange> {
+    let ticket: Ticket;
+    try {
+      ticket = await change();
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      switch (err.code) {
+        case 'TICKET.CODE_INVALID':
+          return { outcome: 'invalid' };
+        case 'TICKET.NOT_FOUND':
+          return { outcome: 'not-found' };
+        case 'TICKET.REOPEN_WINDOW_PASSED':
+          return { outcome: 'window-passed', code, windowDays: Number(err.details?.['windowDays'] ?? 0) };
+        case 'TICKET.INVALID_TRANSITION': {
+          const status = err.details?.['status'] as TicketStatus | undefined;
+          return { outcome: 'unavailable', code, status: status ? copy.bot.tickets.statuses[status] : '' };
+        }
+        default:
+          throw err;
+      }
+    }
+    return { outcome: 'done', code: ticket.code, agencyName: agencyName(ticket.agencyId), dueDate: dueDate(ticket.dueAt) };
+  }
 }
 
 /** Agency names by id from the directory, falling back to the id for an agency no longer listed. */
@@ -144,6 +175,15 @@ export function buildTicketService(deps: {
     clock: deps.clock,
     deliveries: deps.deliveries,
     ...(deps.policy ? { policy: deps.policy } : {}),
-    answerNotice: (t) => ({ text: deps.copy.bot.tickets.answerNotice({ code: t.code, agencyName: agencyName(t.agencyId), answer: t.answer?.text ?? '' }) }),
+    // The answer carries the asker's two choices: "that answers it" (close) and "still unclear" (reopen).
+    answerNotice: (t) => ({
+      text: deps.copy.bot.tickets.answerNotice({
+        code: t.code,
+        agencyName: agencyName(t.agencyId),
+        answer: t.answer?.text ?? '',
+        reopenWindowDays: (deps.policy ?? DEFAULT_TICKET_POLICY).reopenWindowDays,
+      }),
+      buttons: answerButtons(deps.copy, t.code),
+    }),
   });
 }

@@ -1,24 +1,31 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { loadBrain, type Brain } from '../../knowledge/brain/index.js';
 import { loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
 import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { createRouter } from '../../knowledge/routing/index.js';
 import { createTicketService, type TicketService } from '../../src/core/tickets.js';
 import { createBotEngine } from '../../src/bot/engine.js';
+import { loadConfig } from '../../src/config.js';
 import type { Conversation, InboundMessage } from '../../src/domain/conversation.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import type { Reply } from '../../src/domain/message.js';
+import { DEFAULT_TICKET_POLICY, type Ticket } from '../../src/domain/ticket.js';
 import { generate as generateTrackingCode, isValid as isValidTrackingCode } from '../../src/domain/tracking-code.js';
-import type { WorkingCalendar } from '../../src/domain/working-days.js';
+import { addWorkingDays, type WorkingCalendar } from '../../src/domain/working-days.js';
+import { createLogger } from '../../src/logging/logger.js';
 import type { AgencyRouter } from '../../src/ports/knowledge.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { ConversationEngine } from '../../src/ports/conversation-engine.js';
 import type { Store } from '../../src/ports/store.js';
 import { createEmbeddedStore } from '../../src/store/embedded/index.js';
 import { createFlowServices } from '../../src/system/flow-services.js';
+import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import { consoleCall, consoleLogin, openWebchatConversation, type ConsoleSignIn } from './console-client.js';
+import { eventually } from './helpers.js';
 
 /**
  * The flows through the real Botkit engine, the real brain and the embedded store: no HTTP, no queue.
@@ -114,7 +121,7 @@ describe('flows', () => {
     expect(texts(chosen)).toContain(brain.getProcedure(id)!.name);
   });
 
-  it('opens a ticket when the brain cannot answer: consent, publish, phone, then the tracking code', async () => {
+  it('opens a ticket when the brain cannot answer: consent, publish, name and phone skipped, then the tracking code', async () => {
     const question = 'xin cấp phép bay flycam chụp ảnh cưới';
     const offer = await say('u1', question);
     expect(offer[0]!.buttons!.map((b) => b.payload)).toEqual(['req:agency', 'req:operator', 'req:rephrase']);
@@ -127,7 +134,11 @@ describe('flows', () => {
     expect(texts(publish)).toBe(vi.bot.tickets.publishPrompt);
     expect(publish[0]!.buttons!.map((b) => b.payload)).toEqual(['ans:yes', 'ans:no']);
 
-    const phone = await say('u1', 'ans:no', { payload: true });
+    const name = await say('u1', 'ans:no', { payload: true });
+    expect(texts(name)).toBe(vi.bot.tickets.namePrompt);
+    expect(name[0]!.buttons!.map((b) => b.payload)).toEqual(['ans:skip']);
+
+    const phone = await say('u1', 'ans:skip', { payload: true });
     expect(texts(phone)).toBe(vi.bot.tickets.phonePrompt);
     expect(phone[0]!.buttons!.map((b) => b.payload)).toEqual(['ans:skip']);
 
@@ -150,18 +161,82 @@ describe('flows', () => {
     expect(await store.requests.listByConversation(conversation('u1').id)).toHaveLength(0);
   });
 
-  it('asks for the question when the citizen picks "send to an agency" from the menu, and takes typed answers and a call-back phone', async () => {
+  it('asks for the question when the citizen picks "send to an agency" from the menu, and takes typed answers, a name and a call-back phone', async () => {
     expect(texts(await say('u1', 'req:agency', { payload: true }))).toBe(vi.bot.tickets.questionPrompt);
     const question = 'Đường vào trường học ở thôn 3 bị sạt lở, ai phụ trách sửa?';
     expect(texts(await say('u1', question))).toBe(vi.bot.tickets.consentPrompt(question));
     expect(texts(await say('u1', 'Đồng ý'))).toBe(vi.bot.tickets.publishPrompt);
-    expect(texts(await say('u1', 'có'))).toBe(vi.bot.tickets.phonePrompt);
+    expect(texts(await say('u1', 'có'))).toBe(vi.bot.tickets.namePrompt);
+    // A number is not a name (the phone comes next); the step is asked again.
+    const notAName = await say('u1', '0912 345 678');
+    expect(texts(notAName)).toBe(`${vi.bot.tickets.nameInvalid}\n${vi.bot.tickets.namePrompt}`);
+    expect(texts(await say('u1', '  Nguyễn   Thị Bích  '))).toBe(vi.bot.tickets.phonePrompt);
     const retry = await say('u1', '0912 34');
     expect(texts(retry)).toContain(vi.bot.tickets.phoneInvalid);
     const done = await say('u1', 'số của tôi là 0912 345 678');
     expect(texts(done)).toContain('mã tra cứu');
     const [ticket] = await store.tickets.find({ conversationId: conversation('u1').id, limit: 10 });
-    expect(ticket).toMatchObject({ question, consent: { forward: true, publish: true }, contact: { phoneLast4: '5678', callbackPhone: '0912 345 678' } });
+    expect(ticket).toMatchObject({ question, consent: { forward: true, publish: true }, contact: { name: 'Nguyễn Thị Bích', phoneLast4: '5678', callbackPhone: '0912 345 678' } });
+  });
+
+  it('skips the name when the citizen types "bỏ qua", and leaves the dialog for a question typed instead of a name', async () => {
+    await say('u1', 'xin cấp phép bay flycam chụp ảnh cưới');
+    await say('u1', 'req:agency', { payload: true });
+    await say('u1', 'ans:yes', { payload: true });
+    expect(texts(await say('u1', 'ans:no', { payload: true }))).toBe(vi.bot.tickets.namePrompt);
+    expect(texts(await say('u1', 'bỏ qua'))).toBe(vi.bot.tickets.phonePrompt);
+    await say('u1', 'ans:skip', { payload: true });
+    const [ticket] = await store.tickets.find({ conversationId: conversation('u1').id, limit: 10 });
+    expect(ticket!.contact).toBeUndefined();
+
+    await say('u2', 'xin cấp phép bay flycam chụp ảnh cưới');
+    await say('u2', 'req:agency', { payload: true });
+    await say('u2', 'ans:yes', { payload: true });
+    await say('u2', 'ans:no', { payload: true });
+    const moved = await say('u2', 'đăng ký kết hôn cần giấy tờ gì?');
+    expect(texts(moved)).toContain('Đăng ký kết hôn');
+    expect(await store.tickets.find({ conversationId: conversation('u2').id, limit: 10 })).toHaveLength(0);
+  });
+
+  it('asks where the problem is for feedback, refuses a reply that is no place, and repeats the place when the ticket opens', async () => {
+    const report = 'Đèn đường ở thôn 3 bị hỏng cả tháng nay, không ai sửa';
+    expect(texts(await say('u1', report))).toBe(vi.bot.feedbackOffer);
+    expect(texts(await say('u1', 'req:agency', { payload: true }))).toBe(vi.bot.tickets.consentPrompt(report));
+    const place = await say('u1', 'ans:yes', { payload: true });
+    expect(texts(place)).toBe(vi.bot.tickets.placePrompt);
+    expect(place[0]!.buttons).toBeUndefined();
+    expect(texts(await say('u1', 'có'))).toBe(`${vi.bot.tickets.placeInvalid}\n${vi.bot.tickets.placePrompt}`);
+    // A place may read like a procedure question to the brain: it is still the place.
+    expect(texts(await say('u1', '  đường Lê Lợi, phường 2,   gần chợ '))).toBe(vi.bot.tickets.publishPrompt);
+    expect(texts(await say('u1', 'ans:no', { payload: true }))).toBe(vi.bot.tickets.namePrompt);
+    expect(texts(await say('u1', 'ans:skip', { payload: true }))).toBe(vi.bot.tickets.phonePrompt);
+    const done = await say('u1', 'ans:skip', { payload: true });
+    const [ticket] = await store.tickets.find({ conversationId: conversation('u1').id, limit: 10 });
+    expect(ticket).toMatchObject({ kind: 'feedback', question: report, place: 'đường Lê Lợi, phường 2, gần chợ', status: 'assigned' });
+    expect(texts(done)).toContain('"đường Lê Lợi, phường 2, gần chợ"');
+    expect(texts(done)).toContain(`mã tra cứu ${ticket!.code}`);
+  });
+
+  it('leaves the place step for a message that is clearly something else', async () => {
+    await say('u1', 'Rác thải đổ trộm ở bờ sông gây ô nhiễm');
+    await say('u1', 'req:agency', { payload: true });
+    expect(texts(await say('u1', 'ans:yes', { payload: true }))).toBe(vi.bot.tickets.placePrompt);
+    expect(texts(await say('u1', 'xin chào'))).toBe(vi.bot.greeting);
+    expect(await store.tickets.find({ conversationId: conversation('u1').id, limit: 10 })).toHaveLength(0);
+  });
+
+  it("sends a question asked from a procedure's dialog to that procedure's agency", async () => {
+    const procedure = brain.getProcedure('dang-ky-ket-hon')!;
+    expect(texts(await say('u1', 'đăng ký kết hôn'))).toContain(procedure.name);
+    expect(texts(await say('u1', 'req:agency', { payload: true }))).toBe(vi.bot.tickets.questionPromptAbout(procedure.name));
+    const question = 'Vợ tôi là người nước ngoài thì nộp hồ sơ ở đâu?';
+    expect(texts(await say('u1', question))).toBe(vi.bot.tickets.consentPrompt(question));
+    await say('u1', 'ans:yes', { payload: true });
+    await say('u1', 'ans:no', { payload: true });
+    await say('u1', 'ans:skip', { payload: true });
+    await say('u1', 'ans:skip', { payload: true });
+    const [ticket] = await store.tickets.find({ conversationId: conversation('u1').id, limit: 10 });
+    expect(ticket).toMatchObject({ kind: 'question', question, procedureId: procedure.id, agencyId: procedure.agencyId });
   });
 
   it('opens no ticket when the citizen does not consent to forwarding', async () => {
@@ -263,5 +338,173 @@ describe('flows', () => {
       expect(isValidTrackingCode(swapped)).toBe(false);
       expect(texts(await say('u1', swapped))).toBe(vi.bot.tickets.codeInvalid(swapped));
     });
+  });
+});
+
+/**
+ * The same flows over the whole system (embedded store, in-process queues, the real app on an ephemeral
+ * port): the agency reads tickets through the inbox API and answers them there; the answer reaches the
+ * conversation through the delivery worker with its close/reopen buttons, which the citizen taps here.
+ * The system's clock can be moved forward, to reopen on a later day or after the window.
+ */
+describe('with the whole system: the agency inbox, and the citizen closing or reopening an answered ticket', () => {
+  const PASSWORD = 'mật khẩu thử nghiệm 1022';
+  const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
+  const DAY_MS = 24 * 60 * 60 * 1000;
+  const ANSWER = 'Đăng ký khai sinh đúng hạn được miễn lệ phí.';
+  let system: RunningSystem;
+  let systemDir: string;
+  let viaSystem: ConversationEngine;
+  let offsetMs = 0;
+  const clock = { now: () => new Date(Date.now() + offsetMs) };
+  const dueOf = (at: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(at);
+  const agencyNameOf = (id: string) => brain.listAgencies().find((a) => a.id === id)!.name;
+
+  beforeAll(async () => {
+    systemDir = mkdtempSync(join(tmpdir(), 'flows-system-'));
+    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: systemDir, SESSION_SECRET: randomUUID() + randomUUID() });
+    system = await startSystem({ config, logger: createLogger(config), passwordParams: CHEAP_SCRYPT, clock });
+    viaSystem = await createBotEngine({
+      dialogState: system.store.dialogState,
+      services: createFlowServices({ knowledge: brain, store: system.store, copy: vi, clock, tickets: system.tickets }),
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await system?.stop();
+    rmSync(systemDir, { recursive: true, force: true });
+  });
+
+  afterEach(() => {
+    offsetMs = 0;
+  });
+
+  const chat = (user: string, text: string, payload = false) => say(user, text, { via: viaSystem, payload });
+  const ticketNow = async (id: string) => (await system.store.tickets.get(id))!;
+
+  /** Staff of the agency, signed in on the console API (a new account each time: sessions follow the clock). */
+  async function staffOf(agencyId: string): Promise<ConsoleSignIn> {
+    const username = `canbo.${randomUUID().slice(0, 8)}`;
+    await system.auth.createAccount({ username, displayName: 'Cán bộ tiếp nhận', role: 'staff', agencyId, password: PASSWORD });
+    return consoleLogin(system.url!, username, PASSWORD);
+  }
+
+  async function inbox(path: string, who: ConsoleSignIn): Promise<Record<string, unknown>> {
+    const response = await consoleCall(system.url!, 'GET', `/inbox${path}`, undefined, who);
+    expect(response.status).toBe(200);
+    return (await response.json()) as Record<string, unknown>;
+  }
+
+  /** A question of `user`'s conversation, answered by staff over the inbox API and delivered to the conversation. */
+  async function answeredFor(user: string): Promise<{ ticket: Ticket; notice: Reply }> {
+    await openWebchatConversation(system.store, user);
+    const opened = await system.tickets.openTicket({
+      conversationId: conversation(user).id,
+      kind: 'question',
+      question: 'Đăng ký khai sinh cho con quá hạn có mất lệ phí không?',
+      consent: { forward: true, publish: false },
+      procedureId: 'dang-ky-khai-sinh',
+    });
+    const staff = await staffOf(opened.agencyId);
+    const answered = await consoleCall(system.url!, 'POST', `/inbox/tickets/${encodeURIComponent(opened.id)}/answer`, { text: ANSWER }, staff);
+    expect(answered.status).toBe(200);
+    await eventually(async () => expect((await ticketNow(opened.id)).status).toBe('delivered'));
+    const ticket = await ticketNow(opened.id);
+    const record = await system.store.outbound.get(ticket.delivery!.outboundId!);
+    return { ticket, notice: record!.reply };
+  }
+
+  it("shows a feedback's place and the citizen's name to the agency in the inbox API", async () => {
+    const user = `fb-${randomUUID().slice(0, 8)}`;
+    const report = 'Đèn đường ở thôn 3 bị hỏng cả tháng nay, không ai sửa';
+    await chat(user, report);
+    await chat(user, 'req:agency', true);
+    expect(texts(await chat(user, 'ans:yes', true))).toBe(vi.bot.tickets.placePrompt);
+    await chat(user, 'thôn 3, xã Hòa Bình, gần trường tiểu học');
+    await chat(user, 'ans:no', true);
+    expect(texts(await chat(user, 'Trần Văn Bình'))).toBe(vi.bot.tickets.phonePrompt);
+    await chat(user, 'ans:skip', true);
+    const [ticket] = await system.store.tickets.find({ conversationId: conversation(user).id, limit: 10 });
+    expect(ticket).toMatchObject({ kind: 'feedback', question: report, place: 'thôn 3, xã Hòa Bình, gần trường tiểu học', contact: { name: 'Trần Văn Bình' } });
+
+    const staff = await staffOf(ticket!.agencyId);
+    const { tickets } = (await inbox('/tickets', staff)) as { tickets: Array<Record<string, unknown>> };
+    expect(tickets.find((t) => t['id'] === ticket!.id)).toMatchObject({ kind: 'feedback', place: 'thôn 3, xã Hòa Bình, gần trường tiểu học', contact: { name: 'Trần Văn Bình' } });
+    const detail = (await inbox(`/tickets/${encodeURIComponent(ticket!.id)}`, staff))['ticket'];
+    expect(detail).toMatchObject({ place: 'thôn 3, xã Hòa Bình, gần trường tiểu học', question: report });
+  });
+
+  it('delivers the answer with close and reopen buttons; "still unclear" reopens it for the same agency with a new deadline', async () => {
+    const user = `re-${randomUUID().slice(0, 8)}`;
+    const { ticket, notice } = await answeredFor(user);
+    expect(notice.text).toBe(
+      vi.bot.tickets.answerNotice({ code: ticket.code, agencyName: agencyNameOf(ticket.agencyId), answer: ANSWER, reopenWindowDays: DEFAULT_TICKET_POLICY.reopenWindowDays }),
+    );
+    expect(notice.buttons).toEqual([
+      { title: vi.bot.tickets.answerButtons.close, payload: `tk:close:${ticket.code}` },
+      { title: vi.bot.tickets.answerButtons.reopen, payload: `tk:reopen:${ticket.code}` },
+    ]);
+
+    // Two days later, within the window.
+    offsetMs = 2 * DAY_MS;
+    expect(texts(await chat(user, `tk:reopen:${ticket.code}`, true))).toBe(vi.bot.tickets.reopenPrompt(ticket.code));
+    const reason = 'Con tôi sinh ở nước ngoài thì có được miễn lệ phí không?';
+    const expectedDue = addWorkingDays(clock.now(), DEFAULT_TICKET_POLICY.dueWorkingDays.question, calendar);
+    const done = await chat(user, reason);
+    const reopened = await ticketNow(ticket.id);
+    expect(reopened.status).toBe('reopened');
+    expect(reopened.agencyId).toBe(ticket.agencyId);
+    expect(reopened.dueAt).toEqual(expectedDue);
+    expect(reopened.dueAt.getTime()).toBeGreaterThan(ticket.dueAt.getTime());
+    expect(reopened.timeline.at(-1)).toMatchObject({ action: 'reopen', actor: { kind: 'citizen' }, from: 'delivered', to: 'reopened', note: reason });
+    expect(texts(done)).toBe(vi.bot.tickets.reopened({ code: ticket.code, agencyName: agencyNameOf(ticket.agencyId), dueDate: dueOf(expectedDue) }));
+
+    // The agency finds it among its reopened tickets, with what is unclear, and may answer again.
+    const staff = await staffOf(ticket.agencyId);
+    const { tickets } = (await inbox('/tickets?status=reopened', staff)) as { tickets: Array<Record<string, unknown>> };
+    expect(tickets.find((t) => t['id'] === ticket.id)).toMatchObject({ status: 'reopened', reopenReason: reason, dueAt: expectedDue.toISOString() });
+    const detail = (await inbox(`/tickets/${encodeURIComponent(ticket.id)}`, staff))['ticket'] as { actions: string[]; timeline: unknown[] };
+    expect(detail.actions).toContain('answer');
+    expect(detail.timeline.at(-1)).toMatchObject({ action: 'reopen', actor: { kind: 'citizen' }, note: reason });
+  });
+
+  it('says politely that a ticket can no longer be reopened after the window, and offers a new question', async () => {
+    const user = `late-${randomUUID().slice(0, 8)}`;
+    const { ticket } = await answeredFor(user);
+    offsetMs = (DEFAULT_TICKET_POLICY.reopenWindowDays + 1) * DAY_MS;
+    const refused = await chat(user, `tk:reopen:${ticket.code}`, true);
+    expect(texts(refused)).toBe(vi.bot.tickets.reopenWindowPassed({ code: ticket.code, windowDays: DEFAULT_TICKET_POLICY.reopenWindowDays }));
+    expect(refused[0]!.buttons![0]).toEqual({ title: vi.bot.tickets.newQuestionButton, payload: 'req:agency' });
+    expect(await ticketNow(ticket.id)).toEqual(ticket);
+    expect(texts(await chat(user, 'req:agency', true))).toBe(vi.bot.tickets.questionPrompt);
+  });
+
+  it('closes the ticket when the citizen taps "that answers it" (a second tap changes nothing)', async () => {
+    const user = `close-${randomUUID().slice(0, 8)}`;
+    const { ticket } = await answeredFor(user);
+    expect(texts(await chat(user, `tk:close:${ticket.code}`, true))).toBe(vi.bot.tickets.closed(ticket.code));
+    const closed = await ticketNow(ticket.id);
+    expect(closed.status).toBe('closed');
+    expect(closed.timeline.at(-1)).toMatchObject({ action: 'close', actor: { kind: 'citizen' }, from: 'delivered', to: 'closed' });
+    expect(texts(await chat(user, `tk:close:${ticket.code}`, true))).toBe(vi.bot.tickets.closed(ticket.code));
+    expect(await ticketNow(ticket.id)).toEqual(closed);
+  });
+
+  it("does nothing with a payload carrying another conversation's code but the usual not-found", async () => {
+    const owner = `own-${randomUUID().slice(0, 8)}`;
+    const { ticket } = await answeredFor(owner);
+    const intruder = `x-${randomUUID().slice(0, 8)}`;
+    expect(texts(await chat(intruder, `tk:reopen:${ticket.code}`, true))).toBe(vi.bot.tickets.notFound(ticket.code));
+    expect(texts(await chat(intruder, 'Vẫn chưa rõ'))).not.toContain(ticket.code);
+    expect(texts(await chat(intruder, `tk:close:${ticket.code}`, true))).toBe(vi.bot.tickets.notFound(ticket.code));
+    expect(await ticketNow(ticket.id)).toEqual(ticket);
+  });
+
+  it('leaves the reopen dialog, reopening nothing, when the citizen says something else', async () => {
+    const user = `away-${randomUUID().slice(0, 8)}`;
+    const { ticket } = await answeredFor(user);
+    expect(texts(await chat(user, `tk:reopen:${ticket.code}`, true))).toBe(vi.bot.tickets.reopenPrompt(ticket.code));
+    expect(texts(await chat(user, 'xin chào'))).toBe(vi.bot.greeting);
+    expect(await ticketNow(ticket.id)).toEqual(ticket);
   });
 });

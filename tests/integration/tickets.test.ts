@@ -335,3 +335,81 @@ describe('recording the delivery of an answer', () => {
     expect(await service().recordDelivery(ticket.id, 'sent', later(1), { outboundId: 'ticket:other:answer:1' })).toEqual(ticket);
   });
 });
+
+describe('the asker closing or reopening an answered ticket', () => {
+  const later = (days: number) => new Date(MONDAY.getTime() + days * 24 * 60 * 60 * 1000);
+  const proof = { conversationId: CONVERSATION };
+
+  /** A ticket answered and delivered on MONDAY (ten minutes after opening). */
+  async function delivered(): Promise<Ticket> {
+    await store.conversations.getOrOpen({ id: CONVERSATION, contactId: 'c-42', channel: 'zalo', accountId: 'oa-1', userId: 'user-42', at: MONDAY });
+    const opened = await service().openTicket(question());
+    const answered = await service().answer(opened.id, staff, 'Trả lời.');
+    return service().recordDelivery(opened.id, 'sent', new Date(MONDAY.getTime() + 10 * 60_000), { outboundId: answered.delivery!.outboundId! });
+  }
+
+  it('closes it as the citizen; closing again changes nothing', async () => {
+    const ticket = await delivered();
+    const closed = await service({ clock: frozen(later(1)) }).closeByAsker(ticket.code.toLowerCase(), proof);
+    expect(closed.status).toBe('closed');
+    expect(closed.timeline.at(-1)).toMatchObject({ action: 'close', actor: { kind: 'citizen' }, from: 'delivered', to: 'closed', at: later(1) });
+    expect(await store.tickets.get(ticket.id)).toEqual(closed);
+    expect(await service({ clock: frozen(later(2)) }).closeByAsker(ticket.code, proof)).toEqual(closed);
+  });
+
+  it('reopens it for the same agency with the reason and a new deadline in working days, once per reason', async () => {
+    const ticket = await delivered();
+    // Wednesday 11 March: five working days end on Wednesday 18 March.
+    const tickets = service({ clock: frozen(later(2)) });
+    expect((await tickets.checkReopenByAsker(ticket.code, proof)).id).toBe(ticket.id);
+    expect(await store.tickets.get(ticket.id)).toEqual(ticket);
+    const reopened = await tickets.reopenByAsker(ticket.code, proof, '  Chưa rõ lệ phí  ');
+    expect(reopened).toMatchObject({ status: 'reopened', agencyId: ticket.agencyId, dueAt: endOfLocalDay('2026-03-18') });
+    expect(reopened.timeline.at(-1)).toMatchObject({ action: 'reopen', actor: { kind: 'citizen' }, from: 'delivered', to: 'reopened', note: 'Chưa rõ lệ phí' });
+    // The same turn replayed: nothing more.
+    expect(await tickets.reopenByAsker(ticket.code, proof, 'Chưa rõ lệ phí')).toEqual(reopened);
+    // A reopened ticket cannot be closed by the citizen until it is answered again.
+    await expectCode(tickets.closeByAsker(ticket.code, proof), 'TICKET.INVALID_TRANSITION');
+  });
+
+  it("uses the policy's reopen window, and refuses a ticket not yet answered", async () => {
+    const ticket = await delivered();
+    await expectCode(service({ clock: frozen(later(8)) }).checkReopenByAsker(ticket.code, proof), 'TICKET.REOPEN_WINDOW_PASSED');
+    await expectCode(service({ clock: frozen(later(8)) }).reopenByAsker(ticket.code, proof, 'Chưa rõ'), 'TICKET.REOPEN_WINDOW_PASSED');
+    const generous = createTicketService({
+      store,
+      router,
+      calendar,
+      clock: frozen(later(8)),
+      deliveries: () => ({ name: 'never', add: async () => {} }),
+      answerNotice: () => ({ text: '' }),
+      policy: { dueWorkingDays: { question: 2, feedback: 3 }, reopenWindowDays: 10 },
+    });
+    // Tuesday 17 March + two working days: Thursday 19 March.
+    expect(await generous.reopenByAsker(ticket.code, proof, 'Chưa rõ')).toMatchObject({ status: 'reopened', dueAt: endOfLocalDay('2026-03-19') });
+
+    const waiting = await service().openTicket(question({ question: 'Câu hỏi chưa có trả lời' }));
+    await expectCode(service().checkReopenByAsker(waiting.code, proof), 'TICKET.INVALID_TRANSITION');
+    await expectCode(service().closeByAsker(waiting.code, proof), 'TICKET.INVALID_TRANSITION');
+  });
+
+  it("changes nothing for someone else's conversation: the same NOT_FOUND as an unknown code", async () => {
+    const ticket = await delivered();
+    const other = { conversationId: 'zalo:oa-1:someone-else' };
+    await expectCode(service().closeByAsker(ticket.code, other), 'TICKET.NOT_FOUND');
+    await expectCode(service().checkReopenByAsker(ticket.code, other), 'TICKET.NOT_FOUND');
+    await expectCode(service().reopenByAsker(ticket.code, other, 'Chưa rõ'), 'TICKET.NOT_FOUND');
+    expect(await store.tickets.get(ticket.id)).toEqual(ticket);
+  });
+});
+
+describe('routing a feedback', () => {
+  it('routes with the place as well as the question', async () => {
+    const vague = 'Có vấn đề cần xử lý';
+    expect(router.route(vague, { kind: 'feedback' }).agencyId).toBe(router.coordinatorId);
+    const ticket = await service().openTicket(question({ kind: 'feedback', question: vague, place: 'đường Quốc lộ 1A' }));
+    expect(ticket).toMatchObject({ kind: 'feedback', question: vague, place: 'đường Quốc lộ 1A' });
+    expect(ticket.agencyId).toBe(router.route(`${vague}\n${ticket.place}`, { kind: 'feedback' }).agencyId);
+    expect(ticket.agencyId).not.toBe(router.coordinatorId);
+  });
+});

@@ -1,5 +1,5 @@
 import type { OnlineLevel, SubmissionMethod } from '../procedure.js';
-import type { TicketStatus } from '../ticket.js';
+import type { TicketKind, TicketStatus } from '../ticket.js';
 
 /** Intents the brain distinguishes (mirrors ports/knowledge Intent; domain cannot import ports). */
 export type IntentName = 'procedure' | 'greeting' | 'handoff' | 'news' | 'track' | 'feedback' | 'other';
@@ -74,16 +74,27 @@ export interface BotCopy {
 export interface TicketCopy {
   /** Asks for the question when the citizen chose "send a question to an agency" from the menu. */
   questionPrompt: string;
+  /** The same, when the citizen chose it while a procedure was under discussion (its agency gets the ticket). */
+  questionPromptAbout: (procedureName: string) => string;
   /** Shows the question back and asks consent to forward it. */
   consentPrompt: (question: string) => string;
   consentButtons: { yes: string; no: string };
   consentDeclined: string;
+  /** Feedback only, after consent: where the problem is (street, hamlet, commune, landmark). Required. */
+  placePrompt: string;
+  /** Said to a reply that does not describe a place (no letters, a yes or a no). */
+  placeInvalid: string;
   publishPrompt: string;
   publishButtons: { yes: string; no: string };
+  /** Asks for the citizen's name, optional (the skip button), before the phone. */
+  namePrompt: string;
+  /** Said to a name with digits (a phone number typed too early, say). */
+  nameInvalid: string;
   phonePrompt: string;
   skipButton: string;
   phoneInvalid: string;
-  opened: (ticket: { code: string; agencyName: string; dueDate: string; callback: boolean }) => string;
+  /** The ticket is open; `place` for feedback, repeated so the citizen can check it. */
+  opened: (ticket: { code: string; agencyName: string; dueDate: string; callback: boolean; place?: string }) => string;
   statuses: Record<TicketStatus, string>;
   /** The citizen's tickets, newest first (at least one). */
   list: (tickets: ReadonlyArray<{ code: string; status: string; dueDate: string }>) => string;
@@ -98,11 +109,24 @@ export interface TicketCopy {
   notFound: (code: string) => string;
   /** Said to a tracking code whose check symbol does not match: a typo, nothing about any ticket. */
   codeInvalid: (code: string) => string;
-  /** The message that carries an agency's answer back to the citizen. */
-  answerNotice: (ticket: { code: string; agencyName: string; answer: string }) => string;
+  /** The message that carries an agency's answer back to the citizen, above the `answerButtons`. */
+  answerNotice: (ticket: { code: string; agencyName: string; answer: string; reopenWindowDays: number }) => string;
+  /** Under an answer: close the ticket ("that answers it") or reopen it ("still unclear"). */
+  answerButtons: { close: string; reopen: string };
+  /** Said when the citizen closed the ticket. */
+  closed: (code: string) => string;
+  /** Asks what is still unclear before reopening the ticket. */
+  reopenPrompt: (code: string) => string;
+  /** The ticket went back to the agency with a new deadline. */
+  reopened: (ticket: { code: string; agencyName: string; dueDate: string }) => string;
+  /** The reopen window has passed: polite refusal, with the `newQuestionButton` offered. */
+  reopenWindowPassed: (ticket: { code: string; windowDays: number }) => string;
+  newQuestionButton: string;
+  /** A close or reopen the ticket's status does not allow now (e.g. it is already being looked at again). */
+  changeUnavailable: (ticket: { code: string; status: string }) => string;
   /** A local date `YYYY-MM-DD` as citizens write it. */
   formatDate: (localDate: string) => string;
-  /** Typed answers (lower case, without diacritics) that mean yes, no, or skip the phone. */
+  /** Typed answers (lower case, without diacritics) that mean yes, no, or skip the name or the phone. */
   yesWords: readonly string[];
   noWords: readonly string[];
   skipWords: readonly string[];
@@ -145,6 +169,61 @@ export interface WidgetCopy {
   tooLong: string;
   genericError: string;
   hotline: string;
+  /** The ticket lookup panel ("Tra cứu") and the texts of POST /api/v1/tickets/lookup. */
+  lookup: WidgetLookupCopy;
+}
+
+/**
+ * Tracking a ticket from the widget: the form, its result and its errors. Plain strings as well (sent to
+ * the browser); `{agency}` in an event text is replaced by the agency's name on the server. The API
+ * (src/core/ticket-tracking.ts) uses `statuses`, `events` and the error texts for its answers.
+ */
+export interface WidgetLookupCopy {
+  /** Text of the header button that opens the lookup panel, and its accessible name. */
+  openButton: string;
+  openLabel: string;
+  /** Accessible name of the button that goes back from the lookup panel to the chat. */
+  backLabel: string;
+  title: string;
+  intro: string;
+  codeLabel: string;
+  codePlaceholder: string;
+  phoneLabel: string;
+  /** Under the phone field: why it is asked, and when it is not needed (asked in this same widget). */
+  phoneHint: string;
+  submit: string;
+  searching: string;
+  /** Administrative dossiers are tracked elsewhere: where. */
+  dossierNote: string;
+  codeRequired: string;
+  codeInvalid: string;
+  phoneInvalid: string;
+  proofRequired: string;
+  notFound: string;
+  rateLimited: string;
+  /** Heading of the result, before the code: by ticket kind. */
+  kinds: Record<TicketKind, string>;
+  statusLabel: string;
+  agencyLabel: string;
+  receivedLabel: string;
+  dueLabel: string;
+  placeLabel: string;
+  answerLabel: string;
+  answeredLabel: string;
+  historyLabel: string;
+  statuses: Record<TicketStatus, string>;
+  events: {
+    received: string;
+    /** `{agency}`: the agency it went to. */
+    forwarded: string;
+    returned: string;
+    /** `{agency}`: the agency that answered. */
+    answered: string;
+    delivered: string;
+    closed: string;
+    overdue: string;
+    reopened: string;
+  };
 }
 
 /** Column labels of the statistics CSV export (src/core/statistics.ts). */

@@ -68,20 +68,28 @@ export const vi: Copy = {
     news: 'Tính năng nhận tin tức từ cổng thông tin của tỉnh đang được hoàn thiện và chưa hoạt động trên kênh này. Bạn có thể xem tin tức mới trên cổng thông tin điện tử của tỉnh.',
     tickets: {
       questionPrompt: 'Bạn hãy nhập câu hỏi muốn gửi đến cơ quan có thẩm quyền, càng cụ thể càng tốt (việc gì, ở đâu, đã làm đến bước nào).',
+      questionPromptAbout: (procedureName) =>
+        `Bạn hãy nhập câu hỏi về thủ tục "${procedureName}" muốn gửi đến cơ quan giải quyết thủ tục này, càng cụ thể càng tốt (trường hợp của bạn, đã làm đến bước nào).`,
       consentPrompt: (question) =>
         `Tôi sẽ gửi câu hỏi sau đến cơ quan có thẩm quyền:\n"${question}"\n` +
-        'Bạn có đồng ý để chuyển câu hỏi này (cùng số điện thoại, nếu bạn cung cấp) cho cơ quan giải quyết không?',
+        'Bạn có đồng ý để chuyển câu hỏi này (cùng họ tên và số điện thoại, nếu bạn cung cấp) cho cơ quan giải quyết không?',
       consentButtons: { yes: 'Đồng ý gửi', no: 'Không gửi' },
       consentDeclined: 'Tôi sẽ không gửi câu hỏi này. Bạn có thể hỏi thủ tục khác, hoặc gọi đường dây nóng 1022 trong giờ hành chính.',
+      placePrompt:
+        'Bạn cho biết nơi xảy ra sự việc để cơ quan đến kiểm tra: tên đường, thôn/tổ dân phố, xã/phường, hoặc một địa điểm dễ nhận biết gần đó (ví dụ: "đường Lê Lợi, phường 2, gần chợ").',
+      placeInvalid: 'Bạn hãy mô tả địa điểm bằng chữ, ví dụ: "thôn 3, xã Hòa Bình, gần trường tiểu học".',
       publishPrompt:
         'Câu hỏi và câu trả lời có thể được đăng công khai trên cổng thông tin của tỉnh để giúp người có cùng thắc mắc, không kèm tên, số điện thoại hay thông tin cá nhân của bạn. Bạn có đồng ý không?',
       publishButtons: { yes: 'Đồng ý đăng', no: 'Không đăng' },
+      namePrompt: 'Bạn cho biết họ tên để cơ quan tiện xưng hô (không bắt buộc). Nếu không, bạn chọn "Bỏ qua".',
+      nameInvalid: 'Họ tên chỉ gồm chữ, ví dụ: Nguyễn Văn An. Bạn hãy nhập lại hoặc chọn "Bỏ qua"; số điện thoại (nếu muốn được gọi lại) sẽ hỏi ở bước sau.',
       phonePrompt:
         'Nếu muốn cán bộ gọi lại, bạn hãy nhập số điện thoại; số này chỉ dùng để liên hệ về câu hỏi này. Nếu không, bạn chọn "Bỏ qua".',
       skipButton: 'Bỏ qua',
       phoneInvalid: 'Số điện thoại chưa đúng. Bạn hãy nhập lại (ví dụ: 0912 345 678) hoặc chọn "Bỏ qua".',
-      opened: ({ code, agencyName, dueDate, callback }) =>
-        `Câu hỏi của bạn đã được ghi nhận với mã tra cứu ${code}; cơ quan phụ trách: ${agencyName}; ` +
+      opened: ({ code, agencyName, dueDate, callback, place }) =>
+        (place !== undefined ? `Phản ánh của bạn tại địa điểm "${place}" đã được ghi nhận` : 'Câu hỏi của bạn đã được ghi nhận') +
+        ` với mã tra cứu ${code}; cơ quan phụ trách: ${agencyName}; ` +
         `hạn trả lời theo quy định: ngày ${dueDate}. ` +
         (callback ? 'Cán bộ có thể gọi lại cho bạn theo số điện thoại bạn đã cho. ' : '') +
         'Khi cơ quan trả lời, câu trả lời sẽ được gửi cho bạn tại đây; bạn cũng có thể gõ mã tra cứu hoặc "tra cứu câu hỏi" để xem tình trạng. ' +
@@ -113,7 +121,22 @@ export const vi: Copy = {
         'Bạn chỉ tra cứu được câu hỏi đã gửi từ chính tài khoản và kênh này; bạn kiểm tra lại mã, gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu.',
       codeInvalid: (code) =>
         `Mã tra cứu ${code} có vẻ bị gõ nhầm một ký tự. Bạn kiểm tra lại mã trong tin nhắn xác nhận (dạng K7QX-3M2PC), hoặc gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi.`,
-      answerNotice: ({ code, agencyName, answer }) => `${agencyName} đã trả lời câu hỏi của bạn (mã tra cứu ${code}):\n${answer}`,
+      answerNotice: ({ code, agencyName, answer, reopenWindowDays }) =>
+        `${agencyName} đã trả lời câu hỏi của bạn (mã tra cứu ${code}):\n${answer}\n\n` +
+        `Nếu câu trả lời đã rõ, bạn chọn "Đã rõ, cảm ơn". Nếu còn điều chưa rõ, trong vòng ${reopenWindowDays} ngày bạn chọn "Chưa rõ, hỏi thêm" để cơ quan xem xét lại.`,
+      answerButtons: { close: 'Đã rõ, cảm ơn', reopen: 'Chưa rõ, hỏi thêm' },
+      closed: (code) => `Cảm ơn bạn đã phản hồi. Câu hỏi mã tra cứu ${code} đã được đóng. Nếu cần hỏi thêm việc khác, bạn cứ nhắn cho tôi.`,
+      reopenPrompt: (code) =>
+        `Bạn cho biết điều gì trong câu trả lời (mã tra cứu ${code}) còn chưa rõ, càng cụ thể càng tốt; tôi sẽ chuyển lại cho cơ quan đã trả lời.`,
+      reopened: ({ code, agencyName, dueDate }) =>
+        `Tôi đã chuyển nội dung bạn hỏi thêm (mã tra cứu ${code}) lại cho ${agencyName}; hạn trả lời mới theo quy định: ngày ${dueDate}. ` +
+        'Khi cơ quan trả lời, câu trả lời sẽ được gửi cho bạn tại đây.',
+      reopenWindowPassed: ({ code, windowDays }) =>
+        `Rất tiếc, câu hỏi mã tra cứu ${code} đã được trả lời quá ${windowDays} ngày nên không thể mở lại được nữa. ` +
+        `Nếu vẫn còn điều chưa rõ, bạn có thể gửi câu hỏi mới cho cơ quan (nên ghi kèm mã ${code} để cơ quan tiện đối chiếu), hoặc gọi đường dây nóng 1022 trong giờ hành chính.`,
+      newQuestionButton: 'Gửi câu hỏi mới',
+      changeUnavailable: ({ code, status }) =>
+        `Câu hỏi mã tra cứu ${code} hiện ở tình trạng "${status}", nên lựa chọn này không còn áp dụng. Bạn có thể gõ mã tra cứu để xem chi tiết.`,
       formatDate: (date) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`,
       yesWords: ['co', 'dong y', 'dong y gui', 'dong y dang', 'ok', 'oke', 'yes', 'vang', 'da', 'duoc', 'gui', 'u', 'uh'],
       noWords: ['khong', 'ko', 'k', 'no', 'thoi', 'khong gui', 'khong dang', 'khong dong y'],
@@ -151,6 +174,58 @@ export const vi: Copy = {
     tooLong: 'Câu hỏi quá dài (tối đa 2.000 ký tự).',
     genericError: 'Đã có lỗi, vui lòng thử lại sau hoặc gọi tổng đài 1022.',
     hotline: 'Cần hỗ trợ trực tiếp? Gọi tổng đài 1022.',
+    lookup: {
+      openButton: 'Tra cứu',
+      openLabel: 'Tra cứu câu hỏi, phản ánh đã gửi',
+      backLabel: 'Quay lại trò chuyện',
+      title: 'Tra cứu câu hỏi, phản ánh',
+      intro: 'Nhập mã tra cứu bạn nhận được khi gửi câu hỏi hoặc phản ánh đến cơ quan (dạng K7QX-3M2PC).',
+      codeLabel: 'Mã tra cứu',
+      codePlaceholder: 'Ví dụ: K7QX-3M2PC',
+      phoneLabel: '4 số cuối điện thoại',
+      phoneHint:
+        'Là 4 số cuối của số điện thoại bạn đã cho khi gửi câu hỏi. Không cần nhập nếu bạn đã gửi câu hỏi ngay trong khung trò chuyện này, trên trình duyệt này.',
+      submit: 'Tra cứu',
+      searching: 'Đang tra cứu…',
+      dossierNote: 'Để tra cứu hồ sơ thủ tục hành chính, bạn dùng mã hồ sơ trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn).',
+      codeRequired: 'Bạn hãy nhập mã tra cứu.',
+      codeInvalid: 'Mã tra cứu có vẻ bị gõ nhầm một ký tự. Bạn kiểm tra lại mã trong tin nhắn xác nhận (dạng K7QX-3M2PC).',
+      phoneInvalid: 'Bạn hãy nhập đúng 4 chữ số cuối của số điện thoại.',
+      proofRequired:
+        'Bạn hãy nhập 4 số cuối của số điện thoại đã cho khi gửi câu hỏi. Nếu khi gửi bạn không cho số điện thoại, hãy tra cứu trên trình duyệt đã dùng để hỏi, hoặc gọi tổng đài 1022 và đọc mã tra cứu.',
+      notFound:
+        'Không tìm thấy câu hỏi với mã tra cứu và thông tin bạn nhập. Bạn kiểm tra lại mã tra cứu và 4 số cuối điện thoại, hoặc gọi tổng đài 1022 và đọc mã tra cứu.',
+      rateLimited: 'Bạn đã tra cứu không thành công quá nhiều lần. Vui lòng thử lại sau ít phút, hoặc gọi tổng đài 1022.',
+      kinds: { question: 'Câu hỏi', feedback: 'Phản ánh' },
+      statusLabel: 'Tình trạng',
+      agencyLabel: 'Cơ quan phụ trách',
+      receivedLabel: 'Ngày tiếp nhận',
+      dueLabel: 'Hạn trả lời theo quy định',
+      placeLabel: 'Địa điểm',
+      answerLabel: 'Trả lời của cơ quan',
+      answeredLabel: 'Ngày trả lời',
+      historyLabel: 'Quá trình xử lý',
+      statuses: {
+        received: 'Đã tiếp nhận',
+        assigned: 'Đã chuyển đến cơ quan phụ trách, đang chờ trả lời',
+        returned: 'Đang chuyển đến cơ quan phù hợp',
+        answered: 'Đã có trả lời',
+        delivered: 'Đã trả lời',
+        closed: 'Đã đóng',
+        overdue: 'Quá hạn, đang đôn đốc cơ quan trả lời',
+        reopened: 'Đang xem xét lại',
+      },
+      events: {
+        received: 'Tiếp nhận qua Trợ lý 1022',
+        forwarded: 'Chuyển đến {agency}',
+        returned: 'Chuyển về bộ phận điều phối 1022 để xác định cơ quan phù hợp',
+        answered: '{agency} đã trả lời',
+        delivered: 'Đã gửi câu trả lời đến bạn',
+        closed: 'Đã đóng',
+        overdue: 'Quá hạn trả lời, đã đôn đốc cơ quan',
+        reopened: 'Mở lại để cơ quan xem xét lại',
+      },
+    },
   },
   stats: {
     month: 'Tháng',

@@ -117,7 +117,10 @@
       var q = document.createElement('span'); q.className = 'ticket-q'; q.textContent = t.question;
       var due = document.createElement('span'); due.className = 'ticket-due';
       due.textContent = 'Hạn: ' + fmtDate(t.dueAt) + (isOverdue(t) ? ' — QUÁ HẠN' : '');
-      a.append(top, q, due);
+      a.append(top, q);
+      if (t.place) { var p = document.createElement('span'); p.className = 'ticket-q'; p.textContent = 'Địa điểm: ' + t.place; a.append(p); }
+      if (t.reopenReason) { var r = document.createElement('span'); r.className = 'ticket-q'; r.textContent = 'Hỏi thêm: ' + t.reopenReason; a.append(r); }
+      a.append(due);
       li.append(a);
       ul.append(li);
     });
@@ -145,6 +148,8 @@
     $('d-created').textContent = fmtDate(t.createdAt);
     $('d-place').textContent = t.place || '';
     $('d-place').hidden = $('d-place-label').hidden = !t.place;
+    $('d-reopen').textContent = t.reopenReason || '';
+    $('d-reopen').hidden = $('d-reopen-label').hidden = !t.reopenReason;
     var contact = t.contact ? [t.contact.name, t.contact.callbackPhone ? 'gọi lại: ' + t.contact.callbackPhone : ''].filter(Boolean).join(' · ') : '';
     $('d-contact').textContent = contact;
     $('d-contact').hidden = $('d-contact-label').hidden = !contact;
