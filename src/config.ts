@@ -25,6 +25,21 @@ export interface ZaloConfig {
   readonly oauthBase: string;
   /** Delivery runs per second to Zalo (Zalo: 4,000 API calls/min per app). */
   readonly sendRatePerSecond: number;
+  /**
+   * The approved ZBS template that tells a citizen outside the 7-day window that an agency answered
+   * (one template message per held answer); unset = no notice is sent.
+   */
+  readonly answerTemplate?: ZaloAnswerTemplateConfig;
+}
+
+/** Fields a window notice can carry, and the template parameter each one fills. */
+export type ZaloTemplateField = 'code' | 'agency' | 'date';
+
+export interface ZaloAnswerTemplateConfig {
+  /** Template id as Zalo issued it on approval. */
+  readonly templateId: string;
+  /** Template parameter name per field; a field without a name is not sent. */
+  readonly params: Readonly<Partial<Record<ZaloTemplateField, string>>>;
 }
 
 export interface MessengerConfig {
@@ -36,6 +51,22 @@ export interface MessengerConfig {
   readonly graphApiVersion: string;
   /** Delivery runs per second to Messenger (Meta: 300 sends/s per Page). */
   readonly sendRatePerSecond: number;
+  /** Send ticket answers outside the 24 h window with MESSAGE_TAG + ACCOUNT_UPDATE (Meta decides whether that qualifies). */
+  readonly accountUpdateTag: boolean;
+  /** Send operator replies with MESSAGE_TAG + HUMAN_AGENT, up to 7 days (needs Meta's App Review). */
+  readonly humanAgentTag: boolean;
+}
+
+/** Ticket deadlines (README "Deadlines, reminders and escalation"). */
+export interface TicketConfig {
+  /** Working days to answer, per kind of ticket. */
+  readonly dueWorkingDays: Readonly<{ question: number; feedback: number }>;
+  /** Calendar days after delivery during which the citizen may reopen a ticket. */
+  readonly reopenWindowDays: number;
+  /** Working days before the due date from which the agency is reminded. */
+  readonly reminderLeadWorkingDays: number;
+  /** Period of the deadline sweep, in milliseconds. */
+  readonly sweepEveryMs: number;
 }
 
 export interface Config {
@@ -57,6 +88,7 @@ export interface Config {
   /** True when SESSION_SECRET was unset and a random per-process value is used (sessions die on restart). */
   readonly sessionSecretGenerated: boolean;
   readonly channels: { readonly zalo: ZaloConfig; readonly messenger: MessengerConfig };
+  readonly tickets: TicketConfig;
   /** Non-fatal findings for the start-up log (loadConfig has no logger yet). */
   readonly warnings: readonly string[];
 }
@@ -71,6 +103,42 @@ type Env = Record<string, string | undefined>;
 
 const DEFAULT_CATALOG_DIR = fileURLToPath(new URL('../knowledge/data', import.meta.url));
 const SESSION_SECRET_MIN = 32;
+
+/** A whole number within [min, max], with a default. */
+const intVar = (min: number, max: number, fallback: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number between ${min} and ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be a whole number between ${min} and ${max}`).max(max, `must be a whole number between ${min} and ${max}`))
+    .default(fallback);
+
+/** true/false (also 1/0, any case), with a default. */
+const boolVar = (fallback: boolean) =>
+  z
+    .string()
+    .regex(/^(true|false|1|0)$/i, 'must be true or false')
+    .transform((v) => v === '1' || v.toLowerCase() === 'true')
+    .default(fallback);
+
+const TEMPLATE_FIELDS: readonly ZaloTemplateField[] = ['code', 'agency', 'date'];
+/** Parameter names this deployment assumes until Zalo approves the template (README "Configuration"). */
+export const DEFAULT_ZALO_TEMPLATE_PARAMS = 'code=ma_ho_so,agency=co_quan,date=ngay_tra_loi';
+
+/** `field=param` pairs, comma-separated: which template parameter each notice field fills. */
+const templateParams = z.string().transform((value, ctx): Partial<Record<ZaloTemplateField, string>> => {
+  const params: Partial<Record<ZaloTemplateField, string>> = {};
+  for (const part of value.split(',')) {
+    const match = /^\s*(\w+)\s*=\s*([A-Za-z0-9_]{1,50})\s*$/.exec(part);
+    const field = match?.[1] as ZaloTemplateField | undefined;
+    if (!match || !field || !TEMPLATE_FIELDS.includes(field) || params[field] !== undefined) {
+      ctx.addIssue({ code: 'custom', message: `must be comma-separated field=param pairs, fields ${TEMPLATE_FIELDS.join(', ')} at most once each, params of letters, digits and _` });
+      return z.NEVER;
+    }
+    params[field] = match[2]!;
+  }
+  return params;
+});
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
 
@@ -102,12 +170,23 @@ const envSchema = z.object({
   ZALO_API_BASE: httpUrl.default('https://openapi.zalo.me'),
   ZALO_OAUTH_BASE: httpUrl.default('https://oauth.zaloapp.com'),
   ZALO_SEND_RATE: z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number).pipe(z.number().min(1, 'must be at least 1').max(10000, 'must be at most 10000')).default(60),
+  ZALO_ANSWER_TEMPLATE_ID: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be the template id Zalo issued (letters, digits, - or _)').optional(),
+  ZALO_ANSWER_TEMPLATE_PARAMS: templateParams.default(templateParams.parse(DEFAULT_ZALO_TEMPLATE_PARAMS)),
   FB_APP_SECRET: z.string().optional(),
   FB_PAGE_ACCESS_TOKEN: z.string().optional(),
   FB_VERIFY_TOKEN: z.string().optional(),
   GRAPH_API_BASE: httpUrl.default('https://graph.facebook.com'),
   GRAPH_API_VERSION: z.string().regex(/^v\d+\.\d+$/, 'must look like v25.0').default('v25.0'),
   FB_SEND_RATE: z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number).pipe(z.number().min(1, 'must be at least 1').max(10000, 'must be at most 10000')).default(250),
+  FB_ACCOUNT_UPDATE_TAG: boolVar(false),
+  FB_HUMAN_AGENT_TAG: boolVar(true),
+  // Defaults equal DEFAULT_TICKET_POLICY (domain/ticket.ts), DEFAULT_DEADLINE_POLICY (core/ticket-deadlines.ts)
+  // and DEFAULT_SWEEP_EVERY_MS (system/schedules.ts); tests/unit/config.test.ts keeps them in step.
+  TICKET_DUE_DAYS_QUESTION: intVar(1, 100, 5),
+  TICKET_DUE_DAYS_FEEDBACK: intVar(1, 100, 10),
+  TICKET_REOPEN_DAYS: intVar(0, 365, 7),
+  TICKET_REMINDER_LEAD_DAYS: intVar(1, 30, 1),
+  TICKET_SWEEP_MINUTES: intVar(1, 1440, 5),
   SESSION_SECRET: z.string().min(SESSION_SECRET_MIN, `must be at least ${SESSION_SECRET_MIN} characters`).optional(),
 });
 
@@ -195,6 +274,10 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
   if (e.REDIS_URL && !e.MONGODB_URL) {
     warnings.push('REDIS_URL is set without MONGODB_URL: queues run on Redis, the store stays embedded, so only one process may run');
   }
+  const zaloEnabled = Boolean(e.ZALO_APP_ID && e.ZALO_OA_SECRET_KEY && (e.ZALO_ACCESS_TOKEN || e.ZALO_REFRESH_TOKEN));
+  if (e.ZALO_ANSWER_TEMPLATE_ID && !zaloEnabled) {
+    warnings.push('ZALO_ANSWER_TEMPLATE_ID is set but Zalo is not configured: no template notice can be sent');
+  }
   const sessionSecretGenerated = !e.SESSION_SECRET;
   if (sessionSecretGenerated) {
     warnings.push('SESSION_SECRET is unset: using a random per-process secret; sessions end when the process restarts');
@@ -215,7 +298,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
     sessionSecretGenerated,
     channels: {
       zalo: {
-        enabled: Boolean(e.ZALO_APP_ID && e.ZALO_OA_SECRET_KEY && (e.ZALO_ACCESS_TOKEN || e.ZALO_REFRESH_TOKEN)),
+        enabled: zaloEnabled,
         appId: e.ZALO_APP_ID,
         appSecret: e.ZALO_APP_SECRET,
         oaSecretKey: e.ZALO_OA_SECRET_KEY,
@@ -224,6 +307,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
         apiBase: e.ZALO_API_BASE,
         oauthBase: e.ZALO_OAUTH_BASE,
         sendRatePerSecond: e.ZALO_SEND_RATE,
+        ...(e.ZALO_ANSWER_TEMPLATE_ID ? { answerTemplate: { templateId: e.ZALO_ANSWER_TEMPLATE_ID, params: e.ZALO_ANSWER_TEMPLATE_PARAMS } } : {}),
       },
       messenger: {
         enabled: Boolean(e.FB_APP_SECRET && e.FB_PAGE_ACCESS_TOKEN && e.FB_VERIFY_TOKEN),
@@ -233,7 +317,15 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
         graphApiBase: e.GRAPH_API_BASE,
         graphApiVersion: e.GRAPH_API_VERSION,
         sendRatePerSecond: e.FB_SEND_RATE,
+        accountUpdateTag: e.FB_ACCOUNT_UPDATE_TAG,
+        humanAgentTag: e.FB_HUMAN_AGENT_TAG,
       },
+    },
+    tickets: {
+      dueWorkingDays: { question: e.TICKET_DUE_DAYS_QUESTION, feedback: e.TICKET_DUE_DAYS_FEEDBACK },
+      reopenWindowDays: e.TICKET_REOPEN_DAYS,
+      reminderLeadWorkingDays: e.TICKET_REMINDER_LEAD_DAYS,
+      sweepEveryMs: e.TICKET_SWEEP_MINUTES * 60_000,
     },
     warnings,
   };
@@ -266,6 +358,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
         refreshToken: presence(zalo.refreshToken),
         apiBase: zalo.apiBase,
         oauthBase: zalo.oauthBase,
+        answerTemplate: zalo.answerTemplate ? { templateId: zalo.answerTemplate.templateId, params: zalo.answerTemplate.params } : 'unset',
       },
       messenger: {
         enabled: messenger.enabled,
@@ -274,7 +367,10 @@ export function redactedSummary(config: Config): Record<string, unknown> {
         verifyToken: presence(messenger.verifyToken),
         graphApiBase: messenger.graphApiBase,
         graphApiVersion: messenger.graphApiVersion,
+        accountUpdateTag: messenger.accountUpdateTag,
+        humanAgentTag: messenger.humanAgentTag,
       },
     },
+    tickets: config.tickets,
   };
 }

@@ -1,5 +1,6 @@
 import type { InboundEvent, OutboundMessage } from '../../src/domain/message.js';
-import { ChannelSendError, type ChannelAdapter, type ChannelCapabilities, type RawHeaders } from '../../src/ports/channel.js';
+import { localDateOf } from '../../src/domain/working-days.js';
+import { ChannelSendError, type ChannelAdapter, type ChannelCapabilities, type RawHeaders, type WindowNotice, type WindowNoticeSender } from '../../src/ports/channel.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { ZaloOA, type ZaloOAOptions } from './client.js';
 import { toChannelSendError } from './errors.js';
@@ -17,11 +18,31 @@ export interface ZaloAdapterOptions extends ZaloOAOptions {
   /** A prebuilt client (tests, or sharing one with a token-refresh job); built from the options otherwise. */
   client?: ZaloOA;
   logger?: Logger;
+  /**
+   * The approved ZBS template that tells a citizen outside the 7-day window that an agency answered
+   * (platforms.md §1.4). Without it the adapter has no `windowNotice` and nothing is sent.
+   */
+  answerTemplate?: ZaloAnswerTemplate;
 }
+
+/** Fields of a window notice a template can show. */
+export type ZaloNoticeField = 'code' | 'agency' | 'date';
+
+export interface ZaloAnswerTemplate {
+  templateId: string;
+  /** The template parameter each field fills (names are fixed when Zalo approves the template); unnamed fields are not sent. */
+  params: Readonly<Partial<Record<ZaloNoticeField, string>>>;
+  /** Error codes that mean "the 7-day window is closed" (default -230, -232); other held codes get no notice. */
+  windowCodes?: readonly number[];
+}
+
+/** -230: no interaction in 7 days; -232: no interaction or it expired (platforms.md §1.4). */
+export const ZALO_WINDOW_CLOSED_CODES: readonly number[] = [-230, -232];
 
 export interface ZaloChannelAdapter extends ChannelAdapter {
   readonly kind: 'zalo';
   readonly client: ZaloOA;
+  readonly windowNotice?: WindowNoticeSender;
   send(message: OutboundMessage): Promise<{ externalId: string; externalIds: string[] }>;
 }
 
@@ -37,11 +58,13 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloChannelAdapt
     maxTextLength: Math.min(client.maxTextLength, ZALO_MAX_TEXT),
   };
   const partial = new Map<string, ZaloSentMessage[]>();
+  const windowNotice = options.answerTemplate ? templateNotice(client, options.answerTemplate, logger) : undefined;
 
   return {
     kind: 'zalo',
     capabilities,
     client,
+    ...(windowNotice ? { windowNotice } : {}),
 
     verify(rawBody: Buffer, headers: RawHeaders): boolean {
       const check = verifyZaloSignature(rawBody, headers, signatureConfig);
@@ -88,6 +111,36 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloChannelAdapt
       return { externalId: externalIds[0]!, externalIds };
     },
   };
+}
+
+/** The window notice as one template message; the template's parameters are filled from configuration. */
+function templateNotice(client: ZaloOA, template: ZaloAnswerTemplate, logger: Logger | undefined): WindowNoticeSender {
+  const windowCodes = new Set(template.windowCodes ?? ZALO_WINDOW_CLOSED_CODES);
+  return {
+    appliesTo: (platformCode) => platformCode !== undefined && windowCodes.has(Number(platformCode)),
+    async send(notice: WindowNotice) {
+      try {
+        const sent = await client.sendTemplate(notice.userId, template.templateId, templateData(template.params, notice));
+        return { externalId: sent.messageId };
+      } catch (error) {
+        const failure = toChannelSendError(error);
+        logger?.warn({ channel: 'zalo', templateId: template.templateId, kind: failure.kind, code: failure.platformCode }, 'zalo template notice failed');
+        throw failure;
+      }
+    },
+  };
+}
+
+/** Template data by parameter name: the tracking code, the agency's name and the answer's local date (dd/mm/yyyy). */
+export function templateData(params: ZaloAnswerTemplate['params'], notice: WindowNotice): Record<string, string> {
+  const [y, m, d] = localDateOf(notice.answeredAt).split('-');
+  const values: Record<ZaloNoticeField, string> = { code: notice.ticketCode, agency: notice.agencyName, date: `${d}/${m}/${y}` };
+  const data: Record<string, string> = {};
+  for (const field of Object.keys(values) as ZaloNoticeField[]) {
+    const name = params[field];
+    if (name) data[name] = values[field];
+  }
+  return data;
 }
 
 function remember(map: Map<string, ZaloSentMessage[]>, id: string, sent: ZaloSentMessage[]): void {

@@ -12,6 +12,8 @@ import type {
   ZaloFollowersQuery,
   ZaloSendData,
   ZaloSentMessage,
+  ZaloTemplateRequest,
+  ZaloTemplateSendData,
   ZaloUploadFileData,
   ZaloUploadImageData,
   ZaloUserProfile,
@@ -164,6 +166,25 @@ export class ZaloOA {
       ...(sentTime ? { sentTime } : {}),
       ...(quota ? { quota } : {}),
     };
+  }
+
+  /* ---------------------------------------------------------------------------------------------- */
+  /* Template messages: POST /v3.0/oa/message/template (ZBS, formerly ZNS; §1.4)                     */
+  /* ---------------------------------------------------------------------------------------------- */
+
+  /**
+   * Sends an approved ZBS template message by user id: the way to reach a user outside the 7-day CS
+   * window. `data` fills the template's parameters by the names Zalo approved. Templates are billed
+   * and need approval; a refusal arrives as ZaloApiError like any call (classified by the same table).
+   */
+  async sendTemplate(userId: string, templateId: string, data: Readonly<Record<string, string>>): Promise<ZaloSentMessage> {
+    if (!templateId) throw new TypeError('sendTemplate: templateId is empty');
+    const body: ZaloTemplateRequest = { user_id: userId, template_id: templateId, template_data: { ...data } };
+    const endpoint = '/v3.0/oa/message/template';
+    const result = asObject(await this.call<ZaloTemplateSendData>(endpoint, { method: 'POST', json: body })) ?? {};
+    const messageId = idString(result.message_id) ?? idString(result.msg_id);
+    const sentTime = idString(result.sent_time);
+    return { messageId: requireField(messageId, endpoint, 'message_id'), userId, ...(sentTime ? { sentTime } : {}) };
   }
 
   private async sendQuoted(userId: string, text: string, quoteMessageId: string): Promise<ZaloSentMessage> {

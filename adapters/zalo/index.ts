@@ -1,5 +1,13 @@
 /** The Zalo OA adapter's public surface (see README.md for the platform facts and what is configuration). */
-export { createZaloAdapter, type ZaloAdapterOptions, type ZaloChannelAdapter } from './adapter.js';
+export {
+  createZaloAdapter,
+  templateData,
+  ZALO_WINDOW_CLOSED_CODES,
+  type ZaloAdapterOptions,
+  type ZaloAnswerTemplate,
+  type ZaloChannelAdapter,
+  type ZaloNoticeField,
+} from './adapter.js';
 export { ZaloOA, ZALO_MAX_FOLLOWER_OFFSET, type ZaloOAOptions, type ZaloUpload } from './client.js';
 export {
   classifyZaloCode,

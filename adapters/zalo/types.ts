@@ -54,6 +54,22 @@ export interface ZaloSentMessage {
   quota?: ZaloQuota;
 }
 
+/** Body of POST /v3.0/oa/message/template (a ZBS template message by user id, platforms.md §1.4). */
+export interface ZaloTemplateRequest {
+  user_id: string;
+  /** The approved template's id. */
+  template_id: string;
+  /** Values of the template's parameters, by the names Zalo approved. */
+  template_data: Record<string, string>;
+}
+
+/** `data` of a successful template send. */
+export interface ZaloTemplateSendData {
+  message_id?: string;
+  msg_id?: string;
+  sent_time?: string;
+}
+
 export interface ZaloUploadImageData {
   attachment_id: string;
 }

@@ -35,5 +35,8 @@ export async function createBotEngine(deps: { dialogState: KeyValueRepo; service
       if (lastWithButtons) await deps.dialogState.write({ [choicesKey(conversation.id)]: { buttons: lastWithButtons.buttons } });
       return replies;
     },
+    async offered(conversationId, buttons) {
+      if (buttons.length > 0) await deps.dialogState.write({ [choicesKey(conversationId)]: { buttons: [...buttons] } });
+    },
   };
 }

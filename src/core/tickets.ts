@@ -71,6 +71,8 @@ const CODE_ATTEMPTS = 5;
 /** Optimistic-concurrency retries when someone else changed the ticket between read and write. */
 const REPLACE_ATTEMPTS = 5;
 const SYSTEM: Actor = { kind: 'system' };
+/** The asker, acting from their own conversation (the proof was checked by the lookup). */
+const CITIZEN: Actor = { kind: 'citizen' };
 
 /** An instant strictly after `previous`: timeline order and optimistic `replace` need `updatedAt` to grow. */
 function after(now: Date, previous: Date): Date {
@@ -121,6 +123,17 @@ export function createTicketService(deps: TicketServiceDeps) {
     return updateTicket(deps.store.tickets, ticketId, change, when ?? deps.clock.now());
   }
 
+  /** The ticket for its asker by tracking code (see `lookup`). */
+  async function askersTicket(code: string, proof: AskerProof): Promise<Ticket> {
+    return findForAsker(await deps.store.tickets.getByCode(parseTrackingCode(code)), proof);
+  }
+
+  /** The citizen's reopen at `at`: a new deadline in working days for the ticket's kind, within the policy's window. */
+  function reopenedByCitizen(ticket: Ticket, at: Date, reason?: string): Ticket {
+    const dueAt = addWorkingDays(at, policy.dueWorkingDays[ticket.kind], deps.calendar);
+    return transition(ticket, 'reopen', CITIZEN, at, { dueAt, reopenWindowDays: policy.reopenWindowDays, ...(reason !== undefined ? { reason } : {}) });
+  }
+
   /** Stores the outbound message carrying the ticket's answer (insert-if-absent) and queues its delivery. */
   async function sendAnswer(answered: Ticket, outboundId: string): Promise<Ticket> {
     const conversation = await deps.store.conversations.get(answered.conversationId);
@@ -158,7 +171,7 @@ export function createTicketService(deps: TicketServiceDeps) {
     );
   }
 
-  return {
+  const service = {
     /**
      * Routes the question (the procedure's agency first), gives it a deadline in working days and an
      * unused tracking code, and stores it received and assigned to that agency (`create` by the
@@ -170,7 +183,9 @@ export function createTicketService(deps: TicketServiceDeps) {
         const existing = await deps.store.tickets.get(id);
         if (existing) return existing;
       }
-      const decision = deps.router.route(input.question, { kind: input.kind, ...(input.procedureId ? { procedureId: input.procedureId } : {}) });
+      // A feedback's place often names the commune or district, which helps find the agency.
+      const routed = input.place !== undefined ? `${input.question}\n${input.place}` : input.question;
+      const decision = deps.router.route(routed, { kind: input.kind, ...(input.procedureId ? { procedureId: input.procedureId } : {}) });
       const now = deps.clock.now();
       const dueAt = addWorkingDays(now, policy.dueWorkingDays[input.kind], deps.calendar);
       for (let i = 0; i < CODE_ATTEMPTS; i += 1) {
@@ -210,8 +225,43 @@ export function createTicketService(deps: TicketServiceDeps) {
      * same `TICKET.NOT_FOUND`.
      */
     async lookup(code: string, proof: AskerProof): Promise<Ticket> {
-      const canonical = parseTrackingCode(code);
-      return findForAsker(await deps.store.tickets.getByCode(canonical), proof);
+      return askersTicket(code, proof);
+    },
+
+    /**
+     * The asker's "that answers it" (the close button under an answer): the ticket, found by code with
+     * the proof of being the asker as `lookup` does, is closed by the citizen. Closing a closed ticket
+     * changes nothing (a second tap); a ticket still waiting for an answer is `TICKET.INVALID_TRANSITION`.
+     */
+    async closeByAsker(code: string, proof: AskerProof): Promise<Ticket> {
+      const found = await askersTicket(code, proof);
+      return update(found.id, (ticket, at) => (ticket.status === 'closed' ? ticket : transition(ticket, 'close', CITIZEN, at)));
+    },
+
+    /**
+     * Whether the asker may reopen the ticket now: the ticket when they may, otherwise the error
+     * `reopenByAsker` would throw (`TICKET.NOT_FOUND`, `TICKET.REOPEN_WINDOW_PASSED`,
+     * `TICKET.INVALID_TRANSITION`). Writes nothing; the chat asks it before asking what is unclear.
+     */
+    async checkReopenByAsker(code: string, proof: AskerProof): Promise<Ticket> {
+      const found = await askersTicket(code, proof);
+      reopenedByCitizen(found, after(deps.clock.now(), found.updatedAt));
+      return found;
+    },
+
+    /**
+     * The asker's "still unclear" with what is unclear: the ticket goes back to the same agency as
+     * `reopened`, with a new deadline in working days for its kind, within the policy's reopen window
+     * (`TICKET.REOPEN_WINDOW_PASSED` after it). The same reopen replayed (a turn retried after a
+     * crash) returns the ticket as it is.
+     */
+    async reopenByAsker(code: string, proof: AskerProof, reason: string): Promise<Ticket> {
+      const found = await askersTicket(code, proof);
+      return update(found.id, (ticket, at) => {
+        const last = ticket.timeline.at(-1);
+        if (ticket.status === 'reopened' && last?.action === 'reopen' && last.actor.kind === 'citizen' && last.note === reason.trim()) return ticket;
+        return reopenedByCitizen(ticket, at, reason);
+      });
     },
 
     /** The tickets opened from this conversation, newest first: what "tra cứu" shows the citizen. */
@@ -240,6 +290,33 @@ export function createTicketService(deps: TicketServiceDeps) {
         return { ...next, delivery: { status: 'pending', at, outboundId } };
       });
       return sendAnswer(answered, outboundId);
+    },
+
+    /**
+     * Completes what a crash can leave half done between two writes (run at start-up, before the
+     * workers): an answered ticket whose answer message was never stored gets it stored and queued;
+     * one whose message was sent, held or failed without the ticket hearing of it gets that outcome
+     * recorded. A message still pending is left to the delivery run the start-up queues. Returns how
+     * many tickets it repaired.
+     */
+    async reconcileDeliveries(limit = 1_000): Promise<number> {
+      let repaired = 0;
+      for (const ticket of await deps.store.tickets.find({ status: ['answered'], limit })) {
+        const delivery = ticket.delivery;
+        if (!delivery?.outboundId || (delivery.status !== 'pending' && delivery.status !== 'held')) continue;
+        const record = await deps.store.outbound.get(delivery.outboundId);
+        if (!record) {
+          if (delivery.status !== 'pending') continue;
+          await sendAnswer(ticket, delivery.outboundId);
+        } else if (record.status === 'pending' || record.status === delivery.status) {
+          continue;
+        } else {
+          const outboundId = delivery.outboundId;
+          await service.recordDelivery(ticket.id, record.status, record.sentAt ?? deps.clock.now(), { outboundId, ...(record.error ? { error: record.error.code } : {}) });
+        }
+        repaired += 1;
+      }
+      return repaired;
     },
 
     /**
@@ -275,7 +352,57 @@ export function createTicketService(deps: TicketServiceDeps) {
         at,
       );
     },
+
+    /**
+     * Claims the one window notice of an answer held by a closed platform window: when the ticket's
+     * latest answer is `outboundId`, still held, and has no notice yet, its delivery gets a `pending`
+     * notice and the updated ticket is returned; otherwise (already claimed by a retry, another worker
+     * or before a restart; delivered meanwhile; another answer) undefined. The optimistic-concurrency
+     * write makes the claim exclusive, so at most one notice is sent per answer.
+     */
+    async claimWindowNotice(ticketId: string, outboundId: string, at: Date): Promise<Ticket | undefined> {
+      let claimed = false;
+      const ticket = await update(
+        ticketId,
+        (current, when) => {
+          claimed = false;
+          const delivery = current.delivery;
+          if (current.status !== 'answered' || delivery?.status !== 'held' || delivery.outboundId !== outboundId || delivery.notice !== undefined) return current;
+          claimed = true;
+          return { ...current, updatedAt: when, delivery: { ...delivery, notice: { status: 'pending', at: when } } };
+        },
+        at,
+      );
+      return claimed ? ticket : undefined;
+    },
+
+    /**
+     * Records what became of a claimed window notice (`sent` with the platform's message id, or
+     * `failed` with an error code). Only a `pending` notice of that answer changes; the answer's own
+     * delivery state is left as it is (it may have been delivered meanwhile).
+     */
+    async recordWindowNotice(
+      ticketId: string,
+      outboundId: string,
+      result: { status: 'sent'; externalId?: string } | { status: 'failed'; error: string },
+      at: Date,
+    ): Promise<Ticket> {
+      return update(
+        ticketId,
+        (current, when) => {
+          const delivery = current.delivery;
+          if (!delivery || delivery.outboundId !== outboundId || delivery.notice?.status !== 'pending') return current;
+          const notice =
+            result.status === 'sent'
+              ? { status: 'sent' as const, at: when, ...(result.externalId ? { externalId: result.externalId } : {}) }
+              : { status: 'failed' as const, at: when, error: result.error };
+          return { ...current, updatedAt: when, delivery: { ...delivery, notice } };
+        },
+        at,
+      );
+    },
   };
+  return service;
 }
 
 export type TicketService = ReturnType<typeof createTicketService>;

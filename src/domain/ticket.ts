@@ -95,6 +95,22 @@ export interface TicketDelivery {
   outboundId?: string;
   /** Error code of a failed delivery (e.g. CHANNEL.SEND_REJECTED), never message text. */
   error?: string;
+  /** The one notice sent outside the platform's window while the answer was held (a Zalo template message). */
+  notice?: TicketDeliveryNotice;
+}
+
+/**
+ * A short notice that reached (or tried to reach) the citizen while the answer was held: at most one
+ * per answer. `pending` = claimed and being sent; it stays so if the process died mid-send, and is
+ * never sent again (at most once, not at least once).
+ */
+export interface TicketDeliveryNotice {
+  status: 'pending' | 'sent' | 'failed';
+  at: Date;
+  /** Platform message id of a sent notice. */
+  externalId?: string;
+  /** Error code of a failed notice (e.g. CHANNEL.PERMANENT), never message text. */
+  error?: string;
 }
 
 export interface Ticket {
@@ -307,7 +323,13 @@ export function transition<A extends TicketAction>(ticket: Ticket, action: A, ac
       next.delivery = { status: 'pending', at };
       break;
     case 'deliver':
-      next.delivery = { status: 'sent', at, ...(typeof opts.outboundId === 'string' && { outboundId: opts.outboundId }) };
+      next.delivery = {
+        status: 'sent',
+        at,
+        ...(typeof opts.outboundId === 'string' && { outboundId: opts.outboundId }),
+        // The window notice sent while the answer was held stays on record.
+        ...(ticket.delivery?.notice !== undefined && { notice: ticket.delivery.notice }),
+      };
       break;
     case 'failDelivery':
       event.note = requireText(opts.error, 'error');

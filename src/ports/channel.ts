@@ -27,6 +27,34 @@ export interface ChannelAdapter {
   send(message: OutboundMessage): Promise<{ externalId: string }>;
   /** Shows a typing indicator to the user while a turn runs, where the platform has one (best effort). */
   typing?(userId: string): Promise<void>;
+  /**
+   * Present when the platform has a way to reach a citizen whose messaging window is closed (a Zalo
+   * template message) and the deployment configured it: the core then sends one short notice that an
+   * answer is waiting, while the answer itself stays held for the citizen's next interaction.
+   */
+  readonly windowNotice?: WindowNoticeSender;
+}
+
+/** What a window notice tells the citizen: which ticket was answered, by whom and when. */
+export interface WindowNotice {
+  /** The citizen's id on this channel. */
+  userId: string;
+  /** The ticket's tracking code. */
+  ticketCode: string;
+  /** The answering agency's display name. */
+  agencyName: string;
+  /** When the agency answered. */
+  answeredAt: Date;
+}
+
+export interface WindowNoticeSender {
+  /**
+   * Whether a message held with this platform code (ChannelSendError.platformCode) was held because
+   * the messaging window is closed, the one case a notice is for (not e.g. a user who blocked the OA).
+   */
+  appliesTo(platformCode: string | number | undefined): boolean;
+  /** Sends the notice; failures are ChannelSendError like send's. Returns the platform message id. */
+  send(notice: WindowNotice): Promise<{ externalId: string }>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Conversation, InboundMessage } from '../domain/conversation.js';
-import type { Reply } from '../domain/message.js';
+import type { Reply, ReplyButton } from '../domain/message.js';
 
 /**
  * What runs one turn of a bot-mode conversation (the Botkit bridge implements it). It receives the
@@ -7,4 +7,9 @@ import type { Reply } from '../domain/message.js';
  */
 export interface ConversationEngine {
   handleTurn(input: { conversation: Conversation; message: InboundMessage }): Promise<Reply[]>;
+  /**
+   * Options shown to the citizen outside a turn (an agency's answer with its close/reopen buttons), so
+   * that a reply of "2" on a channel that numbers options picks from what the citizen saw last.
+   */
+  offered?(conversationId: string, buttons: readonly ReplyButton[]): Promise<void>;
 }

@@ -7,6 +7,7 @@ import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { createBrain } from '../../knowledge/brain/index.js';
 import { buildApp } from '../app.js';
 import { createWidgetRouter, type WidgetRouter } from '../http/widget.router.js';
+import { createTicketLookupRouter } from '../http/ticket-lookup.router.js';
 import type { Config } from '../config.js';
 import { createInboundReceiver, queueDelivery, TURN_QUEUE, type DeliveryJob, type InboundReceiver, type TurnJob } from '../core/receive-inbound.js';
 import { vi } from '../domain/copy/vi.js';
@@ -27,7 +28,7 @@ import type { TicketService } from '../core/tickets.js';
 import { buildTicketService } from './flow-services.js';
 import { createPublishedAnswers } from './published-answers.js';
 import { deadlineSchedule, startSchedules, type DeadlineScheduleOptions } from './schedules.js';
-import { deliveryQueues, startWorkers } from './workers.js';
+import { deliveryQueues, startWorkers, ticketPolicy } from './workers.js';
 
 /**
  * The composition root shared by `npm start` (src/main.ts), the worker role and the tests: one code
@@ -48,7 +49,7 @@ export interface SystemOptions {
   listen?: boolean;
   /** Console password hash cost (tests pass cheaper parameters; production keeps the default). */
   passwordParams?: ScryptParams;
-  /** Deadline sweep period and reminder lead (defaults: 5 minutes, 1 working day). */
+  /** Deadline sweep period and reminder lead; each one given overrides the configuration (TICKET_SWEEP_MINUTES, TICKET_REMINDER_LEAD_DAYS). */
   deadlines?: DeadlineScheduleOptions;
 }
 
@@ -85,6 +86,7 @@ export function buildChannelAdapters(config: Config, store: Store, logger: Logge
       apiBase: zalo.apiBase,
       oauthBase: zalo.oauthBase,
       logger: logger.child({ channel: 'zalo' }),
+      ...(zalo.answerTemplate ? { answerTemplate: { templateId: zalo.answerTemplate.templateId, params: zalo.answerTemplate.params } } : {}),
       tokens: {
         secrets: store.secrets,
         ...(zalo.accessToken || zalo.refreshToken ? { seed: { accessToken: zalo.accessToken ?? '', refreshToken: zalo.refreshToken ?? '' } } : {}),
@@ -99,6 +101,8 @@ export function buildChannelAdapters(config: Config, store: Store, logger: Logge
       verifyToken: fb.verifyToken,
       graphBase: fb.graphApiBase,
       graphVersion: fb.graphApiVersion,
+      accountUpdateTag: fb.accountUpdateTag,
+      humanAgentTag: fb.humanAgentTag,
       logger: logger.child({ channel: 'messenger' }),
     });
   }
@@ -126,7 +130,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const turns = backend.queue<TurnJob>(TURN_QUEUE);
   const deliveries = deliveryQueues(backend);
   const receive = createInboundReceiver({ store, turns, clock });
-  const tickets = buildTicketService({ catalogDir: config.catalogDir, catalog, knowledge, store, clock, copy: vi, deliveries });
+  const tickets = buildTicketService({ catalogDir: config.catalogDir, catalog, knowledge, store, clock, copy: vi, deliveries, policy: ticketPolicy(config) });
   const auth = buildConsoleAuth(store, clock, logger, options.passwordParams);
   // Agencies' published answers: a second knowledge source, loaded now and rebuilt on every change.
   const published = createPublishedAnswers({ brain: knowledge, publications: store.publications, clock, logger: logger.child({ component: 'published-answers' }) });
@@ -136,8 +140,16 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   if (roles.worker) {
     workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets, published })));
     await resumePendingWork(store, turns, deliveries, logger);
+    // An answer a crash left between two writes (ticket answered, message never stored or never reported).
+    const repaired = await tickets.reconcileDeliveries();
+    if (repaired > 0) logger.info({ tickets: repaired }, 'completed ticket answers left half done');
     // Reminders and escalation: a self-rescheduling job; the start-up enqueue resumes it after a restart.
-    const sweep = deadlineSchedule({ catalogDir: config.catalogDir, tickets: store.tickets, clock, logger, ...(options.deadlines ? { options: options.deadlines } : {}) });
+    const deadlines: DeadlineScheduleOptions = {
+      everyMs: config.tickets.sweepEveryMs,
+      reminderLeadWorkingDays: config.tickets.reminderLeadWorkingDays,
+      ...options.deadlines,
+    };
+    const sweep = deadlineSchedule({ catalogDir: config.catalogDir, tickets: store.tickets, clock, logger, options: deadlines });
     workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules: [sweep] })));
   }
 
@@ -150,6 +162,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     const agencies = new Set(knowledge.listAgencies().map((a) => a.id));
     const inbox = createTicketInbox({ tickets: store.tickets, service: tickets, clock, agencyExists: (id) => agencies.has(id) });
     const agencyNames = new Map(knowledge.listAgencies().map((a) => [a.id, a.name] as const));
+    // Citizens track a ticket by code + proof (widget session or last 4 phone digits): POST /api/v1/tickets/lookup, before the API's 64 kB parser.
+    widget.use(createTicketLookupRouter({ lookup: tickets.lookup, agencyName: (id) => agencyNames.get(id) ?? id, copy: vi, clock, sessions: webchat.sessions, accountId: WIDGET_ACCOUNT_ID }));
     const publishing = createPublishing({ tickets: store.tickets, publications: store.publications, clock, fieldOf: (id) => knowledge.getProcedure(id)?.field, onChange: () => published.refresh().catch((err: unknown) => logger.warn({ err }, 'could not rebuild published answers')) });
     const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets });
     app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox }, publishing: { publishing, agencyName: (id) => agencyNames.get(id) ?? id }, stats: { statistics, labels: vi.stats } });

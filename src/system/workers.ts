@@ -1,6 +1,7 @@
 import { createBotEngine } from '../bot/engine.js';
 import type { Config } from '../config.js';
 import { createDeliveryWorker } from '../core/deliver-outbound.js';
+import { createWindowNotices } from '../core/ticket-notices.js';
 import { outboundQueueName, TURN_QUEUE, type DeliveryJob, type TurnJob } from '../core/receive-inbound.js';
 import { createTurnRunner } from '../core/run-turns.js';
 import { vi } from '../domain/copy/vi.js';
@@ -12,14 +13,19 @@ import type { KnowledgeSearch } from '../ports/knowledge.js';
 import type { Logger } from '../ports/logger.js';
 import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
-import type { TicketService } from '../core/tickets.js';
-import { buildTicketService, createFlowServices } from './flow-services.js';
+import type { TicketPolicy, TicketService } from '../core/tickets.js';
+import { agencyNames, buildTicketService, createFlowServices } from './flow-services.js';
 import type { PublishedAnswers } from './published-answers.js';
 
 /** Send attempts per reply before it is recorded as failed. */
 export const DELIVERY_ATTEMPTS = 5;
 const TURN_CONCURRENCY = 16;
 const DELIVERY_CONCURRENCY = 16;
+
+/** The ticket policy the configuration sets (TICKET_DUE_DAYS_QUESTION/_FEEDBACK, TICKET_REOPEN_DAYS). */
+export function ticketPolicy(config: Config): TicketPolicy {
+  return { dueWorkingDays: { ...config.tickets.dueWorkingDays }, reopenWindowDays: config.tickets.reopenWindowDays };
+}
 
 /** One queue per channel for delivery runs, created on first use. */
 export function deliveryQueues(backend: QueueBackend): (channel: ChannelKind) => JobQueue<DeliveryJob> {
@@ -57,7 +63,17 @@ export interface WorkerParts {
 export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
   const { config, logger, store, backend, knowledge, adapters, clock } = parts;
   const deliveries = deliveryQueues(backend);
-  const tickets = parts.tickets ?? buildTicketService({ catalogDir: config.catalogDir, knowledge, store, clock, copy: vi, deliveries });
+  const tickets =
+    parts.tickets ??
+    buildTicketService({
+      catalogDir: config.catalogDir,
+      knowledge,
+      store,
+      clock,
+      copy: vi,
+      deliveries,
+      policy: ticketPolicy(config),
+    });
   const services = createFlowServices({ knowledge, store, copy: vi, clock, tickets, ...(parts.published ? { published: parts.published } : {}) });
   const engine = await createBotEngine({ dialogState: store.dialogState, services });
   const runTurns = createTurnRunner({
@@ -71,6 +87,15 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
     typing: async (c) => adapters[c.channel]?.typing?.(c.userId),
   });
   const workers = [backend.worker<TurnJob>(TURN_QUEUE, runTurns, { concurrency: parts.turnConcurrency ?? TURN_CONCURRENCY })];
+  // A held answer on a channel that can still reach the citizen (a configured Zalo template) gets one notice.
+  const noticeHeldAnswer = createWindowNotices({
+    tickets,
+    conversations: store.conversations,
+    adapters,
+    agencyName: agencyNames(knowledge),
+    clock,
+    logger: logger.child({ worker: 'window-notices' }),
+  });
   const deliver = createDeliveryWorker({
     store,
     backend,
@@ -78,10 +103,14 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
     logger: logger.child({ worker: 'outbound' }),
     clock,
     maxAttempts: DELIVERY_ATTEMPTS,
-    // An answer to a ticket: its delivery outcome is recorded on the ticket.
+    // An answer to a ticket: its delivery outcome is recorded on the ticket; a held one may get a notice.
     onDelivered: async (record, outcome, at) => {
       if (record.ticketId === undefined) return;
+      // Its close/reopen options become what a typed number picks. Not for an answer that waited for
+      // the citizen's next message: that message's own reply follows it, with its own options.
+      if (outcome === 'sent' && record.reply.buttons?.length && record.error === undefined) await engine.offered?.(record.conversationId, record.reply.buttons);
       await tickets.recordDelivery(record.ticketId, outcome, at, { outboundId: record.id, ...(record.error ? { error: record.error.code } : {}) });
+      if (outcome === 'held') await noticeHeldAnswer(record);
     },
   });
   const rates: Partial<Record<ChannelKind, number>> = { zalo: config.channels.zalo.sendRatePerSecond, messenger: config.channels.messenger.sendRatePerSecond };

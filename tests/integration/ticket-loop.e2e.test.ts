@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { renderButtonsAsText } from '../../adapters/zalo/render.js';
+import { answerButtons } from '../../flows/buttons.js';
 import { vi } from '../../src/domain/copy/vi.js';
-import type { Ticket } from '../../src/domain/ticket.js';
+import { DEFAULT_TICKET_POLICY, type Ticket } from '../../src/domain/ticket.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startSystem, type RunningSystem } from '../../src/system/index.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
@@ -69,8 +71,9 @@ async function askAnAgency(citizen: string): Promise<{ code: string; agencyName:
   expect(await write(citizen, QUESTION)).toContain(vi.bot.fallbackOffer);
   expect(await write(citizen, '1')).toContain(vi.bot.tickets.consentPrompt(QUESTION)); // Gửi cho cơ quan
   expect(await write(citizen, '1')).toContain(vi.bot.tickets.publishPrompt); // Đồng ý gửi
-  expect(await write(citizen, '2')).toContain(vi.bot.tickets.phonePrompt); // Không đăng
-  const opened = await write(citizen, '1'); // Bỏ qua
+  expect(await write(citizen, '2')).toContain(vi.bot.tickets.namePrompt); // Không đăng
+  expect(await write(citizen, '1')).toContain(vi.bot.tickets.phonePrompt); // Bỏ qua (no name)
+  const opened = await write(citizen, '1'); // Bỏ qua (no phone)
   const code = /mã tra cứu ([0-9A-Z]{4}-[0-9A-Z]{5})/.exec(opened)?.[1];
   const agencyName = /cơ quan phụ trách: ([^;]+);/.exec(opened)?.[1];
   expect(code, opened).toBeDefined();
@@ -98,7 +101,9 @@ async function answerAsStaff(ticket: Ticket): Promise<void> {
   expect(answered.status).toBe(200);
 }
 
-const notice = (code: string, agencyName: string) => vi.bot.tickets.answerNotice({ code, agencyName, answer: ANSWER });
+/** The answer's message as Zalo (text mode) shows it: the notice with its close/reopen choices numbered. */
+const notice = (code: string, agencyName: string) =>
+  renderButtonsAsText(vi.bot.tickets.answerNotice({ code, agencyName, answer: ANSWER, reopenWindowDays: DEFAULT_TICKET_POLICY.reopenWindowDays }), answerButtons(vi, code));
 
 describe('ask an agency, end to end on Zalo', () => {
   it('takes an unanswerable question to the agency and its answer back to the citizen', async () => {
@@ -118,6 +123,22 @@ describe('ask an agency, end to end on Zalo', () => {
     const looked = await write(citizen, code);
     expect(looked).toContain(vi.bot.tickets.statuses.delivered);
     expect(looked).toContain(ANSWER);
+  });
+
+  it('lets the citizen reopen the answered ticket by typing the number of "still unclear"', async () => {
+    const citizen = bigId();
+    const { code, agencyName } = await askAnAgency(citizen);
+    const before = textsTo(citizen).length;
+    await answerAsStaff(await ticketOf(code));
+    await eventually(() => expect(textsTo(citizen).slice(before)).toEqual([notice(code, agencyName)]));
+    await eventually(async () => expect((await ticketOf(code)).status).toBe('delivered'));
+
+    // "2" picks from the answer's own options (sent by the delivery worker, not by a chat turn).
+    expect(await write(citizen, '2')).toContain(vi.bot.tickets.reopenPrompt(code));
+    await write(citizen, 'Tôi chưa rõ cần nộp bản sao hay bản chính');
+    const reopened = await ticketOf(code);
+    expect(reopened.status).toBe('reopened');
+    expect(reopened.timeline.at(-1)).toMatchObject({ action: 'reopen', actor: { kind: 'citizen' } });
   });
 
   it('holds the answer while the Zalo window is closed and delivers it at the citizen\'s next message', async () => {

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, redactedSummary, type Config } from '../../src/config.js';
+import { DEFAULT_DEADLINE_POLICY } from '../../src/core/ticket-deadlines.js';
 import { AppError } from '../../src/domain/errors.js';
+import { DEFAULT_TICKET_POLICY } from '../../src/domain/ticket.js';
+import { DEFAULT_SWEEP_EVERY_MS } from '../../src/system/schedules.js';
 
 const ZALO = {
   ZALO_APP_ID: '1234567890123456789',
@@ -172,6 +175,85 @@ describe('loadConfig: channels', () => {
     const issues = issuesOf({ FB_VERIFY_TOKEN: MESSENGER.FB_VERIFY_TOKEN });
     expect(Object.keys(issues).sort()).toEqual(['FB_APP_SECRET', 'FB_PAGE_ACCESS_TOKEN']);
     expect(issues.FB_APP_SECRET).toMatch(/FB_VERIFY_TOKEN/);
+  });
+});
+
+describe('loadConfig: tickets and deadlines', () => {
+  it('When nothing is set, then the defaults equal the ticket policy, the deadline policy and the sweep period in code', () => {
+    // Act
+    const { tickets } = loadConfig({});
+
+    // Assert
+    expect(tickets.dueWorkingDays).toEqual(DEFAULT_TICKET_POLICY.dueWorkingDays);
+    expect(tickets.reopenWindowDays).toBe(DEFAULT_TICKET_POLICY.reopenWindowDays);
+    expect(tickets.reminderLeadWorkingDays).toBe(DEFAULT_DEADLINE_POLICY.reminderLeadWorkingDays);
+    expect(tickets.sweepEveryMs).toBe(DEFAULT_SWEEP_EVERY_MS);
+    // The README's figures, so a change in code cannot silently disagree with the documentation.
+    expect(tickets).toEqual({ dueWorkingDays: { question: 5, feedback: 10 }, reopenWindowDays: 7, reminderLeadWorkingDays: 1, sweepEveryMs: 5 * 60_000 });
+  });
+
+  it('When the ticket variables are set, then they are parsed (the sweep period from minutes)', () => {
+    const { tickets } = loadConfig({
+      TICKET_DUE_DAYS_QUESTION: '3',
+      TICKET_DUE_DAYS_FEEDBACK: ' 15 ',
+      TICKET_REOPEN_DAYS: '0',
+      TICKET_REMINDER_LEAD_DAYS: '2',
+      TICKET_SWEEP_MINUTES: '1',
+    });
+    expect(tickets).toEqual({ dueWorkingDays: { question: 3, feedback: 15 }, reopenWindowDays: 0, reminderLeadWorkingDays: 2, sweepEveryMs: 60_000 });
+  });
+
+  it('When ticket variables are not whole numbers in range, then each one is reported', () => {
+    const issues = issuesOf({
+      TICKET_DUE_DAYS_QUESTION: '0',
+      TICKET_DUE_DAYS_FEEDBACK: '2.5',
+      TICKET_REOPEN_DAYS: '-1',
+      TICKET_REMINDER_LEAD_DAYS: '0',
+      TICKET_SWEEP_MINUTES: 'five',
+    });
+    expect(Object.keys(issues).sort()).toEqual(['TICKET_DUE_DAYS_FEEDBACK', 'TICKET_DUE_DAYS_QUESTION', 'TICKET_REMINDER_LEAD_DAYS', 'TICKET_REOPEN_DAYS', 'TICKET_SWEEP_MINUTES']);
+    expect(issues.TICKET_DUE_DAYS_QUESTION).toMatch(/between 1 and 100/);
+    expect(issues.TICKET_SWEEP_MINUTES).toMatch(/between 1 and 1440/);
+  });
+});
+
+describe('loadConfig: Messenger tags and the Zalo answer template', () => {
+  it('When nothing is set, then ACCOUNT_UPDATE is off, HUMAN_AGENT on, and no Zalo template is configured', () => {
+    const config = loadConfig({ ...ZALO, ...MESSENGER });
+    expect(config.channels.messenger).toMatchObject({ accountUpdateTag: false, humanAgentTag: true });
+    expect(config.channels.zalo.answerTemplate).toBeUndefined();
+  });
+
+  it('When the tag flags are set, then true/false/1/0 in any case are accepted', () => {
+    expect(loadConfig({ FB_ACCOUNT_UPDATE_TAG: 'TRUE', FB_HUMAN_AGENT_TAG: 'false' }).channels.messenger).toMatchObject({ accountUpdateTag: true, humanAgentTag: false });
+    expect(loadConfig({ FB_ACCOUNT_UPDATE_TAG: '1', FB_HUMAN_AGENT_TAG: '0' }).channels.messenger).toMatchObject({ accountUpdateTag: true, humanAgentTag: false });
+  });
+
+  it('When a tag flag is not a boolean, then it is reported', () => {
+    expect(issuesOf({ FB_ACCOUNT_UPDATE_TAG: 'yes please' })).toEqual({ FB_ACCOUNT_UPDATE_TAG: 'must be true or false' });
+  });
+
+  it('When a template id is set without parameter names, then the documented default names apply', () => {
+    const config = loadConfig({ ...ZALO, ZALO_ANSWER_TEMPLATE_ID: '412345' });
+    expect(config.channels.zalo.answerTemplate).toEqual({ templateId: '412345', params: { code: 'ma_ho_so', agency: 'co_quan', date: 'ngay_tra_loi' } });
+    expect(config.warnings.some((w) => w.includes('ZALO_ANSWER_TEMPLATE_ID'))).toBe(false);
+  });
+
+  it('When the parameter names are configured, then only the fields named are sent, under those names', () => {
+    const config = loadConfig({ ...ZALO, ZALO_ANSWER_TEMPLATE_ID: '412345', ZALO_ANSWER_TEMPLATE_PARAMS: 'code = tracking_code, date=answer_date' });
+    expect(config.channels.zalo.answerTemplate?.params).toEqual({ code: 'tracking_code', date: 'answer_date' });
+  });
+
+  it('When the parameter names are malformed or repeat a field, then ZALO_ANSWER_TEMPLATE_PARAMS is reported', () => {
+    for (const bad of ['code', 'phone=so_dien_thoai', 'code=a,code=b', 'code=mã hồ sơ', 'code=a,,date=b']) {
+      expect(Object.keys(issuesOf({ ZALO_ANSWER_TEMPLATE_PARAMS: bad })), bad).toEqual(['ZALO_ANSWER_TEMPLATE_PARAMS']);
+    }
+    expect(Object.keys(issuesOf({ ZALO_ANSWER_TEMPLATE_ID: 'id with spaces' }))).toEqual(['ZALO_ANSWER_TEMPLATE_ID']);
+  });
+
+  it('When a template is set but Zalo is not configured, then a warning says no notice can be sent', () => {
+    const config = loadConfig({ ZALO_ANSWER_TEMPLATE_ID: '412345' });
+    expect(config.warnings.some((w) => w.includes('ZALO_ANSWER_TEMPLATE_ID'))).toBe(true);
   });
 });
 

@@ -101,7 +101,8 @@ import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDo
  *   createdAt      Date
  *   updatedAt      Date    optimistic-concurrency version: replace filters on { _id, updatedAt }
  *   answer         object? { text, at: Date, by: { kind, id? }, onTime }
- *   delivery       object? { status: pending | sent | held | failed, at: Date, outboundId?, error? }
+ *   delivery       object? { status: pending | sent | held | failed, at: Date, outboundId?, error?,
+ *                            notice?: { status: pending | sent | failed, at: Date, externalId?, error? } }
  *   overdueAt      Date?   first time marked overdue
  *   timeline       array   append-only [{ at: Date, actor: { kind, id? }, action, from?, to?, note?, agencyId? }]
  * Indexes: code unique; { agencyId, status, createdAt } (agency queues); { status, dueAt } (reminders,

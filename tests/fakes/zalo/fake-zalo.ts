@@ -31,6 +31,12 @@ export interface FakeZaloOptions {
   acceptButtonTemplates?: boolean;
   /** Template buttons per message accepted (UNCONFIRMED; default 5). */
   maxButtons?: number;
+  /**
+   * Approved ZBS templates for POST /v3.0/oa/message/template: template id → its parameter names
+   * (every one required in `template_data`). Any other template id answers -201 (this fake's code:
+   * the real ZBS error codes for a bad template are UNCONFIRMED).
+   */
+  templates?: Record<string, readonly string[]>;
 }
 
 export interface RecordedRequest {
@@ -66,6 +72,15 @@ export interface SendHold {
   readonly discardedCount: number;
   /** Stops holding; requests still waiting are then served as usual. Idempotent. */
   release(): void;
+}
+
+/** One accepted template message (POST /v3.0/oa/message/template). */
+export interface SentTemplate {
+  messageId: string;
+  userId: string;
+  templateId: string;
+  data: Record<string, unknown>;
+  accessToken: string;
 }
 
 export interface SentMessage {
@@ -110,6 +125,10 @@ export class FakeZalo {
   webhookUrl: string | undefined;
   readonly requests: RecordedRequest[] = [];
   readonly sent: SentMessage[] = [];
+  /** Template messages accepted, in order (they are not subject to the 7-day window). */
+  readonly sentTemplates: SentTemplate[] = [];
+  /** Approved templates: id → parameter names (see FakeZaloOptions.templates). */
+  readonly templates: Map<string, readonly string[]>;
   /** Echo deliveries to the webhook, with the status it answered. */
   readonly echoes: { event: Record<string, unknown>; status: number | 'error' }[] = [];
   readonly windowClosed: Set<string>;
@@ -151,6 +170,7 @@ export class FakeZalo {
     this.accessTtlSeconds = options.accessTtlSeconds ?? 90_000;
     this.acceptButtonTemplates = options.acceptButtonTemplates ?? true;
     this.maxButtons = options.maxButtons ?? 5;
+    this.templates = new Map(Object.entries(options.templates ?? {}));
   }
 
   async start(): Promise<this> {
@@ -347,6 +367,7 @@ export class FakeZalo {
     const route = `${req.method} ${url.pathname}`;
     const known = [
       'POST /v3.0/oa/message/cs',
+      'POST /v3.0/oa/message/template',
       'POST /v2.0/oa/upload/image',
       'POST /v2.0/oa/upload/gif',
       'POST /v2.0/oa/upload/file',
@@ -382,6 +403,8 @@ export class FakeZalo {
     switch (route) {
       case 'POST /v3.0/oa/message/cs':
         return this.sendCs(req, raw, record, accessToken);
+      case 'POST /v3.0/oa/message/template':
+        return this.sendTemplate(req, raw, record, accessToken);
       case 'POST /v2.0/oa/upload/image':
         return this.upload(req, raw, record, 'image');
       case 'POST /v2.0/oa/upload/gif':
@@ -423,6 +446,38 @@ export class FakeZalo {
       message: 'Success',
       data: { message_id: id, user_id: userId, sent_time: sentTime, quota: { quota_type: 'reply', remain: 8, total: 8 } },
     };
+  }
+
+  /**
+   * A ZBS template message by user id: JSON body {user_id, template_id, template_data}; the template
+   * must be approved (known to this fake) and every one of its parameters given as a string or number.
+   * Not limited by the 7-day CS window: reaching users outside it is what templates are for.
+   */
+  private sendTemplate(req: IncomingMessage, raw: Buffer, record: RecordedRequest, accessToken: string): Record<string, unknown> {
+    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return zaloError(-201, 'body is invalid!');
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
+    } catch {
+      return zaloError(-201, 'body is invalid!');
+    }
+    record.json = body;
+    const userId = body.user_id;
+    if (typeof userId !== 'string' || !/^\d+$/.test(userId)) return zaloError(-201, 'user_id is invalid!');
+    const templateId = body.template_id;
+    if (typeof templateId !== 'string' || templateId === '') return zaloError(-201, 'template_id is invalid!');
+    const params = this.templates.get(templateId);
+    if (!params) return zaloError(-201, 'template_id is invalid!');
+    const data = obj(body.template_data);
+    if (!data) return zaloError(-201, 'template_data is invalid!');
+    for (const name of params) {
+      const value = data[name];
+      if ((typeof value !== 'string' || value === '') && typeof value !== 'number') return zaloError(-201, `template_data.${name} is invalid!`);
+    }
+    const id = messageId();
+    const sentTime = String(this.now());
+    this.sentTemplates.push({ messageId: id, userId, templateId, data, accessToken });
+    return { error: 0, message: 'Success', data: { message_id: id, sent_time: sentTime } };
   }
 
   /** The payload checks of /message/cs; undefined = acceptable. */
