@@ -4,7 +4,7 @@ import { DEFAULT_HOLIDAYS_FILE, loadHolidayCalendar } from '../../knowledge/cale
 import { createDeadlineSweep, type DeadlineSweepDeps } from '../core/ticket-deadlines.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
-import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
+import { RetryLaterError, type JobQueue, type QueueBackend, type QueueWorker } from '../ports/queue.js';
 
 /**
  * Recurring jobs on a queue port that has no scheduler: each schedule is a self-rescheduling job, one
@@ -12,10 +12,14 @@ import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
  * the next one (delayed until it starts), then does the work, so a failing run does not break the
  * chain. On start every process enqueues the next slot of each schedule: with several processes the
  * duplicate ids make that harmless (one job per slot, run once). On BullMQ the delayed job is kept in
- * Redis across restarts; with the in-process queue the start-up enqueue resumes the chain.
+ * Redis across restarts; with the in-process queue the start-up enqueue resumes the chain. A slot whose
+ * next slot cannot be enqueued (Redis briefly unreachable) is retried shortly instead of failing: a failed
+ * job would end the chain until the next process start.
  */
 
 export const SCHEDULE_QUEUE = 'schedules';
+/** Delay before a slot whose next slot could not be enqueued runs again. */
+export const SCHEDULE_RETRY_MS = 1000;
 
 export interface Schedule {
   /** Job name and id prefix, e.g. `sweep`. */
@@ -76,7 +80,12 @@ export async function startSchedules(deps: ScheduleDeps): Promise<QueueWorker[]>
         const now = deps.clock.now();
         // The slot after both this one and now: a late run (a restart) does not replay missed slots.
         const after = new Date(Math.max(now.getTime(), Date.parse(job.data.slot)));
-        await enqueueNextSlot(queue, schedule, after);
+        try {
+          await enqueueNextSlot(queue, schedule, after);
+        } catch (err) {
+          deps.logger.warn({ schedule: schedule.name, slot: job.data.slot, err: err instanceof Error ? err.message : String(err) }, 'could not enqueue the next slot; retrying');
+          throw new RetryLaterError(SCHEDULE_RETRY_MS);
+        }
         const startedAt = Date.now();
         const result = await schedule.run(now);
         deps.logger.debug({ schedule: schedule.name, slot: job.data.slot, ms: Date.now() - startedAt, result }, 'scheduled job ran');

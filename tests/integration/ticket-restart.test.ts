@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
+import { renderButtonsAsText } from '../../adapters/zalo/render.js';
+import { answerButtons } from '../../flows/buttons.js';
 import { vi } from '../../src/domain/copy/vi.js';
-import type { Ticket } from '../../src/domain/ticket.js';
+import { DEFAULT_TICKET_POLICY, transition, type Ticket } from '../../src/domain/ticket.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startSystem, type RunningSystem } from '../../src/system/index.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
@@ -18,8 +20,9 @@ import { eventually } from './helpers.js';
  * Issue 4: "a restart in the middle of the loop loses nothing". The ask-an-agency loop on Zalo (fake
  * Zalo API, signed webhooks, embedded store in a temporary DATA_DIR), with the system restarted twice
  * over the same DATA_DIR: once after the ticket is opened, once right after staff's answer is accepted
- * (before or while it is delivered). Restarts here are clean (`system.stop()` then `startSystem`), not
- * hard kills; crash-safety.test.ts covers SIGKILL of a child process. The same FakeZalo serves every
+ * (before or while it is delivered). Restarts here are clean (`system.stop()` then `startSystem`);
+ * the states a hard kill can leave between two writes are set up directly below, and
+ * ticket-crash.test.ts SIGKILLs a child process while the answer's send is in flight. The same FakeZalo serves every
  * incarnation, so its record of sends spans the restarts.
  */
 
@@ -94,7 +97,8 @@ async function askAnAgency(citizen: string): Promise<{ code: string; agencyName:
   expect(await write(citizen, QUESTION)).toContain(vi.bot.fallbackOffer);
   expect(await write(citizen, '1')).toContain(vi.bot.tickets.consentPrompt(QUESTION));
   expect(await write(citizen, '1')).toContain(vi.bot.tickets.publishPrompt);
-  expect(await write(citizen, '2')).toContain(vi.bot.tickets.phonePrompt);
+  expect(await write(citizen, '2')).toContain(vi.bot.tickets.namePrompt);
+  expect(await write(citizen, '1')).toContain(vi.bot.tickets.phonePrompt);
   const opened = await write(citizen, '1');
   const code = /mã tra cứu ([0-9A-Z]{4}-[0-9A-Z]{5})/.exec(opened)?.[1];
   const agencyName = /cơ quan phụ trách: ([^;]+);/.exec(opened)?.[1];
@@ -112,7 +116,9 @@ async function ticketOf(code: string): Promise<Ticket> {
 
 const login = (username: string) => consoleLogin(live().url!, username, PASSWORD);
 
-const notice = (code: string, agencyName: string) => vi.bot.tickets.answerNotice({ code, agencyName, answer: ANSWER });
+/** The answer's message as Zalo (text mode) shows it: the notice with its close/reopen choices numbered. */
+const notice = (code: string, agencyName: string) =>
+  renderButtonsAsText(vi.bot.tickets.answerNotice({ code, agencyName, answer: ANSWER, reopenWindowDays: DEFAULT_TICKET_POLICY.reopenWindowDays }), answerButtons(vi, code));
 
 describe('ask an agency across restarts', () => {
   it('loses nothing when the system restarts after the ticket opens and right after the answer is accepted', async () => {
@@ -166,5 +172,56 @@ describe('ask an agency across restarts', () => {
     expect(looked).toContain(ANSWER);
     // The third start re-sent nothing.
     expect(fake.sent.filter((m) => m.userId === citizen && (m.message as { text?: string }).text === notice(code, agencyName))).toHaveLength(1);
+  }, 60_000);
+
+  /**
+   * A hard kill can fall between two writes: the ticket recorded as answered but its message never
+   * stored, or the message sent but the ticket never told. The stores are put in those states
+   * directly (what the half-finished use case leaves), then the system restarts over them.
+   */
+  it('completes an answer whose message was never stored before the crash', async () => {
+    const citizen = bigId();
+    const { code, agencyName } = await askAnAgency(citizen);
+    const opened = await ticketOf(code);
+    const outboundId = `ticket:${opened.id}:answer:1`;
+    const at = new Date(opened.updatedAt.getTime() + 1);
+    const answered = transition(opened, 'answer', { kind: 'staff', id: 'staff-1' }, at, { text: ANSWER });
+    expect(await live().store.tickets.replace({ ...answered, delivery: { status: 'pending', at, outboundId } }, opened.updatedAt)).toBe(true);
+    const before = textsTo(citizen).length;
+
+    await restart();
+    await eventually(async () => expect((await ticketOf(code)).status).toBe('delivered'));
+    await shutdown();
+    expect(textsTo(citizen).slice(before)).toEqual([notice(code, agencyName)]);
+  }, 60_000);
+
+  it('records a delivery the crash kept from reaching the ticket, without sending again', async () => {
+    const citizen = bigId();
+    const { code } = await askAnAgency(citizen);
+    const opened = await ticketOf(code);
+    const outboundId = `ticket:${opened.id}:answer:1`;
+    const at = new Date(opened.updatedAt.getTime() + 1);
+    const answered = transition(opened, 'answer', { kind: 'staff', id: 'staff-1' }, at, { text: ANSWER });
+    expect(await live().store.tickets.replace({ ...answered, delivery: { status: 'pending', at, outboundId } }, opened.updatedAt)).toBe(true);
+    await live().store.outbound.insert({
+      id: outboundId,
+      conversationId: opened.conversationId,
+      ticketId: opened.id,
+      reply: { text: ANSWER },
+      purpose: 'update',
+      status: 'sent',
+      attempts: 1,
+      externalId: 'zalo-msg-1',
+      sentAt: at,
+      createdAt: at,
+    });
+    const before = textsTo(citizen).length;
+
+    await restart();
+    await eventually(async () => expect((await ticketOf(code)).status).toBe('delivered'));
+    const done = await ticketOf(code);
+    expect(done.timeline.filter((e) => e.action === 'deliver')).toHaveLength(1);
+    await shutdown();
+    expect(textsTo(citizen)).toHaveLength(before);
   }, 60_000);
 });
