@@ -61,7 +61,7 @@ const ANSWERED: ReadonlySet<TicketStatus> = new Set(['answered', 'delivered', 'c
 
 export interface TrackingViewDeps {
   agencyName: (agencyId: string) => string;
-  copy: Pick<WidgetLookupCopy, 'statuses' | 'events'>;
+  copy: TrackingCopy;
 }
 
 /** What the asker may see of their ticket. Pure; the history omits reminders and delivery failures. */
@@ -133,10 +133,13 @@ export interface TrackRequest {
   ip?: string;
 }
 
+/** The lookup form's texts, with the statuses as the chat's tracking words them. */
+export type TrackingCopy = WidgetLookupCopy & { statuses: Record<TicketStatus, string> };
+
 export interface TicketTrackingDeps {
   lookup: TicketService['lookup'];
   agencyName: (agencyId: string) => string;
-  copy: WidgetLookupCopy;
+  copy: TrackingCopy;
   clock: Clock;
   /** Failed lookups allowed per IP, and per code with phone digits, within the window (default 10 per 15 min). */
   limit?: LoginLimit;

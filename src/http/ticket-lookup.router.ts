@@ -1,10 +1,10 @@
-import express, { Router, type RequestHandler } from 'express';
+import express, { Router } from 'express';
 import { z } from 'zod';
 import { createTicketTracking, type TicketTrackingDeps } from '../core/ticket-tracking.js';
 import type { Copy } from '../domain/copy/types.js';
 import { AppError } from '../domain/errors.js';
 import { conversationKey } from '../domain/message.js';
-import { bearerToken, type WidgetSessions } from './widget.router.js';
+import { bearerToken, widgetCors, type WidgetSessions } from './widget.router.js';
 
 /**
  * POST /api/v1/tickets/lookup {code, phoneLast4?}: a citizen tracks a ticket by its tracking code
@@ -39,28 +39,13 @@ const bodySchema = z.strictObject({
   phoneLast4: z.string().max(32).optional(),
 });
 
-const lookupCors: RequestHandler = (req, res, next) => {
-  res.set({
-    'Access-Control-Allow-Origin': '*',
-    'Access-Control-Allow-Methods': 'POST, OPTIONS',
-    'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-    'Access-Control-Max-Age': '600',
-    'Cross-Origin-Resource-Policy': 'cross-origin',
-  });
-  if (req.method === 'OPTIONS') {
-    res.status(204).end();
-    return;
-  }
-  next();
-};
-
 export function createTicketLookupRouter(deps: TicketLookupRouterDeps): Router {
   const router = Router();
   const lookupCopy = deps.copy.widget.lookup;
-  const tracking = createTicketTracking({ ...deps, copy: lookupCopy });
+  const tracking = createTicketTracking({ ...deps, copy: { ...lookupCopy, statuses: deps.copy.bot.tickets.statuses } });
   const path = '/api/v1/tickets/lookup';
 
-  router.use(path, lookupCors);
+  router.use(path, widgetCors('POST, OPTIONS'));
   router.post(path, express.json({ limit: LOOKUP_BODY_LIMIT }), async (req, res) => {
     res.set('Cache-Control', 'no-store');
     const parsed = bodySchema.safeParse(req.body);

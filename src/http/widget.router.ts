@@ -123,26 +123,28 @@ export function bearerToken(req: Request): string | undefined {
 }
 
 /**
- * CORS for the widget endpoints: ANY origin may call them, because the widget runs on the province's
+ * CORS for the widget endpoints (and the widget's ticket lookup): ANY origin may call them, because the widget runs on the province's
  * portals (other origins than this server). That is safe here because the credential is the session
  * token the widget sends explicitly in Authorization (or ?token= for the stream): no cookies are used,
  * so Allow-Credentials is never set and a foreign page cannot ride on a visitor's session.
  * CORP cross-origin lets portals load widget.js/widget.css despite the app-wide same-origin default.
  */
-const widgetCors: RequestHandler = (req, res, next) => {
-  res.set({
-    'Access-Control-Allow-Origin': '*',
-    'Access-Control-Allow-Methods': 'GET, POST, OPTIONS',
-    'Access-Control-Allow-Headers': 'Authorization, Content-Type',
-    'Access-Control-Max-Age': '600',
-    'Cross-Origin-Resource-Policy': 'cross-origin',
-  });
-  if (req.method === 'OPTIONS') {
-    res.status(204).end();
-    return;
-  }
-  next();
-};
+export function widgetCors(methods: string): RequestHandler {
+  return (req, res, next) => {
+    res.set({
+      'Access-Control-Allow-Origin': '*',
+      'Access-Control-Allow-Methods': methods,
+      'Access-Control-Allow-Headers': 'Authorization, Content-Type',
+      'Access-Control-Max-Age': '600',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+    });
+    if (req.method === 'OPTIONS') {
+      res.status(204).end();
+      return;
+    }
+    next();
+  };
+}
 
 /** The title of the button whose payload the citizen sent: the latest such button offered before it. */
 function titleForPayload(payload: string, before: number, outbound: OutboundRecord[]): string | undefined {
@@ -193,7 +195,7 @@ export function createWidgetRouter(deps: WidgetRouterDeps): WidgetRouter {
     return session.visitorId;
   }
 
-  router.use('/widget', widgetCors);
+  router.use('/widget', widgetCors('GET, POST, OPTIONS'));
 
   router.get('/widget/widget.js', (_req, res) => {
     res.type('text/javascript; charset=utf-8').set('Cache-Control', ASSET_CACHE).send(Buffer.from(deps.assets.js));

@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, watchPage } from './browser.js';
 import { loadConfig } from '../../src/config.js';
 import { vi as copy } from '../../src/domain/copy/vi.js';
 import { conversationKey } from '../../src/domain/message.js';
@@ -22,7 +23,6 @@ import { ACCOUNT_ID } from './harness.js';
  * stays text, and the form fits a 360 px phone. Browser-side code is passed as strings (no DOM lib).
  */
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const LK = copy.widget.lookup;
 const ANSWER = 'Chị nộp tờ khai tại UBND cấp xã nơi cư trú, kèm giấy chứng sinh.';
 const XSS = '<img src=x onerror="window.__pwned=1"><b>đậm</b>';
@@ -66,7 +66,7 @@ beforeAll(async () => {
   const second = await open('visitor-hostile', 'Câu hỏi thử', '0977 000 111');
   await system.tickets.answer(second.id, STAFF, `Trả lời ${XSS}`);
   hostile = await waitForStatus(second.id, 'delivered');
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -85,13 +85,8 @@ afterEach(async () => {
 async function openPortal(viewport = { width: 1280, height: 860 }): Promise<Page> {
   context = await browser.newContext({ viewport, locale: 'vi-VN' });
   problems = [];
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    // A refused lookup (400/404) is logged by the browser as a failed resource; that is expected.
-    if (msg.type() === 'error' && !/Failed to load resource: the server responded with a status of 4\d\d/.test(msg.text())) problems.push(`console: ${msg.text()}`);
-  });
+  // A refused lookup (400/404) is logged by the browser as a failed resource; that is expected.
+  const page = watchPage(await context.newPage(), problems, /Failed to load resource: the server responded with a status of 4\d\d/);
   await page.goto(`${system.url}/`);
   await launcher(page).waitFor();
   return page;
@@ -159,7 +154,7 @@ describe('ticket lookup in the web widget', () => {
     // Assert
     await result(page).waitFor();
     const text = (await result(page).textContent()) ?? '';
-    expect(text).toContain(LK.statuses.delivered);
+    expect(text).toContain(copy.bot.tickets.statuses.delivered);
     expect(text).toContain('Ủy ban nhân dân cấp xã');
     expect(text).toContain(ANSWER);
     expect(text).toContain(vnDate(answered.dueAt));
@@ -203,7 +198,7 @@ describe('ticket lookup in the web widget', () => {
     const box = page.getByRole('region', { name: new RegExp(`${LK.kinds.feedback} ${mine.code}`) });
     await box.waitFor();
     expect(await box.textContent()).toContain('Ngã tư Lê Lợi');
-    expect(await box.textContent()).toContain(LK.statuses.assigned);
+    expect(await box.textContent()).toContain(copy.bot.tickets.statuses.assigned);
 
     // Another visitor (a fresh browser) with the same code and no digits is asked for them.
     await context!.close();

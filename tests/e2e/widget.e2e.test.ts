@@ -1,5 +1,6 @@
-import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium, watchPage } from './browser.js';
 import { startHarness, type Harness } from './harness.js';
 
 /**
@@ -9,7 +10,6 @@ import { startHarness, type Harness } from './harness.js';
  * the webchat adapter and the event stream.
  */
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let harness: Harness;
 let browser: Browser;
@@ -18,7 +18,7 @@ let problems: string[];
 
 beforeAll(async () => {
   harness = await startHarness();
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -35,12 +35,7 @@ afterEach(async () => {
 async function openPortal(viewport = { width: 1280, height: 860 }): Promise<Page> {
   context = await browser.newContext({ viewport, locale: 'vi-VN' });
   problems = [];
-  const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
-  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
-  page.on('console', (msg) => {
-    if (msg.type() === 'error') problems.push(`console: ${msg.text()}`);
-  });
+  const page = watchPage(await context.newPage(), problems);
   await page.goto(`${harness.url}/`);
   await launcher(page).waitFor();
   return page;
@@ -144,8 +139,7 @@ describe('web widget on the demo portal', () => {
     await harness.operatorReply(visitorId, { text: 'Tổng đài viên: hồ sơ của bạn cần thêm bản sao căn cước.' });
 
     // Act
-    page = await context.newPage();
-    page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+    page = watchPage(await context.newPage(), problems);
     await page.goto(`${harness.url}/`);
 
     // Assert: the launcher announces the new reply before the panel is opened …

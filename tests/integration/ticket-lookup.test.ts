@@ -157,7 +157,7 @@ describe('POST /api/v1/tickets/lookup', () => {
       code: answered.code,
       kind: 'question',
       status: 'delivered',
-      statusText: LK.statuses.delivered,
+      statusText: copy.bot.tickets.statuses.delivered,
       answer: { text: ANSWER, agency: expect.stringContaining(agency) },
     });
     expect(String(body['agencyName'])).toContain(agency);
@@ -187,7 +187,7 @@ describe('POST /api/v1/tickets/lookup', () => {
     expect(response.status).toBe(200);
     const text = await response.text();
     expect(text).toContain(LK.events.returned);
-    expect(text).toContain(LK.statuses.returned);
+    expect(text).toContain(copy.bot.tickets.statuses.returned);
     expect(text).not.toContain(RETURN_REASON);
     expect(text).not.toContain('không thuộc thẩm quyền');
   });
@@ -362,7 +362,7 @@ describe('ticket tracking throttle per code (core)', () => {
       throw new AppError('TICKET.NOT_FOUND', 'x');
     },
     agencyName: (id) => id,
-    copy: LK,
+    copy: { ...LK, statuses: copy.bot.tickets.statuses },
     clock,
     limit: { maxFailures: 3, windowMs: 60_000 },
   });

@@ -1,5 +1,6 @@
 import type { OnlineLevel, SubmissionMethod } from '../procedure.js';
-import type { TicketKind, TicketStatus } from '../ticket.js';
+import type { AccountRole } from '../account.js';
+import type { ActorKind, TicketAction, TicketDelivery, TicketDeliveryNotice, TicketKind, TicketStatus, TimelineNote } from '../ticket.js';
 
 /** Intents the brain distinguishes (mirrors ports/knowledge Intent; domain cannot import ports). */
 export type IntentName = 'procedure' | 'greeting' | 'handoff' | 'news' | 'track' | 'feedback' | 'other';
@@ -176,7 +177,7 @@ export interface WidgetCopy {
 /**
  * Tracking a ticket from the widget: the form, its result and its errors. Plain strings as well (sent to
  * the browser); `{agency}` in an event text is replaced by the agency's name on the server. The API
- * (src/core/ticket-tracking.ts) uses `statuses`, `events` and the error texts for its answers.
+ * (src/core/ticket-tracking.ts) uses `events`, the error texts and the chat's `bot.tickets.statuses`.
  */
 export interface WidgetLookupCopy {
   /** Text of the header button that opens the lookup panel, and its accessible name. */
@@ -211,7 +212,6 @@ export interface WidgetLookupCopy {
   answerLabel: string;
   answeredLabel: string;
   historyLabel: string;
-  statuses: Record<TicketStatus, string>;
   events: {
     received: string;
     /** `{agency}`: the agency it went to. */
@@ -239,10 +239,146 @@ export interface StatsCopy {
   open: string;
 }
 
+/**
+ * The staff console's interface text (/console: sign-in, inbox, ticket detail). Plain strings only: the
+ * server sends this section to the browser as JSON (GET /console/copy.json) and console.js fills the
+ * page from it, so index.html and console.js hold no wording of their own. An element of index.html
+ * names its text with `data-copy="login.title"` and its attributes with
+ * `data-copy-attr="placeholder:rerouteForm.otherPlaceholder"`; `{name}` in a string is replaced on the
+ * client by the value of that name (a date, a tracking code, an agency id, a phone number).
+ */
+export interface ConsoleCopy {
+  /** The page's title (browser tab). */
+  pageTitle: string;
+  /** BCP 47 locale the page formats dates and times with (Intl), e.g. `vi-VN`. */
+  dateLocale: string;
+  /** The header: product name and, after it, what this page is. */
+  brand: string;
+  brandTagline: string;
+  logout: string;
+  /** Said after signing out. */
+  signedOut: string;
+  login: {
+    title: string;
+    username: string;
+    password: string;
+    submit: string;
+    /** Submitted with an empty username or password. */
+    missing: string;
+  };
+  list: {
+    /** Heading before the account is known; then `titleStaff` (one agency) or `titleAll` (coordinators, admins). */
+    title: string;
+    titleStaff: string;
+    titleAll: string;
+    filterLabel: string;
+    /** The status filter's options; `waiting` = assigned, reopened or overdue. */
+    filters: {
+      all: string;
+      waiting: string;
+      assigned: string;
+      overdue: string;
+      reopened: string;
+      returned: string;
+      answered: string;
+      delivered: string;
+      closed: string;
+    };
+    empty: string;
+    /** `{date}`: the due date and time. */
+    due: string;
+    /** `{place}`: where the problem is (feedback). */
+    place: string;
+    /** `{reason}`: what the citizen said is still unclear (reopened ticket). */
+    reopenReason: string;
+  };
+  /** Appended to a due date that has passed. */
+  overdueMark: string;
+  detail: {
+    back: string;
+    /** `{code}`: the tracking code. */
+    title: string;
+    status: string;
+    agency: string;
+    due: string;
+    /** Appended to the due date once the deadline sweep reminded the agency; `{date}`. */
+    reminded: string;
+    created: string;
+    place: string;
+    reopenReason: string;
+    /** The name the citizen gave (responsible staff only). */
+    contact: string;
+    /** Whether the citizen asked to be called back, with the number for the responsible staff. */
+    callback: string;
+    callbackRequested: string;
+    /** `{phone}`: the callback number (responsible staff only). */
+    callbackPhone: string;
+    /** For readers who may not see the number (coordinators, admins). */
+    callbackHidden: string;
+    question: string;
+    answer: string;
+    /** Label of the answer's delivery state (`delivery`). */
+    delivery: string;
+  };
+  /** The answer's delivery to the citizen (the inbox API's `delivery`), shown on the ticket. */
+  delivery: {
+    /** `{date}`: when the state was recorded. */
+    statuses: Record<TicketDelivery['status'], string>;
+    /** The Zalo template notice sent while the answer was held; `{date}`. */
+    notice: Record<TicketDeliveryNotice['status'], string>;
+    /** Explanations of error codes (CHANNEL.*) of a failed delivery or notice. */
+    errors: Record<string, string>;
+    /** An error code without an explanation; `{code}`. */
+    errorUnknown: string;
+  };
+  answerForm: {
+    label: string;
+    submit: string;
+    empty: string;
+    done: string;
+  };
+  returnForm: {
+    label: string;
+    hint: string;
+    submit: string;
+    empty: string;
+    done: string;
+  };
+  rerouteForm: {
+    title: string;
+    agency: string;
+    /** First, empty option of the agency list. */
+    choose: string;
+    /** Last option: type another agency id. */
+    other: string;
+    otherLabel: string;
+    otherPlaceholder: string;
+    note: string;
+    submit: string;
+    empty: string;
+    /** `{agency}`: the agency id it went to. */
+    done: string;
+  };
+  timelineTitle: string;
+  statuses: Record<TicketStatus, string>;
+  actions: Record<TicketAction | TimelineNote, string>;
+  actors: Record<ActorKind, string>;
+  kinds: Record<TicketKind, string>;
+  roles: Record<AccountRole, string>;
+  /** Messages for the API's error codes (AUTH.*, TICKET.*, HTTP.*). */
+  errors: Record<string, string>;
+  /** The server could not be reached. */
+  network: string;
+  /** An error code without a message; `{status}`: the HTTP status. */
+  httpError: string;
+  genericError: string;
+}
+
 export interface Copy {
   locale: string;
   answers: AnswerCopy;
   bot: BotCopy;
   widget: WidgetCopy;
   stats: StatsCopy;
+  console: ConsoleCopy;
 }

@@ -1,42 +1,62 @@
-// Trợ lý 1022 · staff console. Plain JS, no framework, no build step.
+// 1022 staff console. Plain JS, no framework, no build step.
 // Every text that comes from the API (citizen questions above all) is written with textContent, never innerHTML.
+// The page's own wording is not here nor in index.html: it is copy.console of the copy module
+// (src/domain/copy), loaded from /console/copy.json before anything is shown. Elements of index.html
+// name their text with data-copy="key.path" and their attributes with data-copy-attr="name:key.path".
 'use strict';
 
 (function () {
   var API = '/api/v1';
-  var STATUS = {
-    received: 'Mới nhận', assigned: 'Đã giao', returned: 'Trả lại điều phối', answered: 'Đã trả lời',
-    delivered: 'Đã gửi tới người dân', closed: 'Đã đóng', overdue: 'Quá hạn', reopened: 'Mở lại',
-  };
-  var ACTION = {
-    create: 'Tiếp nhận', assign: 'Giao cơ quan', reroute: 'Chuyển cơ quan', return: 'Trả lại điều phối',
-    answer: 'Trả lời', deliver: 'Đã gửi tới người dân', failDelivery: 'Gửi không thành công', close: 'Đóng phiếu',
-    markOverdue: 'Quá hạn', reopen: 'Mở lại', remind: 'Nhắc hạn',
-  };
-  var ACTOR = { system: 'Hệ thống', staff: 'Cán bộ', coordinator: 'Điều phối', citizen: 'Người dân', admin: 'Quản trị' };
-  var KIND = { question: 'Câu hỏi', feedback: 'Phản ánh' };
-  var ROLE = { staff: 'Cán bộ', coordinator: 'Điều phối', admin: 'Quản trị' };
-  var ERRORS = {
-    'AUTH.INVALID_CREDENTIALS': 'Sai tên đăng nhập hoặc mật khẩu.',
-    'AUTH.ACCOUNT_DISABLED': 'Tài khoản đã bị khóa. Vui lòng liên hệ quản trị viên.',
-    'AUTH.RATE_LIMITED': 'Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.',
-    'AUTH.REQUIRED': 'Phiên đăng nhập đã hết hạn. Vui lòng đăng nhập lại.',
-    'AUTH.CSRF': 'Phiên làm việc không hợp lệ. Vui lòng tải lại trang.',
-    'AUTH.FORBIDDEN': 'Bạn không có quyền thực hiện thao tác này.',
-    'TICKET.NOT_FOUND': 'Không tìm thấy phiếu.',
-    'TICKET.INVALID_TRANSITION': 'Phiếu đã thay đổi trạng thái, không thể thực hiện thao tác này.',
-    'TICKET.INPUT_INVALID': 'Thông tin chưa hợp lệ. Vui lòng kiểm tra lại.',
-    'HTTP.BAD_REQUEST': 'Thông tin chưa hợp lệ. Vui lòng kiểm tra lại.',
-    'HTTP.PAYLOAD_TOO_LARGE': 'Nội dung quá dài.',
-  };
+  var COPY_URL = '/console/copy.json';
+  /** copy.console, once loaded. */
+  var C = null;
 
   var state = { account: null, csrf: '', tickets: [], agencies: [], current: null };
   var $ = function (id) { return document.getElementById(id); };
 
+  // ---- copy: the page's wording, by key ("login.submit"); `{name}` placeholders filled from `vars`
+  function own(obj, key) {
+    return obj !== null && typeof obj === 'object' && Object.prototype.hasOwnProperty.call(obj, key) ? obj[key] : undefined;
+  }
+  function fill(text, vars) {
+    if (!vars) return text;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      var v = own(vars, name);
+      return v === undefined || v === null ? whole : String(v);
+    });
+  }
+  /** The text at a key path of the copy; the key itself if there is none (visible, never blank). */
+  function t(key, vars) {
+    var value = key.split('.').reduce(own, C);
+    return typeof value === 'string' ? fill(value, vars) : key;
+  }
+  /** The text for `key` in one of the copy's maps (statuses, actions, error codes…); the key itself if unknown. */
+  function pick(map, key, vars) {
+    var value = own(map, key);
+    return typeof value === 'string' ? fill(value, vars) : String(key);
+  }
+  function applyCopy(locale) {
+    if (locale) document.documentElement.lang = locale;
+    document.querySelectorAll('[data-copy]').forEach(function (el) { el.textContent = t(el.getAttribute('data-copy')); });
+    document.querySelectorAll('[data-copy-attr]').forEach(function (el) {
+      el.getAttribute('data-copy-attr').split(/\s+/).forEach(function (pair) {
+        var i = pair.indexOf(':');
+        if (i > 0) el.setAttribute(pair.slice(0, i), t(pair.slice(i + 1)));
+      });
+    });
+  }
+  async function loadCopy() {
+    var res = await fetch(COPY_URL, { headers: { Accept: 'application/json' }, credentials: 'same-origin' });
+    if (!res.ok) throw new Error(COPY_URL + ': HTTP ' + res.status);
+    var data = await res.json();
+    C = data.copy;
+    applyCopy(data.locale);
+  }
+
   function fmtDate(iso) {
     if (!iso) return '';
     var d = new Date(iso);
-    return d.toLocaleString('vi-VN', { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    return d.toLocaleString(C.dateLocale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
   }
   function isOverdue(t) {
     return t.status === 'overdue' || (['assigned', 'reopened', 'received', 'returned'].indexOf(t.status) >= 0 && new Date(t.dueAt).getTime() < Date.now());
@@ -57,14 +77,15 @@
     try {
       res = await fetch(API + path, { method: method, headers: headers, credentials: 'same-origin', body: body === undefined ? undefined : JSON.stringify(body) });
     } catch (e) {
-      throw { code: 'NETWORK', message: 'Không kết nối được máy chủ. Vui lòng thử lại.' };
+      throw { code: 'NETWORK', message: C.network };
     }
     if (res.status === 204) return null;
     var data = null;
     try { data = await res.json(); } catch (e) { data = null; }
     if (!res.ok) {
       var code = data && data.code;
-      var err = { code: code || 'HTTP', status: res.status, message: ERRORS[code] || 'Có lỗi xảy ra (mã ' + res.status + '). Vui lòng thử lại.' };
+      var known = typeof code === 'string' ? own(C.errors, code) : undefined;
+      var err = { code: code || 'HTTP', status: res.status, message: typeof known === 'string' ? known : t('httpError', { status: res.status }) };
       if (res.status === 401 && path !== '/auth/login' && path !== '/auth/me') { signedOut(); }
       throw err;
     }
@@ -84,10 +105,14 @@
 
   function signedIn(data) {
     state.account = data.account; state.csrf = data.csrfToken;
-    $('who-name').textContent = data.account.displayName + ' · ' + (ROLE[data.account.role] || data.account.role) +
+    $('who-name').textContent = data.account.displayName + ' · ' + pick(C.roles, data.account.role) +
       (data.account.agencyId ? ' · ' + data.account.agencyId : '');
     $('who').hidden = false;
-    $('list-title').textContent = data.account.role === 'staff' ? 'Phiếu của cơ quan' : 'Tất cả phiếu';
+    $('list-title').textContent = t(data.account.role === 'staff' ? 'list.titleStaff' : 'list.titleAll');
+  }
+
+  function dueText(t_) {
+    return fmtDate(t_.dueAt) + (isOverdue(t_) ? C.overdueMark : '');
   }
 
   // ---- list
@@ -95,32 +120,34 @@
     var status = $('status-filter').value;
     var data = await api('GET', '/inbox/tickets' + (status ? '?status=' + encodeURIComponent(status) : ''));
     state.tickets = data.tickets;
-    state.tickets.forEach(function (t) { if (state.agencies.indexOf(t.agencyId) < 0) state.agencies.push(t.agencyId); });
+    state.tickets.forEach(function (tk) { if (state.agencies.indexOf(tk.agencyId) < 0) state.agencies.push(tk.agencyId); });
     state.agencies.sort();
     renderList();
+  }
+
+  function line(className, text) {
+    var el = document.createElement('span'); el.className = className; el.textContent = text;
+    return el;
   }
 
   function renderList() {
     var ul = $('ticket-list');
     ul.replaceChildren();
     $('list-empty').hidden = state.tickets.length > 0;
-    state.tickets.forEach(function (t) {
+    state.tickets.forEach(function (tk) {
       var li = document.createElement('li');
       var a = document.createElement('a');
-      a.href = '#ticket/' + encodeURIComponent(t.id);
-      a.className = 'ticket' + (isOverdue(t) ? ' overdue' : '');
-      a.dataset.id = t.id;
+      a.href = '#ticket/' + encodeURIComponent(tk.id);
+      a.className = 'ticket' + (isOverdue(tk) ? ' overdue' : '');
+      a.dataset.id = tk.id;
       var top = document.createElement('span'); top.className = 'ticket-top';
-      var code = document.createElement('strong'); code.textContent = t.code;
-      var badge = document.createElement('span'); badge.className = 'badge status-' + t.status; badge.textContent = STATUS[t.status] || t.status;
-      top.append(code, ' · ', KIND[t.kind] || t.kind, ' · ', t.agencyId, ' ', badge);
-      var q = document.createElement('span'); q.className = 'ticket-q'; q.textContent = t.question;
-      var due = document.createElement('span'); due.className = 'ticket-due';
-      due.textContent = 'Hạn: ' + fmtDate(t.dueAt) + (isOverdue(t) ? ' — QUÁ HẠN' : '');
-      a.append(top, q);
-      if (t.place) { var p = document.createElement('span'); p.className = 'ticket-q'; p.textContent = 'Địa điểm: ' + t.place; a.append(p); }
-      if (t.reopenReason) { var r = document.createElement('span'); r.className = 'ticket-q'; r.textContent = 'Hỏi thêm: ' + t.reopenReason; a.append(r); }
-      a.append(due);
+      var code = document.createElement('strong'); code.textContent = tk.code;
+      var badge = document.createElement('span'); badge.className = 'badge status-' + tk.status; badge.textContent = pick(C.statuses, tk.status);
+      top.append(code, ' · ', pick(C.kinds, tk.kind), ' · ', tk.agencyId, ' ', badge);
+      a.append(top, line('ticket-q', tk.question));
+      if (tk.place) a.append(line('ticket-q', t('list.place', { place: tk.place })));
+      if (tk.reopenReason) a.append(line('ticket-q', t('list.reopenReason', { reason: tk.reopenReason })));
+      a.append(line('ticket-due', t('list.due', { date: dueText(tk) })));
       li.append(a);
       ul.append(li);
     });
@@ -135,41 +162,72 @@
     $('detail-title').focus();
   }
 
+  /** A row of the facts list: its value as text, row hidden when there is none. */
+  function fact(id, text) {
+    $(id).textContent = text || '';
+    $(id).hidden = $(id + '-label').hidden = !text;
+  }
+
+  function explain(code) {
+    var known = own(C.delivery.errors, code);
+    return typeof known === 'string' ? known : t('delivery.errorUnknown', { code: code });
+  }
+
+  /** The answer's way to the citizen: pending, held (window closed), sent or failed, and the Zalo notice sent while held. */
+  function deliveryText(d) {
+    if (!d) return '';
+    var text = pick(C.delivery.statuses, d.status, { date: fmtDate(d.at) });
+    if (d.error) text += ': ' + explain(d.error);
+    if (d.notice) {
+      var n = pick(C.delivery.notice, d.notice.status, { date: fmtDate(d.notice.at) });
+      if (d.notice.error) n += ': ' + explain(d.notice.error);
+      text += ' — ' + n;
+    }
+    return text;
+  }
+
+  /** The call-back request; the number only reaches staff of the responsible agency. */
+  function callbackText(tk) {
+    if (!tk.callbackRequested) return '';
+    var phone = tk.contact && tk.contact.callbackPhone;
+    return phone ? t('detail.callbackPhone', { phone: phone }) : t('detail.callbackHidden');
+  }
+
   function renderDetail() {
-    var t = state.current;
-    $('detail-title').textContent = 'Phiếu ' + t.code;
+    var tk = state.current;
+    $('detail-title').textContent = t('detail.title', { code: tk.code });
     $('detail-title').tabIndex = -1;
     var st = $('d-status'); st.replaceChildren();
-    var badge = document.createElement('span'); badge.className = 'badge status-' + t.status; badge.textContent = STATUS[t.status] || t.status;
+    var badge = document.createElement('span'); badge.className = 'badge status-' + tk.status; badge.textContent = pick(C.statuses, tk.status);
     st.append(badge);
-    $('d-agency').textContent = t.agencyId;
-    $('d-due').textContent = fmtDate(t.dueAt) + (isOverdue(t) ? ' — QUÁ HẠN' : '') + (t.remindedAt ? ' (đã nhắc hạn ' + fmtDate(t.remindedAt) + ')' : '');
-    $('d-due').className = isOverdue(t) ? 'overdue-text' : '';
-    $('d-created').textContent = fmtDate(t.createdAt);
-    $('d-place').textContent = t.place || '';
-    $('d-place').hidden = $('d-place-label').hidden = !t.place;
-    $('d-reopen').textContent = t.reopenReason || '';
-    $('d-reopen').hidden = $('d-reopen-label').hidden = !t.reopenReason;
-    var contact = t.contact ? [t.contact.name, t.contact.callbackPhone ? 'gọi lại: ' + t.contact.callbackPhone : ''].filter(Boolean).join(' · ') : '';
-    $('d-contact').textContent = contact;
-    $('d-contact').hidden = $('d-contact-label').hidden = !contact;
-    $('d-question').textContent = t.question;
-    $('d-answer-box').hidden = !t.answer;
-    $('d-answer').textContent = t.answer ? t.answer.text : '';
+    $('d-agency').textContent = tk.agencyId;
+    $('d-due').textContent = dueText(tk) + (tk.remindedAt ? t('detail.reminded', { date: fmtDate(tk.remindedAt) }) : '');
+    $('d-due').className = isOverdue(tk) ? 'overdue-text' : '';
+    $('d-created').textContent = fmtDate(tk.createdAt);
+    fact('d-place', tk.place);
+    fact('d-reopen', tk.reopenReason);
+    fact('d-contact', tk.contact && tk.contact.name);
+    fact('d-callback', callbackText(tk));
+    fact('d-delivery', deliveryText(tk.delivery));
+    $('d-delivery').dataset.status = tk.delivery ? tk.delivery.status : '';
+    $('d-question').textContent = tk.question;
+    $('d-answer-box').hidden = !tk.answer;
+    $('d-answer').textContent = tk.answer ? tk.answer.text : '';
 
-    var actions = t.actions || [];
+    var actions = tk.actions || [];
     $('answer-form').hidden = actions.indexOf('answer') < 0;
     $('return-form').hidden = actions.indexOf('return') < 0;
     $('reroute-form').hidden = actions.indexOf('reroute') < 0;
-    if (actions.indexOf('reroute') >= 0) fillAgencies(t.agencyId);
+    if (actions.indexOf('reroute') >= 0) fillAgencies(tk.agencyId);
 
     var ol = $('d-timeline'); ol.replaceChildren();
-    (t.timeline || []).forEach(function (e) {
+    (tk.timeline || []).forEach(function (e) {
       var li = document.createElement('li');
       var when = document.createElement('time'); when.dateTime = e.at; when.textContent = fmtDate(e.at);
-      var what = document.createElement('strong'); what.textContent = ACTION[e.action] || e.action;
-      li.append(when, ' · ', what, ' · ', ACTOR[e.actor && e.actor.kind] || (e.actor && e.actor.kind) || '');
-      if (e.to) li.append(' → ' + (STATUS[e.to] || e.to));
+      var what = document.createElement('strong'); what.textContent = pick(C.actions, e.action);
+      var actor = e.actor && e.actor.kind ? pick(C.actors, e.actor.kind) : '';
+      li.append(when, ' · ', what, ' · ', actor);
+      if (e.to) li.append(' → ' + pick(C.statuses, e.to));
       if (e.agencyId) li.append(' (' + e.agencyId + ')');
       if (e.note) { var n = document.createElement('div'); n.className = 'note'; n.textContent = e.note; li.append(n); }
       ol.append(li);
@@ -178,11 +236,11 @@
 
   function fillAgencies(current) {
     var sel = $('reroute-agency'); sel.replaceChildren();
-    var first = document.createElement('option'); first.value = ''; first.textContent = '— Chọn cơ quan —'; sel.append(first);
+    var first = document.createElement('option'); first.value = ''; first.textContent = t('rerouteForm.choose'); sel.append(first);
     state.agencies.filter(function (a) { return a !== current; }).forEach(function (a) {
       var o = document.createElement('option'); o.value = a; o.textContent = a; sel.append(o);
     });
-    var other = document.createElement('option'); other.value = '__other'; other.textContent = 'Cơ quan khác (nhập mã)…'; sel.append(other);
+    var other = document.createElement('option'); other.value = '__other'; other.textContent = t('rerouteForm.other'); sel.append(other);
     $('reroute-other-box').hidden = true;
   }
 
@@ -200,7 +258,7 @@
       var btn = ev && ev.target && ev.target.querySelector ? ev.target.querySelector('button[type=submit]') : null;
       if (btn) btn.disabled = true;
       notice('');
-      try { await fn(ev); } catch (e) { notice(e && e.message ? e.message : 'Có lỗi xảy ra. Vui lòng thử lại.'); } finally { if (btn) btn.disabled = false; }
+      try { await fn(ev); } catch (e) { notice(e && e.message ? e.message : t('genericError')); } finally { if (btn) btn.disabled = false; }
     };
   }
 
@@ -217,7 +275,7 @@
   $('login-form').addEventListener('submit', guard(async function () {
     var username = $('login-username').value.trim();
     var password = $('login-password').value;
-    if (!username || !password) throw { message: 'Vui lòng nhập tên đăng nhập và mật khẩu.' };
+    if (!username || !password) throw { message: t('login.missing') };
     var data = await api('POST', '/auth/login', { username: username, password: password });
     $('login-password').value = '';
     signedIn(data);
@@ -228,7 +286,7 @@
     try { await api('POST', '/auth/logout'); } finally {
       history.replaceState(null, '', location.pathname);
       signedOut();
-      notice('Bạn đã đăng xuất.', 'ok');
+      notice(t('signedOut'), 'ok');
     }
   }));
   $('status-filter').addEventListener('change', guard(loadList));
@@ -236,14 +294,14 @@
   window.addEventListener('hashchange', guard(route));
   $('answer-form').addEventListener('submit', guard(async function () {
     var text = $('answer-text').value.trim();
-    if (!text) throw { message: 'Vui lòng nhập nội dung trả lời.' };
-    await act('/answer', { text: text }, 'Đã gửi câu trả lời.');
+    if (!text) throw { message: t('answerForm.empty') };
+    await act('/answer', { text: text }, t('answerForm.done'));
     $('answer-text').value = '';
   }));
   $('return-form').addEventListener('submit', guard(async function () {
     var reason = $('return-reason').value.trim();
-    if (!reason) throw { message: 'Vui lòng nhập lý do trả lại.' };
-    await act('/return', { reason: reason }, 'Đã trả lại phiếu cho điều phối.');
+    if (!reason) throw { message: t('returnForm.empty') };
+    await act('/return', { reason: reason }, t('returnForm.done'));
     $('return-reason').value = '';
   }));
   $('reroute-agency').addEventListener('change', function () {
@@ -252,14 +310,22 @@
   $('reroute-form').addEventListener('submit', guard(async function () {
     var agencyId = $('reroute-agency').value;
     if (agencyId === '__other') agencyId = $('reroute-other').value.trim();
-    if (!agencyId) throw { message: 'Vui lòng chọn cơ quan nhận.' };
+    if (!agencyId) throw { message: t('rerouteForm.empty') };
     var note = $('reroute-note').value.trim();
-    await act('/reroute', note ? { agencyId: agencyId, note: note } : { agencyId: agencyId }, 'Đã chuyển phiếu sang cơ quan ' + agencyId + '.');
+    await act('/reroute', note ? { agencyId: agencyId, note: note } : { agencyId: agencyId }, t('rerouteForm.done', { agency: agencyId }));
     $('reroute-note').value = '';
   }));
 
-  // ---- start: an existing session (reloaded page) gets its CSRF token from /auth/me
+  // ---- start: the wording first (nothing is shown without it), then an existing session (reloaded
+  // page) gets its CSRF token from /auth/me
   (async function start() {
+    try {
+      await loadCopy();
+    } catch (e) {
+      // No wording to say it with: the bare error, for whoever looks into it.
+      notice(String(e && e.message ? e.message : e));
+      return;
+    }
     try {
       signedIn(await api('GET', '/auth/me'));
       await route();

@@ -1,0 +1,26 @@
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+/**
+ * Real headless Chromium for the e2e tests: Debian's /usr/bin/chromium (`bash scripts/ensure-chromium.sh`
+ * installs it), driven by playwright-core.
+ */
+
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+}
+
+/**
+ * Collects the page's script errors and console errors (CSP violations are console errors) into
+ * `problems`, which the tests expect to stay empty. `expected` lets through console errors a test
+ * causes on purpose (e.g. the browser logging a refused 4xx request).
+ */
+export function watchPage(page: Page, problems: string[], expected?: RegExp): Page {
+  page.setDefaultTimeout(15_000);
+  page.on('pageerror', (err) => problems.push(`pageerror: ${err.message}`));
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' && !(expected && expected.test(msg.text()))) problems.push(`console: ${msg.text()} ${msg.location().url}`);
+  });
+  return page;
+}
