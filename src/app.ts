@@ -54,12 +54,13 @@ export function buildApp(deps: AppDeps): Express {
   if (deps.publishing) app.use(createQaRouter(deps.publishing));
   if (deps.channels) app.use(createWebhooksRouter({ ...deps.channels, logger: deps.logger }));
   if (deps.widget) app.use(deps.widget);
+  // Secure, __Host- prefixed session cookies in production (HTTPS); plain `tl_sess` in development.
+  const secureCookies = deps.config.nodeEnv === 'production';
+  // Sign-in parses its own small body (4 kB), so it comes before the API's shared 64 kB parser.
+  if (deps.console) app.use('/api/v1', createAuthRouter({ auth: deps.console.auth, secureCookies }));
   app.use('/api/v1', express.json({ limit: JSON_BODY_LIMIT }), createAskRouter({ knowledge: deps.knowledge }));
   if (deps.console) {
-    // Secure, __Host- prefixed session cookies in production (HTTPS); plain `tl_sess` in development.
-    const secureCookies = deps.config.nodeEnv === 'production';
     app.use('/console', createConsolePagesRouter());
-    app.use('/api/v1', createAuthRouter({ auth: deps.console.auth, secureCookies }));
     app.use('/api/v1/inbox', createInboxRouter({ auth: deps.console.auth, inbox: deps.console.inbox, secureCookies, ...(deps.publishing && { publishing: deps.publishing.publishing }) }));
     if (deps.stats) app.use('/api/v1', createStatsRouter({ auth: deps.console.auth, ...deps.stats, secureCookies }));
   }

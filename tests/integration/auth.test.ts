@@ -55,9 +55,9 @@ beforeAll(async () => {
   for (const [prefix, secureCookies] of [['/api/v1', false], ['/prod/api/v1', true]] as const) {
     const consoleSession = createConsoleSession({ auth, secureCookies });
     const api = express.Router();
-    // As src/app.ts mounts /api/v1 behind express.json; the /prod mount relies on the router's own parser.
-    if (!secureCookies) api.use(express.json({ limit: '64kb' }));
+    // As src/app.ts mounts it: before the API's shared JSON parser, so sign-in parses its own (4 kB) body.
     api.use(createAuthRouter({ auth, secureCookies }));
+    api.use(express.json({ limit: '64kb' }));
     // Tiny routes standing in for the console's: a coordinator-only read and a state-changing action.
     api.get('/test/routing-queue', consoleSession, requireRole('coordinator', 'admin'), (req, res) => {
       res.json({ ok: true, by: req.console?.account.username });

@@ -419,13 +419,8 @@ export class FakeZalo {
   }
 
   private sendCs(req: IncomingMessage, raw: Buffer, record: RecordedRequest, accessToken: string): Record<string, unknown> {
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return zaloError(-201, 'body is invalid!');
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      return zaloError(-201, 'body is invalid!');
-    }
+    const body = jsonBody(req, raw);
+    if (!body) return zaloError(-201, 'body is invalid!');
     record.json = body;
     const recipient = obj(body.recipient);
     const userId = recipient?.user_id;
@@ -454,13 +449,8 @@ export class FakeZalo {
    * Not limited by the 7-day CS window: reaching users outside it is what templates are for.
    */
   private sendTemplate(req: IncomingMessage, raw: Buffer, record: RecordedRequest, accessToken: string): Record<string, unknown> {
-    if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return zaloError(-201, 'body is invalid!');
-    let body: Record<string, unknown>;
-    try {
-      body = JSON.parse(raw.toString('utf8')) as Record<string, unknown>;
-    } catch {
-      return zaloError(-201, 'body is invalid!');
-    }
+    const body = jsonBody(req, raw);
+    if (!body) return zaloError(-201, 'body is invalid!');
     record.json = body;
     const userId = body.user_id;
     if (typeof userId !== 'string' || !/^\d+$/.test(userId)) return zaloError(-201, 'user_id is invalid!');
@@ -628,6 +618,16 @@ function waitWhileHeld(hold: ActiveHold, res: ServerResponse): Promise<'released
     res.on('close', onClose);
     hold.waiting.add(resume);
   });
+}
+
+/** A JSON object body sent as application/json, or undefined (Zalo answers -201 to anything else). */
+function jsonBody(req: IncomingMessage, raw: Buffer): Record<string, unknown> | undefined {
+  if (!String(req.headers['content-type'] ?? '').startsWith('application/json')) return undefined;
+  try {
+    return obj(JSON.parse(raw.toString('utf8')));
+  } catch {
+    return undefined;
+  }
 }
 
 function zaloError(code: number, message?: string): Record<string, unknown> {
