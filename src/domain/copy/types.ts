@@ -321,6 +321,13 @@ export interface ConsoleCopy {
     delivery: string;
   };
   /** The answer's delivery to the citizen (the inbox API's `delivery`), shown on the ticket. */
+  /** Notes the system writes on the timeline, as staff read them (others are people's words, shown as typed). */
+  systemNotes: {
+    /** How a new ticket found its agency (the router's reason: ports/knowledge RouteReason). */
+    routedBy: Record<'procedure' | 'classifier' | 'coordinator', string>;
+    /** A reminder of the coming deadline; `{date}`: the due date and time. */
+    remind: string;
+  };
   delivery: {
     /** `{date}`: when the state was recorded. */
     statuses: Record<TicketDelivery['status'], string>;

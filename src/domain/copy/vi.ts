@@ -283,6 +283,14 @@ export const vi: Copy = {
       answer: 'Câu trả lời',
       delivery: 'Gửi tới người dân',
     },
+    systemNotes: {
+      routedBy: {
+        procedure: 'Giao tự động theo thủ tục hành chính liên quan',
+        classifier: 'Giao tự động theo lĩnh vực của câu hỏi',
+        coordinator: 'Chưa xác định được cơ quan: chuyển bộ phận điều phối 1022',
+      },
+      remind: 'Nhắc hạn trả lời: {date}',
+    },
     delivery: {
       statuses: {
         pending: 'Đang gửi (từ {date})',

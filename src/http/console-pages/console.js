@@ -229,9 +229,24 @@
       li.append(when, ' · ', what, ' · ', actor);
       if (e.to) li.append(' → ' + pick(C.statuses, e.to));
       if (e.agencyId) li.append(' (' + e.agencyId + ')');
-      if (e.note) { var n = document.createElement('div'); n.className = 'note'; n.textContent = e.note; li.append(n); }
+      if (e.note) { var n = document.createElement('div'); n.className = 'note'; n.textContent = noteText(e); li.append(n); }
       ol.append(li);
     });
+  }
+
+  /**
+   * A timeline note as staff read it: the system's own notes (routing reason, reminder, delivery error
+   * code) in the copy's words; people's notes (return reasons, reroute notes, the citizen's reopen
+   * reason) exactly as typed.
+   */
+  function noteText(e) {
+    if (!e.actor || e.actor.kind !== 'system') return e.note;
+    var routed = /^routed by ([\w-]+)$/.exec(e.note);
+    if (routed) return pick(C.systemNotes.routedBy, routed[1]);
+    var due = /^due (\S+)$/.exec(e.note);
+    if (e.action === 'remind' && due) return t('systemNotes.remind', { date: fmtDate(due[1]) });
+    if (e.action === 'failDelivery') return own(C.delivery.errors, e.note) || t('delivery.errorUnknown', { code: e.note });
+    return e.note;
   }
 
   function fillAgencies(current) {
