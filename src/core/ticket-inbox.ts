@@ -26,7 +26,7 @@ import type { TicketService } from './tickets.js';
  * agencies' tickets are never confirmed. Views carry what the desk needs and no more: the question
  * text, never the conversation id (the citizen's channel identity) nor the last four phone digits
  * (the asker's proof); the contact name and callback number only for staff of the responsible agency,
- * who make the call.
+ * who make the call. Agencies travel by id and by their directory name (`agencyName`), for people to read.
  *
  * Actions: answer (staff of the agency, coordinator), return (staff: wrong agency, back to the
  * coordinator), reroute (coordinator). The rules are domain/ticket.ts's; a status that does not allow
@@ -40,6 +40,16 @@ export interface TicketInboxDeps {
   clock: Clock;
   /** Whether an agency id is in the directory (reroute targets); any non-empty id when absent. */
   agencyExists?: (agencyId: string) => boolean;
+  /** An agency's name from the directory; the id itself for an agency no longer listed. */
+  agencyName: (agencyId: string) => string;
+  /** The agency directory (the console's reroute choices). */
+  listAgencies: () => ReadonlyArray<{ id: string; name: string }>;
+}
+
+/** One agency of the directory as the console offers it. */
+export interface InboxAgency {
+  id: string;
+  name: string;
 }
 
 export interface InboxQuery {
@@ -56,6 +66,8 @@ export interface InboxTicket {
   kind: TicketKind;
   status: TicketStatus;
   agencyId: string;
+  /** The responsible agency's name (its id if the directory no longer lists it). */
+  agencyName: string;
   question: string;
   /** Where the problem is (feedback). */
   place?: string;
@@ -86,7 +98,17 @@ export interface InboxTicket {
 /** One ticket with its history and what the reader may do next. */
 export interface InboxTicketDetail extends InboxTicket {
   answer?: { text: string; at: string; by: Actor; onTime: boolean };
-  timeline: Array<{ at: string; actor: Actor; action: TimelineEvent['action']; from?: TicketStatus; to?: TicketStatus; note?: string; agencyId?: string }>;
+  timeline: Array<{
+    at: string;
+    actor: Actor;
+    action: TimelineEvent['action'];
+    from?: TicketStatus;
+    to?: TicketStatus;
+    note?: string;
+    agencyId?: string;
+    /** With agencyId: that agency's name (its id if the directory no longer lists it). */
+    agencyName?: string;
+  }>;
   /** Actions the domain allows now for the reader's role (the console's buttons). */
   actions: TicketAction[];
 }
@@ -102,7 +124,10 @@ function isResponsibleStaff(account: Pick<Account, 'role' | 'agencyId' | 'disabl
   return !account.disabled && account.role === 'staff' && account.agencyId !== undefined && account.agencyId === ticket.agencyId;
 }
 
-export function toInboxTicket(ticket: Ticket, account: Pick<Account, 'role' | 'agencyId' | 'disabled'>): InboxTicket {
+/** Without a directory, an agency is named by its id. */
+const idAsName = (agencyId: string): string => agencyId;
+
+export function toInboxTicket(ticket: Ticket, account: Pick<Account, 'role' | 'agencyId' | 'disabled'>, agencyName: (agencyId: string) => string = idAsName): InboxTicket {
   const reopen = ticket.status === 'reopened' ? ticket.timeline.findLast((e) => e.action === 'reopen') : undefined;
   const view: InboxTicket = {
     id: ticket.id,
@@ -110,6 +135,7 @@ export function toInboxTicket(ticket: Ticket, account: Pick<Account, 'role' | 'a
     kind: ticket.kind,
     status: ticket.status,
     agencyId: ticket.agencyId,
+    agencyName: agencyName(ticket.agencyId),
     question: ticket.question,
     ...(ticket.place !== undefined && { place: ticket.place }),
     ...(reopen?.note !== undefined && { reopenReason: reopen.note }),
@@ -149,10 +175,14 @@ function answerView(answer: TicketAnswer): NonNullable<InboxTicketDetail['answer
   return { text: answer.text, at: answer.at.toISOString(), by: { ...answer.by }, onTime: answer.onTime };
 }
 
-export function toInboxTicketDetail(ticket: Ticket, account: Pick<Account, 'id' | 'role' | 'agencyId' | 'disabled'>): InboxTicketDetail {
+export function toInboxTicketDetail(
+  ticket: Ticket,
+  account: Pick<Account, 'id' | 'role' | 'agencyId' | 'disabled'>,
+  agencyName: (agencyId: string) => string = idAsName,
+): InboxTicketDetail {
   const actor = actorOf(account);
   return {
-    ...toInboxTicket(ticket, account),
+    ...toInboxTicket(ticket, account, agencyName),
     ...(ticket.answer !== undefined && { answer: answerView(ticket.answer) }),
     timeline: ticket.timeline.map((e) => ({
       at: e.at.toISOString(),
@@ -161,7 +191,7 @@ export function toInboxTicketDetail(ticket: Ticket, account: Pick<Account, 'id' 
       ...(e.from !== undefined && { from: e.from }),
       ...(e.to !== undefined && { to: e.to }),
       ...(e.note !== undefined && { note: e.note }),
-      ...(e.agencyId !== undefined && { agencyId: e.agencyId }),
+      ...(e.agencyId !== undefined && { agencyId: e.agencyId, agencyName: agencyName(e.agencyId) }),
     })),
     actions: actor ? availableActions(ticket.status, actor.kind) : [],
   };
@@ -182,7 +212,12 @@ function requireActor(account: Account, ...kinds: ActorKind[]): Actor {
   return actor;
 }
 
+/** Agency names in Vietnamese alphabetical order (Đ after D, tones after the bare letter). */
+const byVietnameseName = new Intl.Collator('vi');
+
 export function createTicketInbox(deps: TicketInboxDeps) {
+  const detail = (ticket: Ticket, account: Account): InboxTicketDetail => toInboxTicketDetail(ticket, account, deps.agencyName);
+
   /** The ticket if the account may see it; otherwise the same NOT_FOUND as an unknown id. */
   async function visible(account: Account, ticketId: string): Promise<Ticket> {
     const ticket = await deps.tickets.get(ticketId);
@@ -217,11 +252,19 @@ export function createTicketInbox(deps: TicketInboxDeps) {
         ...(query.status !== undefined && query.status.length > 0 && { status: query.status }),
         limit: query.limit,
       });
-      return found.filter((t) => canSeeTicket(account, t)).map((t) => toInboxTicket(t, account));
+      return found.filter((t) => canSeeTicket(account, t)).map((t) => toInboxTicket(t, account, deps.agencyName));
     },
 
     async get(account: Account, ticketId: string): Promise<InboxTicketDetail> {
-      return toInboxTicketDetail(await visible(account, ticketId), account);
+      return detail(await visible(account, ticketId), account);
+    },
+
+    /** The whole agency directory, by name in Vietnamese order: the same for every signed-in reader. */
+    listAgencies(): InboxAgency[] {
+      return deps
+        .listAgencies()
+        .map((a) => ({ id: a.id, name: a.name }))
+        .sort((a, b) => byVietnameseName.compare(a.name, b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     },
 
     /** Staff of the agency or a coordinator: the ticket becomes answered and the answer is queued to the citizen. */
@@ -231,14 +274,14 @@ export function createTicketInbox(deps: TicketInboxDeps) {
       // Refuse early with the domain's error, before the service records anything.
       transition(ticket, 'answer', actor, new Date(Math.max(deps.clock.now().getTime(), ticket.updatedAt.getTime() + 1)), { text });
       const answered = await deps.service.answer(ticket.id, actor, text);
-      return toInboxTicketDetail(answered, account);
+      return detail(answered, account);
     },
 
     /** Staff: not their agency's question; back to the coordinator with a reason. */
     async returnToCoordinator(account: Account, ticketId: string, reason: string): Promise<InboxTicketDetail> {
       const actor = requireActor(account, 'staff');
       const returned = await change(account, ticketId, (t, at) => transition(t, 'return', actor, at, { reason }));
-      return toInboxTicketDetail(returned, account);
+      return detail(returned, account);
     },
 
     /** Coordinator: hands the ticket to another agency. */
@@ -250,7 +293,7 @@ export function createTicketInbox(deps: TicketInboxDeps) {
       const rerouted = await change(account, ticketId, (t, at) =>
         transition(t, 'reroute', actor, at, { agencyId, ...(note !== undefined && { note }) }),
       );
-      return toInboxTicketDetail(rerouted, account);
+      return detail(rerouted, account);
     },
   };
 }

@@ -11,6 +11,7 @@ import { createConsoleSession } from './console-session.js';
  * The agency inbox API, mounted under /api/v1/inbox, every route behind the console session (cookie)
  * and, for POSTs, the X-CSRF-Token check (console-session.ts):
  *
+ *   GET  /agencies                                  the agency directory {agencies: [{id, name}]}, by name (reroute targets)
  *   GET  /tickets?status=a,b&limit=50&agencyId=…   list, newest first (agencyId: coordinators/admins only)
  *   GET  /tickets/:id                               one ticket with its timeline and allowed actions
  *   POST /tickets/:id/answer   {text}               staff of the agency or coordinator → answered, queued to the citizen
@@ -82,6 +83,10 @@ export function createInboxRouter(deps: InboxRouterDeps): Router {
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
+  });
+
+  router.get('/agencies', (_req, res) => {
+    res.json({ agencies: deps.inbox.listAgencies() });
   });
 
   router.get('/tickets', async (req, res) => {

@@ -73,9 +73,11 @@ const WIDGET_ACCOUNT_ID = 'portal';
 /** Absolute console session lifetime from login: one working day. */
 export const CONSOLE_SESSION_TTL_MS = 10 * 60 * 60 * 1000;
 
-
-/** The platform adapters the configuration enables (the widget's is added by startSystem). */
-export function buildChannelAdapters(config: Config, store: Store, logger: Logger): Partial<Record<ChannelKind, ChannelAdapter>> {
+/**
+ * The platform adapters the configuration enables (the widget's is added by startSystem). `clock` is
+ * the time Messenger's 24 h window is judged by (the system's clock, so tests can move it).
+ */
+export function buildChannelAdapters(config: Config, store: Store, logger: Logger, clock: Clock = systemClock): Partial<Record<ChannelKind, ChannelAdapter>> {
   const adapters: Partial<Record<ChannelKind, ChannelAdapter>> = {};
   const zalo = config.channels.zalo;
   if (zalo.enabled && zalo.appId && zalo.oaSecretKey) {
@@ -103,6 +105,7 @@ export function buildChannelAdapters(config: Config, store: Store, logger: Logge
       graphVersion: fb.graphApiVersion,
       accountUpdateTag: fb.accountUpdateTag,
       humanAgentTag: fb.humanAgentTag,
+      now: () => clock.now().getTime(),
       logger: logger.child({ channel: 'messenger' }),
     });
   }
@@ -126,7 +129,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   // The widget's hub is in-process: with separate web and worker processes it needs a Redis pub/sub hub.
   const webchat = createWebchat({ sessionSecret: config.sessionSecret, accountId: WIDGET_ACCOUNT_ID });
-  const adapters = { webchat: webchat.adapter, ...buildChannelAdapters(config, store, logger), ...options.adapters };
+  const adapters = { webchat: webchat.adapter, ...buildChannelAdapters(config, store, logger, clock), ...options.adapters };
   const turns = backend.queue<TurnJob>(TURN_QUEUE);
   const deliveries = deliveryQueues(backend);
   const receive = createInboundReceiver({ store, turns, clock });
@@ -160,8 +163,15 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   if (roles.web) {
     widget = createWidgetRouter({ receive, store, copy: vi, logger: logger.child({ route: 'widget' }), ...webchat });
     const agencies = new Set(knowledge.listAgencies().map((a) => a.id));
-    const inbox = createTicketInbox({ tickets: store.tickets, service: tickets, clock, agencyExists: (id) => agencies.has(id) });
     const agencyNames = new Map(knowledge.listAgencies().map((a) => [a.id, a.name] as const));
+    const inbox = createTicketInbox({
+      tickets: store.tickets,
+      service: tickets,
+      clock,
+      agencyExists: (id) => agencies.has(id),
+      agencyName: (id) => agencyNames.get(id) ?? id,
+      listAgencies: () => knowledge.listAgencies(),
+    });
     // Citizens track a ticket by code + proof (widget session or last 4 phone digits): POST /api/v1/tickets/lookup, before the API's 64 kB parser.
     widget.use(createTicketLookupRouter({ lookup: tickets.lookup, agencyName: (id) => agencyNames.get(id) ?? id, copy: vi, clock, sessions: webchat.sessions, accountId: WIDGET_ACCOUNT_ID }));
     const publishing = createPublishing({ tickets: store.tickets, publications: store.publications, clock, fieldOf: (id) => knowledge.getProcedure(id)?.field, onChange: () => published.refresh().catch((err: unknown) => logger.warn({ err }, 'could not rebuild published answers')) });

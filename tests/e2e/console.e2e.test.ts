@@ -1,16 +1,15 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { launchChromium, watchPage } from './browser.js';
-import { loadConfig } from '../../src/config.js';
+import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { conversationKey } from '../../src/domain/message.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import { transition, type Ticket } from '../../src/domain/ticket.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
+import { CHEAP_SCRYPT, startTestSystem } from '../integration/test-system.js';
 
 /**
  * The staff console (/console) in real headless Chromium against the whole system: a staff member
@@ -38,6 +37,16 @@ let visitors = 0;
 
 /** The console's wording (copy.console of the copy module): what the page must show. */
 const C = vi.console;
+
+/** The catalog's agency directory (the system under test loads the same, shipped one). */
+const DIRECTORY = loadCatalog().directory.agencies;
+
+/** An agency's name as the directory gives it: what the page must show instead of its id. */
+function agencyName(id: string): string {
+  const agency = DIRECTORY.find((a) => a.id === id);
+  if (!agency) throw new Error(`no agency ${id} in the directory`);
+  return agency.name;
+}
 
 /** A copy string with its `{name}` placeholders filled, as console.js does. */
 function fill(text: string, vars: Record<string, string>): string {
@@ -125,8 +134,7 @@ function timeline(page: Page): Promise<string[]> {
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'console-e2e-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SESSION_SECRET: randomUUID() + randomUUID() });
-  system = await startSystem({ config, logger: createLogger(config), passwordParams: { N: 2 ** 12, r: 8, p: 1, keyLength: 32 } });
+  system = await startTestSystem(dataDir, {}, { passwordParams: CHEAP_SCRYPT });
   const open = (visitor: string, procedureId: string, question: string) =>
     system.tickets.openTicket({ conversationId: conversationKey('webchat', 'portal', visitor), kind: 'question', question, consent: { forward: true, publish: false }, procedureId });
   mine = await open('v1', 'dang-ky-khai-sinh', XSS);
@@ -166,7 +174,7 @@ it('staff signs in, sees only their agency, reads a hostile question literally, 
   const filled = (await page.evaluate(`Array.from(document.querySelectorAll('[data-copy]'), (el) => [el.getAttribute('data-copy'), el.textContent])`)) as Array<[string, string]>;
   expect(filled.length).toBeGreaterThan(30);
   expect(filled.filter(([key, text]) => typeof copyAt(key) !== 'string' || text !== copyAt(key))).toEqual([]);
-  expect(await page.locator('#reroute-other').getAttribute('placeholder')).toBe(C.rerouteForm.otherPlaceholder);
+  expect(await page.locator('#reroute-note').getAttribute('placeholder')).toBe(C.rerouteForm.notePlaceholder);
 
   // Wrong password: a Vietnamese error, still on the form.
   await page.getByLabel(C.login.username).fill('canbo.a');
@@ -182,6 +190,10 @@ it('staff signs in, sees only their agency, reads a hostile question literally, 
   expect(await list.textContent()).toContain(mine.code);
   expect(await list.textContent()).not.toContain(other.code);
   expect(await page.locator('#who-name').textContent()).toContain('Cán bộ A');
+  // The agency by its name, in the header and on the list, not by its id.
+  await expect.poll(() => page.locator('#who-name').textContent()).toContain(agencyName(mine.agencyId));
+  expect(await list.textContent()).toContain(agencyName(mine.agencyId));
+  expect(await list.textContent()).not.toContain(mine.agencyId);
 
   await list.locator('a.ticket').first().click();
   const question = page.locator('#d-question');
@@ -232,6 +244,8 @@ it('the coordinator reroutes a ticket: it leaves the first agency\'s list, reach
   const moved = await openTicket('dang-ky-khai-sinh', 'Con tôi sinh ở nước ngoài thì đăng ký khai sinh ở đâu?');
   expect(moved.agencyId).toBe(mine.agencyId);
   const target = other.agencyId;
+  const targetName = agencyName(target);
+  expect(targetName).not.toBe(target);
 
   const staffA = await signIn('canbo.a');
   expect(await listWith(staffA.page)).toContain(moved.code);
@@ -243,43 +257,56 @@ it('the coordinator reroutes a ticket: it leaves the first agency\'s list, reach
   expect(await page.locator('#list-title').textContent()).toBe(C.list.titleAll);
   const all = await listWith(page);
   expect(all).toEqual(expect.arrayContaining([moved.code, other.code]));
+  expect(await page.locator('#ticket-list a.ticket', { hasText: moved.code }).textContent()).toContain(agencyName(mine.agencyId));
   await openFromList(page, moved.code);
-  expect(await page.locator('#d-agency').textContent()).toBe(mine.agencyId);
+  expect(await page.locator('#d-agency').textContent()).toBe(agencyName(mine.agencyId));
   expect(await page.locator('#reroute-form').isVisible()).toBe(true);
   expect(await page.locator('#return-form').isHidden()).toBe(true);
-  // The agencies offered are those seen in the list, without the current one, plus "another agency".
-  const offered = (await page.evaluate(`Array.from(document.querySelectorAll('#reroute-agency option'), (o) => o.value)`)) as string[];
-  expect(offered).toContain(target);
-  expect(offered).not.toContain(mine.agencyId);
-  expect(offered).toContain('__other');
+  // The agencies offered are the whole directory but the current one, by name in Vietnamese order
+  // (value: the id), after the empty "choose" option; no free-text agency id any more.
+  const offered = (await page.evaluate(`Array.from(document.querySelectorAll('#reroute-agency option'), (o) => [o.value, o.textContent])`)) as Array<[string, string]>;
+  const byName = new Intl.Collator('vi');
+  const others = DIRECTORY.filter((a) => a.id !== mine.agencyId).sort((a, b) => byName.compare(a.name, b.name));
+  expect(others.length).toBeGreaterThan(10);
+  expect(offered).toEqual([['', C.rerouteForm.choose], ...others.map((a) => [a.id, a.name])]);
+  expect(offered.map(([id]) => id)).toContain(target);
+  expect(await page.locator('#reroute-form input').count()).toBe(1);
 
-  // A malformed agency id is stopped by the field's pattern, before any request.
+  // An empty choice is stopped by the select's required attribute, before any request.
   let posted = 0;
   page.on('request', (r) => void (r.method() === 'POST' && r.url().endsWith('/reroute') && (posted += 1)));
-  await page.getByLabel(C.rerouteForm.agency).selectOption('__other');
-  await page.getByLabel(C.rerouteForm.otherLabel).fill('Sở Tư pháp!');
   await page.getByRole('button', { name: C.rerouteForm.submit }).click();
-  expect(await page.evaluate(`document.getElementById('reroute-other').validity.patternMismatch`)).toBe(true);
+  expect(await page.evaluate(`document.getElementById('reroute-agency').validity.valueMissing`)).toBe(true);
   expect(posted).toBe(0);
 
-  // An agency id the directory does not know: refused by the server (400), the page says so, nothing moves.
-  await page.getByLabel(C.rerouteForm.otherLabel).fill('co-quan-khong-ton-tai');
+  // An agency the directory no longer lists (an option left from before a directory change, put in the
+  // page here): refused by the server (400), the page says so, nothing moves. The API test covers the rest.
+  await page.evaluate(`(() => { const o = document.createElement('option'); o.value = 'co-quan-khong-ton-tai'; o.textContent = 'Cơ quan đã giải thể'; document.getElementById('reroute-agency').append(o); })()`);
+  await page.getByLabel(C.rerouteForm.agency).selectOption('co-quan-khong-ton-tai');
   await page.getByRole('button', { name: C.rerouteForm.submit }).click();
   await expect.poll(() => page.getByRole('alert').textContent()).toBe(C.errors['TICKET.INPUT_INVALID']);
-  expect(await page.locator('#d-agency').textContent()).toBe(mine.agencyId);
+  expect(await page.locator('#d-agency').textContent()).toBe(agencyName(mine.agencyId));
   expect((await system.store.tickets.get(moved.id))?.agencyId).toBe(mine.agencyId);
 
   const NOTE = 'Thuộc thẩm quyền cơ quan khác <b>không phải HTML</b>';
-  await page.getByLabel(C.rerouteForm.agency).selectOption(target);
-  expect(await page.locator('#reroute-other-box').isHidden()).toBe(true);
+  await page.getByLabel(C.rerouteForm.agency).selectOption({ label: targetName });
+  expect(await page.getByLabel(C.rerouteForm.agency).inputValue()).toBe(target);
   await page.getByLabel(C.rerouteForm.note).fill(NOTE);
   await page.getByRole('button', { name: C.rerouteForm.submit }).click();
-  await expect.poll(() => page.getByRole('status').textContent()).toBe(fill(C.rerouteForm.done, { agency: target }));
-  expect(await page.locator('#d-agency').textContent()).toBe(target);
+  await expect.poll(() => page.getByRole('status').textContent()).toBe(fill(C.rerouteForm.done, { agency: targetName }));
+  expect(await page.locator('#d-agency').textContent()).toBe(targetName);
   expect(await page.locator('#d-status').textContent()).toBe(C.statuses.assigned);
   const lines = await timeline(page);
-  expect(lines.at(-1)).toContain(`${C.actions.reroute} · ${C.actors.coordinator} → ${C.statuses.assigned} (${target})`);
+  // The system's routing note in the copy's words, not as stored ("routed by procedure").
+  expect(lines[1]).toContain(C.systemNotes.routedBy.procedure);
+  expect(lines.join('\n')).not.toContain('routed by');
+  expect(lines.at(-1)).toContain(`${C.actions.reroute} · ${C.actors.coordinator} → ${C.statuses.assigned} (${targetName})`);
+  expect(lines.join('\n')).not.toContain(`(${target})`);
   expect(lines.at(-1)).toContain(NOTE);
+  // Rerouted away: the current agency is no longer offered, the previous one is.
+  const offeredNow = (await page.evaluate(`Array.from(document.querySelectorAll('#reroute-agency option'), (o) => o.value)`)) as string[];
+  expect(offeredNow).not.toContain(target);
+  expect(offeredNow).toContain(mine.agencyId);
   expect(await page.locator('#d-timeline .note b').count()).toBe(0);
   await page.screenshot({ path: '/tmp/console-rerouted.png', fullPage: true });
 
@@ -298,7 +325,8 @@ it('the coordinator reroutes a ticket: it leaves the first agency\'s list, reach
   expect(await listWith(staffB.page)).toContain(moved.code);
   await openFromList(staffB.page, moved.code);
   expect(await staffB.page.locator('#d-question').textContent()).toBe(moved.question);
-  expect((await timeline(staffB.page)).at(-1)).toContain(`${C.actions.reroute} · ${C.actors.coordinator} → ${C.statuses.assigned} (${target})`);
+  expect((await timeline(staffB.page)).at(-1)).toContain(`${C.actions.reroute} · ${C.actors.coordinator} → ${C.statuses.assigned} (${targetName})`);
+  expect(await staffB.page.locator('#d-agency').textContent()).toBe(targetName);
   expect(await staffB.page.locator('#answer-form').isVisible()).toBe(true);
   expect(await staffB.page.locator('#return-form').isVisible()).toBe(true);
   expect(await staffB.page.locator('#reroute-form').isHidden()).toBe(true);

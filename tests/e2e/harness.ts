@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadConfig } from '../../src/config.js';
 import { outboundQueueName, queueDelivery, type DeliveryJob } from '../../src/core/receive-inbound.js';
 import { conversationKey, type Reply } from '../../src/domain/message.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { startSystem } from '../../src/system/index.js';
+import { startTestSystem } from '../integration/test-system.js';
 
 /** The whole system in embedded mode (store, queues, Botkit flows, widget), as `npm start` runs it. */
 export const ACCOUNT_ID = 'portal';
@@ -20,8 +18,7 @@ export interface Harness {
 
 export async function startHarness(): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'widget-e2e-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SESSION_SECRET: randomUUID() + randomUUID() });
-  const system = await startSystem({ config, logger: createLogger(config) });
+  const system = await startTestSystem(dataDir);
   return {
     url: system.url!,
     async operatorReply(visitorId, reply) {

@@ -1,18 +1,16 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { launchChromium, watchPage } from './browser.js';
-import { loadConfig } from '../../src/config.js';
 import { vi as copy } from '../../src/domain/copy/vi.js';
 import { conversationKey } from '../../src/domain/message.js';
 import type { Ticket } from '../../src/domain/ticket.js';
 import { TRACKING_ALPHABET } from '../../src/domain/tracking-code.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
 import { openWebchatConversation } from '../integration/console-client.js';
+import { startTestSystem } from '../integration/test-system.js';
 import { ACCOUNT_ID } from './harness.js';
 
 /**
@@ -47,8 +45,7 @@ async function waitForStatus(id: string, status: Ticket['status']): Promise<Tick
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'lookup-e2e-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SESSION_SECRET: randomUUID() + randomUUID() });
-  system = await startSystem({ config, logger: createLogger(config) });
+  system = await startTestSystem(dataDir);
   const open = async (visitor: string, question: string, phone: string) => {
     const ticket = await system.tickets.openTicket({
       conversationId: await openWebchatConversation(system.store, visitor),
@@ -168,6 +165,14 @@ describe('ticket lookup in the web widget', () => {
     await page.getByRole('button', { name: LK.backLabel }).click();
     expect(await focused(page)).toMatch(/^textarea#tl-input/);
     expect(await lookupButton(page).getAttribute('aria-expanded')).toBe('false');
+  });
+
+  it("When the portal's own tracking link is clicked, then the widget opens on the lookup form", async () => {
+    const page = await openPortal();
+    await page.getByRole('button', { name: 'Xem tình trạng câu hỏi, phản ánh đã gửi' }).click();
+    await codeInput(page).waitFor();
+    expect(await lookupButton(page).getAttribute('aria-expanded')).toBe('true');
+    expect(await focused(page)).toMatch(/^input#tl-code/);
   });
 
   it('When the visitor asked in this same widget, then the code alone is enough', async () => {

@@ -14,6 +14,7 @@ import { requestLog } from '../../src/http/request-log.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { Store } from '../../src/ports/store.js';
 import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { CHEAP_SCRYPT } from './test-system.js';
 
 /**
  * Console sign-in over HTTP against the real embedded store: the auth router and the session
@@ -43,7 +44,7 @@ beforeAll(async () => {
     sessions: store.sessions,
     clock: { now: () => new Date(now) },
     sessionTtlMs: TTL,
-    passwordParams: { N: 2 ** 12, r: 8, p: 1, keyLength: 32 },
+    passwordParams: CHEAP_SCRYPT,
     loginLimit: { maxFailures: 5, windowMs: 15 * 60_000 },
   });
   await auth.createAccount({ username: 'dieuphoi', displayName: 'Điều phối 1022', role: 'coordinator', password: PASSWORD });

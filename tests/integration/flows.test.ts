@@ -9,23 +9,22 @@ import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { createRouter } from '../../knowledge/routing/index.js';
 import { createTicketService, type TicketService } from '../../src/core/tickets.js';
 import { createBotEngine } from '../../src/bot/engine.js';
-import { loadConfig } from '../../src/config.js';
 import type { Conversation, InboundMessage } from '../../src/domain/conversation.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import type { Reply } from '../../src/domain/message.js';
 import { DEFAULT_TICKET_POLICY, type Ticket } from '../../src/domain/ticket.js';
 import { generate as generateTrackingCode, isValid as isValidTrackingCode } from '../../src/domain/tracking-code.js';
 import { addWorkingDays, type WorkingCalendar } from '../../src/domain/working-days.js';
-import { createLogger } from '../../src/logging/logger.js';
 import type { AgencyRouter } from '../../src/ports/knowledge.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { ConversationEngine } from '../../src/ports/conversation-engine.js';
 import type { Store } from '../../src/ports/store.js';
 import { createEmbeddedStore } from '../../src/store/embedded/index.js';
 import { createFlowServices } from '../../src/system/flow-services.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
 import { consoleCall, consoleLogin, openWebchatConversation, type ConsoleSignIn } from './console-client.js';
 import { eventually } from './helpers.js';
+import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
 
 /**
  * The flows through the real Botkit engine, the real brain and the embedded store: no HTTP, no queue.
@@ -349,7 +348,6 @@ describe('flows', () => {
  */
 describe('with the whole system: the agency inbox, and the citizen closing or reopening an answered ticket', () => {
   const PASSWORD = 'mật khẩu thử nghiệm 1022';
-  const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
   const DAY_MS = 24 * 60 * 60 * 1000;
   const ANSWER = 'Đăng ký khai sinh đúng hạn được miễn lệ phí.';
   let system: RunningSystem;
@@ -362,8 +360,7 @@ describe('with the whole system: the agency inbox, and the citizen closing or re
 
   beforeAll(async () => {
     systemDir = mkdtempSync(join(tmpdir(), 'flows-system-'));
-    const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: systemDir, SESSION_SECRET: randomUUID() + randomUUID() });
-    system = await startSystem({ config, logger: createLogger(config), passwordParams: CHEAP_SCRYPT, clock });
+    system = await startTestSystem(systemDir, {}, { passwordParams: CHEAP_SCRYPT, clock });
     viaSystem = await createBotEngine({
       dialogState: system.store.dialogState,
       services: createFlowServices({ knowledge: brain, store: system.store, copy: vi, clock, tickets: system.tickets }),

@@ -1,13 +1,12 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
+import { loadCatalog } from '../../knowledge/catalog/load.js';
 import type { Ticket } from '../../src/domain/ticket.js';
-import { createLogger } from '../../src/logging/logger.js';
 import { consoleCall, consoleLogin, openWebchatConversation, type ConsoleSignIn } from './console-client.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
+import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
 
 /**
  * The agency inbox API on the whole system in embedded mode (nedb store in a temp dir, in-process
@@ -16,7 +15,9 @@ import { startSystem, type RunningSystem } from '../../src/system/index.js';
  */
 
 const PASSWORD = 'mật khẩu thử nghiệm 1022';
-const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
+/** The catalog's agency directory: the system under test loads the same, shipped one. */
+const DIRECTORY = loadCatalog().directory.agencies;
+const agencyName = (id: string) => DIRECTORY.find((a) => a.id === id)!.name;
 
 let dataDir: string;
 let system: RunningSystem;
@@ -52,8 +53,7 @@ let admin: Signed;
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'inbox-it-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SESSION_SECRET: randomUUID() + randomUUID() });
-  system = await startSystem({ config, logger: createLogger(config), passwordParams: CHEAP_SCRYPT });
+  system = await startTestSystem(dataDir, {}, { passwordParams: CHEAP_SCRYPT });
   base = system.url!;
 
   conversationA = await openConversation('visitor-a');
@@ -112,6 +112,9 @@ describe('GET /api/v1/inbox/tickets', () => {
     expect(tickets.every((t) => t['agencyId'] === ticketA.agencyId)).toBe(true);
     const a = tickets.find((t) => t['id'] === ticketA.id)!;
     expect(a['question']).toBe(ticketA.question);
+    // The agency by id and by its directory name.
+    expect(a['agencyName']).toBe(agencyName(ticketA.agencyId));
+    expect(a['agencyName']).not.toBe(ticketA.agencyId);
     expect(a['contact']).toEqual({ name: 'Nguyễn Văn A', callbackPhone: '0912 345 678' });
     const raw = JSON.stringify(tickets);
     expect(raw).not.toContain(conversationA);
@@ -145,13 +148,41 @@ describe('GET /api/v1/inbox/tickets', () => {
   });
 });
 
+describe('GET /api/v1/inbox/agencies', () => {
+  it('When nobody is signed in, then it answers 401 AUTH.REQUIRED', async () => {
+    const response = await get('/agencies');
+    expect(response.status).toBe(401);
+    expect(await json(response)).toEqual({ code: 'AUTH.REQUIRED', message: expect.any(String) });
+  });
+
+  it('When staff, a coordinator or an admin ask, then each gets the whole directory, {id, name} only, by Vietnamese name', async () => {
+    const collator = new Intl.Collator('vi');
+    const expected = DIRECTORY.map((a) => ({ id: a.id, name: a.name })).sort((a, b) => collator.compare(a.name, b.name));
+    expect(expected.length).toBeGreaterThan(10);
+    for (const who of [staffA, staffB, coordinator, admin]) {
+      const response = await get('/agencies', who);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      const { agencies } = await json<{ agencies: Array<{ id: string; name: string }> }>(response);
+      expect(agencies).toEqual(expected);
+    }
+    // Vietnamese order, not code-point order (which would put "Ủy ban…" after "Văn phòng…").
+    const names = expected.map((a) => a.name);
+    expect(names).not.toEqual([...names].sort());
+  });
+});
+
 describe('GET /api/v1/inbox/tickets/:id', () => {
   it('When staff open their own ticket, then it comes with its timeline and the actions they may take', async () => {
     const response = await get(`/tickets/${ticketA.id}`, staffA);
     expect(response.status).toBe(200);
-    const { ticket } = await json<{ ticket: { id: string; timeline: Array<{ action: string }>; actions: string[] } }>(response);
+    const { ticket } = await json<{ ticket: { id: string; agencyName: string; timeline: Array<{ action: string; agencyId?: string; agencyName?: string }>; actions: string[] } }>(response);
     expect(ticket.id).toBe(ticketA.id);
+    expect(ticket.agencyName).toBe(agencyName(ticketA.agencyId));
     expect(ticket.timeline.map((e) => e.action)).toEqual(['create', 'assign']);
+    // Every event that names an agency names it by id and by name.
+    expect(ticket.timeline.filter((e) => e.agencyId !== undefined).length).toBeGreaterThan(0);
+    for (const e of ticket.timeline) expect(e.agencyName).toBe(e.agencyId === undefined ? undefined : agencyName(e.agencyId));
     expect(ticket.actions.sort()).toEqual(['answer', 'return']);
   });
 
@@ -259,8 +290,9 @@ describe('POST /api/v1/inbox/tickets/:id/return and /reroute', () => {
   it("When the coordinator reroutes B's returned ticket to A, then A's staff see it and B's no longer do", async () => {
     const response = await post(`/tickets/${ticketB.id}/reroute`, { agencyId: ticketA.agencyId, note: 'Chuyển đúng đơn vị' }, coordinator);
     expect(response.status).toBe(200);
-    const { ticket } = await json<{ ticket: { status: string; agencyId: string } }>(response);
-    expect(ticket).toMatchObject({ status: 'assigned', agencyId: ticketA.agencyId });
+    const { ticket } = await json<{ ticket: { status: string; agencyId: string; timeline: Array<Record<string, unknown>> } }>(response);
+    expect(ticket).toMatchObject({ status: 'assigned', agencyId: ticketA.agencyId, agencyName: agencyName(ticketA.agencyId) });
+    expect(ticket.timeline.at(-1)).toMatchObject({ action: 'reroute', agencyId: ticketA.agencyId, agencyName: agencyName(ticketA.agencyId), note: 'Chuyển đúng đơn vị' });
     expect((await get(`/tickets/${ticketB.id}`, staffA)).status).toBe(200);
     expect((await get(`/tickets/${ticketB.id}`, staffB)).status).toBe(404);
   });

@@ -2,12 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
 import { FakeGraph } from '../fakes/messenger/fake-graph.js';
 import { MessengerWebhookDriver } from '../fakes/messenger/webhook-driver.js';
 import { eventually } from './helpers.js';
+import { startTestSystem } from './test-system.js';
 
 /** The whole Messenger path against the fake Graph API, which enforces Meta's shapes, window and errors. */
 const VERIFY_TOKEN = 'xac-minh-1022';
@@ -19,18 +18,13 @@ let dataDir: string;
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'fb-e2e-'));
   fake = await new FakeGraph().start();
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
+  system = await startTestSystem(dataDir, {
     FB_APP_SECRET: fake.appSecret,
     FB_PAGE_ACCESS_TOKEN: fake.pageAccessToken,
     FB_VERIFY_TOKEN: VERIFY_TOKEN,
     GRAPH_API_BASE: fake.base,
     GRAPH_API_VERSION: fake.version,
   });
-  system = await startSystem({ config, logger: createLogger(config) });
   driver = new MessengerWebhookDriver({ url: `${system.url}/webhooks/messenger`, appSecret: fake.appSecret, pageId: fake.pageId });
 });
 

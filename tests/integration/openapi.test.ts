@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,13 +7,12 @@ import addFormatsPlugin from 'ajv-formats';
 import type { Express } from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
-import { loadConfig } from '../../src/config.js';
 import { updateTicket } from '../../src/core/tickets.js';
 import { conversationKey } from '../../src/domain/message.js';
 import { recordReminder, type Ticket } from '../../src/domain/ticket.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
 import { consoleLogin, openWebchatConversation, type ConsoleSignIn } from './console-client.js';
+import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
 
 /**
  * docs/openapi.yaml against the code it documents:
@@ -36,7 +34,6 @@ const OPENAPI_FILE = new URL('../../docs/openapi.yaml', import.meta.url);
 const API_PREFIX = '/api/v1';
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const PASSWORD = 'mật khẩu thử nghiệm openapi';
-const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
@@ -462,8 +459,7 @@ async function waitFor<T>(what: string, check: () => Promise<T | undefined>, tim
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'openapi-it-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SESSION_SECRET: randomUUID() + randomUUID() });
-  system = await startSystem({ config, logger: createLogger(config), passwordParams: CHEAP_SCRYPT });
+  system = await startTestSystem(dataDir, {}, { passwordParams: CHEAP_SCRYPT });
   base = system.url!;
 
   const session = await fetch(`${base}/widget/session`, { method: 'POST' });

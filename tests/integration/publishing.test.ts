@@ -1,13 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import type { Ticket } from '../../src/domain/ticket.js';
-import { createLogger } from '../../src/logging/logger.js';
 import { consoleCall, consoleLogin, openWebchatConversation, type ConsoleSignIn } from './console-client.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
+import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
 
 /**
  * Publishing (issue 4) on the whole system in embedded mode: an answered ticket with the citizen's
@@ -16,7 +14,6 @@ import { startSystem, type RunningSystem } from '../../src/system/index.js';
  */
 
 const PASSWORD = 'mật khẩu thử nghiệm 1022';
-const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 
 let dataDir: string;
 let system: RunningSystem;
@@ -48,8 +45,7 @@ async function publicEntries(query = ''): Promise<Array<Record<string, unknown>>
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'publishing-it-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SESSION_SECRET: randomUUID() + randomUUID() });
-  system = await startSystem({ config, logger: createLogger(config), passwordParams: CHEAP_SCRYPT });
+  system = await startTestSystem(dataDir, {}, { passwordParams: CHEAP_SCRYPT });
   base = system.url!;
 
   const conversation = await openConversation('visitor-pub');

@@ -1,15 +1,13 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import type { ChannelKind, InboundEvent } from '../../src/domain/message.js';
 import { conversationKey } from '../../src/domain/message.js';
 import type { Ticket } from '../../src/domain/ticket.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
 import { consoleLogin } from './console-client.js';
+import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
 
 /**
  * Statistics over HTTP on the whole system in embedded mode: messages come in through the receiver and
@@ -19,7 +17,6 @@ import { consoleLogin } from './console-client.js';
  */
 
 const PASSWORD = 'mật khẩu thử nghiệm 1022';
-const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 
 let dataDir: string;
 let system: RunningSystem;
@@ -70,8 +67,7 @@ const zero = { questions: 0, answeredByAssistant: 0, routed: 0, answeredOnTime: 
 
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'stats-it-'));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', DATA_DIR: dataDir, SESSION_SECRET: randomUUID() + randomUUID() });
-  system = await startSystem({ config, logger: createLogger(config), passwordParams: CHEAP_SCRYPT, clock });
+  system = await startTestSystem(dataDir, {}, { passwordParams: CHEAP_SCRYPT, clock });
   base = system.url!;
 
   // March 10: three questions (two webchat, one messenger) and a follow, which is not a question.

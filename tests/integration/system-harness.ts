@@ -24,6 +24,7 @@ import { createBullmqBackend } from '../../src/queue/bullmq/index.js';
 import { buildChannelAdapters } from '../../src/system/index.js';
 import { startWorkers } from '../../src/system/workers.js';
 import type { FakeZalo } from '../fakes/zalo/fake-zalo.js';
+import { testConfig } from './test-system.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -221,14 +222,7 @@ export interface SharedParts {
 
 /** The catalog, the brain and a configuration pointing the Zalo channel at the fake (loaded once, shared). */
 export function sharedParts(fake: FakeZalo, tokens: { accessToken: string; refreshToken: string }, store: Store, dataDir: string): SharedParts {
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    ...fake.env(tokens),
-  });
+  const config = testConfig(dataDir, { NODE_ENV: 'test', ...fake.env(tokens) });
   const knowledge = createBrain(loadCatalog(config.catalogDir), { dataDir: config.catalogDir });
   return { config, store, knowledge };
 }

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../knowledge/catalog/load.js';
-import { loadConfig } from '../../src/config.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { systemClock } from '../../src/ports/clock.js';
@@ -15,6 +14,7 @@ import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
 import { consoleCall, consoleLogin, type ConsoleSignIn } from './console-client.js';
 import { childEnvironment, deleteRedisKeys, redisBaseUrl, startChildSystem, waitFor, type ChildSystem } from './system-harness.js';
+import { CHEAP_SCRYPT, testConfig } from './test-system.js';
 
 /**
  * Issue 4, "a hard kill in the middle of the ticket loop": the system runs in a child process
@@ -32,7 +32,6 @@ import { childEnvironment, deleteRedisKeys, redisBaseUrl, startChildSystem, wait
  */
 
 const PASSWORD = 'mật khẩu thử nghiệm 1022';
-const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 const QUESTION = 'xin cấp phép bay flycam chụp ảnh cưới';
 const ANSWER = 'Việc bay flycam cần giấy phép của Bộ Quốc phòng; bạn nộp hồ sơ tại Cục Tác chiến, Bộ Tổng Tham mưu.';
 /** With BullMQ the dead process's delivery lease must run out first (LEASE_TTL_MS, 10 s). */
@@ -43,7 +42,7 @@ const RECOVERY_DEADLINE_MS = 20_000;
  * coordinator and one staff account per agency of the catalog, `canbo.<agency id>`.
  */
 async function seedAccounts(dataDir: string): Promise<void> {
-  const config = loadConfig({ LOG_LEVEL: 'silent', DATA_DIR: dataDir });
+  const config = testConfig(dataDir);
   const store = createEmbeddedStore({ dataDir, compactEveryMs: 0 });
   await store.init();
   try {

@@ -1,10 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { createTicketTracking } from '../../src/core/ticket-tracking.js';
 import { updateTicket } from '../../src/core/tickets.js';
 import { vi as copy } from '../../src/domain/copy/vi.js';
@@ -15,6 +13,7 @@ import { generate, TRACKING_ALPHABET } from '../../src/domain/tracking-code.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startSystem, type RunningSystem } from '../../src/system/index.js';
 import { openWebchatConversation } from './console-client.js';
+import { testConfig } from './test-system.js';
 
 /**
  * POST /api/v1/tickets/lookup on the whole system in embedded mode (nedb in a temp dir, in-process
@@ -41,7 +40,7 @@ interface Running {
 
 async function start(prefix: string): Promise<Running> {
   const dataDir = await mkdtemp(join(tmpdir(), prefix));
-  const config = loadConfig({ PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'trace', DATA_DIR: dataDir, SESSION_SECRET: randomUUID() + randomUUID() });
+  const config = testConfig(dataDir, { LOG_LEVEL: 'trace' });
   const logs: string[] = [];
   const sink = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {

@@ -3,18 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { renderButtonsAsText } from '../../adapters/zalo/render.js';
 import { answerButtons } from '../../flows/buttons.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import { DEFAULT_TICKET_POLICY, type Ticket } from '../../src/domain/ticket.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
 import { consoleCall, consoleLogin } from './console-client.js';
 import { eventually } from './helpers.js';
+import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
 
 /**
  * The ask-an-agency loop end to end with nothing of ours mocked: a citizen on Zalo (the fake Zalo API,
@@ -24,7 +23,6 @@ import { eventually } from './helpers.js';
  */
 
 const PASSWORD = 'mật khẩu thử nghiệm 1022';
-const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 const QUESTION = 'xin cấp phép bay flycam chụp ảnh cưới';
 const ANSWER = 'Việc bay flycam cần giấy phép của Bộ Quốc phòng; bạn nộp hồ sơ tại Cục Tác chiến, Bộ Tổng Tham mưu.';
 
@@ -36,15 +34,7 @@ let dataDir: string;
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'ticket-loop-e2e-'));
   fake = await new FakeZalo().start();
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    SESSION_SECRET: randomUUID() + randomUUID(),
-    ...fake.env(),
-  });
-  system = await startSystem({ config, logger: createLogger(config), passwordParams: CHEAP_SCRYPT });
+  system = await startTestSystem(dataDir, fake.env(), { passwordParams: CHEAP_SCRYPT });
   fake.webhookUrl = `${system.url}/webhooks/zalo`;
   driver = new ZaloWebhookDriver({ url: `${system.url}/webhooks/zalo`, appId: fake.appId, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey });
 }, 60_000);

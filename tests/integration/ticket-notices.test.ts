@@ -3,13 +3,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { conversationKey } from '../../src/domain/message.js';
 import type { Actor, Ticket } from '../../src/domain/ticket.js';
 import { localDateOf } from '../../src/domain/working-days.js';
-import { createLogger } from '../../src/logging/logger.js';
 import type { Clock } from '../../src/ports/clock.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
 import { FakeGraph } from '../fakes/messenger/fake-graph.js';
 import { MessengerWebhookDriver } from '../fakes/messenger/webhook-driver.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
@@ -17,6 +15,7 @@ import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
 import { consoleCall, consoleLogin } from './console-client.js';
 import { eventually } from './helpers.js';
+import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
 
 /**
  * Ticket settings from configuration, with the real system (startSystem) and nothing of ours mocked:
@@ -28,7 +27,6 @@ import { eventually } from './helpers.js';
 
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
-const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 const PASSWORD = 'mật khẩu thử nghiệm 1022';
 const STAFF: Actor = { kind: 'staff', id: 'staff-notices' };
 const QUESTION = 'xin cấp phép bay flycam chụp ảnh cưới ở bờ biển';
@@ -42,15 +40,7 @@ let offsetMs = 0;
 const clock: Clock = { now: () => new Date(Date.now() + offsetMs) };
 
 async function start(env: Record<string, string>, options: { clock?: Clock } = {}): Promise<RunningSystem> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    SESSION_SECRET: randomUUID() + randomUUID(),
-    ...env,
-  });
-  system = await startSystem({ config, logger: createLogger(config), passwordParams: CHEAP_SCRYPT, clock: options.clock ?? clock });
+  system = await startTestSystem(dataDir, env, { passwordParams: CHEAP_SCRYPT, clock: options.clock ?? clock });
   return system;
 }
 

@@ -3,18 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { renderButtonsAsText } from '../../adapters/zalo/render.js';
 import { answerButtons } from '../../flows/buttons.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import { DEFAULT_TICKET_POLICY, transition, type Ticket } from '../../src/domain/ticket.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
 import { consoleLogin } from './console-client.js';
 import { eventually } from './helpers.js';
+import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
 
 /**
  * Issue 4: "a restart in the middle of the loop loses nothing". The ask-an-agency loop on Zalo (fake
@@ -27,7 +26,6 @@ import { eventually } from './helpers.js';
  */
 
 const PASSWORD = 'mật khẩu thử nghiệm 1022';
-const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 const QUESTION = 'xin cấp phép bay flycam chụp ảnh cưới';
 const ANSWER = 'Việc bay flycam cần giấy phép của Bộ Quốc phòng; bạn nộp hồ sơ tại Cục Tác chiến, Bộ Tổng Tham mưu.';
 
@@ -39,15 +37,7 @@ let sessionSecret: string;
 
 /** Starts (or restarts) the system over the test's DATA_DIR and points the fake and driver at it. */
 async function boot(): Promise<RunningSystem> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    SESSION_SECRET: sessionSecret,
-    ...fake.env(),
-  });
-  const started = await startSystem({ config, logger: createLogger(config), passwordParams: CHEAP_SCRYPT });
+  const started = await startTestSystem(dataDir, { SESSION_SECRET: sessionSecret, ...fake.env() }, { passwordParams: CHEAP_SCRYPT });
   system = started;
   fake.webhookUrl = `${started.url}/webhooks/zalo`;
   driver = new ZaloWebhookDriver({ url: `${started.url}/webhooks/zalo`, appId: fake.appId, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey });

@@ -4,7 +4,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
 import { conversationKey } from '../../src/domain/message.js';
 import type { Ticket } from '../../src/domain/ticket.js';
 import { createLogger } from '../../src/logging/logger.js';
@@ -16,6 +15,7 @@ import { createLocalBackend } from '../../src/queue/local/index.js';
 import { SCHEDULE_QUEUE, startSchedules, type ScheduleJob } from '../../src/system/schedules.js';
 import { eventually } from './helpers.js';
 import { deleteRedisKeys, redisBaseUrl } from './system-harness.js';
+import { CHEAP_SCRYPT, testConfig } from './test-system.js';
 
 /**
  * The deadline sweep as the running system schedules it (startSystem, a short sweep period, a clock the
@@ -28,7 +28,6 @@ import { deleteRedisKeys, redisBaseUrl } from './system-harness.js';
 
 /** Sweep period: short, so a few slots pass in a second. */
 const EVERY_MS = 250;
-const CHEAP_SCRYPT = { N: 2 ** 12, r: 8, p: 1, keyLength: 32 };
 const at = (iso: string) => new Date(iso).getTime();
 
 /** Real time, shifted to the scenario's date; `jumpTo` moves the shift (time keeps running from there). */
@@ -64,14 +63,7 @@ function scenario(redis?: { url: string; prefix: string }): Scenario {
   const s: Scenario = {
     clock,
     async boot() {
-      const config = loadConfig({
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'silent',
-        DATA_DIR: dataDir,
-        SESSION_SECRET: sessionSecret,
-        ...(redis ? { REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix } : {}),
-      });
+      const config = testConfig(dataDir, { SESSION_SECRET: sessionSecret, ...(redis ? { REDIS_URL: redis.url, QUEUE_PREFIX: redis.prefix } : {}) });
       expect(config.redisUrl).toBe(redis?.url);
       system = await startSystem({ config, logger: createLogger(config), clock, listen: false, passwordParams: CHEAP_SCRYPT, deadlines: { everyMs: EVERY_MS } });
       return system;

@@ -2,13 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.js';
-import { createLogger } from '../../src/logging/logger.js';
-import { startSystem, type RunningSystem } from '../../src/system/index.js';
+import type { RunningSystem } from '../../src/system/index.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
 import { eventually } from './helpers.js';
+import { startTestSystem } from './test-system.js';
 
 /**
  * The whole Zalo path with nothing of ours mocked: signed webhook → store → turn worker → Botkit flows
@@ -21,15 +20,7 @@ let driver: ZaloWebhookDriver;
 let dataDir: string;
 
 async function start(extra: Record<string, string> = {}): Promise<void> {
-  const config = loadConfig({
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir,
-    ...fake.env(),
-    ...extra,
-  });
-  system = await startSystem({ config, logger: createLogger(config) });
+  system = await startTestSystem(dataDir, { ...fake.env(), ...extra });
   fake.webhookUrl = `${system.url}/webhooks/zalo`;
   driver = new ZaloWebhookDriver({ url: `${system.url}/webhooks/zalo`, appId: fake.appId, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey });
 }

@@ -244,8 +244,9 @@ export interface StatsCopy {
  * server sends this section to the browser as JSON (GET /console/copy.json) and console.js fills the
  * page from it, so index.html and console.js hold no wording of their own. An element of index.html
  * names its text with `data-copy="login.title"` and its attributes with
- * `data-copy-attr="placeholder:rerouteForm.otherPlaceholder"`; `{name}` in a string is replaced on the
- * client by the value of that name (a date, a tracking code, an agency id, a phone number).
+ * `data-copy-attr="placeholder:rerouteForm.notePlaceholder"`; `{name}` in a string is replaced on the
+ * client by the value of that name (a date, a tracking code, an agency name, a phone number). Agency
+ * names come from the agency directory (the inbox API), not from the copy.
  */
 export interface ConsoleCopy {
   /** The page's title (browser tab). */
@@ -354,16 +355,14 @@ export interface ConsoleCopy {
   rerouteForm: {
     title: string;
     agency: string;
-    /** First, empty option of the agency list. */
+    /** First, empty option of the agency list (then every other agency of the directory, by name). */
     choose: string;
-    /** Last option: type another agency id. */
-    other: string;
-    otherLabel: string;
-    otherPlaceholder: string;
     note: string;
+    /** Placeholder of the optional note. */
+    notePlaceholder: string;
     submit: string;
     empty: string;
-    /** `{agency}`: the agency id it went to. */
+    /** `{agency}`: the name of the agency it went to. */
     done: string;
   };
   timelineTitle: string;

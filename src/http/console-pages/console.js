@@ -3,6 +3,7 @@
 // The page's own wording is not here nor in index.html: it is copy.console of the copy module
 // (src/domain/copy), loaded from /console/copy.json before anything is shown. Elements of index.html
 // name their text with data-copy="key.path" and their attributes with data-copy-attr="name:key.path".
+// Agencies are shown by their directory name (the API's agencyName, GET /inbox/agencies), never by id.
 'use strict';
 
 (function () {
@@ -11,7 +12,8 @@
   /** copy.console, once loaded. */
   var C = null;
 
-  var state = { account: null, csrf: '', tickets: [], agencies: [], current: null };
+  /** agencies: the agency directory [{id, name}] sorted by name, loaded once (loadAgencies). */
+  var state = { account: null, csrf: '', tickets: [], agencies: null, agenciesLoading: null, current: null };
   var $ = function (id) { return document.getElementById(id); };
 
   // ---- copy: the page's wording, by key ("login.submit"); `{name}` placeholders filled from `vars`
@@ -105,10 +107,35 @@
 
   function signedIn(data) {
     state.account = data.account; state.csrf = data.csrfToken;
-    $('who-name').textContent = data.account.displayName + ' · ' + pick(C.roles, data.account.role) +
-      (data.account.agencyId ? ' · ' + data.account.agencyId : '');
+    renderWho();
     $('who').hidden = false;
     $('list-title').textContent = t(data.account.role === 'staff' ? 'list.titleStaff' : 'list.titleAll');
+  }
+
+  function renderWho() {
+    var account = state.account;
+    if (!account) return;
+    $('who-name').textContent = account.displayName + ' · ' + pick(C.roles, account.role) +
+      (account.agencyId ? ' · ' + agencyName(account.agencyId) : '');
+  }
+
+  // ---- the agency directory: loaded once (the first time a signed-in page needs it), then reused
+  function loadAgencies() {
+    if (state.agencies) return Promise.resolve(state.agencies);
+    if (!state.agenciesLoading) {
+      state.agenciesLoading = api('GET', '/inbox/agencies').then(function (data) {
+        state.agencies = data.agencies;
+        renderWho();
+        return state.agencies;
+      }).finally(function () { state.agenciesLoading = null; });
+    }
+    return state.agenciesLoading;
+  }
+
+  /** An agency's name from the directory; the id itself for one it does not list (or before it is loaded). */
+  function agencyName(id) {
+    var found = (state.agencies || []).filter(function (a) { return a.id === id; })[0];
+    return found ? found.name : id;
   }
 
   function dueText(t_) {
@@ -120,8 +147,6 @@
     var status = $('status-filter').value;
     var data = await api('GET', '/inbox/tickets' + (status ? '?status=' + encodeURIComponent(status) : ''));
     state.tickets = data.tickets;
-    state.tickets.forEach(function (tk) { if (state.agencies.indexOf(tk.agencyId) < 0) state.agencies.push(tk.agencyId); });
-    state.agencies.sort();
     renderList();
   }
 
@@ -143,7 +168,7 @@
       var top = document.createElement('span'); top.className = 'ticket-top';
       var code = document.createElement('strong'); code.textContent = tk.code;
       var badge = document.createElement('span'); badge.className = 'badge status-' + tk.status; badge.textContent = pick(C.statuses, tk.status);
-      top.append(code, ' · ', pick(C.kinds, tk.kind), ' · ', tk.agencyId, ' ', badge);
+      top.append(code, ' · ', pick(C.kinds, tk.kind), ' · ', tk.agencyName || tk.agencyId, ' ', badge);
       a.append(top, line('ticket-q', tk.question));
       if (tk.place) a.append(line('ticket-q', t('list.place', { place: tk.place })));
       if (tk.reopenReason) a.append(line('ticket-q', t('list.reopenReason', { reason: tk.reopenReason })));
@@ -200,7 +225,7 @@
     var st = $('d-status'); st.replaceChildren();
     var badge = document.createElement('span'); badge.className = 'badge status-' + tk.status; badge.textContent = pick(C.statuses, tk.status);
     st.append(badge);
-    $('d-agency').textContent = tk.agencyId;
+    $('d-agency').textContent = tk.agencyName || tk.agencyId;
     $('d-due').textContent = dueText(tk) + (tk.remindedAt ? t('detail.reminded', { date: fmtDate(tk.remindedAt) }) : '');
     $('d-due').className = isOverdue(tk) ? 'overdue-text' : '';
     $('d-created').textContent = fmtDate(tk.createdAt);
@@ -228,7 +253,7 @@
       var actor = e.actor && e.actor.kind ? pick(C.actors, e.actor.kind) : '';
       li.append(when, ' · ', what, ' · ', actor);
       if (e.to) li.append(' → ' + pick(C.statuses, e.to));
-      if (e.agencyId) li.append(' (' + e.agencyId + ')');
+      if (e.agencyId) li.append(' (' + (e.agencyName || e.agencyId) + ')');
       if (e.note) { var n = document.createElement('div'); n.className = 'note'; n.textContent = noteText(e); li.append(n); }
       ol.append(li);
     });
@@ -249,14 +274,13 @@
     return e.note;
   }
 
+  /** The reroute choices: every agency of the directory but the ticket's own, by name (value: the id). */
   function fillAgencies(current) {
     var sel = $('reroute-agency'); sel.replaceChildren();
     var first = document.createElement('option'); first.value = ''; first.textContent = t('rerouteForm.choose'); sel.append(first);
-    state.agencies.filter(function (a) { return a !== current; }).forEach(function (a) {
-      var o = document.createElement('option'); o.value = a; o.textContent = a; sel.append(o);
+    (state.agencies || []).filter(function (a) { return a.id !== current; }).forEach(function (a) {
+      var o = document.createElement('option'); o.value = a.id; o.textContent = a.name; sel.append(o);
     });
-    var other = document.createElement('option'); other.value = '__other'; other.textContent = t('rerouteForm.other'); sel.append(other);
-    $('reroute-other-box').hidden = true;
   }
 
   async function act(path, body, okText) {
@@ -280,6 +304,7 @@
   // ---- routing
   async function route() {
     if (!state.account) return;
+    await loadAgencies();
     var m = /^#ticket\/(.+)$/.exec(location.hash);
     if (m) { await openTicket(decodeURIComponent(m[1])); return; }
     show('list-view');
@@ -319,15 +344,11 @@
     await act('/return', { reason: reason }, t('returnForm.done'));
     $('return-reason').value = '';
   }));
-  $('reroute-agency').addEventListener('change', function () {
-    $('reroute-other-box').hidden = $('reroute-agency').value !== '__other';
-  });
   $('reroute-form').addEventListener('submit', guard(async function () {
     var agencyId = $('reroute-agency').value;
-    if (agencyId === '__other') agencyId = $('reroute-other').value.trim();
     if (!agencyId) throw { message: t('rerouteForm.empty') };
     var note = $('reroute-note').value.trim();
-    await act('/reroute', note ? { agencyId: agencyId, note: note } : { agencyId: agencyId }, t('rerouteForm.done', { agency: agencyId }));
+    await act('/reroute', note ? { agencyId: agencyId, note: note } : { agencyId: agencyId }, t('rerouteForm.done', { agency: agencyName(agencyId) }));
     $('reroute-note').value = '';
   }));
 
