@@ -24,3 +24,16 @@ export function watchPage(page: Page, problems: string[], expected?: RegExp): Pa
   });
   return page;
 }
+
+/**
+ * The element focused inside the widget's shadow root (or the page's, outside it), described.
+ * Browser-side code is passed as strings: the project compiles without the DOM library.
+ */
+export const focused = async (page: Page): Promise<string> =>
+  (await page.evaluate(`(() => {
+    const host = document.getElementById('troly1022-widget');
+    const el = (host && host.shadowRoot && host.shadowRoot.activeElement) || document.activeElement;
+    if (!el) return '';
+    const name = (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 60);
+    return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ':' + name;
+  })()`)) as string;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, watchPage } from './browser.js';
+import { focused, launchChromium, watchPage } from './browser.js';
 import { vi as copy } from '../../src/domain/copy/vi.js';
 import { conversationKey } from '../../src/domain/message.js';
 import type { Ticket } from '../../src/domain/ticket.js';
@@ -97,15 +97,6 @@ const phoneInput = (page: Page) => page.getByRole('textbox', { name: LK.phoneLab
 const submit = (page: Page) => page.locator('#troly1022-widget').getByRole('button', { name: LK.submit, exact: true });
 const output = (page: Page) => page.locator('#troly1022-widget .tl-lookup-output');
 const result = (page: Page) => page.getByRole('region', { name: new RegExp(answered.code.replace('-', '\\-')) });
-
-const focused = async (page: Page): Promise<string> =>
-  (await page.evaluate(`(() => {
-    const host = document.getElementById('troly1022-widget');
-    const el = (host && host.shadowRoot && host.shadowRoot.activeElement) || document.activeElement;
-    if (!el) return '';
-    const name = (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 60);
-    return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ':' + name;
-  })()`)) as string;
 
 /** The code with its last symbol changed: the check symbol no longer matches. */
 function mistyped(code: string): string {

@@ -1,6 +1,6 @@
 import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium, watchPage } from './browser.js';
+import { focused, launchChromium, watchPage } from './browser.js';
 import { startHarness, type Harness } from './harness.js';
 
 /**
@@ -52,19 +52,6 @@ const log = (page: Page) => page.getByRole('log', { name: 'Tin nhắn' });
 const input = (page: Page) => page.getByRole('textbox', { name: 'Câu hỏi của bạn' });
 const citizenBubbles = (page: Page) => log(page).locator('.tl-from-citizen .tl-text');
 const assistantBubbles = (page: Page) => log(page).locator('.tl-from-assistant:not(.tl-welcome) .tl-text');
-
-/**
- * The element focused inside the widget's shadow root (or the page's, outside it), described.
- * Browser-side code is passed as strings: the project compiles without the DOM library.
- */
-const focused = async (page: Page): Promise<string> =>
-  (await page.evaluate(`(() => {
-    const host = document.getElementById('troly1022-widget');
-    const el = (host && host.shadowRoot && host.shadowRoot.activeElement) || document.activeElement;
-    if (!el) return '';
-    const name = (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 60);
-    return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ':' + name;
-  })()`)) as string;
 
 /** The visitor id inside the session token the widget keeps (the server chose it; the page only stores it). */
 const visitorIdOf = async (page: Page): Promise<string> =>

@@ -13,6 +13,7 @@ import { recordReminder, type Ticket } from '../../src/domain/ticket.js';
 import type { RunningSystem } from '../../src/system/index.js';
 import { consoleLogin, openWebchatConversation, type ConsoleSignIn } from './console-client.js';
 import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
+import { waitFor } from './system-harness.js';
 
 /**
  * docs/openapi.yaml against the code it documents:
@@ -445,16 +446,6 @@ async function conforms(call: Call, response: Response): Promise<Checked> {
 /** Sends the call and checks the response against the document. */
 async function documented(call: Call): Promise<Checked> {
   return conforms(call, await send(call));
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 beforeAll(async () => {

@@ -14,6 +14,7 @@ import { createLogger } from '../../src/logging/logger.js';
 import { startSystem, type RunningSystem } from '../../src/system/index.js';
 import { openWebchatConversation } from './console-client.js';
 import { testConfig } from './test-system.js';
+import { waitFor } from './system-harness.js';
 
 /**
  * POST /api/v1/tickets/lookup on the whole system in embedded mode (nedb in a temp dir, in-process
@@ -79,16 +80,6 @@ function mistyped(code: string): string {
   const last = code.at(-1)!;
   const other = TRACKING_ALPHABET[(TRACKING_ALPHABET.indexOf(last) + 1) % TRACKING_ALPHABET.length]!;
   return code.slice(0, -1) + other;
-}
-
-async function waitFor<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 describe('POST /api/v1/tickets/lookup', () => {
