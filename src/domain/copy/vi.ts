@@ -118,7 +118,8 @@ export const vi: Copy = {
         ].join('\n'),
       notFound: (code) =>
         `Không tìm thấy câu hỏi có mã tra cứu ${code} đã gửi từ tài khoản này. ` +
-        'Bạn chỉ tra cứu được câu hỏi đã gửi từ chính tài khoản và kênh này; bạn kiểm tra lại mã, gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu.',
+        'Ở đây bạn tra cứu được câu hỏi đã gửi từ chính tài khoản và kênh này; bạn kiểm tra lại mã, gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu. ' +
+        'Câu hỏi gửi từ kênh khác mà bạn có để lại số điện thoại thì tra cứu được ở mục "Tra cứu câu hỏi, phản ánh" trên Cổng thông tin của tỉnh, bằng mã tra cứu và 4 số cuối điện thoại.',
       codeInvalid: (code) =>
         `Mã tra cứu ${code} có vẻ bị gõ nhầm một ký tự. Bạn kiểm tra lại mã trong tin nhắn xác nhận (dạng K7QX-3M2PC), hoặc gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi.`,
       answerNotice: ({ code, agencyName, answer, reopenWindowDays }) =>
