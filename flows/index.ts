@@ -21,12 +21,17 @@ import { parsePayload } from './payloads.js';
  *   case it does not fit;
  * - `reopen`: "still unclear" under an agency's answer asks what is unclear, then sends the ticket
  *   back to the agency with a new deadline. "That answers it" closes the ticket without a dialog.
+ * - `track-proof`: a typed tracking code not found with this conversation as proof gets the usual
+ *   "not found" and the offer to prove being the asker with the last 4 digits of the phone number given
+ *   with the question (asked from another channel). It holds only the code; the digits are checked once
+ *   (failed attempts limited by FlowServices) and never kept in the dialog's state.
  * A message a dialog cannot use ends the dialog and is routed afresh, so the citizen is never stuck.
  */
 
 export const PROCEDURE_DIALOG = 'procedure';
 export const REQUEST_DIALOG = 'request';
 export const REOPEN_DIALOG = 'reopen';
+export const TRACK_PROOF_DIALOG = 'track-proof';
 
 /** Longest name kept (the rest is cut): a name, not a message. */
 const NAME_MAX = 60;
@@ -65,6 +70,12 @@ interface ReopenVars {
   code: string;
 }
 
+interface TrackProofVars {
+  conversationId: string;
+  /** The code the citizen typed, in canonical form. */
+  code: string;
+}
+
 /** What the dialog that handed a message over knew: the procedure under discussion. */
 interface RouteContext {
   procedureId?: string;
@@ -84,6 +95,17 @@ function phoneCandidate(text: string): string | undefined {
   const inWords = PHONE_LIKE.exec(text)?.[0];
   if (inWords) return inWords.trim();
   return /\d/.test(text) && !/\p{L}/u.test(text) ? text.trim() : undefined;
+}
+
+/**
+ * The last 4 digits of the phone number in a reply made only of digits and separators: exactly 4 digits
+ * ("5678", "56 78"), or a whole phone number (its last 4). Undefined for anything else.
+ */
+function last4In(text: string): string | undefined {
+  if (/[^\d\s.()+-]/.test(text)) return undefined;
+  const digits = text.replace(/\D/g, '');
+  if (digits.length === 4) return digits;
+  return phoneLast4(text);
 }
 
 /**
@@ -227,9 +249,10 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
         const code = typedCode;
         if (code !== undefined) {
           const found = await services.lookupTicket(code, conversationId);
-          const reply =
-            found.outcome === 'found' ? copy.bot.tickets.detail(found.ticket) : found.outcome === 'invalid' ? copy.bot.tickets.codeInvalid(code) : copy.bot.tickets.notFound(code);
-          return say(reply, menuButtons(copy));
+          if (found.outcome === 'found') return say(copy.bot.tickets.detail(found.ticket), menuButtons(copy));
+          if (found.outcome === 'invalid') return say(copy.bot.tickets.codeInvalid(code), menuButtons(copy));
+          // Not this conversation's: maybe asked from another channel with a phone number (the same offer whether the code exists or not).
+          return bot.beginDialog(TRACK_PROOF_DIALOG, { conversationId, code } satisfies TrackProofVars);
         }
         const tickets = await services.trackTickets(conversationId);
         return say(tickets.length > 0 ? copy.bot.tickets.list(tickets) : copy.bot.tickets.none, menuButtons(copy));
@@ -534,6 +557,55 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
     'reason',
   );
   controller.addDialog(reopen);
+
+  // A typed code not found from this conversation: "not found", and the offer to prove being the asker with the phone's last 4 digits.
+  const trackProof = new BotkitConversation(TRACK_PROOF_DIALOG, controller);
+  trackProof.ask(
+    {
+      text: (_template: unknown, vars: TrackProofVars) => `${copy.bot.tickets.notFound(vars.code)}\n\n${copy.bot.tickets.phoneProofOffer}`,
+      quick_replies: () => skipButtons(copy),
+    },
+    [
+      {
+        default: true,
+        handler: async (response: string, convo, bot) => {
+          const vars = convo.vars as TrackProofVars;
+          const say = sayWith(bot);
+          const payload = parsePayload(response);
+          const typed = payload ? undefined : normalizeAnswer(response);
+          if ((payload?.kind === 'answer' && payload.item !== 'yes') || (typed !== undefined && (copy.bot.tickets.skipWords.includes(typed) || copy.bot.tickets.noWords.includes(typed)))) {
+            await say(copy.bot.tickets.phoneProofSkipped, menuButtons(copy));
+            return convo.stop();
+          }
+          if (payload) return reroute(bot, response);
+          // Another code (even one of digits only) is a new lookup.
+          const code = trackingCodeIn(response);
+          if (code !== undefined && isValidTrackingCode(code)) return reroute(bot, response);
+          const last4 = last4In(response);
+          if (last4 === undefined) return reroute(bot, response);
+          const found = await services.lookupTicketByPhone(vars.code, last4, vars.conversationId);
+          switch (found.outcome) {
+            case 'found':
+              await say(copy.bot.tickets.detail(found.ticket), menuButtons(copy));
+              break;
+            case 'limited':
+              await say(copy.bot.tickets.phoneLookupLimited, menuButtons(copy));
+              break;
+            case 'invalid':
+              await say(copy.bot.tickets.codeInvalid(vars.code), menuButtons(copy));
+              break;
+            case 'not-found':
+              await say(copy.bot.tickets.phoneNotFound(vars.code), menuButtons(copy));
+              break;
+          }
+          return convo.stop();
+        },
+      },
+    ],
+    // No key: the digits are not kept in the dialog's state.
+    null,
+  );
+  controller.addDialog(trackProof);
 
   controller.on('message', async (bot: BotWorker, message: BotkitMessage) => route(bot, message, message.text ?? ''));
   controller.on('follow', async (bot: BotWorker) => sayWith(bot)(copy.bot.greeting, menuButtons(copy)));

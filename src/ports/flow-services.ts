@@ -40,6 +40,13 @@ export interface FlowServices {
    */
   lookupTicket(code: string, conversationId: string): Promise<TicketLookup>;
   /**
+   * One ticket by its tracking code with the last four digits of the phone number given with the
+   * question as proof (a question sent from another channel). A wrong `last4` and an unknown code are
+   * the same `not-found`. Four digits are only 10,000 guesses, so failed attempts are counted per
+   * conversation and per code: past either limit the answer is `limited` and the digits are not checked.
+   */
+  lookupTicketByPhone(code: string, last4: string, conversationId: string): Promise<TicketPhoneLookup>;
+  /**
    * The citizen's "that answers it" under an agency's answer: closes their ticket, with this
    * conversation as proof of being the asker (someone else's code is `not-found`, like lookups).
    */
@@ -66,6 +73,9 @@ export type TicketChange =
   | { outcome: 'invalid' };
 
 export type TicketLookup = { outcome: 'found'; ticket: TicketDetails } | { outcome: 'not-found' } | { outcome: 'invalid' };
+
+/** A lookup with phone digits as proof: as `TicketLookup`, or `limited` after too many failed attempts. */
+export type TicketPhoneLookup = TicketLookup | { outcome: 'limited' };
 
 export interface TicketDetails extends TrackedTicket {
   agencyName: string;

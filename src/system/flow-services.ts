@@ -8,14 +8,16 @@ import { DEFAULT_HOLIDAYS_FILE, loadHolidayCalendar } from '../../knowledge/cale
 import { loadCatalog, type Catalog } from '../../knowledge/catalog/load.js';
 import { createRouter } from '../../knowledge/routing/index.js';
 import type { DeliveryJob } from '../core/receive-inbound.js';
+import { FailedLoginLimiter, type LoginLimit } from '../core/console-auth.js';
 import { createTicketService, type TicketPolicy, type TicketService } from '../core/tickets.js';
 import type { Copy } from '../domain/copy/types.js';
 import { AppError } from '../domain/errors.js';
-import { DEFAULT_TICKET_POLICY, type Ticket, type TicketStatus } from '../domain/ticket.js';
+import { DEFAULT_TICKET_POLICY, type AskerProof, type Ticket, type TicketStatus } from '../domain/ticket.js';
+import { normalize as normalizeTrackingCode } from '../domain/tracking-code.js';
 import { localDateOf } from '../domain/working-days.js';
 import type { ChannelKind } from '../domain/message.js';
 import type { Clock } from '../ports/clock.js';
-import type { FlowServices, TicketChange } from '../ports/flow-services.js';
+import type { FlowServices, TicketChange, TicketLookup } from '../ports/flow-services.js';
 import type { KnowledgeSearch } from '../ports/knowledge.js';
 import type { JobQueue } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
@@ -26,6 +28,20 @@ const ANSWERED: ReadonlySet<TicketStatus> = new Set(['answered', 'delivered', 'c
 
 /** Unambiguous characters for references citizens may read out over the phone (no 0/O, 1/I/L). */
 const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+/**
+ * Failed phone-digit lookups in chat allowed within the window: per conversation (one citizen guessing)
+ * and per code (many conversations guessing one code).
+ */
+export interface PhoneLookupLimits {
+  perConversation: LoginLimit;
+  perCode: LoginLimit;
+}
+
+export const DEFAULT_PHONE_LOOKUP_LIMITS: Readonly<PhoneLookupLimits> = Object.freeze({
+  perConversation: { maxFailures: 5, windowMs: 15 * 60_000 },
+  perCode: { maxFailures: 10, windowMs: 15 * 60_000 },
+});
 
 function reference(): string {
   const bytes = randomBytes(6);
@@ -41,8 +57,14 @@ export function createFlowServices(deps: {
   tickets: TicketService;
   /** Agencies' published answers (issue 4); without it no published answer is ever reused. */
   published?: Pick<PublishedAnswers, 'find'>;
+  /** Failed phone-digit lookups allowed (DEFAULT_PHONE_LOOKUP_LIMITS when absent). */
+  phoneLookupLimits?: PhoneLookupLimits;
 }): FlowServices {
   const { knowledge, copy } = deps;
+  // In memory for the life of these services (one set per worker process), like the widget's lookup limiter.
+  const phoneLimits = deps.phoneLookupLimits ?? DEFAULT_PHONE_LOOKUP_LIMITS;
+  const failuresByConversation = new FailedLoginLimiter(phoneLimits.perConversation);
+  const failuresByCode = new FailedLoginLimiter(phoneLimits.perCode);
   const agencyName = agencyNames(knowledge);
   const dueDate = (at: Date) => copy.bot.tickets.formatDate(localDateOf(at));
   const withProcedure = (id: string, render: (p: NonNullable<ReturnType<KnowledgeSearch['getProcedure']>>) => string) => {
@@ -89,32 +111,48 @@ export function createFlowServices(deps: {
       const tickets = await deps.tickets.listForConversation(conversationId);
       return tickets.map((t) => ({ code: t.code, status: copy.bot.tickets.statuses[t.status], dueDate: dueDate(t.dueAt) }));
     },
-    async lookupTicket(code, conversationId) {
-      let ticket;
-      try {
-        ticket = await deps.tickets.lookup(code, { conversationId });
-      } catch (err) {
-        if (err instanceof AppError && err.code === 'TICKET.CODE_INVALID') return { outcome: 'invalid' };
-        if (err instanceof AppError && err.code === 'TICKET.NOT_FOUND') return { outcome: 'not-found' };
-        throw err;
+    lookupTicket: (code, conversationId) => lookupWith(code, { conversationId }),
+    async lookupTicketByPhone(code, last4, conversationId) {
+      // Nothing here is logged: neither the code nor the digits.
+      const codeKey = normalizeTrackingCode(code) ?? code;
+      const now = deps.clock.now().getTime();
+      if (failuresByConversation.retryAfterMs(conversationId, now) > 0 || failuresByCode.retryAfterMs(codeKey, now) > 0) return { outcome: 'limited' };
+      // Successes reset nothing: looking up one's own ticket must not clear a guesser's count.
+      const found: TicketLookup = /^\d{4}$/.test(last4) ? await lookupWith(code, { phoneLast4: last4 }) : { outcome: 'not-found' };
+      if (found.outcome !== 'found') {
+        failuresByConversation.recordFailure(conversationId, now);
+        failuresByCode.recordFailure(codeKey, now);
       }
-      const answer = ticket.answer && ANSWERED.has(ticket.status) ? ticket.answer.text : undefined;
-      return {
-        outcome: 'found',
-        ticket: {
-          code: ticket.code,
-          status: copy.bot.tickets.statuses[ticket.status],
-          dueDate: dueDate(ticket.dueAt),
-          agencyName: agencyName(ticket.agencyId),
-          ...(answer !== undefined ? { answer } : {}),
-        },
-      };
+      return found;
     },
     closeTicket: (code, conversationId) => ticketChange(code, () => deps.tickets.closeByAsker(code, { conversationId })),
     checkReopenTicket: (code, conversationId) => ticketChange(code, () => deps.tickets.checkReopenByAsker(code, { conversationId })),
     reopenTicket: ({ code, conversationId, reason }) => ticketChange(code, () => deps.tickets.reopenByAsker(code, { conversationId }, reason)),
   };
   return services;
+
+  /** One ticket for its asker, as the citizen reads it (never the question, a name or a phone). */
+  async function lookupWith(code: string, proof: AskerProof): Promise<TicketLookup> {
+    let ticket: Ticket;
+    try {
+      ticket = await deps.tickets.lookup(code, proof);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'TICKET.CODE_INVALID') return { outcome: 'invalid' };
+      if (err instanceof AppError && err.code === 'TICKET.NOT_FOUND') return { outcome: 'not-found' };
+      throw err;
+    }
+    const answer = ticket.answer && ANSWERED.has(ticket.status) ? ticket.answer.text : undefined;
+    return {
+      outcome: 'found',
+      ticket: {
+        code: ticket.code,
+        status: copy.bot.tickets.statuses[ticket.status],
+        dueDate: dueDate(ticket.dueAt),
+        agencyName: agencyName(ticket.agencyId),
+        ...(answer !== undefined ? { answer } : {}),
+      },
+    };
+  }
 
   /** A citizen's close or reopen, its refusals turned into outcomes the flows word. */
   async function ticketChange(code: string, change: () => Promise<Ticket>): Promise<TicketChange> {

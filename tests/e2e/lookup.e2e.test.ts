@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { focused, launchChromium, watchPage } from './browser.js';
+import { outboundQueueName, queueDelivery, type DeliveryJob } from '../../src/core/receive-inbound.js';
 import { vi as copy } from '../../src/domain/copy/vi.js';
 import { conversationKey } from '../../src/domain/message.js';
 import type { Ticket } from '../../src/domain/ticket.js';
@@ -18,7 +20,8 @@ import { ACCOUNT_ID } from './harness.js';
  * system in embedded mode (as harness.ts starts it, plus the ticket service to open and answer tickets):
  * a typo is reported, the right code with the last 4 phone digits shows the status and the agency's
  * answer, a visitor who asked in this widget needs no digits, the keyboard alone is enough, agency text
- * stays text, and the form fits a 360 px phone. Browser-side code is passed as strings (no DOM lib).
+ * stays text, a reply that arrives behind the form is counted on the way back to the chat, and the form
+ * fits a 360 px phone. Browser-side code is passed as strings (no DOM lib).
  */
 
 const LK = copy.widget.lookup;
@@ -98,6 +101,32 @@ const submit = (page: Page) => page.locator('#troly1022-widget').getByRole('butt
 const output = (page: Page) => page.locator('#troly1022-widget .tl-lookup-output');
 const result = (page: Page) => page.getByRole('region', { name: new RegExp(answered.code.replace('-', '\\-')) });
 
+const backButton = (page: Page) => page.locator('#troly1022-widget .tl-back');
+const chatLog = (page: Page) => page.getByRole('log', { name: copy.widget.logLabel });
+/** The back button's name with `n` new replies: "Quay lại trò chuyện, 2 tin nhắn mới". */
+const backWith = (n: number) => `${LK.backLabel}, ${copy.widget.unreadLabel.replace('{n}', String(n))}`;
+
+/** The visitor id inside the widget's session token, once the widget has one. */
+async function visitorIdOf(page: Page): Promise<string> {
+  await page.waitForFunction(`Object.keys(localStorage).some((k) => k.startsWith('troly1022:') && JSON.parse(localStorage.getItem(k)).token)`);
+  return (await page.evaluate(`(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('troly1022:'));
+    const token = JSON.parse(localStorage.getItem(key)).token;
+    return JSON.parse(atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))).v;
+  })()`)) as string;
+}
+
+/**
+ * An operator's or agency's reply to the visitor, stored and delivered like any other (as harness.ts
+ * does), in the visitor's conversation (opened here when they have not asked anything yet).
+ */
+async function operatorReply(visitorId: string, text: string): Promise<void> {
+  const id = `operator:${randomUUID()}`;
+  const conversationId = await openWebchatConversation(system.store, visitorId);
+  await system.store.outbound.insert({ id, conversationId, reply: { text }, purpose: 'human_agent', status: 'pending', attempts: 0, createdAt: new Date() });
+  await queueDelivery(system.backend.queue<DeliveryJob>(outboundQueueName('webchat')), conversationId, id);
+}
+
 /** The code with its last symbol changed: the check symbol no longer matches. */
 function mistyped(code: string): string {
   const last = code.at(-1)!;
@@ -170,12 +199,7 @@ describe('ticket lookup in the web widget', () => {
     // Arrange: the widget has a session; a ticket is opened from its conversation (as the chat flow does).
     const page = await openPortal();
     await launcher(page).click();
-    await page.waitForFunction(`Object.keys(localStorage).some((k) => k.startsWith('troly1022:') && JSON.parse(localStorage.getItem(k)).token)`);
-    const visitorId = (await page.evaluate(`(() => {
-      const key = Object.keys(localStorage).find((k) => k.startsWith('troly1022:'));
-      const token = JSON.parse(localStorage.getItem(key)).token;
-      return JSON.parse(atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))).v;
-    })()`)) as string;
+    const visitorId = await visitorIdOf(page);
     const mine = await system.tickets.openTicket({
       conversationId: conversationKey('webchat', ACCOUNT_ID, visitorId),
       kind: 'feedback',
@@ -243,6 +267,61 @@ describe('ticket lookup in the web widget', () => {
     expect(await focused(page)).toMatch(/^button:.*Hỏi Trợ lý 1022/);
   });
 
+  it('When replies arrive while the lookup form is shown, then the way back counts them; back in the chat, the newest reply is in view', async () => {
+    // Arrange: a conversation long enough to scroll, then the lookup form.
+    const page = await openPortal();
+    await launcher(page).click();
+    const visitorId = await visitorIdOf(page);
+    const earlier = 'Tổng đài viên: hồ sơ đăng ký khai sinh gồm tờ khai theo mẫu, giấy chứng sinh bản chính, giấy tờ tùy thân của người đi đăng ký và giấy tờ chứng minh nơi cư trú. ';
+    for (let i = 1; i <= 4; i++) await operatorReply(visitorId, `${earlier.repeat(2)}(${i})`);
+    await chatLog(page).getByText('(4)').waitFor();
+    await lookupButton(page).click();
+    expect(await focused(page)).toMatch(/^input#tl-code/);
+    await codeInput(page).fill('K7QX');
+
+    // Act: two replies arrive behind the form; the second carries markup.
+    await operatorReply(visitorId, 'Tổng đài viên: bạn nộp thêm bản sao căn cước nhé.');
+    await page.getByRole('button', { name: backWith(1) }).waitFor();
+    const last = `Tổng đài viên: xong rồi ${XSS}`;
+    await operatorReply(visitorId, last);
+
+    // Assert: the count in the name, on a visible badge, and said politely; focus and typing stay put.
+    await page.getByRole('button', { name: backWith(2) }).waitFor();
+    expect(await backButton(page).locator('.tl-badge').isVisible()).toBe(true);
+    expect(await backButton(page).locator('.tl-badge').textContent()).toBe('2');
+    expect(await backButton(page).locator('.tl-badge').getAttribute('aria-hidden')).toBe('true');
+    const news = page.locator('#troly1022-widget .tl-lookup [role="status"]');
+    expect(await news.textContent()).toBe(LK.newReplies.replace('{n}', '2'));
+    expect(await focused(page)).toMatch(/^input#tl-code/);
+    expect(await codeInput(page).inputValue()).toBe('K7QX');
+    expect(await chatLog(page).isVisible()).toBe(false);
+
+    // Act: back to the chat.
+    await page.getByRole('button', { name: backWith(2) }).click();
+
+    // Assert: the count is gone, and the newest reply is shown (as text) inside the log's visible area.
+    expect(await focused(page)).toMatch(/^textarea#tl-input/);
+    expect(await backButton(page).getAttribute('aria-label')).toBeNull();
+    expect(await backButton(page).locator('.tl-badge').isHidden()).toBe(true);
+    expect(await news.textContent()).toBe('');
+    const newest = chatLog(page).locator('.tl-from-assistant .tl-bubble').last();
+    expect(await newest.textContent()).toBe(last);
+    expect(await page.locator('#troly1022-widget').locator('img, b').count()).toBe(0);
+    const inView = (await page.evaluate(`(() => {
+      const log = document.getElementById('troly1022-widget').shadowRoot.querySelector('.tl-log');
+      const bubbles = log.querySelectorAll('.tl-from-assistant .tl-bubble');
+      const b = bubbles[bubbles.length - 1].getBoundingClientRect();
+      const l = log.getBoundingClientRect();
+      return { scrolled: log.scrollTop > 0, inside: b.top >= l.top && b.bottom <= l.bottom + 1 };
+    })()`)) as { scrolled: boolean; inside: boolean };
+    expect(inView).toEqual({ scrolled: true, inside: true });
+
+    // The lookup form again: no count left over.
+    await lookupButton(page).click();
+    expect(await backButton(page).getAttribute('aria-label')).toBeNull();
+    expect(await backButton(page).locator('.tl-badge').isHidden()).toBe(true);
+  });
+
   it("When the agency's answer contains HTML, then it is shown as text and no element is created", async () => {
     const page = await openPortal();
     await launcher(page).click();
@@ -280,5 +359,25 @@ describe('ticket lookup in the web widget', () => {
       const box = await control.boundingBox();
       expect(box!.height).toBeGreaterThanOrEqual(44); // touch target
     }
+
+    // A reply arrives while the result is read: the way back, with its count, is pinned in sight and fits.
+    await page.evaluate(`(() => { const v = document.getElementById('troly1022-widget').shadowRoot.querySelector('.tl-lookup'); v.scrollTop = v.scrollHeight; })()`);
+    await operatorReply(await visitorIdOf(page), 'Tổng đài viên: chúng tôi đã nhận câu hỏi của bạn.');
+    await page.getByRole('button', { name: backWith(1) }).waitFor();
+    const pinned = (await page.evaluate(`(() => {
+      const root = document.getElementById('troly1022-widget').shadowRoot;
+      const view = root.querySelector('.tl-lookup');
+      const v = view.getBoundingClientRect();
+      const back = root.querySelector('.tl-back').getBoundingClientRect();
+      const badge = root.querySelector('.tl-back .tl-badge').getBoundingClientRect();
+      return {
+        scrolled: view.scrollTop > 0,
+        noSideways: view.scrollWidth <= view.clientWidth,
+        inView: back.top >= v.top && back.bottom <= v.bottom,
+        fits: [back, badge].every((b) => b.left >= 0 && b.right <= 360 && b.width > 0),
+      };
+    })()`)) as Record<string, boolean>;
+    expect(pinned).toEqual({ scrolled: true, noSideways: true, inView: true, fits: true });
+    expect((await backButton(page).boundingBox())!.height).toBeGreaterThanOrEqual(44);
   });
 });

@@ -64,9 +64,11 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
+/** A citizen's conversation: on Zalo for users named `zalo-…`, else on the web widget. */
 function conversation(user: string): Conversation {
   const now = new Date();
-  return { id: `webchat:portal:${user}`, contactId: `c-${user}`, channel: 'webchat', accountId: 'portal', userId: user, mode: 'bot', lastInboundAt: now, createdAt: now, updatedAt: now };
+  const [channel, accountId] = user.startsWith('zalo-') ? (['zalo', 'oa-test'] as const) : (['webchat', 'portal'] as const);
+  return { id: `${channel}:${accountId}:${user}`, contactId: `c-${user}`, channel, accountId, userId: user, mode: 'bot', lastInboundAt: now, createdAt: now, updatedAt: now };
 }
 
 async function say(user: string, text: string, options: { payload?: boolean; via?: ConversationEngine } = {}): Promise<Reply[]> {
@@ -288,14 +290,22 @@ describe('flows', () => {
   });
 
   describe('a tracking code typed in chat', () => {
-    async function openFor(user: string) {
+    async function openFor(user: string, contact?: { name?: string; phone?: string }) {
       return tickets.openTicket({
         conversationId: conversation(user).id,
         kind: 'question',
         question: 'xin cấp phép bay flycam chụp ảnh cưới',
         consent: { forward: true, publish: false },
+        ...(contact ? { contact } : {}),
       });
     }
+    /** What a code not found from this conversation gets: "not found" and the offer to give the phone's last 4 digits. */
+    const offer = (code: string) => `${vi.bot.tickets.notFound(code)}\n\n${vi.bot.tickets.phoneProofOffer}`;
+    const otherCode = (code: string) => {
+      let unknown = generateTrackingCode();
+      while (unknown === code) unknown = generateTrackingCode();
+      return unknown;
+    };
     const dueOf = (at: Date) => new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Ho_Chi_Minh', day: '2-digit', month: '2-digit', year: 'numeric' }).format(at);
     const agencyNameOf = (id: string) => brain.listAgencies().find((a) => a.id === id)!.name;
 
@@ -318,12 +328,11 @@ describe('flows', () => {
 
     it("answers someone else's code exactly like an unknown one, never confirming it exists", async () => {
       const ticket = await openFor('u1');
-      let unknown = generateTrackingCode();
-      while (unknown === ticket.code) unknown = generateTrackingCode();
+      const unknown = otherCode(ticket.code);
       const others = texts(await say('u2', ticket.code));
       const nobodys = texts(await say('u2', unknown));
-      expect(others).toBe(vi.bot.tickets.notFound(ticket.code));
-      expect(nobodys).toBe(vi.bot.tickets.notFound(unknown));
+      expect(others).toBe(offer(ticket.code));
+      expect(nobodys).toBe(offer(unknown));
       expect(others.replace(ticket.code, 'CODE')).toBe(nobodys.replace(unknown, 'CODE'));
       expect(others).not.toContain(ticket.question);
       expect(others).not.toContain(agencyNameOf(ticket.agencyId));
@@ -336,6 +345,99 @@ describe('flows', () => {
       const swapped = head[0] !== head[1] ? `${head[1]}${head[0]}${head.slice(2)}-${tail}` : `${head}-${tail[1]}${tail[0]}${tail.slice(2)}`;
       expect(isValidTrackingCode(swapped)).toBe(false);
       expect(texts(await say('u1', swapped))).toBe(vi.bot.tickets.codeInvalid(swapped));
+    });
+
+    describe('asked from another channel, with the last 4 digits of the phone number given', () => {
+      const PHONE = '0912 345 678';
+
+      it('shows the ticket asked on the web widget to a citizen on Zalo who gives the code and the right digits', async () => {
+        const ticket = await openFor('w1', { name: 'Nguyễn Thị Bích', phone: PHONE });
+        const offered = await say('zalo-1', ticket.code);
+        expect(texts(offered)).toBe(offer(ticket.code));
+        expect(offered.at(-1)!.buttons!.map((b) => b.payload)).toEqual(['ans:skip']);
+        const written: string[] = [];
+        const write = store.dialogState.write.bind(store.dialogState);
+        store.dialogState.write = async (items) => {
+          written.push(JSON.stringify(items));
+          return write(items);
+        };
+        const shown = await say('zalo-1', '5678');
+        store.dialogState.write = write;
+        // The digits are never kept in the dialog's state.
+        expect(written.length).toBeGreaterThan(0);
+        expect(written.join('\n')).not.toContain('5678');
+        expect(texts(shown)).toBe(vi.bot.tickets.detail({ code: ticket.code, status: vi.bot.tickets.statuses.assigned, agencyName: agencyNameOf(ticket.agencyId), dueDate: dueOf(ticket.dueAt) }));
+        expect(shown[0]!.buttons!.map((b) => b.payload)).toContain('menu:ask');
+        for (const secret of ['Bích', '0912', '345 678', ticket.question]) expect(texts(shown)).not.toContain(secret);
+        // The whole number, typed with its spaces, proves it as well.
+        await say('zalo-1', ticket.code);
+        expect(texts(await say('zalo-1', PHONE))).toContain(`mã tra cứu ${ticket.code}:`);
+      });
+
+      it('answers wrong digits exactly like an unknown code with digits, and offers the digits the same way for both', async () => {
+        const ticket = await openFor('w1', { phone: PHONE });
+        const unknown = otherCode(ticket.code);
+        const existing = await say('zalo-2', ticket.code);
+        const nobodys = await say('zalo-3', unknown);
+        expect(texts(existing).replace(ticket.code, 'CODE')).toBe(texts(nobodys).replace(unknown, 'CODE'));
+        expect(existing.map((r) => r.buttons)).toEqual(nobodys.map((r) => r.buttons));
+
+        const wrong = await say('zalo-2', '1234');
+        const unknownWithDigits = await say('zalo-3', '5678');
+        expect(texts(wrong)).toBe(vi.bot.tickets.phoneNotFound(ticket.code));
+        expect(texts(unknownWithDigits)).toBe(vi.bot.tickets.phoneNotFound(unknown));
+        expect(texts(wrong).replace(ticket.code, 'CODE')).toBe(texts(unknownWithDigits).replace(unknown, 'CODE'));
+        expect(wrong.map((r) => r.buttons)).toEqual(unknownWithDigits.map((r) => r.buttons));
+        expect(texts(wrong)).not.toContain(agencyNameOf(ticket.agencyId));
+        // A ticket without a phone number cannot be proved with digits at all.
+        const noPhone = await openFor('w2');
+        await say('zalo-3', noPhone.code);
+        expect(texts(await say('zalo-3', '5678'))).toBe(vi.bot.tickets.phoneNotFound(noPhone.code));
+      });
+
+      it('refuses digits after too many failed attempts per conversation and per code, without checking them (even the right ones)', async () => {
+        const ticket = await openFor('w1', { phone: PHONE });
+        const attempt = async (user: string, digits: string) => {
+          expect(texts(await say(user, ticket.code))).toBe(offer(ticket.code));
+          return texts(await say(user, digits));
+        };
+        // 5 failures from one conversation: its sixth attempt is refused, right digits or not.
+        for (let i = 0; i < 5; i += 1) expect(await attempt('zalo-4', `000${i}`)).toBe(vi.bot.tickets.phoneNotFound(ticket.code));
+        expect(await attempt('zalo-4', '5678')).toBe(vi.bot.tickets.phoneLookupLimited);
+        // So is an unknown code from that conversation: the refusal says nothing about the code.
+        const unknown = otherCode(ticket.code);
+        await say('zalo-4', unknown);
+        expect(texts(await say('zalo-4', '5678'))).toBe(vi.bot.tickets.phoneLookupLimited);
+        // Another conversation still may (a success resets nothing)…
+        expect(await attempt('zalo-5', '5678')).toContain(`mã tra cứu ${ticket.code}:`);
+        // …until the code itself has had 10 failures, from whichever conversations.
+        for (let i = 0; i < 5; i += 1) expect(await attempt('zalo-5', `111${i}`)).toBe(vi.bot.tickets.phoneNotFound(ticket.code));
+        expect(await attempt('zalo-6', '5678')).toBe(vi.bot.tickets.phoneLookupLimited);
+        // The conversation's own lookup (its channel identity) is not limited.
+        expect(texts(await say('w1', ticket.code))).toContain(`mã tra cứu ${ticket.code}:`);
+      });
+
+      it('leaves the digits step for anything that is not 4 digits, and ends it politely on "Bỏ qua"', async () => {
+        const ticket = await openFor('w1', { phone: PHONE });
+        await say('zalo-7', ticket.code);
+        expect(texts(await say('zalo-7', 'xin chào'))).toBe(vi.bot.greeting);
+        // Out of the dialog, 4 digits are no lookup.
+        expect(texts(await say('zalo-7', '5678'))).not.toContain(ticket.code);
+
+        await say('zalo-7', ticket.code);
+        expect(texts(await say('zalo-7', 'đăng ký kết hôn cần giấy tờ gì?'))).toContain('Đăng ký kết hôn');
+
+        await say('zalo-7', ticket.code);
+        const unknown = otherCode(ticket.code);
+        expect(texts(await say('zalo-7', `tra cứu ${unknown}`))).toBe(offer(unknown));
+        expect(texts(await say('zalo-7', 'ans:skip', { payload: true }))).toBe(vi.bot.tickets.phoneProofSkipped);
+
+        await say('zalo-7', ticket.code);
+        const skipped = await say('zalo-7', 'Bỏ qua');
+        expect(texts(skipped)).toBe(vi.bot.tickets.phoneProofSkipped);
+        expect(skipped[0]!.buttons!.map((b) => b.payload)).toContain('menu:ask');
+        expect(texts(await say('zalo-7', '5678'))).not.toContain(ticket.code);
+      });
     });
   });
 });

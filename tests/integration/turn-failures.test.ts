@@ -59,6 +59,7 @@ function failingServices(failOn: string): FlowServices {
     openTicket: async () => ({ code: 'K7QX-3M2PC', agencyName: 'Sở Tư pháp', dueDate: '01/12/2026' }),
     trackTickets: async () => [],
     lookupTicket: async () => ({ outcome: 'not-found' }),
+    lookupTicketByPhone: async () => ({ outcome: 'not-found' }),
     closeTicket: async () => ({ outcome: 'not-found' }),
     checkReopenTicket: async () => ({ outcome: 'not-found' }),
     reopenTicket: async () => ({ outcome: 'not-found' }),

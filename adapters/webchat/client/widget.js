@@ -46,6 +46,8 @@
   var lookupMode = false;
   var lookupPending = false;
   var unread = 0;
+  /** Replies that arrived while the lookup form hid the chat (shown on its "back to the chat" button). */
+  var lookupUnread = 0;
   /** Order of messages in the log, so a reply that overtook our 202 does not leave "typing…" up. */
   var appended = 0;
   var lastAssistantAt = 0;
@@ -234,9 +236,17 @@
         return res.json();
       })
       .then(function (data) {
-        var lastSeen = loadState().lastSeen || '';
-        (data.messages || []).forEach(function (m) {
-          show(m, { countUnread: m.at > lastSeen });
+        // Unread: what follows the last message seen, found by id (a live message's time can differ by a
+        // few ms from its stored one); by time only when that message is no longer in the history.
+        var state = loadState();
+        var lastSeen = state.lastSeen || '';
+        var messages = data.messages || [];
+        var seenIndex = -1;
+        messages.forEach(function (m, i) {
+          if (state.lastSeenId && m && m.id === state.lastSeenId) seenIndex = i;
+        });
+        messages.forEach(function (m, i) {
+          show(m, { countUnread: seenIndex >= 0 ? i > seenIndex : m && m.at > lastSeen });
         });
       })
       .catch(function () {
@@ -380,13 +390,18 @@
     if (m.from === 'assistant') {
       lastAssistantAt = appended;
       if (ui.status.classList.contains('tl-typing')) setStatus('');
-      if (!isOpen && options && options.countUnread) {
-        unread += 1;
-        renderUnread();
+      if (options && options.countUnread) {
+        if (!isOpen) {
+          unread += 1;
+          renderUnread();
+        } else if (lookupMode) {
+          lookupUnread += 1;
+          renderLookupUnread();
+        }
       }
     }
     if (isOpen) {
-      saveState({ lastSeen: m.at || new Date().toISOString() });
+      if (!lookupMode) saveState({ lastSeen: m.at || new Date().toISOString(), lastSeenId: m.id }); // else seen on the way back
       reveal(item);
     }
   }
@@ -398,6 +413,8 @@
     while (ui.log.children.length > 1) ui.log.removeChild(ui.log.lastChild); // keep the welcome
     unread = 0;
     renderUnread();
+    lookupUnread = 0;
+    renderLookupUnread();
   }
 
   function renderUnread() {
@@ -405,6 +422,35 @@
     ui.badge.textContent = String(unread);
     if (unread) ui.launcher.setAttribute('aria-label', copy.launcherLabel + ', ' + format(copy.unreadLabel, unread));
     else ui.launcher.removeAttribute('aria-label');
+  }
+
+  /**
+   * The same count on the lookup form's "back to the chat" button: a badge for the eyes, the count in the
+   * button's name, and a polite announcement (the chat's own live log is hidden). Focus never moves.
+   */
+  function renderLookupUnread() {
+    var n = lookupUnread;
+    ui.backBadge.hidden = n === 0;
+    ui.backBadge.textContent = String(n);
+    ui.lookupBar.classList.toggle('tl-has-new', n > 0);
+    if (n) ui.back.setAttribute('aria-label', copy.lookup.backLabel + ', ' + format(copy.unreadLabel, n));
+    else ui.back.removeAttribute('aria-label');
+    ui.lookupNews.textContent = n ? format(copy.lookup.newReplies || copy.unreadLabel, n) : '';
+  }
+
+  /** Everything in the log has been seen (a reload then counts only later replies as unread). */
+  function markSeen() {
+    var item = ui.log.lastChild;
+    var last = item && item.querySelector('time');
+    saveState({ lastSeen: (last && last.dateTime) || new Date().toISOString(), lastSeenId: (item && item.getAttribute('data-id')) || null });
+  }
+
+  /** Back in the chat after replies arrived behind the lookup form: show the newest one. */
+  function revealNewest() {
+    var replies = ui.log.querySelectorAll('.tl-from-assistant');
+    var newest = replies[replies.length - 1];
+    if (newest) reveal(newest);
+    else scrollToEnd();
   }
 
   // ---------- sending ----------
@@ -552,12 +598,16 @@
     ui.status.hidden = lookupMode;
     ui.form.hidden = lookupMode;
     ui.lookupButton.setAttribute('aria-expanded', lookupMode ? 'true' : 'false');
+    if (!lookupMode) {
+      if (lookupUnread) revealNewest();
+      else scrollToEnd();
+      lookupUnread = 0;
+      renderLookupUnread();
+      if (isOpen) markSeen();
+    }
     if (!moveFocus) return;
     if (lookupMode) ui.codeInput.focus();
-    else {
-      scrollToEnd();
-      ui.input.focus();
-    }
+    else ui.input.focus();
   }
 
   function clearLookupOutput() {
@@ -702,11 +752,22 @@
     view.id = 'tl-lookup';
     view.hidden = true;
 
+    // Pinned to the top of the view while it carries a count of new replies (.tl-has-new).
+    var bar = el('div', 'tl-lookup-bar');
     var back = el('button', 'tl-back');
     back.type = 'button';
     back.appendChild(svgIcon('back'));
     back.appendChild(el('span', null, c.backLabel));
-    view.appendChild(back);
+    // The count is for the eyes; the button's name says it in words (renderLookupUnread).
+    var backBadge = el('span', 'tl-badge', '0');
+    backBadge.hidden = true;
+    backBadge.setAttribute('aria-hidden', 'true');
+    back.appendChild(backBadge);
+    bar.appendChild(back);
+    view.appendChild(bar);
+    var news = el('p', 'tl-sr');
+    news.setAttribute('role', 'status');
+    view.appendChild(news);
 
     var title = el('h3', 'tl-lookup-title', c.title);
     title.id = 'tl-lookup-title';
@@ -769,7 +830,7 @@
       e.preventDefault();
       submitLookup();
     });
-    return { view: view, form: form, code: code, phone: phone, output: output };
+    return { view: view, bar: bar, back: back, backBadge: backBadge, news: news, form: form, code: code, phone: phone, output: output };
   }
 
   // ---------- open / close ----------
@@ -780,10 +841,14 @@
     ui.root.classList.add('tl-open');
     ui.panel.hidden = false;
     ui.launcher.setAttribute('aria-expanded', 'true');
+    if (lookupMode && unread) {
+      // Opened on the lookup form: the replies it hides stay counted, on its way back to the chat.
+      lookupUnread += unread;
+      renderLookupUnread();
+    }
     unread = 0;
     renderUnread();
-    var last = ui.log.lastChild && ui.log.lastChild.querySelector('time');
-    saveState({ lastSeen: (last && last.dateTime) || new Date().toISOString() });
+    if (!lookupMode) markSeen();
     scrollToEnd();
     if (lookupMode) ui.codeInput.focus();
     else ui.input.focus();
@@ -928,6 +993,10 @@
       codeInput: lookup.code,
       phoneInput: lookup.phone,
       lookupOutput: lookup.output,
+      lookupBar: lookup.bar,
+      back: lookup.back,
+      backBadge: lookup.backBadge,
+      lookupNews: lookup.news,
     };
 
     launcher.addEventListener('click', function () {

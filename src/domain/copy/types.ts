@@ -105,9 +105,21 @@ export interface TicketCopy {
   detail: (ticket: { code: string; status: string; agencyName: string; dueDate: string; answer?: string }) => string;
   /**
    * Said to a tracking code that is unknown or belongs to someone else (the same words for both, so a
-   * lookup never confirms that a code exists).
+   * lookup never confirms that a code exists). Typed in chat, it is followed by `phoneProofOffer`.
    */
   notFound: (code: string) => string;
+  /**
+   * After `notFound` for a typed code: a question sent from another channel with a phone number can be
+   * looked up with the last 4 digits of that phone ("Bỏ qua" to decline). Shown the same whether the
+   * code exists or not.
+   */
+  phoneProofOffer: string;
+  /** The code and the 4 digits match no ticket: the same words for an unknown code and wrong digits. */
+  phoneNotFound: (code: string) => string;
+  /** Too many failed digit attempts (from this conversation, or for this code): try later or call 1022. */
+  phoneLookupLimited: string;
+  /** The citizen declined to give the 4 digits ("Bỏ qua"). */
+  phoneProofSkipped: string;
   /** Said to a tracking code whose check symbol does not match: a typo, nothing about any ticket. */
   codeInvalid: (code: string) => string;
   /** The message that carries an agency's answer back to the citizen, above the `answerButtons`. */
@@ -183,8 +195,13 @@ export interface WidgetLookupCopy {
   /** Text of the header button that opens the lookup panel, and its accessible name. */
   openButton: string;
   openLabel: string;
-  /** Accessible name of the button that goes back from the lookup panel to the chat. */
+  /**
+   * Accessible name of the button that goes back from the lookup panel to the chat. Replies that arrive
+   * while the panel is shown add the widget's `unreadLabel` to it, with a visible count.
+   */
   backLabel: string;
+  /** Said politely (screen readers) when a reply arrives while the lookup panel is shown; `{n}` = count. */
+  newReplies: string;
   title: string;
   intro: string;
   codeLabel: string;

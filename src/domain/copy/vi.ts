@@ -118,8 +118,15 @@ export const vi: Copy = {
         ].join('\n'),
       notFound: (code) =>
         `Không tìm thấy câu hỏi có mã tra cứu ${code} đã gửi từ tài khoản này. ` +
-        'Ở đây bạn tra cứu được câu hỏi đã gửi từ chính tài khoản và kênh này; bạn kiểm tra lại mã, gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu. ' +
-        'Câu hỏi gửi từ kênh khác mà bạn có để lại số điện thoại thì tra cứu được ở mục "Tra cứu câu hỏi, phản ánh" trên Cổng thông tin của tỉnh, bằng mã tra cứu và 4 số cuối điện thoại.',
+        'Bạn kiểm tra lại mã, gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi từ tài khoản này, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu.',
+      phoneProofOffer:
+        'Nếu câu hỏi này được gửi từ kênh khác (ví dụ trên Cổng thông tin của tỉnh) và khi gửi bạn có để lại số điện thoại, bạn hãy nhập 4 số cuối của số điện thoại đó để tra cứu. Nếu không, bạn chọn "Bỏ qua".',
+      phoneNotFound: (code) =>
+        `Không tìm thấy câu hỏi với mã tra cứu ${code} và 4 số cuối điện thoại bạn nhập. ` +
+        'Bạn kiểm tra lại mã tra cứu và số điện thoại rồi gõ lại mã để thử lại, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu.',
+      phoneLookupLimited:
+        'Đã có quá nhiều lần tra cứu không thành công. Để bảo vệ thông tin của người hỏi, bạn vui lòng thử lại sau ít phút, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu.',
+      phoneProofSkipped: 'Vâng. Nếu cần hỗ trợ về câu hỏi này, bạn có thể gọi đường dây nóng 1022 trong giờ hành chính và đọc mã tra cứu.',
       codeInvalid: (code) =>
         `Mã tra cứu ${code} có vẻ bị gõ nhầm một ký tự. Bạn kiểm tra lại mã trong tin nhắn xác nhận (dạng K7QX-3M2PC), hoặc gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi.`,
       answerNotice: ({ code, agencyName, answer, reopenWindowDays }) =>
@@ -179,6 +186,7 @@ export const vi: Copy = {
       openButton: 'Tra cứu',
       openLabel: 'Tra cứu câu hỏi, phản ánh đã gửi',
       backLabel: 'Quay lại trò chuyện',
+      newReplies: 'Có {n} tin nhắn mới trong khung trò chuyện.',
       title: 'Tra cứu câu hỏi, phản ánh',
       intro: 'Nhập mã tra cứu bạn nhận được khi gửi câu hỏi hoặc phản ánh đến cơ quan (dạng K7QX-3M2PC).',
       codeLabel: 'Mã tra cứu',
