@@ -1,10 +1,10 @@
 import type { OutboundRecord } from '../domain/conversation.js';
 import type { ChannelKind } from '../domain/message.js';
-import type { Ticket } from '../domain/ticket.js';
 import { ChannelSendError, type ChannelAdapter } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { ConversationRepo } from '../ports/store.js';
+import type { TicketService } from './tickets.js';
 
 /**
  * Window notices: when an agency's answer is held because the citizen's messaging window is closed
@@ -18,15 +18,7 @@ import type { ConversationRepo } from '../ports/store.js';
  */
 
 export interface WindowNoticeDeps {
-  tickets: {
-    claimWindowNotice(ticketId: string, outboundId: string, at: Date): Promise<Ticket | undefined>;
-    recordWindowNotice(
-      ticketId: string,
-      outboundId: string,
-      result: { status: 'sent'; externalId?: string } | { status: 'failed'; error: string },
-      at: Date,
-    ): Promise<Ticket>;
-  };
+  tickets: Pick<TicketService, 'claimWindowNotice' | 'recordWindowNotice'>;
   conversations: Pick<ConversationRepo, 'get'>;
   adapters: Partial<Record<ChannelKind, ChannelAdapter>>;
   /** The agency's display name for the notice. */
