@@ -1,4 +1,5 @@
 import type { Procedure } from '../src/domain/procedure.js';
+import { seededRandom } from './pipeline/questions.js';
 
 /**
  * A large synthetic catalog grown from the real records, for measuring latency and memory at the scale
@@ -14,16 +15,7 @@ const QUALIFIERS = [
 const ACTIONS = ['Cấp', 'Cấp lại', 'Cấp đổi', 'Gia hạn', 'Điều chỉnh', 'Thu hồi', 'Xác nhận', 'Đăng ký', 'Thẩm định', 'Phê duyệt'];
 
 /** Deterministic PRNG (mulberry32) so every run measures the same catalog. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const rng = seededRandom;
 
 export function pick<T>(items: T[], r: () => number): T {
   return items[Math.floor(r() * items.length)]!;

@@ -33,15 +33,8 @@ export function publicationId(ticketId: string): string {
   return `qa:${ticketId}`;
 }
 
-export interface NewPublication {
-  ticketId: string;
-  field?: string;
-  agencyId: string;
-  question: string;
-  answer: string;
-  publishedAt: Date;
-  approvedBy: string;
-}
+/** What an editor approves; the entry's id follows from the ticket (publicationId). */
+export type NewPublication = Omit<PublishedAnswer, 'id'>;
 
 /** Builds the entry, masking personal data in both texts and normalizing whitespace. */
 export function buildPublication(input: NewPublication): PublishedAnswer {

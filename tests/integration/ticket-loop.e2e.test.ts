@@ -3,16 +3,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { renderButtonsAsText } from '../../adapters/zalo/render.js';
-import { answerButtons } from '../../flows/buttons.js';
 import { vi } from '../../src/domain/copy/vi.js';
-import { DEFAULT_TICKET_POLICY, type Ticket } from '../../src/domain/ticket.js';
+import type { Ticket } from '../../src/domain/ticket.js';
 import type { RunningSystem } from '../../src/system/index.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
 import { consoleCall, consoleLogin } from './console-client.js';
 import { eventually } from './helpers.js';
+import { answerNoticeOnZalo, zaloCitizens } from './zalo-citizen.js';
 import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
 
 /**
@@ -45,31 +44,8 @@ afterEach(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const textsTo = (userId: string) => fake.sent.filter((m) => m.userId === userId).map((m) => String((m.message as { text?: string }).text ?? ''));
-
-/** Sends one typed message and waits for the bot's reply. */
-async function write(citizen: string, text: string): Promise<string> {
-  const before = textsTo(citizen).length;
-  expect((await driver.deliver(driver.text(citizen, text))).status).toBe(200);
-  await eventually(() => expect(textsTo(citizen).length).toBeGreaterThan(before));
-  return textsTo(citizen).slice(before).join('\n');
-}
-
-/** The citizen's side of sending a question to an agency; returns the tracking code and agency read off Zalo. */
-async function askAnAgency(citizen: string): Promise<{ code: string; agencyName: string }> {
-  // Zalo shows the choices as a numbered list; the citizen answers with the number.
-  expect(await write(citizen, QUESTION)).toContain(vi.bot.fallbackOffer);
-  expect(await write(citizen, '1')).toContain(vi.bot.tickets.consentPrompt(QUESTION)); // Gửi cho cơ quan
-  expect(await write(citizen, '1')).toContain(vi.bot.tickets.publishPrompt); // Đồng ý gửi
-  expect(await write(citizen, '2')).toContain(vi.bot.tickets.namePrompt); // Không đăng
-  expect(await write(citizen, '1')).toContain(vi.bot.tickets.phonePrompt); // Bỏ qua (no name)
-  const opened = await write(citizen, '1'); // Bỏ qua (no phone)
-  const code = /mã tra cứu ([0-9A-Z]{4}-[0-9A-Z]{5})/.exec(opened)?.[1];
-  const agencyName = /cơ quan phụ trách: ([^;]+);/.exec(opened)?.[1];
-  expect(code, opened).toBeDefined();
-  expect(agencyName, opened).toBeDefined();
-  return { code: code!, agencyName: agencyName! };
-}
+const { textsTo, write, askAnAgency: ask } = zaloCitizens(() => fake, () => driver);
+const askAnAgency = (citizen: string) => ask(citizen, QUESTION);
 
 async function ticketOf(code: string): Promise<Ticket> {
   const ticket = await system.store.tickets.getByCode(code);
@@ -91,9 +67,7 @@ async function answerAsStaff(ticket: Ticket): Promise<void> {
   expect(answered.status).toBe(200);
 }
 
-/** The answer's message as Zalo (text mode) shows it: the notice with its close/reopen choices numbered. */
-const notice = (code: string, agencyName: string) =>
-  renderButtonsAsText(vi.bot.tickets.answerNotice({ code, agencyName, answer: ANSWER, reopenWindowDays: DEFAULT_TICKET_POLICY.reopenWindowDays }), answerButtons(vi, code));
+const notice = (code: string, agencyName: string) => answerNoticeOnZalo(code, agencyName, ANSWER);
 
 describe('ask an agency, end to end on Zalo', () => {
   it('takes an unanswerable question to the agency and its answer back to the citizen', async () => {

@@ -17,6 +17,7 @@ import type { Clock } from '../../src/ports/clock.js';
 import type { JobOptions, JobQueue } from '../../src/ports/queue.js';
 import type { Store } from '../../src/ports/store.js';
 import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { seeded } from '../seeded-random.js';
 
 /**
  * The ticket use cases against the embedded store (temp dir), the shipped router and holiday calendar.
@@ -38,18 +39,6 @@ const staff: Actor = { kind: 'staff', id: 'staff-1' };
 
 function frozen(at: Date): Clock {
   return { now: () => new Date(at) };
-}
-
-/** A small deterministic PRNG (mulberry32), so two services can draw the same codes. */
-function seeded(seed: number): RandomInt {
-  let a = seed >>> 0;
-  return (max) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * max);
-  };
 }
 
 function service(options: { clock?: Clock; random?: RandomInt } = {}): TicketService {

@@ -1,21 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../src/domain/errors.js';
 import { type RandomInt, TRACKING_ALPHABET, checkSymbol, generate, isValid, normalize, parse } from '../../src/domain/tracking-code.js';
+import { seeded } from '../seeded-random.js';
 
 /** knowledge/brain/brain.ts TRACKING_CODE, applied there to lower-cased text: every issued code must match it. */
 const BRAIN_TRACKING_CODE = /\b(?=[a-z0-9]*\d)(?=[a-z0-9]*[a-z])[a-z0-9]{4,6}-[a-z0-9]{1,6}\b/;
-
-/** Deterministic random source (mulberry32), so failures reproduce. */
-function seeded(seed: number): RandomInt {
-  let a = seed >>> 0;
-  return (max) => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * max);
-  };
-}
 
 function sampleCodes(count: number, seed = 1022): string[] {
   const random = seeded(seed);

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { hubSignature256, metaJson, newFbtraceId, newMid, newPageId, newPageToken, proofFor } from './sign.js';
 import { postEcho } from '../echo.js';
+import { obj, readBody } from '../http.js';
 
 /**
  * A local fake of Meta's Graph API Send endpoint, following platforms.md §2.3–2.7: one node:http server on
@@ -468,17 +469,4 @@ function invalid(message: string): Answer {
 function bearer(header: string | undefined): string | null {
   const match = /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(header ?? '');
   return match ? match[1]! : null;
-}
-
-function obj(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
 }

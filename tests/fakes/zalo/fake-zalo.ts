@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { bigId, messageId, opaqueToken, zaloMac } from './sign.js';
 import { postEcho } from '../echo.js';
+import { obj, readBody } from '../http.js';
 
 /**
  * A local fake of Zalo's openapi (https://openapi.zalo.me) and OAuth (https://oauth.zaloapp.com) hosts,
@@ -638,18 +639,6 @@ function oauthError(code: number, description: string): Record<string, unknown> 
   return { error: code, error_name: 'Invalid parameter', error_reason: description, error_description: description };
 }
 
-function obj(value: unknown): Record<string, unknown> | undefined {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
 
 function listen(handler: (req: IncomingMessage, res: ServerResponse) => unknown): Promise<Server> {
   return new Promise((resolve, reject) => {
