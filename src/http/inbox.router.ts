@@ -4,8 +4,9 @@ import type { ConsoleAuth } from '../core/console-auth.js';
 import type { Publishing } from '../core/publishing.js';
 import type { TicketInbox } from '../core/ticket-inbox.js';
 import { AppError } from '../domain/errors.js';
-import { TICKET_STATUSES, type TicketStatus } from '../domain/ticket.js';
+import { TICKET_STATUSES } from '../domain/ticket.js';
 import { createConsoleSession } from './console-session.js';
+import { commaSeparated } from './query-params.js';
 
 /**
  * The agency inbox API, mounted under /api/v1/inbox, every route behind the console session (cookie)
@@ -40,12 +41,7 @@ const idSchema = z.string().min(1).max(100).regex(/^[A-Za-z0-9_:.-]+$/);
 const agencyIdSchema = z.string().trim().min(1).max(100).regex(/^[a-z0-9-]+$/);
 
 const listQuerySchema = z.object({
-  status: z
-    .string()
-    .max(200)
-    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''))
-    .pipe(z.array(z.enum(TICKET_STATUSES as [TicketStatus, ...TicketStatus[]])).max(TICKET_STATUSES.length))
-    .optional(),
+  status: commaSeparated(TICKET_STATUSES, 200).optional(),
   limit: z.coerce.number().int().min(1).max(LIST_LIMIT_MAX).default(LIST_LIMIT_DEFAULT),
   agencyId: agencyIdSchema.optional(),
 });

@@ -1,10 +1,11 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { ConsoleAuth } from '../core/console-auth.js';
-import { statisticsCsv, STATS_DIMENSIONS, type Statistics, type StatisticsQuery, type StatsDimension } from '../core/statistics.js';
+import { statisticsCsv, STATS_DIMENSIONS, type Statistics, type StatisticsQuery } from '../core/statistics.js';
 import { AppError } from '../domain/errors.js';
 import type { StatsCopy } from '../domain/copy/types.js';
 import { createConsoleSession } from './console-session.js';
+import { commaSeparated } from './query-params.js';
 
 /**
  * Statistics for provincial reports, mounted under /api/v1, behind the console session:
@@ -27,12 +28,7 @@ const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
 const querySchema = z.object({
   from: monthSchema,
   to: monthSchema,
-  groupBy: z
-    .string()
-    .max(100)
-    .transform((s) => s.split(',').map((x) => x.trim()).filter((x) => x !== ''))
-    .pipe(z.array(z.enum(STATS_DIMENSIONS as [StatsDimension, ...StatsDimension[]])).max(STATS_DIMENSIONS.length))
-    .optional(),
+  groupBy: commaSeparated(STATS_DIMENSIONS, 100).optional(),
 });
 
 function statsQuery(req: Request): StatisticsQuery {
