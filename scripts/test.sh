@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole suite, as CI runs it (`npm test`; .ci/run calls exactly that).
-# Order: cheapest, most structural checks first; then the services the tests need (real Redis).
+# Order: cheapest, most structural checks first; then the services the tests need (real Redis,
+# FerretDB on PostgreSQL, Chromium).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -11,5 +12,12 @@ echo '== import rules';       npm run --silent lint:deps
 echo '== circular imports';   npm run --silent lint:circular
 echo '== process.env reads';  npm run --silent lint:env
 echo '== redis';              [ -n "${REDIS_URL:-}" ] || bash scripts/ensure-redis.sh
+# A MongoDB-wire server for the store contract and the production-mode tests: FerretDB on the local
+# PostgreSQL (built with Go on first use), unless MONGODB_URL already points to one (e.g. MongoDB).
+echo '== mongodb (ferretdb)'
+if [ -z "${MONGODB_URL:-}" ]; then
+  line="$(FERRETDB_LOG_LEVEL=error bash scripts/ensure-ferretdb.sh | tail -n1)"
+  export MONGODB_URL="${line#MONGODB_URL=}"
+fi
 echo '== chromium';           bash scripts/ensure-chromium.sh
 echo '== tests';              npx vitest run

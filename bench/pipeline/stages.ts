@@ -1,4 +1,4 @@
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 
 /**
  * Where the end-to-end time went, read back from the system's own store after it stopped: each inbound
@@ -15,7 +15,7 @@ export interface StageStamps {
 
 export async function readStageStamps(dataDir: string): Promise<Map<string, StageStamps>> {
   // The system has exited: the files are ours to read (compaction off; the directory is deleted after).
-  const store = createEmbeddedStore({ dataDir, compactEveryMs: 0 });
+  const store = createNedbStore({ dataDir, compactEveryMs: 0 });
   await store.init();
   const records = (await Promise.all((['sent', 'pending', 'failed', 'held'] as const).map((s) => store.outbound.listByStatus(s, 10_000_000)))).flat();
   const conversations = new Set([...records.map((r) => r.conversationId), ...(await store.inbound.conversationsWithPending())]);

@@ -47,8 +47,9 @@ import type { Logger } from '../../src/ports/logger.js';
 import type { JobQueue } from '../../src/ports/queue.js';
 import type { Store } from '../../src/ports/store.js';
 import { toDoc } from '../../src/store/documents.js';
-import { type Datastores, loadDatastores, openDatastores } from '../../src/store/embedded/datastores.js';
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { COLLECTIONS } from '../../src/store/schema.js';
+import nedbModule from '@seald-io/nedb';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 import { buildTicketService } from '../../src/system/flow-services.js';
 import { procedureQuestions, seededRandom } from '../pipeline/questions.js';
 import { mb, ms, percentile, sortedOf, table } from '../pipeline/stats.js';
@@ -185,6 +186,15 @@ const fmtInt = (n: number) => n.toLocaleString('en-US');
 let dataDir: string | undefined;
 let store: Store | undefined;
 
+/** One collection file of the embedded store opened with nedb itself, for bulk seeding. */
+async function rawDatastore(dir: string, name: string): Promise<import('@seald-io/nedb').default<Record<string, unknown>>> {
+  type NedbClass = typeof nedbModule.default;
+  const Datastore = ((nedbModule as unknown as { default?: NedbClass }).default ?? nedbModule) as NedbClass;
+  const ds = new Datastore<Record<string, unknown>>({ filename: join(dir, 'store', `${name}.db`) });
+  await ds.loadDatabaseAsync();
+  return ds;
+}
+
 async function main(): Promise<void> {
   console.log('Trợ lý 1022: ticket bench (embedded store, real ticket use cases)');
   console.log(`  machine: ${cpus().length} CPUs (${cpus()[0]?.model ?? '?'}), ${mb(totalmem())} RAM, Node ${process.version}, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
@@ -224,8 +234,8 @@ async function main(): Promise<void> {
   log(`routed ${samples.length} distinct questions and feedback (${questionSamples.length} + ${feedbackSamples.length}) to ${new Set(samples.map((s) => s.agencyId)).size} agencies`);
 
   /* Seed ----------------------------------------------------------------------------------------- */
-  // In volume, straight into the store's own nedb files (its datastores module, documents mapped by
-  // toDoc as the repos do, arrays inserted in bulk); then the store is opened on them as at a restart.
+  // In volume, straight into the store's nedb files (documents mapped by toDoc as the repos do, arrays
+  // inserted in bulk); then the store is opened on them as at a restart.
   dataDir = mkdtempSync(join(tmpdir(), 'bench-tickets-'));
   const codes = new Set<string>();
   let t0 = performance.now();
@@ -267,11 +277,13 @@ async function main(): Promise<void> {
     return toDoc(message);
   });
   t0 = performance.now();
-  let raw: Datastores | undefined = openDatastores(dataDir);
-  await loadDatastores(raw);
-  for (let i = 0; i < seeded.tickets.length; i += 1000) await raw.tickets.insertAsync(seeded.tickets.slice(i, i + 1000).map((t) => toDoc(t)));
-  for (let i = 0; i < inboundDocs.length; i += 1000) await raw.inbound.insertAsync(inboundDocs.slice(i, i + 1000));
-  raw = undefined; // the seed's own copy of the data is garbage from here
+  {
+    // The seed's own datastores go out of scope (garbage) once written.
+    const tickets = await rawDatastore(dataDir, COLLECTIONS.tickets);
+    for (let i = 0; i < seeded.tickets.length; i += 1000) await tickets.insertAsync(seeded.tickets.slice(i, i + 1000).map((t) => toDoc(t)));
+    const inbound = await rawDatastore(dataDir, COLLECTIONS.inbound);
+    for (let i = 0; i < inboundDocs.length; i += 1000) await inbound.insertAsync(inboundDocs.slice(i, i + 1000));
+  }
   const insertMs = performance.now() - t0;
   log(`seeded ${fmtInt(TICKETS)} tickets (built in ${(buildMs / 1000).toFixed(1)} s) and ${fmtInt(MESSAGES)} citizens' messages; bulk insert ${(insertMs / 1000).toFixed(1)} s`);
 
@@ -292,7 +304,7 @@ async function main(): Promise<void> {
   messages.length = 0;
   inboundDocs.length = 0;
   const heapBefore = heapUsed();
-  store = createEmbeddedStore({ dataDir, compactEveryMs: 0 });
+  store = createNedbStore({ dataDir, compactEveryMs: 0 });
   t0 = performance.now();
   await store.init();
   const loadMs = performance.now() - t0;

@@ -8,6 +8,7 @@ import { AppError } from '../domain/errors.js';
 import { createLogger } from '../logging/logger.js';
 import { systemClock } from '../ports/clock.js';
 import type { Store } from '../ports/store.js';
+import { selectStore } from '../system/store.js';
 import { buildConsoleAuth } from '../system/index.js';
 
 /**
@@ -58,10 +59,7 @@ async function readPassword(): Promise<string> {
 }
 
 async function openStore(config: ReturnType<typeof loadConfig>): Promise<Store> {
-  const store: Store =
-    config.mode === 'production' && config.mongodbUrl
-      ? (await import('../store/mongo/index.js')).createMongoStore({ url: config.mongodbUrl })
-      : (await import('../store/embedded/index.js')).createEmbeddedStore({ dataDir: config.dataDir });
+  const store = await selectStore(config);
   await store.init();
   return store;
 }

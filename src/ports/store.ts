@@ -5,9 +5,10 @@ import type { PublishedAnswer } from '../domain/publication.js';
 import type { Ticket, TicketStatus } from '../domain/ticket.js';
 
 /**
- * The store is the source of truth: queues only execute. Two implementations pass one contract suite
- * (tests/contract/store.contract.ts): MongoDB for production and an embedded file store by default.
- * Every method is safe to call concurrently from several workers.
+ * The store is the source of truth: queues only execute. One implementation of each repository
+ * (src/store/repos) over a small collection interface, with three adapters that pass one contract
+ * suite (tests/contract/store.contract.ts): nedb files (embedded default), MongoDB (production) and
+ * in-memory (unit tests). Every method is safe to call concurrently from several workers.
  */
 
 export interface ContactRepo {
@@ -138,6 +139,17 @@ export interface PublicationRepo {
   remove(id: string): Promise<boolean>;
 }
 
+/** Which engine serves the store, for readiness reports and for tests whose guarantee depends on it. */
+export interface EngineInfo {
+  engine: 'nedb' | 'memory' | 'mongodb' | 'ferretdb';
+  version?: string;
+  /**
+   * True when a filtered update or replace is atomic on one document (MongoDB, and nedb/memory within
+   * their one process); false on FerretDB 1.x, which reads, computes and writes in separate steps.
+   */
+  atomicUpdates: boolean;
+}
+
 export interface Store {
   contacts: ContactRepo;
   conversations: ConversationRepo;
@@ -152,5 +164,8 @@ export interface Store {
   publications: PublicationRepo;
   /** Creates indexes / opens files; idempotent. */
   init(): Promise<void>;
+  /** Resolves when the engine answers; rejects otherwise (readiness checks). */
+  ping(): Promise<void>;
+  info(): Promise<EngineInfo>;
   close(): Promise<void>;
 }

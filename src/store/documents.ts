@@ -1,28 +1,13 @@
 import type { Contact, ContactIdentity, Conversation, InboundMessage } from '../domain/conversation.js';
 import type { ConversationRepo, InboundRepo, TicketQuery } from '../ports/store.js';
 import { conversationKey } from '../domain/message.js';
+import type { Condition, Filter, Scalar } from './collection.js';
 
 /**
- * What the two stores share: collection names, the document shapes (our `id` stored as `_id`, so the
- * primary key is the idempotency key) and the mapping both ways. Mongo and the embedded store keep the
- * same documents, so data can move between them with a plain export/import.
+ * The document shapes (our `id` stored as `_id`, so the primary key is the idempotency key), the
+ * mapping both ways and the shared filters. Every adapter keeps the same documents, so data can move
+ * between the embedded store and MongoDB with a plain export/import.
  */
-
-/** Collection names: one MongoDB collection or one nedb file (`<dataDir>/store/<name>.db`) each. */
-export const COLLECTIONS = {
-  contacts: 'contacts',
-  conversations: 'conversations',
-  inbound: 'inbound_messages',
-  outbound: 'outbound_messages',
-  dialogState: 'dialog_state',
-  secrets: 'secrets',
-  requests: 'contact_requests',
-  counters: 'counters',
-  tickets: 'tickets',
-  accounts: 'accounts',
-  sessions: 'console_sessions',
-  publications: 'publications',
-} as const;
 
 /** A domain record as stored: `id` becomes `_id`. */
 export type Doc<T extends { id: string }> = Omit<T, 'id'> & { _id: string };
@@ -84,12 +69,9 @@ export function receivedMessage(msg: Parameters<InboundRepo['insert']>[0], seq: 
   return defined({ ...msg, seq, status: 'received' as const });
 }
 
-/**
- * The filter of a ticket query, in the query language both stores share (nedb speaks MongoDB's
- * `$in` and `$lt`, and compares Dates by instant). Sort and limit are the caller's.
- */
-export function ticketFilter(query: Omit<TicketQuery, 'limit'>): Record<string, unknown> {
-  const filter: Record<string, unknown> = {};
+/** The filter of a ticket query (collection.ts's query language). Sort and limit are the caller's. */
+export function ticketFilter(query: Omit<TicketQuery, 'limit'>): Filter {
+  const filter: Record<string, Scalar | Condition> = {};
   if (query.agencyId !== undefined) filter.agencyId = query.agencyId;
   if (query.status !== undefined) filter.status = { $in: [...query.status] };
   if (query.dueBefore !== undefined) filter.dueAt = { $lt: query.dueBefore };
@@ -106,11 +88,11 @@ export function ticketFilter(query: Omit<TicketQuery, 'limit'>): Record<string, 
 /** Newest first; ties (same createdAt) in a stable order. */
 export const TICKETS_NEWEST_FIRST = { createdAt: -1, _id: -1 } as const;
 
-/** Public Q&A entries, newest first (both stores sort the same way). */
+/** Public Q&A entries, newest first. */
 export const PUBLICATIONS_NEWEST_FIRST = { publishedAt: -1, _id: -1 } as const;
 
 /** The filter for PublicationQuery: `field: null` matches entries stored without a field. */
-export function publicationFilter(query: { field?: string | null }): Record<string, unknown> {
+export function publicationFilter(query: { field?: string | null }): Filter {
   if (query.field === undefined) return {};
   if (query.field === null) return { field: { $exists: false } };
   return { field: query.field };

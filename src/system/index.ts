@@ -28,6 +28,7 @@ import type { TicketService } from '../core/tickets.js';
 import { buildTicketService } from './flow-services.js';
 import { createPublishedAnswers } from './published-answers.js';
 import { deadlineSchedule, startSchedules, type DeadlineScheduleOptions } from './schedules.js';
+import { selectStore } from './store.js';
 import { deliveryQueues, startWorkers, ticketPolicy } from './workers.js';
 
 /**
@@ -119,10 +120,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   const catalog = loadCatalog(config.catalogDir);
   const knowledge = createBrain(catalog, { dataDir: config.catalogDir });
-  const store: Store =
-    config.mode === 'production' && config.mongodbUrl
-      ? (await import('../store/mongo/index.js')).createMongoStore({ url: config.mongodbUrl })
-      : (await import('../store/embedded/index.js')).createEmbeddedStore({ dataDir: config.dataDir });
+  const store = await selectStore(config);
   await store.init();
   // Queues go to Redis whenever REDIS_URL is set, also with the embedded store (one process then).
   const backend = config.redisUrl ? createBullmqBackend({ url: config.redisUrl, prefix: config.queuePrefix, logger }) : createLocalBackend({ logger });

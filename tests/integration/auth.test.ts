@@ -13,7 +13,7 @@ import { createErrorMiddleware, notFoundHandler } from '../../src/http/error-mid
 import { requestLog } from '../../src/http/request-log.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { Store } from '../../src/ports/store.js';
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 import { CHEAP_SCRYPT } from './test-system.js';
 
 /**
@@ -37,7 +37,7 @@ const logLines: string[] = [];
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'auth-it-'));
-  store = createEmbeddedStore({ dataDir, compactEveryMs: 0 });
+  store = createNedbStore({ dataDir, compactEveryMs: 0 });
   await store.init();
   auth = createConsoleAuth({
     accounts: store.accounts,

@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COLLECTIONS } from '../../src/store/documents.js';
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { COLLECTIONS } from '../../src/store/schema.js';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver, type ZaloDelivery } from '../fakes/zalo/webhook-driver.js';
@@ -144,7 +144,7 @@ async function crashAndRecover(mode: 'local' | 'bullmq'): Promise<void> {
     }
 
     // In the store: every message processed once, in the order sent, with one reply recorded as sent.
-    const store = createEmbeddedStore({ dataDir, compactEveryMs: 0 });
+    const store = createNedbStore({ dataDir, compactEveryMs: 0 });
     try {
       for (const citizen of citizens) {
         const conversationId = `zalo:${fake.oaId}:${citizen.userId}`;

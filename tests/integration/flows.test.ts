@@ -19,7 +19,7 @@ import type { AgencyRouter } from '../../src/ports/knowledge.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { ConversationEngine } from '../../src/ports/conversation-engine.js';
 import type { Store } from '../../src/ports/store.js';
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 import { createFlowServices } from '../../src/system/flow-services.js';
 import type { RunningSystem } from '../../src/system/index.js';
 import { consoleCall, consoleLogin, openWebchatConversation, type ConsoleSignIn } from './console-client.js';
@@ -54,7 +54,7 @@ async function newEngine(): Promise<ConversationEngine> {
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'flows-'));
-  store = createEmbeddedStore({ dataDir });
+  store = createNedbStore({ dataDir });
   await store.init();
   engine = await newEngine();
 });

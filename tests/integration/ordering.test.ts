@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/ports/store.js';
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
@@ -51,7 +51,7 @@ describe('turn order with several workers', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'ordering-'));
     const redisUrl = redisBaseUrl();
     const prefix = `test-ordering-${randomUUID()}`;
-    const store: Store = createEmbeddedStore({ dataDir, compactEveryMs: 0 });
+    const store: Store = createNedbStore({ dataDir, compactEveryMs: 0 });
     const halves: SystemHalf[] = [];
     try {
       await store.init();

@@ -13,7 +13,7 @@ import type { Ticket } from '../../src/domain/ticket.js';
 import { systemClock } from '../../src/ports/clock.js';
 import type { ConversationEngine } from '../../src/ports/conversation-engine.js';
 import type { Store } from '../../src/ports/store.js';
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 import { agencyNames, createFlowServices } from '../../src/system/flow-services.js';
 import { createPublishedAnswers } from '../../src/system/published-answers.js';
 
@@ -29,7 +29,7 @@ const AGENCY = brain.listAgencies()[0]!;
 
 beforeAll(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'published-'));
-  store = createEmbeddedStore({ dataDir });
+  store = createNedbStore({ dataDir });
   await store.init();
   const published = createPublishedAnswers({ brain, publications: store.publications, clock: systemClock });
   await published.refresh();

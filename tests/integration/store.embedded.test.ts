@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Store } from '../../src/ports/store.js';
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 import { storeContract, type StoreHarness } from '../contract/store.contract.js';
 
 /** An embedded store on a fresh temporary data directory, removed by cleanup. */
 async function embeddedHarness(): Promise<StoreHarness & { dataDir: string }> {
   const dataDir = await mkdtemp(join(tmpdir(), 'troly-store-'));
-  let current: Store = createEmbeddedStore({ dataDir });
+  let current: Store = createNedbStore({ dataDir });
   return {
     dataDir,
     get store() {
@@ -17,7 +17,7 @@ async function embeddedHarness(): Promise<StoreHarness & { dataDir: string }> {
     },
     async reopen() {
       await current.close();
-      current = createEmbeddedStore({ dataDir });
+      current = createNedbStore({ dataDir });
       return current;
     },
     async cleanup() {

@@ -7,8 +7,10 @@ import { createMongoStore } from '../../src/store/mongo/index.js';
 import { storeContract, type StoreHarness } from '../contract/store.contract.js';
 
 /**
- * The store contract against a real MongoDB when MONGODB_URL is set (read through loadConfig, the only
- * reader of the environment). Each harness uses its own database, dropped by cleanup.
+ * The store contract against the MongoDB-wire server MONGODB_URL points to (read through loadConfig, the
+ * only reader of the environment): FerretDB 1.24 on PostgreSQL in every `npm test` run
+ * (scripts/ensure-ferretdb.sh), MongoDB itself wherever MONGODB_URL names one. Each harness uses its own
+ * database, dropped by cleanup.
  */
 const { mongodbUrl } = loadConfig({ ...process.env, NODE_ENV: 'test' });
 
@@ -38,9 +40,9 @@ async function mongoHarness(url: string): Promise<StoreHarness> {
 
 if (mongodbUrl) {
   const url = mongodbUrl;
-  storeContract('mongo', () => mongoHarness(url));
+  storeContract('mongo driver', () => mongoHarness(url));
 } else {
-  describe.skip('store contract: mongo (skipped: MONGODB_URL is not set; no MongoDB server is installable on this machine)', () => {
+  describe.skip('store contract: mongo (skipped: MONGODB_URL is not set; `npm test` sets it from scripts/ensure-ferretdb.sh)', () => {
     it('runs the whole store contract against MongoDB', () => undefined);
   });
 }

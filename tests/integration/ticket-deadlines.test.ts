@@ -13,7 +13,7 @@ import type { Clock } from '../../src/ports/clock.js';
 import type { JobOptions, JobQueue, QueueBackend, QueueWorker } from '../../src/ports/queue.js';
 import type { Store } from '../../src/ports/store.js';
 import { createLocalBackend } from '../../src/queue/local/index.js';
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 import { deadlineSchedule, enqueueNextSlot, startSchedules, type ScheduleJob } from '../../src/system/schedules.js';
 import { eventually } from './helpers.js';
 
@@ -62,7 +62,7 @@ function sweeper(): DeadlineSweep {
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'deadlines-'));
-  store = createEmbeddedStore({ dataDir });
+  store = createNedbStore({ dataDir });
   await store.init();
 });
 

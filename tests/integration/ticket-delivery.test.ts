@@ -17,7 +17,7 @@ import type { KnowledgeSearch } from '../../src/ports/knowledge.js';
 import type { QueueBackend, QueueWorker } from '../../src/ports/queue.js';
 import type { Store } from '../../src/ports/store.js';
 import { createLocalBackend } from '../../src/queue/local/index.js';
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 import { buildTicketService } from '../../src/system/flow-services.js';
 import { deliveryQueues, startWorkers } from '../../src/system/workers.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
@@ -55,7 +55,7 @@ afterAll(async () => {
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'ticket-delivery-'));
-  store = createEmbeddedStore({ dataDir });
+  store = createNedbStore({ dataDir });
   await store.init();
   backend = createLocalBackend();
   const logger = createLogger(config);

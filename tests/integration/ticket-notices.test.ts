@@ -256,8 +256,8 @@ describe('Zalo template notice while the 7-day window is closed (ZALO_ANSWER_TEM
     system = undefined;
 
     // As if the held answer had not been recorded: the restart queues it again, Zalo refuses again.
-    const { createEmbeddedStore } = await import('../../src/store/embedded/index.js');
-    const store = createEmbeddedStore({ dataDir });
+    const { createNedbStore } = await import('../../src/store/nedb/index.js');
+    const store = createNedbStore({ dataDir });
     await store.init();
     await store.outbound.update(outboundId, { status: 'pending' });
     await store.close();

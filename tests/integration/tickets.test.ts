@@ -16,7 +16,7 @@ import { endOfLocalDay, type WorkingCalendar } from '../../src/domain/working-da
 import type { Clock } from '../../src/ports/clock.js';
 import type { JobOptions, JobQueue } from '../../src/ports/queue.js';
 import type { Store } from '../../src/ports/store.js';
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 import { seeded } from '../seeded-random.js';
 
 /**
@@ -76,7 +76,7 @@ beforeAll(() => {
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'tickets-'));
-  store = createEmbeddedStore({ dataDir });
+  store = createNedbStore({ dataDir });
   await store.init();
   jobs = [];
 });

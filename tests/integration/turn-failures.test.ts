@@ -13,7 +13,7 @@ import type { FlowServices } from '../../src/ports/flow-services.js';
 import type { QueueBackend } from '../../src/ports/queue.js';
 import type { Store } from '../../src/ports/store.js';
 import { createLocalBackend } from '../../src/queue/local/index.js';
-import { createEmbeddedStore } from '../../src/store/embedded/index.js';
+import { createNedbStore } from '../../src/store/nedb/index.js';
 import { eventually } from './helpers.js';
 
 /**
@@ -28,7 +28,7 @@ let dataDir: string;
 
 beforeEach(async () => {
   dataDir = mkdtempSync(join(tmpdir(), 'turn-fail-'));
-  store = createEmbeddedStore({ dataDir });
+  store = createNedbStore({ dataDir });
   await store.init();
   backend = createLocalBackend();
 });

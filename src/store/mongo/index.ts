@@ -1,17 +1,99 @@
-import { MongoClient } from 'mongodb';
-import type { Store } from '../../ports/store.js';
-import { MongoAccountRepo } from './accounts.repo.js';
-import { collections, ensureIndexes, type Collections } from './collections.js';
-import { MongoContactRepo } from './contacts.repo.js';
-import { MongoConversationRepo } from './conversations.repo.js';
-import { MongoKeyValueRepo } from './dialog-state.repo.js';
-import { MongoInboundRepo } from './inbound.repo.js';
-import { MongoOutboundRepo } from './outbound.repo.js';
-import { MongoPublicationRepo } from './publications.repo.js';
-import { MongoContactRequestRepo } from './requests.repo.js';
-import { MongoSecretRepo } from './secrets.repo.js';
-import { MongoConsoleSessionRepo } from './sessions.repo.js';
-import { MongoTicketRepo } from './tickets.repo.js';
+import { MongoClient, type Collection as DriverCollection, type Db, type Filter as DriverFilter, type Document } from 'mongodb';
+import type { EngineInfo, Store } from '../../ports/store.js';
+import { DuplicateKeyError, type Collection, type Database, type Filter, type FindOptions, type Sort, type Update } from '../collection.js';
+import { createStore } from '../repos/index.js';
+import { COLLECTIONS, INDEXES, type CollectionName } from '../schema.js';
+
+/**
+ * The production adapter on the official MongoDB driver, safe for several web and worker processes:
+ * every multi-step write of the repositories is made safe by a unique index or an update filtered on
+ * the expected version (atomic on one document in MongoDB). Tested in every run against FerretDB 1.24
+ * on PostgreSQL (scripts/ensure-ferretdb.sh), whose updates are not atomic: `info()` says which engine
+ * answers, so the tests that need atomic updates run only on MongoDB.
+ */
+
+/**
+ * The server's duplicate-key error: E11000. FerretDB 1.x gives E11000 for inserts and upserts, but an
+ * update or replace that turns an existing document into a duplicate comes back as code 1 carrying
+ * PostgreSQL's unique-violation state (SQLSTATE 23505); nothing is written in either case.
+ */
+function isE11000(error: unknown): boolean {
+  if (typeof error !== 'object' || error === null) return false;
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  return code === 11000 || (code === 1 && typeof message === 'string' && message.includes('SQLSTATE 23505'));
+}
+
+type Raw = DriverCollection<Document>;
+
+class MongoCollection<D extends { _id: string }> implements Collection<D> {
+  constructor(
+    private readonly name: string,
+    private readonly raw: () => Promise<Raw>,
+  ) {}
+
+  private async guard<T>(write: (c: Raw) => Promise<T>): Promise<T> {
+    const c = await this.raw();
+    try {
+      return await write(c);
+    } catch (error) {
+      if (isE11000(error)) throw new DuplicateKeyError(this.name, { cause: error });
+      throw error;
+    }
+  }
+
+  async findOne(filter: Filter, options: { sort?: Sort } = {}): Promise<D | undefined> {
+    const doc = await (await this.raw()).findOne(filter as DriverFilter<Document>, options.sort ? { sort: { ...options.sort } } : {});
+    return (doc ?? undefined) as D | undefined;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<D[]> {
+    let cursor = (await this.raw()).find(filter as DriverFilter<Document>);
+    if (options.sort) cursor = cursor.sort({ ...options.sort });
+    if (options.limit !== undefined) cursor = cursor.limit(options.limit);
+    return (await cursor.toArray()) as unknown as D[];
+  }
+
+  async distinct(field: string, filter: Filter): Promise<unknown[]> {
+    return (await this.raw()).distinct(field, filter as DriverFilter<Document>);
+  }
+
+  async insertOne(doc: D): Promise<void> {
+    await this.guard((c) => c.insertOne(doc as unknown as Document));
+  }
+
+  async updateOne(filter: Filter, update: Update): Promise<{ matched: number }> {
+    const result = await this.guard((c) => c.updateOne(filter as DriverFilter<Document>, update as Document));
+    return { matched: result.matchedCount };
+  }
+
+  async replaceOne(filter: Filter, doc: D, options: { upsert?: boolean } = {}): Promise<{ matched: number }> {
+    const { _id, ...fields } = doc as unknown as Document;
+    // An upsert takes its _id from the filter's equality; the replacement itself carries none.
+    const query = options.upsert ? { ...filter, _id } : filter;
+    const result = await this.guard((c) => c.replaceOne(query as DriverFilter<Document>, fields, { upsert: options.upsert ?? false }));
+    return { matched: result.matchedCount };
+  }
+
+  async deleteMany(filter: Filter): Promise<number> {
+    return (await (await this.raw()).deleteMany(filter as DriverFilter<Document>)).deletedCount;
+  }
+}
+
+/**
+ * Creates the declared indexes that do not exist yet, one collection after the other: createIndexes is
+ * a no-op on MongoDB for an existing index, but FerretDB 1.24 can panic when asked to re-create
+ * existing indexes from several connections at once, so existing ones are skipped by name.
+ */
+async function ensureIndexes(db: Db): Promise<void> {
+  for (const name of Object.values(COLLECTIONS)) {
+    const specs = INDEXES[name as CollectionName];
+    if (specs.length === 0) continue;
+    const collection = db.collection(name);
+    const existing = new Set((await collection.listIndexes().toArray().catch(() => [])).map((i) => String(i.name)));
+    const missing = specs.filter((s) => !existing.has(s.name));
+    if (missing.length > 0) await collection.createIndexes(missing.map((s) => ({ key: { ...s.keys }, name: s.name, ...(s.unique ? { unique: true } : {}) })));
+  }
+}
 
 export interface MongoStoreOptions {
   /** mongodb:// or mongodb+srv:// URL (a replica set in production). */
@@ -30,25 +112,20 @@ export function dbNameFromUrl(url: string): string | undefined {
   return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }
 
-/**
- * The production store on MongoDB, safe for several web and worker processes: every multi-step write
- * is made safe by a unique index or an atomic single-document update. Repos wait for `init()` (connect
- * and create indexes) themselves, so no write can happen before the unique indexes exist.
- */
-export function createMongoStore(options: MongoStoreOptions): Store {
-  const now = options.now ?? (() => new Date());
+export function createMongoDatabase(options: Omit<MongoStoreOptions, 'now'>): Database {
   // ignoreUndefined: optional fields left undefined are omitted rather than stored as null.
-  const client = new MongoClient(options.url, { ignoreUndefined: true, appName: 'tro-ly-1022' });
+  const client = new MongoClient(options.url, { ignoreUndefined: true, appName: 'tro-ly-1022', serverSelectionTimeoutMS: 10_000 });
   const dbName = options.dbName ?? dbNameFromUrl(options.url) ?? DEFAULT_DB_NAME;
-  let ready: Promise<Collections> | undefined;
+  let ready: Promise<Db> | undefined;
+  let engine: Promise<EngineInfo> | undefined;
 
-  const db = (): Promise<Collections> => {
+  const db = (): Promise<Db> => {
     if (!ready) {
       const attempt = (async () => {
         await client.connect();
-        const c = collections(client.db(dbName));
-        await ensureIndexes(c);
-        return c;
+        const d = client.db(dbName);
+        await ensureIndexes(d);
+        return d;
       })();
       ready = attempt;
       // A failed start (server down) is retried by the next call rather than cached.
@@ -60,23 +137,36 @@ export function createMongoStore(options: MongoStoreOptions): Store {
   };
 
   return {
-    contacts: new MongoContactRepo(db),
-    conversations: new MongoConversationRepo(db, now),
-    inbound: new MongoInboundRepo(db),
-    outbound: new MongoOutboundRepo(db),
-    dialogState: new MongoKeyValueRepo(db, now),
-    secrets: new MongoSecretRepo(db, now),
-    requests: new MongoContactRequestRepo(db),
-    tickets: new MongoTicketRepo(db),
-    accounts: new MongoAccountRepo(db),
-    sessions: new MongoConsoleSessionRepo(db),
-    publications: new MongoPublicationRepo(db),
+    collection<D extends { _id: string }>(name: string): Collection<D> {
+      return new MongoCollection<D>(name, async () => (await db()).collection(name));
+    },
     async init() {
       await db();
     },
+    async ping() {
+      await (await db()).command({ ping: 1 });
+    },
+    info() {
+      engine ??= (async () => {
+        const build = await (await db()).admin().command({ buildInfo: 1 });
+        // FerretDB answers buildInfo with its own version field beside the MongoDB version it emulates.
+        const ferret = typeof build.ferretdbVersion === 'string' ? build.ferretdbVersion : typeof build.ferretdb?.version === 'string' ? (build.ferretdb.version as string) : undefined;
+        return ferret !== undefined
+          ? { engine: 'ferretdb' as const, version: ferret, atomicUpdates: false }
+          : { engine: 'mongodb' as const, ...(typeof build.version === 'string' ? { version: build.version } : {}), atomicUpdates: true };
+      })();
+      return engine;
+    },
     async close() {
       ready = undefined;
+      engine = undefined;
+      // FerretDB does not implement endSessions, which close() sends; the driver ignores that error.
       await client.close();
     },
   };
+}
+
+/** The production store on MongoDB; repos wait for `init()` (connect and create indexes) themselves. */
+export function createMongoStore(options: MongoStoreOptions): Store {
+  return createStore(createMongoDatabase(options), options.now);
 }

@@ -1,14 +1,10 @@
-import type { Collection, Db } from 'mongodb';
-import type { Account, ConsoleSession } from '../../domain/account.js';
-import type { ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
-import type { PublishedAnswer } from '../../domain/publication.js';
-import type { Ticket } from '../../domain/ticket.js';
-import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDoc } from '../documents.js';
+import type { IndexSpec } from './collection.js';
 
 /**
- * The MongoDB collections, each with its schema block (Chatwoot's annotate habit): fields, types and
- * indexes, kept next to the code that creates the indexes. Every primary key is our own id in `_id`,
- * so idempotent inserts are a plain insert that the server refuses with E11000 on a second try.
+ * The collections of the store, each with its schema block (Chatwoot's annotate habit) and its indexes
+ * as data, declared once for every adapter. Every primary key is our own id in `_id`, so an idempotent
+ * insert is a plain insert that the engine refuses (DuplicateKeyError) on a second try. The document
+ * mapping lives in documents.ts.
  */
 
 /**
@@ -36,7 +32,7 @@ import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDo
  *   _id         string  `${channel}:${externalId}`: a redelivered webhook hits E11000
  *   conversationId string
  *   externalId  string  platform message id
- *   seq         number  per conversation, strictly increasing, from counters
+ *   seq         number  per conversation, strictly increasing (last seq + 1; the unique index refuses a taken one)
  *   kind        string  message | postback | follow | unfollow
  *   text        string?
  *   payload     string?
@@ -53,13 +49,13 @@ import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDo
  *   inReplyTo   string? → inbound_messages._id
  *   reply       object  { text, buttons?, link? }
  *   purpose     string  response | human_agent | update
- *   status      string  pending | sent | held | failed | held
+ *   status      string  pending | sent | held | failed
  *   externalId  string? platform message id once sent
  *   attempts    number
  *   error       object? { code, platformCode?, message? }
  *   createdAt   Date
  *   sentAt      Date?
- * Indexes: { conversationId, createdAt }; { status, createdAt }; { conversationId, status, createdAt } (listHeld)
+ * Indexes: { conversationId, createdAt }; { status, createdAt }; { conversationId, status, createdAt } (listWithStatus)
  *
  * == Schema: dialog_state ==
  *   _id        string  Botkit storage key
@@ -81,9 +77,6 @@ import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDo
  *   createdAt    Date
  * Indexes: { conversationId, createdAt }
  *
- * == Schema: counters ==
- *   _id  string  conversation id
- *   seq  number  last inbound seq handed out ($inc, atomic across processes)
  *
  * == Schema: tickets ==
  *   _id            string  ticket id
@@ -138,82 +131,59 @@ import { COLLECTIONS, type ContactDoc, type Doc, type KeyValueDoc, type SecretDo
  *   approvedBy   string  → accounts._id (the approving editor)
  * Indexes: { field, publishedAt } (public page by field); publishedAt
  */
-export interface CounterDoc {
-  /** Conversation id. */
-  _id: string;
-  /** Last seq handed out for this conversation. */
-  seq: number;
-}
 
-export interface Collections {
-  contacts: Collection<ContactDoc>;
-  conversations: Collection<Doc<Conversation>>;
-  inbound: Collection<Doc<InboundMessage>>;
-  outbound: Collection<Doc<OutboundRecord>>;
-  dialogState: Collection<KeyValueDoc>;
-  secrets: Collection<SecretDoc>;
-  requests: Collection<Doc<ContactRequest>>;
-  counters: Collection<CounterDoc>;
-  tickets: Collection<Doc<Ticket>>;
-  accounts: Collection<Doc<Account>>;
-  sessions: Collection<Doc<ConsoleSession>>;
-  publications: Collection<Doc<PublishedAnswer>>;
-}
+/** Collection names: one MongoDB collection or one nedb file (`<dataDir>/store/<name>.db`) each. */
+export const COLLECTIONS = {
+  contacts: 'contacts',
+  conversations: 'conversations',
+  inbound: 'inbound_messages',
+  outbound: 'outbound_messages',
+  dialogState: 'dialog_state',
+  secrets: 'secrets',
+  requests: 'contact_requests',
+  tickets: 'tickets',
+  accounts: 'accounts',
+  sessions: 'console_sessions',
+  publications: 'publications',
+} as const;
 
-export function collections(db: Db): Collections {
-  return {
-    contacts: db.collection<ContactDoc>(COLLECTIONS.contacts),
-    conversations: db.collection<Doc<Conversation>>(COLLECTIONS.conversations),
-    inbound: db.collection<Doc<InboundMessage>>(COLLECTIONS.inbound),
-    outbound: db.collection<Doc<OutboundRecord>>(COLLECTIONS.outbound),
-    dialogState: db.collection<KeyValueDoc>(COLLECTIONS.dialogState),
-    secrets: db.collection<SecretDoc>(COLLECTIONS.secrets),
-    requests: db.collection<Doc<ContactRequest>>(COLLECTIONS.requests),
-    counters: db.collection<CounterDoc>(COLLECTIONS.counters),
-    tickets: db.collection<Doc<Ticket>>(COLLECTIONS.tickets),
-    accounts: db.collection<Doc<Account>>(COLLECTIONS.accounts),
-    sessions: db.collection<Doc<ConsoleSession>>(COLLECTIONS.sessions),
-    publications: db.collection<Doc<PublishedAnswer>>(COLLECTIONS.publications),
-  };
-}
+export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
 
-/** Creates the indexes above; createIndexes is a no-op for an index that already exists with the same spec. */
-export async function ensureIndexes(c: Collections): Promise<void> {
-  await Promise.all([
-    c.contacts.createIndexes([{ key: { identityKeys: 1 }, name: 'identityKeys_unique', unique: true }]),
-    c.conversations.createIndexes([{ key: { contactId: 1 }, name: 'contactId' }]),
-    c.inbound.createIndexes([
-      { key: { conversationId: 1, seq: 1 }, name: 'conversation_seq_unique', unique: true },
-      { key: { conversationId: 1, status: 1, seq: 1 }, name: 'conversation_status_seq' },
-      { key: { status: 1, conversationId: 1 }, name: 'status_conversation' },
-      { key: { receivedAt: 1 }, name: 'receivedAt' },
-    ]),
-    c.outbound.createIndexes([
-      { key: { conversationId: 1, createdAt: 1 }, name: 'conversation_createdAt' },
-      { key: { status: 1, createdAt: 1 }, name: 'status_createdAt' },
-      { key: { conversationId: 1, status: 1, createdAt: 1 }, name: 'conversation_status_createdAt' },
-    ]),
-    c.requests.createIndexes([{ key: { conversationId: 1, createdAt: 1 }, name: 'conversation_createdAt' }]),
-    c.tickets.createIndexes([
-      { key: { code: 1 }, name: 'code_unique', unique: true },
-      { key: { agencyId: 1, status: 1, createdAt: 1 }, name: 'agency_status_createdAt' },
-      { key: { status: 1, dueAt: 1 }, name: 'status_dueAt' },
-      { key: { conversationId: 1 }, name: 'conversationId' },
-      { key: { createdAt: 1 }, name: 'createdAt' },
-    ]),
-    c.accounts.createIndexes([{ key: { username: 1 }, name: 'username_unique', unique: true }]),
-    c.sessions.createIndexes([
-      { key: { accountId: 1 }, name: 'accountId' },
-      { key: { expiresAt: 1 }, name: 'expiresAt' },
-    ]),
-    c.publications.createIndexes([
-      { key: { field: 1, publishedAt: -1 }, name: 'field_publishedAt' },
-      { key: { publishedAt: -1 }, name: 'publishedAt' },
-    ]),
-  ]);
-}
-
-/** The server's duplicate-key error (E11000): the insert lost to an existing document. */
-export function isDuplicateKey(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
-}
+/**
+ * The indexes of each collection (besides `_id`). MongoDB uses the compound ones as they are; nedb
+ * indexes one field's equality or range only, so its adapter indexes the first key of each.
+ */
+export const INDEXES: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
+  contacts: [{ name: 'identityKeys_unique', keys: { identityKeys: 1 }, unique: true }],
+  conversations: [{ name: 'contactId', keys: { contactId: 1 } }],
+  inbound_messages: [
+    { name: 'conversation_seq_unique', keys: { conversationId: 1, seq: 1 }, unique: true },
+    { name: 'conversation_status_seq', keys: { conversationId: 1, status: 1, seq: 1 } },
+    { name: 'status_conversation', keys: { status: 1, conversationId: 1 } },
+    { name: 'receivedAt', keys: { receivedAt: 1 } },
+  ],
+  outbound_messages: [
+    { name: 'conversation_createdAt', keys: { conversationId: 1, createdAt: 1 } },
+    { name: 'status_createdAt', keys: { status: 1, createdAt: 1 } },
+    { name: 'conversation_status_createdAt', keys: { conversationId: 1, status: 1, createdAt: 1 } },
+  ],
+  dialog_state: [],
+  secrets: [],
+  contact_requests: [{ name: 'conversation_createdAt', keys: { conversationId: 1, createdAt: 1 } }],
+  tickets: [
+    { name: 'code_unique', keys: { code: 1 }, unique: true },
+    { name: 'agency_status_createdAt', keys: { agencyId: 1, status: 1, createdAt: 1 } },
+    { name: 'status_dueAt', keys: { status: 1, dueAt: 1 } },
+    { name: 'conversationId', keys: { conversationId: 1 } },
+    { name: 'createdAt', keys: { createdAt: 1 } },
+  ],
+  accounts: [{ name: 'username_unique', keys: { username: 1 }, unique: true }],
+  console_sessions: [
+    { name: 'accountId', keys: { accountId: 1 } },
+    { name: 'expiresAt', keys: { expiresAt: 1 } },
+  ],
+  publications: [
+    { name: 'field_publishedAt', keys: { field: 1, publishedAt: -1 } },
+    { name: 'publishedAt', keys: { publishedAt: -1 } },
+  ],
+};

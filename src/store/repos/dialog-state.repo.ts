@@ -1,17 +1,17 @@
 import type { KeyValueRepo } from '../../ports/store.js';
-import type { Datastores } from './datastores.js';
+import { isDuplicateKey, type Collection } from '../collection.js';
+import type { KeyValueDoc } from '../documents.js';
 
 /** Botkit dialog state and similar small JSON documents, stored as JSON text (keys may hold `.` or `$`). */
-export class EmbeddedKeyValueRepo implements KeyValueRepo {
+export class KeyValueDocsRepo implements KeyValueRepo {
   constructor(
-    private readonly db: () => Promise<Datastores>,
+    private readonly docs: Collection<KeyValueDoc>,
     private readonly now: () => Date,
   ) {}
 
   async read(keys: string[]): Promise<Record<string, unknown>> {
     if (keys.length === 0) return {};
-    const { dialogState } = await this.db();
-    const docs = await dialogState.findAsync({ _id: { $in: keys } });
+    const docs = await this.docs.find({ _id: { $in: keys } });
     const out: Record<string, unknown> = {};
     for (const doc of docs) out[doc._id] = JSON.parse(doc.json) as unknown;
     return out;
@@ -19,14 +19,20 @@ export class EmbeddedKeyValueRepo implements KeyValueRepo {
 
   /** Writes each item whole; an item whose value has no JSON form (undefined) is deleted instead. */
   async write(items: Record<string, unknown>): Promise<void> {
-    const { dialogState } = await this.db();
     const updatedAt = this.now();
     const absent: string[] = [];
     await Promise.all(
       Object.entries(items).map(async ([key, value]) => {
         const json = JSON.stringify(value) as string | undefined;
         if (json === undefined) return void absent.push(key);
-        await dialogState.updateAsync({ _id: key }, { _id: key, json, updatedAt }, { upsert: true });
+        const doc = { _id: key, json, updatedAt };
+        try {
+          await this.docs.replaceOne({ _id: key }, doc, { upsert: true });
+        } catch (error) {
+          // Two first writes of one key at once (MongoDB may refuse one upsert): the second replaces.
+          if (!isDuplicateKey(error)) throw error;
+          await this.docs.replaceOne({ _id: key }, doc);
+        }
       }),
     );
     if (absent.length > 0) await this.delete(absent);
@@ -34,7 +40,6 @@ export class EmbeddedKeyValueRepo implements KeyValueRepo {
 
   async delete(keys: string[]): Promise<void> {
     if (keys.length === 0) return;
-    const { dialogState } = await this.db();
-    await dialogState.removeAsync({ _id: { $in: keys } }, { multi: true });
+    await this.docs.deleteMany({ _id: { $in: keys } });
   }
 }

@@ -1,0 +1,43 @@
+import type { Account, ConsoleSession } from '../../domain/account.js';
+import type { ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
+import type { PublishedAnswer } from '../../domain/publication.js';
+import type { Ticket } from '../../domain/ticket.js';
+import type { Store } from '../../ports/store.js';
+import type { Database } from '../collection.js';
+import type { ContactDoc, Doc, KeyValueDoc, SecretDoc } from '../documents.js';
+import { COLLECTIONS } from '../schema.js';
+import { AccountsRepo } from './accounts.repo.js';
+import { ContactsRepo } from './contacts.repo.js';
+import { ConversationsRepo } from './conversations.repo.js';
+import { KeyValueDocsRepo } from './dialog-state.repo.js';
+import { InboundMessagesRepo } from './inbound.repo.js';
+import { OutboundMessagesRepo } from './outbound.repo.js';
+import { PublicationsRepo } from './publications.repo.js';
+import { ContactRequestsRepo } from './requests.repo.js';
+import { SecretsRepo } from './secrets.repo.js';
+import { ConsoleSessionsRepo } from './sessions.repo.js';
+import { TicketsRepo } from './tickets.repo.js';
+
+/**
+ * The store over any database adapter: every repository written once. Adapters wait for their own
+ * `init()` in every call, so a caller that forgets it still gets loaded files and created indexes.
+ */
+export function createStore(db: Database, now: () => Date = () => new Date()): Store {
+  return {
+    contacts: new ContactsRepo(db.collection<ContactDoc>(COLLECTIONS.contacts)),
+    conversations: new ConversationsRepo(db.collection<Doc<Conversation>>(COLLECTIONS.conversations), now),
+    inbound: new InboundMessagesRepo(db.collection<Doc<InboundMessage>>(COLLECTIONS.inbound)),
+    outbound: new OutboundMessagesRepo(db.collection<Doc<OutboundRecord>>(COLLECTIONS.outbound)),
+    dialogState: new KeyValueDocsRepo(db.collection<KeyValueDoc>(COLLECTIONS.dialogState), now),
+    secrets: new SecretsRepo(db.collection<SecretDoc>(COLLECTIONS.secrets), now),
+    requests: new ContactRequestsRepo(db.collection<Doc<ContactRequest>>(COLLECTIONS.requests)),
+    tickets: new TicketsRepo(db.collection<Doc<Ticket>>(COLLECTIONS.tickets)),
+    accounts: new AccountsRepo(db.collection<Doc<Account>>(COLLECTIONS.accounts)),
+    sessions: new ConsoleSessionsRepo(db.collection<Doc<ConsoleSession>>(COLLECTIONS.sessions)),
+    publications: new PublicationsRepo(db.collection<Doc<PublishedAnswer>>(COLLECTIONS.publications)),
+    init: () => db.init(),
+    ping: () => db.ping(),
+    info: () => db.info(),
+    close: () => db.close(),
+  };
+}
