@@ -2,9 +2,16 @@
  * Process entry point: reads the configuration, builds the logger, starts the system (src/system) in
  * the requested role and stops it cleanly on SIGTERM/SIGINT. Nothing imports this module.
  *
- *   npm start                      embedded mode: one process, web + workers
- *   tsx src/main.ts --role=web     production: HTTP only (webhooks, widget, APIs)
- *   tsx src/main.ts --role=worker  production: turn and delivery workers only
+ *   npm start                                   embedded mode: one process, web + workers
+ *   node --import tsx src/main.ts --role=web    production: HTTP only (webhooks, widget, APIs)
+ *   node --import tsx src/main.ts --role=worker production: turn and delivery workers only
+ *
+ * Signals: the npm scripts `exec` node with tsx as a loader (`exec node --import tsx src/main.ts`), so
+ * this process is npm's direct child and receives the SIGTERM npm forwards. Through `tsx src/main.ts`
+ * (or a script without `exec`) npm signals only `sh`, which dies without passing it on: node kept
+ * running as an orphan and nothing was stopped cleanly. On SIGTERM/SIGINT the system stops taking
+ * requests, lets in-flight requests and turns finish, closes queues and store, and exits 0; whatever
+ * is still queued stays in the store and resumes on the next start. After 10 s it exits 1 regardless.
  */
 import { CatalogInvalidError } from '../knowledge/catalog/load.js';
 import { loadConfig, redactedSummary, type Config } from './config.js';
@@ -39,6 +46,14 @@ async function main(): Promise<void> {
   logger.info({ config: redactedSummary(config) }, 'starting Trợ lý 1022');
   for (const warning of config.warnings) logger.warn(warning);
 
+  // A signal during start-up (the catalog and store take seconds to load) stops the system once started.
+  let requested: NodeJS.Signals | undefined;
+  let onSignal = (signal: NodeJS.Signals): void => {
+    requested ??= signal;
+  };
+  process.on('SIGTERM', (signal) => onSignal(signal));
+  process.on('SIGINT', (signal) => onSignal(signal));
+
   let system: RunningSystem;
   try {
     system = await startSystem({ config, logger, roles: rolesFromArgs() });
@@ -66,8 +81,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
+  onSignal = stop;
+  if (requested) stop(requested);
 }
 
 void main();

@@ -1,6 +1,6 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { InboundAttachment, InboundEvent } from '../../src/domain/message.js';
-import type { RawHeaders } from '../../src/ports/channel.js';
+import { WebhookEventError, type RawHeaders } from '../../src/ports/channel.js';
 import type { MessagingEvent, MessengerEntry, MessengerInboundAttachment, MessengerInboundMessage } from './types.js';
 
 /**
@@ -55,12 +55,15 @@ export function verifyMessengerSignature(rawBody: Buffer | string, headers: RawH
  * Maps a verified webhook body (raw bytes, text, or parsed JSON) to the events the core handles: user
  * messages (text, quick-reply taps, attachments) and postbacks. Echoes of our own sends, delivery and
  * read receipts, reactions, opt-ins, referrals and `standby` entries (another app owns the thread) are
- * dropped. Throws SyntaxError on invalid JSON text.
+ * dropped. Throws SyntaxError on invalid JSON text, and WebhookEventError when any `messaging[]` item
+ * has an id or timestamp of the wrong type (checked for the whole body first, so no event of a bad
+ * body is produced).
  */
 export function parseMessengerEvents(body: unknown): InboundEvent[] {
   const parsed = typeof body === 'string' || body instanceof Uint8Array ? (JSON.parse(Buffer.from(body).toString('utf8')) as unknown) : body;
   const root = asRecord(parsed);
   if (!root || root.object !== 'page' || !Array.isArray(root.entry)) return [];
+  root.entry.forEach(assertEntryTypes);
   const events: InboundEvent[] = [];
   for (const rawEntry of root.entry) {
     const entry = asRecord(rawEntry) as MessengerEntry | undefined;
@@ -133,6 +136,43 @@ function toAttachments(list: unknown): InboundAttachment[] {
     out.push({ type, ...(url ? { url } : {}), ...(name ? { name } : {}) });
   }
   return out;
+}
+
+/**
+ * Meta sends every id as a string (PSIDs and Page ids exceed 2^53, so a JSON number may already have
+ * lost digits) and timestamps as epoch-ms numbers. A value of another type where the core reads one
+ * (an object or array as `sender.id`, a number as a `mid`, a timestamp that is not a number) makes the
+ * body malformed; absent or null values keep their old meaning (the item is skipped or gets a derived id).
+ */
+function assertEntryTypes(rawEntry: unknown, e: number): void {
+  const entry = asRecord(rawEntry);
+  if (!entry) return;
+  const at = `entry[${e}]`;
+  expectType(entry.id, 'string', `${at}.id`);
+  expectType(entry.time, 'timestamp', `${at}.time`);
+  if (!Array.isArray(entry.messaging)) return;
+  entry.messaging.forEach((rawItem: unknown, m: number) => {
+    const item = asRecord(rawItem);
+    const where = `${at}.messaging[${m}]`;
+    if (!item) throw new WebhookEventError(where);
+    expectType(item.timestamp, 'timestamp', `${where}.timestamp`);
+    for (const [key, idKey] of [['sender', 'id'], ['recipient', 'id'], ['message', 'mid'], ['postback', 'mid']] as const) {
+      const value = item[key];
+      if (value === undefined || value === null) continue;
+      const container = asRecord(value);
+      if (!container) throw new WebhookEventError(`${where}.${key}`);
+      expectType(container[idKey], 'string', `${where}.${key}.${idKey}`);
+    }
+  });
+}
+
+function expectType(value: unknown, kind: 'string' | 'timestamp', field: string): void {
+  if (value === undefined || value === null) return;
+  const ok =
+    kind === 'string'
+      ? typeof value === 'string'
+      : (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) || (typeof value === 'string' && /^\d{1,16}$/.test(value));
+  if (!ok) throw new WebhookEventError(field);
 }
 
 /* ------------------------------------------------------------------------------------------------ */

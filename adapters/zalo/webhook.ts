@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { InboundAttachment, InboundEvent } from '../../src/domain/message.js';
-import type { RawHeaders } from '../../src/ports/channel.js';
+import { WebhookEventError, type RawHeaders } from '../../src/ports/channel.js';
 import { asObject, idString, parseJsonKeepingBigInts } from './json.js';
 import {
   USER_MESSAGE_EVENTS,
@@ -72,13 +72,54 @@ export function zaloSignatureHex(appId: string, rawBody: Buffer | string, timest
 
 /**
  * Parses one webhook body into a typed event with every id a string. Accepts the raw bytes (preferred:
- * long integers survive) or an already-parsed object. Throws SyntaxError on invalid JSON.
+ * long integers survive) or an already-parsed object. Throws SyntaxError on invalid JSON and
+ * WebhookEventError when an id or the timestamp has the wrong type.
  */
 export function parseZaloWebhook(body: Buffer | Uint8Array | string | object): ZaloWebhookEvent {
   const parsed = typeof body === 'string' || body instanceof Uint8Array ? parseJsonKeepingBigInts(body) : body;
   const obj = asObject(parsed);
   if (!obj || typeof obj.event_name !== 'string') throw new SyntaxError('A Zalo webhook body must be a JSON object with event_name');
+  assertIdTypes(obj);
   return normalizeIds(obj) as unknown as ZaloWebhookEvent;
+}
+
+/**
+ * The ids and the timestamp the core reads, by path. Zalo quotes them, and an unquoted one is a number
+ * (a long one was quoted by parseJsonKeepingBigInts), so a string or a whole number is fine; absent or
+ * null means "not given" (the event is then dropped as before).
+ */
+const CHECKED_ID_PATHS: readonly (readonly [string] | readonly [string, string])[] = [
+  ['app_id'],
+  ['oa_id'],
+  ['user_id_by_app'],
+  ['timestamp'],
+  ['sender', 'id'],
+  ['recipient', 'id'],
+  ['follower', 'id'],
+  ['message', 'msg_id'],
+];
+
+/**
+ * Throws WebhookEventError for an id or timestamp of the wrong type (object, array, boolean, a
+ * fractional, negative or precision-losing number, a timestamp that is not digits), or a container of
+ * one (`sender`, `message` …) that is not an object: such an event would reach the core with ids
+ * like "[object Object]" or be silently dropped.
+ */
+function assertIdTypes(obj: Record<string, unknown>): void {
+  for (const path of CHECKED_ID_PATHS) {
+    let value: unknown = obj;
+    for (const [i, key] of path.entries()) {
+      if (value === undefined || value === null) break;
+      const container = asObject(value);
+      if (!container) throw new WebhookEventError(path.slice(0, i).join('.'));
+      value = container[key];
+    }
+    if (value === undefined || value === null) continue;
+    const field = path.join('.');
+    if (typeof value === 'number' && !(Number.isSafeInteger(value) && value >= 0)) throw new WebhookEventError(field);
+    if (typeof value !== 'number' && typeof value !== 'string') throw new WebhookEventError(field);
+    if (field === 'timestamp' && typeof value === 'string' && !/^\d+$/.test(value)) throw new WebhookEventError(field);
+  }
 }
 
 /**

@@ -21,8 +21,9 @@ import { buildConsoleAuth } from '../system/index.js';
  * typed without echo on a terminal, or the first line of piped input. Nothing secret is printed: the
  * created account is shown as its public fields.
  *
- * Embedded mode: stop the server first. Its nedb files are held in memory by the running process,
- * which would neither see the new account nor keep it when it compacts the file.
+ * Embedded mode: the CLI is for the first admin, while no server runs. A running server holds the nedb
+ * files (DATA_DIR lock) and the CLI refuses to write behind its back, with a message saying to create
+ * the account from the console (admins, /api/v1/admin/accounts) or to stop the server first.
  */
 
 const USAGE = `usage: npm run accounts -- create --username <name> --role staff|coordinator|admin [--agency <agencyId>] [--display-name <name>]
@@ -58,9 +59,25 @@ async function readPassword(): Promise<string> {
   }
 }
 
+/**
+ * Opens the configured store. An embedded store that a running server holds (its DATA_DIR lock) is
+ * not written behind the server's back: the administrator is told what to do instead, exit code 1.
+ */
 async function openStore(config: ReturnType<typeof loadConfig>): Promise<Store> {
   const store = await selectStore(config);
-  await store.init();
+  try {
+    await store.init();
+  } catch (err) {
+    if (err instanceof AppError && err.code === 'STORE.DATA_DIR_LOCKED') {
+      const pid = typeof err.details?.['pid'] === 'number' ? ` (pid ${err.details['pid']})` : '';
+      fail(
+        `A running server${pid} holds DATA_DIR ${config.dataDir}: create the account from the console ` +
+          `(/console, signed in as an admin, accounts view) or stop the server and run this command again.`,
+        1,
+      );
+    }
+    throw err;
+  }
   return store;
 }
 

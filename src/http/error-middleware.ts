@@ -18,9 +18,21 @@ function isBodyParserError(err: unknown): err is BodyParserError {
   return typeof e.type === 'string' && typeof e.status === 'number';
 }
 
+/**
+ * A body whose Content-Encoding does not decode: body-parser passes zlib's own error on (status 400,
+ * a numeric `errno`, a `Z_*`/`ERR_*` code) without a `type`, so it would otherwise become a 500.
+ * An encoding body-parser does not know keeps its typed 415 (`encoding.unsupported`).
+ */
+function isBodyDecodeError(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false;
+  const e = err as { status?: unknown; errno?: unknown; code?: unknown; type?: unknown };
+  return e.status === 400 && e.type === undefined && typeof e.errno === 'number' && typeof e.code === 'string';
+}
+
 /** Maps whatever was thrown to an AppError so every response carries a stable code. */
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
+  if (isBodyDecodeError(err)) return new AppError('HTTP.BAD_ENCODING', 'Request body does not decode with its Content-Encoding', { cause: err });
   if (isBodyParserError(err)) {
     if (err.type === 'entity.parse.failed') return new AppError('HTTP.BAD_JSON', 'Request body is not valid JSON', { cause: err });
     if (err.type === 'entity.too.large') {

@@ -1,7 +1,7 @@
 import express, { Router } from 'express';
 import { AppError } from '../domain/errors.js';
 import type { ChannelKind, InboundEvent } from '../domain/message.js';
-import type { ChannelAdapter } from '../ports/channel.js';
+import { WebhookEventError, type ChannelAdapter } from '../ports/channel.js';
 import type { Logger } from '../ports/logger.js';
 
 /** Largest webhook body accepted; platform events are a few kB. */
@@ -16,7 +16,9 @@ export interface WebhooksRouterDeps {
 /**
  * Platform webhooks (Chatwoot's 7-line controller): keep the exact raw body, verify the signature over
  * it, parse, hand each event to the core (which stores it and queues its turn), answer 200. Redelivered
- * events are recognized by their platform id downstream and answered 200 without a second turn.
+ * events are recognized by their platform id downstream and answered 200 without a second turn. A body
+ * whose Content-Encoding does not decode is 400 HTTP.BAD_ENCODING (error middleware), a signed body
+ * with an id of the wrong type 400 HTTP.BAD_REQUEST; neither stores anything.
  */
 export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
   const router = Router();
@@ -44,6 +46,8 @@ export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
       try {
         events = a.parse(body);
       } catch (err) {
+        // Signed, but an id or timestamp of the wrong type: refused before anything is stored.
+        if (err instanceof WebhookEventError) throw new AppError('HTTP.BAD_REQUEST', err.message, { cause: err, details: { field: err.field } });
         throw new AppError('HTTP.BAD_JSON', 'Webhook body is not a valid event payload', { cause: err });
       }
       for (const event of events) await deps.receive(event);

@@ -58,6 +58,19 @@ export interface WindowNoticeSender {
 }
 
 /**
+ * A signed webhook body that is valid JSON but has a value of the wrong type where the platform sends
+ * an id or a timestamp (an object or array as `sender.id`, a fractional number as a message id, a
+ * timestamp that is not a number). Adapters' `parse` throws it; the webhook router answers 400
+ * HTTP.BAD_REQUEST and stores nothing. `field` is the path of the first bad value, never the value.
+ */
+export class WebhookEventError extends Error {
+  constructor(readonly field: string) {
+    super(`Webhook event field ${field} has the wrong type`);
+    this.name = 'WebhookEventError';
+  }
+}
+
+/**
  * `permanent`: never retry (bad recipient, bad payload, policy); `window`: the platform's messaging
  * window is closed for this user (keep the message and deliver at their next interaction);
  * `retryable`: transient (network, rate limit, platform hiccup).

@@ -4,6 +4,8 @@
 // (src/domain/copy), loaded from /console/copy.json before anything is shown. Elements of index.html
 // name their text with data-copy="key.path" and their attributes with data-copy-attr="name:key.path".
 // Agencies are shown by their directory name (the API's agencyName, GET /inbox/agencies), never by id.
+// Admins also get the accounts view (#accounts: GET/POST /admin/accounts): list, create, disable/enable,
+// reset a password.
 'use strict';
 
 (function () {
@@ -13,7 +15,7 @@
   var C = null;
 
   /** agencies: the agency directory [{id, name}] sorted by name, loaded once (loadAgencies). */
-  var state = { account: null, csrf: '', tickets: [], agencies: null, agenciesLoading: null, current: null };
+  var state = { account: null, csrf: '', tickets: [], agencies: null, agenciesLoading: null, current: null, accounts: [], resetTarget: null };
   var $ = function (id) { return document.getElementById(id); };
 
   // ---- copy: the page's wording, by key ("login.submit"); `{name}` placeholders filled from `vars`
@@ -37,10 +39,12 @@
     var value = own(map, key);
     return typeof value === 'string' ? fill(value, vars) : String(key);
   }
-  function applyCopy(locale) {
+  /** Fills `root` (the document, or a fragment cloned from a template) from the copy. */
+  function applyCopy(locale, root) {
     if (locale) document.documentElement.lang = locale;
-    document.querySelectorAll('[data-copy]').forEach(function (el) { el.textContent = t(el.getAttribute('data-copy')); });
-    document.querySelectorAll('[data-copy-attr]').forEach(function (el) {
+    root = root || document;
+    root.querySelectorAll('[data-copy]').forEach(function (el) { el.textContent = t(el.getAttribute('data-copy')); });
+    root.querySelectorAll('[data-copy-attr]').forEach(function (el) {
       el.getAttribute('data-copy-attr').split(/\s+/).forEach(function (pair) {
         var i = pair.indexOf(':');
         if (i > 0) el.setAttribute(pair.slice(0, i), t(pair.slice(i + 1)));
@@ -95,12 +99,20 @@
   }
 
   function show(view) {
-    ['login-view', 'list-view', 'detail-view'].forEach(function (id) { $(id).hidden = id !== view; });
+    ['login-view', 'list-view', 'detail-view', 'accounts-view'].forEach(function (id) { $(id).hidden = id !== view; });
+    if (view === 'accounts-view') $('nav-accounts').setAttribute('aria-current', 'page'); else $('nav-accounts').removeAttribute('aria-current');
+    if (view === 'list-view') $('nav-tickets').setAttribute('aria-current', 'page'); else $('nav-tickets').removeAttribute('aria-current');
+  }
+
+  function isAdmin() {
+    return Boolean(state.account && state.account.role === 'admin');
   }
 
   function signedOut() {
-    state.account = null; state.csrf = ''; state.current = null;
+    state.account = null; state.csrf = ''; state.current = null; state.accounts = []; state.resetTarget = null;
     $('who').hidden = true;
+    $('nav').hidden = true;
+    unmountAccounts();
     show('login-view');
     $('login-username').focus();
   }
@@ -109,6 +121,7 @@
     state.account = data.account; state.csrf = data.csrfToken;
     renderWho();
     $('who').hidden = false;
+    $('nav').hidden = !isAdmin();
     $('list-title').textContent = t(data.account.role === 'staff' ? 'list.titleStaff' : 'list.titleAll');
   }
 
@@ -301,10 +314,168 @@
     };
   }
 
+  // ---- accounts (admins)
+  async function loadAccounts() {
+    var data = await api('GET', '/admin/accounts');
+    state.accounts = data.accounts;
+    renderAccounts();
+  }
+
+  function renderAccounts() {
+    var ul = $('account-list');
+    ul.replaceChildren();
+    $('accounts-empty').hidden = state.accounts.length > 0;
+    state.accounts.forEach(function (ac) {
+      var li = document.createElement('li');
+      li.className = 'account' + (ac.disabled ? ' disabled' : '');
+      li.dataset.username = ac.username;
+      var who = document.createElement('span'); who.className = 'who-line';
+      var name = document.createElement('strong'); name.textContent = ac.username;
+      who.append(name, ' · ', ac.displayName);
+      if (state.account && ac.id === state.account.id) who.append(' ', t('accounts.you'));
+      var facts = document.createElement('span'); facts.className = 'facts-line';
+      var parts = [t('accounts.role') + ': ' + pick(C.roles, ac.role)];
+      if (ac.agencyId) parts.push(t('accounts.agency') + ': ' + (ac.agencyName || agencyName(ac.agencyId)));
+      parts.push(t('accounts.status') + ': ' + pick(C.accounts.statuses, ac.disabled ? 'disabled' : 'active'));
+      parts.push(t('accounts.createdAt') + ': ' + fmtDate(ac.createdAt));
+      facts.textContent = parts.join(' · ');
+      var actions = document.createElement('span'); actions.className = 'actions';
+      if (ac.disabled) actions.append(accountButton('enable', ac, t('accounts.enable')));
+      else if (!state.account || ac.id !== state.account.id) actions.append(accountButton('disable', ac, t('accounts.disable')));
+      actions.append(accountButton('password', ac, t('accounts.resetPassword')));
+      li.append(who, facts, actions);
+      ul.append(li);
+    });
+  }
+
+  function accountButton(action, ac, label) {
+    var b = document.createElement('button');
+    b.type = 'button'; b.dataset.action = action; b.dataset.id = ac.id; b.textContent = label;
+    b.setAttribute('aria-label', label + ' ' + ac.username);
+    return b;
+  }
+
+  /** The create form's agency choices: every agency of the directory, by name; only for staff accounts. */
+  function fillAccountAgencies() {
+    var sel = $('account-agency');
+    var chosen = sel.value;
+    sel.replaceChildren();
+    var first = document.createElement('option'); first.value = ''; first.textContent = t('accounts.chooseAgency'); sel.append(first);
+    (state.agencies || []).forEach(function (a) {
+      var o = document.createElement('option'); o.value = a.id; o.textContent = a.name; sel.append(o);
+    });
+    sel.value = chosen;
+    syncAgencyChoice();
+  }
+
+  function syncAgencyChoice() {
+    var staff = $('account-role').value === 'staff';
+    $('account-agency').disabled = !staff;
+    if (!staff) $('account-agency').value = '';
+  }
+
+  function accountById(id) {
+    return state.accounts.filter(function (a) { return a.id === id; })[0];
+  }
+
+  function closePasswordForm() {
+    state.resetTarget = null;
+    if (!$('password-form')) return;
+    $('password-form').hidden = true;
+    $('password-new').value = '';
+  }
+
+  async function showAccounts() {
+    mountAccounts();
+    show('accounts-view');
+    fillAccountAgencies();
+    await loadAccounts();
+  }
+
+  /**
+   * The accounts view is built from #accounts-template the first time an admin opens it (and removed on
+   * sign-out), so no one else's page holds its form, whose labels repeat the sign-in form's words.
+   */
+  function mountAccounts() {
+    var view = $('accounts-view');
+    if (view.firstElementChild) return;
+    var content = $('accounts-template').content.cloneNode(true);
+    applyCopy(null, content);
+    view.append(content);
+    $('account-role').addEventListener('change', syncAgencyChoice);
+    $('account-form').addEventListener('submit', guard(createAccount));
+    $('account-list').addEventListener('click', guard(accountAction));
+    $('password-form').addEventListener('submit', guard(resetPassword));
+    $('password-cancel').addEventListener('click', function () { closePasswordForm(); });
+  }
+
+  function unmountAccounts() {
+    $('accounts-view').replaceChildren();
+  }
+
+  async function createAccount() {
+    var body = {
+      username: $('account-username').value.trim(),
+      displayName: $('account-display-name').value.trim(),
+      role: $('account-role').value,
+      password: $('account-password').value
+    };
+    if (!body.username || !body.displayName || !body.password) throw { message: t('accounts.missing') };
+    if (body.role === 'staff') {
+      if (!$('account-agency').value) throw { message: t('accounts.agencyMissing') };
+      body.agencyId = $('account-agency').value;
+    }
+    var data = await api('POST', '/admin/accounts', body);
+    $('account-form').reset();
+    syncAgencyChoice();
+    await loadAccounts();
+    notice(t('accounts.createdDone', { username: data.account.username }), 'ok');
+  }
+
+  /** A click in the list: disable, enable, or open the password form for that account. */
+  async function accountAction(ev) {
+    var btn = ev.target && ev.target.closest ? ev.target.closest('button[data-action]') : null;
+    if (!btn) return;
+    var ac = accountById(btn.dataset.id);
+    if (!ac) return;
+    if (btn.dataset.action === 'password') {
+      state.resetTarget = ac;
+      $('password-title').textContent = t('accounts.passwordTitle', { username: ac.username });
+      $('password-form').hidden = false;
+      $('password-new').focus();
+      return;
+    }
+    btn.disabled = true;
+    try {
+      if (btn.dataset.action === 'disable') {
+        await api('POST', '/admin/accounts/' + encodeURIComponent(ac.id) + '/disable');
+        await loadAccounts();
+        notice(t('accounts.disabledDone', { username: ac.username }), 'ok');
+      } else {
+        await api('POST', '/admin/accounts/' + encodeURIComponent(ac.id) + '/enable');
+        await loadAccounts();
+        notice(t('accounts.enabledDone', { username: ac.username }), 'ok');
+      }
+    } finally { btn.disabled = false; }
+  }
+
+  async function resetPassword() {
+    var target = state.resetTarget;
+    if (!target) return;
+    var password = $('password-new').value;
+    if (!password) throw { message: t('accounts.passwordMissing') };
+    await api('POST', '/admin/accounts/' + encodeURIComponent(target.id) + '/password', { password: password });
+    closePasswordForm();
+    notice(t('accounts.passwordDone', { username: target.username }), 'ok');
+    await loadAccounts();
+  }
+
   // ---- routing
   async function route() {
     if (!state.account) return;
     await loadAgencies();
+    if (location.hash === '#accounts' && isAdmin()) { await showAccounts(); return; }
+    closePasswordForm();
     var m = /^#ticket\/(.+)$/.exec(location.hash);
     if (m) { await openTicket(decodeURIComponent(m[1])); return; }
     show('list-view');
@@ -351,6 +522,7 @@
     await act('/reroute', note ? { agencyId: agencyId, note: note } : { agencyId: agencyId }, t('rerouteForm.done', { agency: agencyName(agencyId) }));
     $('reroute-note').value = '';
   }));
+
 
   // ---- start: the wording first (nothing is shown without it), then an existing session (reloaded
   // page) gets its CSRF token from /auth/me

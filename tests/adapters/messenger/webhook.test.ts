@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { handshake, parseMessengerEvents, verifyMessengerSignature } from '../../../adapters/messenger/index.js';
+import { WebhookEventError } from '../../../src/ports/channel.js';
 import { MessengerWebhookDriver, newPageId, newPsid } from '../../fakes/messenger/index.js';
 import { fixture } from './helpers.js';
 
@@ -184,6 +185,43 @@ describe('parseMessengerEvents', () => {
     expect(parseMessengerEvents({ object: 'page' })).toEqual([]);
     expect(parseMessengerEvents(null)).toEqual([]);
     expect(() => parseMessengerEvents('{not json')).toThrow(SyntaxError);
+  });
+
+  it('When an id, mid or timestamp of any item has the wrong type, then WebhookEventError names it and no event of the body is produced', () => {
+    const driver = new MessengerWebhookDriver({ appSecret: APP_SECRET, pageId: PAGE });
+    const good = driver.text(CITIZEN, 'xin chào');
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['entry[0].messaging[1].sender.id', { sender: { id: Number(CITIZEN) } }],
+      ['entry[0].messaging[1].sender.id', { sender: { id: { id: CITIZEN } } }],
+      ['entry[0].messaging[1].sender.id', { sender: { id: [CITIZEN] } }],
+      ['entry[0].messaging[1].recipient.id', { recipient: { id: false } }],
+      ['entry[0].messaging[1].message.mid', { message: { mid: 42, text: 'x' } }],
+      ['entry[0].messaging[1].postback.mid', { message: undefined, postback: { mid: ['m'], payload: 'MENU' } }],
+      ['entry[0].messaging[1].timestamp', { timestamp: { at: 1 } }],
+      ['entry[0].messaging[1].timestamp', { timestamp: 'hôm qua' }],
+      ['entry[0].messaging[1].sender', { sender: CITIZEN }],
+    ];
+    for (const [field, patch] of cases) {
+      const bad = { ...driver.text(CITIZEN, 'y'), ...patch };
+      const body = { object: 'page', entry: [{ id: PAGE, time: 1735689600999, messaging: [good, bad] }] };
+      let thrown: unknown;
+      try {
+        parseMessengerEvents(Buffer.from(JSON.stringify(body)));
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown, field).toBeInstanceOf(WebhookEventError);
+      expect((thrown as WebhookEventError).field).toBe(field);
+    }
+    expect(() => parseMessengerEvents({ object: 'page', entry: [{ id: 104857392017465, messaging: [good] }] })).toThrow(WebhookEventError);
+  });
+
+  it('When timestamps arrive as digit strings or ids are absent, then the body is accepted as before', () => {
+    const driver = new MessengerWebhookDriver({ appSecret: APP_SECRET, pageId: PAGE });
+    const item = { ...driver.text(CITIZEN, 'xin chào'), timestamp: '1735689600123' };
+    expect(parseMessengerEvents({ object: 'page', entry: [{ id: PAGE, messaging: [item] }] })).toEqual([expect.objectContaining({ userId: CITIZEN, timestamp: 1735689600123 })]);
+    const noSender = { ...driver.text(CITIZEN, 'x'), sender: undefined };
+    expect(parseMessengerEvents({ object: 'page', entry: [{ id: PAGE, messaging: [noSender] }] })).toEqual([]);
   });
 
   it('When an echo lacks is_echo but the sender is the Page, then it is still dropped', () => {

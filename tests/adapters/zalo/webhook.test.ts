@@ -9,6 +9,7 @@ import {
   ZALO_SUBMIT_INFO_PAYLOAD,
   ZaloListener,
 } from '../../../adapters/zalo/index.js';
+import { WebhookEventError } from '../../../src/ports/channel.js';
 import { ZaloWebhookDriver } from '../../fakes/zalo/index.js';
 import { fixture } from './helpers.js';
 
@@ -196,6 +197,43 @@ describe('parseZaloEvents', () => {
     expect(sticker?.attachments).toEqual([{ type: 'sticker', url: 'https://s.example/1.png', name: 'st-1' }]);
     const link = parseZaloEvents(Buffer.from(driver.link(CITIZEN, 'https://dichvucong.gov.vn', 'DVC').raw))[0];
     expect(link).toMatchObject({ text: 'https://dichvucong.gov.vn', attachments: [{ type: 'link', url: 'https://dichvucong.gov.vn', name: 'DVC' }] });
+  });
+
+  it('When an id or the timestamp has the wrong type, then WebhookEventError names the field (never the value)', () => {
+    const base = JSON.parse(fixture('user-send-text.json').toString('utf8')) as Record<string, unknown>;
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['sender.id', { sender: { id: { nested: CITIZEN } } }],
+      ['sender.id', { sender: { id: [CITIZEN] } }],
+      ['sender.id', { sender: { id: true } }],
+      ['recipient.id', { recipient: { id: 12.5 } }],
+      ['recipient.id', { recipient: { id: -3 } }],
+      ['message.msg_id', { message: { msg_id: { id: 'x' }, text: 'xin chào' } }],
+      ['timestamp', { timestamp: 'hôm nay' }],
+      ['app_id', { app_id: ['1'] }],
+      ['sender', { sender: 'người gửi' }],
+      ['message', { message: ['xin chào'] }],
+    ];
+    for (const [field, patch] of cases) {
+      const body = Buffer.from(JSON.stringify({ ...base, ...patch }));
+      let thrown: unknown;
+      try {
+        parseZaloEvents(body);
+      } catch (err) {
+        thrown = err;
+      }
+      expect(thrown, field).toBeInstanceOf(WebhookEventError);
+      expect((thrown as WebhookEventError).field).toBe(field);
+      expect((thrown as Error).message).not.toContain(CITIZEN);
+    }
+  });
+
+  it('When ids are unquoted whole numbers or absent/null, then they are still accepted as before', () => {
+    const base = JSON.parse(fixture('user-send-text.json').toString('utf8')) as Record<string, unknown>;
+    const [small] = parseZaloEvents(Buffer.from(JSON.stringify({ ...base, sender: { id: 123456789 }, timestamp: 1735689644000 })));
+    expect(small).toMatchObject({ userId: '123456789', timestamp: 1735689644000 });
+    expect(parseZaloEvents(Buffer.from(JSON.stringify({ ...base, sender: null })))).toEqual([]);
+    const [noMsgId] = parseZaloEvents(Buffer.from(JSON.stringify({ ...base, message: { msg_id: null, text: 'a' } })));
+    expect(noMsgId?.externalId).toMatch(/^user_send_text:/);
   });
 
   it('When the body is an already-parsed object, then it is accepted too', () => {
