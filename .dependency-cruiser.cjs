@@ -41,7 +41,7 @@ module.exports = {
         path: [
           pkg('express', 'bullmq', 'ioredis', 'mongodb', 'botkit', 'botbuilder[^/]*', 'natural'),
           '^(adapters|flows|knowledge)/',
-          '^src/(http|jobs|bot|store|logging)/',
+          '^src/(http|jobs|bot|store|logging|limits)/',
           '^src/(app|config|main)\\.ts$',
         ],
       },
@@ -100,11 +100,18 @@ module.exports = {
       to: { path: ['^src/(core|http|jobs|bot|store|logging)/', '^src/(app|config|main)\\.ts$', '^(flows|adapters|knowledge)/'] },
     },
     {
+      name: 'limits-implement-ports-only',
+      comment: 'Limiter implementations (memory, Redis) implement ports/limiter: domain, ports, ioredis and node built-ins only.',
+      severity: 'error',
+      from: { path: '^src/limits/' },
+      to: { pathNot: `^src/(domain|ports|limits)/|${pkg('ioredis')}`, dependencyTypesNot: ['core'] },
+    },
+    {
       name: 'http-and-jobs-get-implementations-injected',
       comment: 'src/http and src/jobs use core, ports and domain; concrete adapters, stores and the brain are injected, flows never seen.',
       severity: 'error',
       from: { path: '^src/(http|jobs)/' },
-      to: { path: ['^(flows|adapters|knowledge)/', '^src/(store|bot)/', '^src/main\\.ts$'] },
+      to: { path: ['^(flows|adapters|knowledge)/', '^src/(store|bot|limits)/', '^src/main\\.ts$'] },
     },
     {
       name: 'bot-does-not-touch-adapters-or-store',

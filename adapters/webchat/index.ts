@@ -11,6 +11,7 @@ import { createWebchatSessions, type WebchatSessions } from './session.js';
 export { createWebchatAdapter, toWebchatEvent, WEBCHAT_CAPABILITIES, type WebchatAdapterOptions, type WebchatChannelAdapter } from './adapter.js';
 export { loadWidgetAssets, WIDGET_CLIENT_DIR, type WidgetAssets } from './assets.js';
 export { createInProcessHub, type InProcessWebchatHub, type WebchatEvent, type WebchatHub, type WebchatListener } from './hub.js';
+export { createRedisHub, type RedisWebchatHub, type RedisWebchatHubOptions } from './redis-hub.js';
 export {
   createWebchatSessions,
   DEFAULT_SESSION_TTL_MS,

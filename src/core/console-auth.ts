@@ -3,6 +3,7 @@ import type { Account, AccountRole, ConsoleSession } from '../domain/account.js'
 import { AppError } from '../domain/errors.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { Clock } from '../ports/clock.js';
+import type { FailureLimiter, LimitPolicy } from '../ports/limiter.js';
 import type { Logger } from '../ports/logger.js';
 import type { AccountRepo, ConsoleSessionRepo } from '../ports/store.js';
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, makeDummyHash, needsRehash, verifyPassword, type ScryptParams } from './password.js';
@@ -18,11 +19,13 @@ import { DEFAULT_SCRYPT_PARAMS, hashPassword, makeDummyHash, needsRehash, verify
  * when the account is disabled or deleted, or on logout.
  *
  * Guessing. An unknown username costs one scrypt verification against a dummy hash, like a wrong
- * password, and gets the same AUTH.INVALID_CREDENTIALS. Failed logins are counted in memory per
- * username + client IP (default 10 per 15 minutes, sliding window); past the limit the password is not
- * even checked (AUTH.RATE_LIMITED) until the oldest failure leaves the window. The count is per
- * process and is lost on restart: it slows guessing, it is not an account lockout (which would let
- * anyone lock a known username out).
+ * password, and gets the same AUTH.INVALID_CREDENTIALS. Failed logins are counted by the injected
+ * FailureLimiter per username + client address (default 10 per 15 minutes, sliding window; in memory in
+ * embedded mode, in Redis in production mode); past the limit the password is not even checked
+ * (AUTH.RATE_LIMITED) until the oldest failure leaves the window. It slows guessing; it is not an
+ * account lockout, which would let anyone lock a known username out: a guesser from one address
+ * locks that username for that address only (behind a reverse proxy, TRUST_PROXY must be set so the
+ * address is the client's and not the proxy's).
  */
 
 export interface ConsoleIdentity {
@@ -54,12 +57,13 @@ export interface NewAccountInput {
   disabled?: boolean;
 }
 
-export interface LoginLimit {
-  maxFailures: number;
-  windowMs: number;
-}
+/** Failed logins allowed per username + client address within the window. */
+export const DEFAULT_LOGIN_LIMIT: Readonly<LimitPolicy> = Object.freeze({ max: 10, windowMs: 15 * 60_000 });
 
-export const DEFAULT_LOGIN_LIMIT: Readonly<LoginLimit> = Object.freeze({ maxFailures: 10, windowMs: 15 * 60_000 });
+/** The failed-login limiter's key: the normalized username and the client address. */
+export function loginLimitKey(normalizedUsername: string, address: string | undefined): string {
+  return `${normalizedUsername}\n${address ?? '-'}`;
+}
 
 export interface ConsoleAuthDeps {
   accounts: AccountRepo;
@@ -67,8 +71,8 @@ export interface ConsoleAuthDeps {
   clock: Clock;
   /** Absolute session lifetime from login. */
   sessionTtlMs: number;
-  /** Failed logins allowed per username + IP within the window (default 10 per 15 min). */
-  loginLimit?: LoginLimit;
+  /** Failed logins per loginLimitKey (username + client address); DEFAULT_LOGIN_LIMIT is the policy to give it. */
+  loginFailures: FailureLimiter;
   /** Hash cost for new and upgraded hashes (default DEFAULT_SCRYPT_PARAMS; tests pass cheaper ones). */
   passwordParams?: ScryptParams;
   /** For failures that must not fail the request (a rehash that could not be saved). */
@@ -94,8 +98,6 @@ export interface ConsoleAuth {
 const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 const USERNAME_PATTERN = /^[a-z0-9._-]{3,64}$/;
 const DISPLAY_NAME_MAX = 100;
-/** Distinct username+IP keys the limiter remembers; beyond this the oldest are forgotten first. */
-const LIMITER_MAX_KEYS = 50_000;
 
 function newToken(): string {
   return randomBytes(32).toString('base64url');
@@ -133,59 +135,13 @@ export function assertCanSeeTicket(account: Pick<Account, 'role' | 'agencyId' | 
   if (!canSeeTicket(account, ticket)) throw new AppError('AUTH.FORBIDDEN', 'This ticket belongs to another agency');
 }
 
-/** Failed-login counter: the failure instants of each key within a sliding window. */
-export class FailedLoginLimiter {
-  private readonly failures = new Map<string, number[]>();
-
-  constructor(private readonly limit: LoginLimit, private readonly maxKeys = LIMITER_MAX_KEYS) {}
-
-  /** Milliseconds until the key may try again; 0 when it may try now. */
-  retryAfterMs(key: string, now: number): number {
-    const recent = this.recent(key, now);
-    if (recent.length < this.limit.maxFailures) return 0;
-    return recent[recent.length - this.limit.maxFailures]! + this.limit.windowMs - now;
-  }
-
-  recordFailure(key: string, now: number): void {
-    const recent = this.recent(key, now);
-    recent.push(now);
-    if (recent.length > this.limit.maxFailures) recent.splice(0, recent.length - this.limit.maxFailures);
-    this.failures.delete(key); // re-insert: Map order becomes least recently failed first
-    this.failures.set(key, recent);
-    if (this.failures.size > this.maxKeys) this.evict(now);
-  }
-
-  reset(key: string): void {
-    this.failures.delete(key);
-  }
-
-  private recent(key: string, now: number): number[] {
-    const times = this.failures.get(key);
-    if (!times) return [];
-    const recent = times.filter((t) => t > now - this.limit.windowMs);
-    if (recent.length === 0) this.failures.delete(key);
-    return recent;
-  }
-
-  /** Drops expired keys, then the least recently failed ones, down to the bound. */
-  private evict(now: number): void {
-    for (const [key, times] of this.failures) {
-      if (times.every((t) => t <= now - this.limit.windowMs)) this.failures.delete(key);
-    }
-    for (const key of this.failures.keys()) {
-      if (this.failures.size <= this.maxKeys) break;
-      this.failures.delete(key);
-    }
-  }
-}
-
 function accountInvalid(field: string, message: string): AppError {
   return new AppError('AUTH.ACCOUNT_INVALID', message, { details: { field } });
 }
 
 export function createConsoleAuth(deps: ConsoleAuthDeps): ConsoleAuth {
   const params = deps.passwordParams ?? DEFAULT_SCRYPT_PARAMS;
-  const limiter = new FailedLoginLimiter(deps.loginLimit ?? DEFAULT_LOGIN_LIMIT);
+  const limiter = deps.loginFailures;
   const dummyHash = makeDummyHash(params);
   if (!(deps.sessionTtlMs > 0)) throw new Error('sessionTtlMs must be positive');
 
@@ -203,22 +159,20 @@ export function createConsoleAuth(deps: ConsoleAuthDeps): ConsoleAuth {
   return {
     async login(username, password, context = {}) {
       const name = typeof username === 'string' ? normalizeUsername(username) : '';
-      const key = `${name}\n${context.ip ?? '-'}`;
-      const now = deps.clock.now();
-      const waitMs = limiter.retryAfterMs(key, now.getTime());
-      if (waitMs > 0) {
-        const retryAfterSeconds = Math.ceil(waitMs / 1000);
-        throw new AppError('AUTH.RATE_LIMITED', 'Too many failed logins; try again later', { details: { retryAfterSeconds } });
+      const key = loginLimitKey(name, context.ip);
+      const allowed = await limiter.check(key);
+      if (!allowed.allowed) {
+        throw new AppError('AUTH.RATE_LIMITED', 'Too many failed logins; try again later', { details: { retryAfterSeconds: allowed.retryAfterSec } });
       }
 
       const account = USERNAME_PATTERN.test(name) ? await deps.accounts.getByUsername(name) : undefined;
       // Always one scrypt verification, against a dummy hash when the user is unknown.
       const matches = await verifyPassword(password, account?.passwordHash ?? dummyHash);
       if (!account || !matches) {
-        limiter.recordFailure(key, deps.clock.now().getTime());
+        await limiter.fail(key);
         throw invalidCredentials();
       }
-      limiter.reset(key);
+      await limiter.reset(key);
       if (account.disabled) throw new AppError('AUTH.ACCOUNT_DISABLED', 'This account is disabled');
       if (needsRehash(account.passwordHash, params)) await upgradeHash(account, password);
 

@@ -3,8 +3,7 @@ import { AppError } from '../domain/errors.js';
 import type { AskerProof, Ticket, TicketKind, TicketStatus } from '../domain/ticket.js';
 import { parse as parseTrackingCode } from '../domain/tracking-code.js';
 import { localDateOf, type LocalDate } from '../domain/working-days.js';
-import type { Clock } from '../ports/clock.js';
-import { DEFAULT_LOGIN_LIMIT, FailedLoginLimiter, type LoginLimit } from './console-auth.js';
+import type { FailureLimiter, LimitPolicy } from '../ports/limiter.js';
 import type { TicketService } from './tickets.js';
 
 /**
@@ -15,9 +14,11 @@ import type { TicketService } from './tickets.js';
  * Proof is the conversation the question came from (the caller derives it from a verified channel
  * session, never from the request body) or the last four digits of the phone number the citizen gave.
  * A mistyped code is `TICKET.CODE_INVALID`; an unknown code and a wrong proof are the same
- * `TICKET.NOT_FOUND`. Four digits are only 10,000 guesses, so failed lookups are counted per client IP
- * and, for phone proofs, per code (default 10 per 15 minutes each, sliding window, in memory per
- * process like the console's login limiter): past either limit lookups are refused with
+ * `TICKET.NOT_FOUND`. Four digits are only 10,000 guesses, so failed lookups are counted per client
+ * address and, for phone proofs, per code (default 10 per 15 minutes each, sliding window, by the
+ * injected FailureLimiters: memory in embedded mode, Redis in production). The per-code count is the
+ * one the chat's phone proof uses too (src/system/flow-services.ts): 10 failures in total, from either
+ * path, lock the code for phone proofs on both. Past either limit lookups are refused with
  * `TICKET.LOOKUP_RATE_LIMITED` before the store is read. Successes reset nothing, so an attacker cannot
  * clear their count by looking up their own ticket. Error messages are the citizen's (Vietnamese) copy.
  *
@@ -25,6 +26,20 @@ import type { TicketService } from './tickets.js';
  * the contact name or phone, the conversation id, staff ids, or internal notes (return reasons,
  * routing notes, delivery error codes).
  */
+
+/** Failed lookups allowed per client address within the window (the lookup API). */
+export const DEFAULT_LOOKUP_LIMIT: Readonly<LimitPolicy> = Object.freeze({ max: 10, windowMs: 15 * 60_000 });
+
+/**
+ * Failed phone-digit proofs allowed per tracking code within the window, the lookup API's and the
+ * chat's together (one limiter named `proof`, keyed by proofLimitKey).
+ */
+export const DEFAULT_PROOF_LIMIT: Readonly<LimitPolicy> = Object.freeze({ max: 10, windowMs: 15 * 60_000 });
+
+/** The shared per-code counter's key: the canonical tracking code (`K7QX-3M2PC`), however it was typed. */
+export function proofLimitKey(canonicalCode: string): string {
+  return canonicalCode;
+}
 
 export interface TrackingAnswer {
   text: string;
@@ -140,9 +155,11 @@ export interface TicketTrackingDeps {
   lookup: TicketService['lookup'];
   agencyName: (agencyId: string) => string;
   copy: TrackingCopy;
-  clock: Clock;
-  /** Failed lookups allowed per IP, and per code with phone digits, within the window (default 10 per 15 min). */
-  limit?: LoginLimit;
+  /**
+   * Failed lookups per client address (DEFAULT_LOOKUP_LIMIT), and failed phone proofs per code
+   * (DEFAULT_PROOF_LIMIT; the chat's limiter, shared).
+   */
+  failures: { byAddress: FailureLimiter; proofByCode: FailureLimiter };
 }
 
 export interface TicketTracking {
@@ -154,9 +171,7 @@ export interface TicketTracking {
 }
 
 export function createTicketTracking(deps: TicketTrackingDeps): TicketTracking {
-  const limit = deps.limit ?? DEFAULT_LOGIN_LIMIT;
-  const byIp = new FailedLoginLimiter(limit);
-  const byCode = new FailedLoginLimiter(limit);
+  const { byAddress, proofByCode } = deps.failures;
   const { copy } = deps;
 
   return {
@@ -173,11 +188,12 @@ export function createTicketTracking(deps: TicketTrackingDeps): TicketTracking {
       if (request.phoneLast4 !== undefined) proofs.push({ phoneLast4: request.phoneLast4 });
       if (proofs.length === 0) throw new AppError('TICKET.PROOF_REQUIRED', copy.proofRequired);
 
-      const now = deps.clock.now().getTime();
       const ipKey = request.ip ?? '-';
-      const waitMs = Math.max(byIp.retryAfterMs(ipKey, now), request.phoneLast4 !== undefined ? byCode.retryAfterMs(code, now) : 0);
-      if (waitMs > 0) {
-        throw new AppError('TICKET.LOOKUP_RATE_LIMITED', copy.rateLimited, { details: { retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) } });
+      const withPhone = request.phoneLast4 !== undefined;
+      const [address, byCode] = await Promise.all([byAddress.check(ipKey), withPhone ? proofByCode.check(proofLimitKey(code)) : undefined]);
+      const retryAfterSeconds = Math.max(address.retryAfterSec, byCode?.retryAfterSec ?? 0);
+      if (retryAfterSeconds > 0) {
+        throw new AppError('TICKET.LOOKUP_RATE_LIMITED', copy.rateLimited, { details: { retryAfterSeconds } });
       }
 
       for (const proof of proofs) {
@@ -188,8 +204,7 @@ export function createTicketTracking(deps: TicketTrackingDeps): TicketTracking {
           if (!(err instanceof AppError && err.code === 'TICKET.NOT_FOUND')) throw err;
         }
       }
-      byIp.recordFailure(ipKey, now);
-      if (request.phoneLast4 !== undefined) byCode.recordFailure(code, now);
+      await Promise.all([byAddress.fail(ipKey), withPhone ? proofByCode.fail(proofLimitKey(code)) : undefined]);
       throw new AppError('TICKET.NOT_FOUND', copy.notFound);
     },
   };

@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import { z } from 'zod';
 import { toPublicAccount, type ConsoleAuth, type LoginResult } from '../core/console-auth.js';
 import { AppError } from '../domain/errors.js';
+import { clientAddress } from './client-address.js';
 import { clearSessionCookie, createConsoleSession, readCookie, sessionCookieName, setSessionCookie } from './console-session.js';
 
 /**
@@ -13,8 +14,9 @@ import { clearSessionCookie, createConsoleSession, readCookie, sessionCookieName
  *
  * Login accepts only `application/json` bodies, so a cross-site HTML form cannot log a browser into
  * another account (login CSRF): such a form cannot send JSON without a CORS preflight, which we never
- * grant. Nothing here logs; passwords, session and CSRF tokens never reach the logger. The client IP
- * for the failed-login limiter is `req.ip`: set express `trust proxy` to the reverse proxy in front.
+ * grant. Nothing here logs; passwords, session and CSRF tokens never reach the logger. The failed-login
+ * limiter counts per username + client address (`req.ip`, client-address.ts): behind a reverse proxy,
+ * set TRUST_PROXY, or every sign-in seems to come from the proxy and one guesser locks a username out for all.
  */
 
 export interface AuthRouterDeps {
@@ -41,7 +43,7 @@ export function createAuthRouter(deps: AuthRouterDeps): Router {
     }
     let result: LoginResult;
     try {
-      result = await deps.auth.login(parsed.data.username, parsed.data.password, { ip: req.ip ?? req.socket.remoteAddress });
+      result = await deps.auth.login(parsed.data.username, parsed.data.password, { ip: clientAddress(req) });
     } catch (err) {
       if (err instanceof AppError && err.code === 'AUTH.RATE_LIMITED') {
         const seconds = err.details?.['retryAfterSeconds'];

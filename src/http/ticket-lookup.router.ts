@@ -4,6 +4,7 @@ import { createTicketTracking, type TicketTrackingDeps } from '../core/ticket-tr
 import type { Copy } from '../domain/copy/types.js';
 import { AppError } from '../domain/errors.js';
 import { conversationKey } from '../domain/message.js';
+import { clientAddress } from './client-address.js';
 import { bearerToken, widgetCors, type WidgetSessions } from './widget.router.js';
 
 /**
@@ -21,7 +22,8 @@ import { bearerToken, widgetCors, type WidgetSessions } from './widget.router.js
  * CORS: any origin, like the widget's own routes (the widget runs on the portals' origins). That is safe
  * because no cookie is involved: the credential is sent explicitly, so Allow-Credentials is never set.
  * Nothing here logs; the code and the phone digits never reach a log (request logs have no bodies).
- * The client IP for the limiter is `req.ip`: set express `trust proxy` to the reverse proxy in front.
+ * The client address for the limiter is `req.ip` (client-address.ts): behind a reverse proxy, set
+ * TRUST_PROXY so it is the citizen's address, not the proxy's (one client would lock out everyone).
  */
 
 export const LOOKUP_BODY_LIMIT = '2kb';
@@ -65,7 +67,7 @@ export function createTicketLookupRouter(deps: TicketLookupRouterDeps): Router {
         code: parsed.data.code,
         ...(phoneLast4 !== undefined ? { phoneLast4 } : {}),
         ...(session ? { conversationId: conversationKey('webchat', deps.accountId, session.visitorId) } : {}),
-        ...(req.ip !== undefined ? { ip: req.ip } : {}),
+        ip: clientAddress(req),
       });
       res.json(view);
     } catch (err) {

@@ -4,8 +4,10 @@ import type { InboundMessage, OutboundRecord } from '../domain/conversation.js';
 import type { Copy } from '../domain/copy/types.js';
 import { AppError } from '../domain/errors.js';
 import { conversationKey, type InboundEvent, type ReplyButton } from '../domain/message.js';
+import type { RateLimiter } from '../ports/limiter.js';
 import type { Logger } from '../ports/logger.js';
 import type { InboundRepo, OutboundRepo } from '../ports/store.js';
+import { clientAddress } from './client-address.js';
 
 /**
  * The web widget's HTTP API under /widget (the browser side is adapters/webchat/client/widget.js):
@@ -23,7 +25,14 @@ import type { InboundRepo, OutboundRepo } from '../ports/store.js';
  * Identity: the server creates the visitor id and signs it into the session token; the browser never
  * chooses an id (the defect of botbuilder-adapter-web, botkit.md §4). Everything a visitor reads or
  * sends is keyed on the id the token proves. EventSource cannot send headers, so the stream takes the
- * token in the query string; request logs drop query strings (request-log.ts pathOf).
+ * token in the query string; request logs drop query strings (request-log.ts pathOf). The browser's
+ * `clientMessageId` dedupes its own retries only: the stored message id is scoped to the visitor
+ * (widgetExternalId), so another visitor sending the same id is a different message.
+ *
+ * Abuse limits: messages are counted per session and per client address (`limits`; defaults 20 and
+ * 120 a minute, WIDGET_RATE_PER_SESSION / WIDGET_RATE_PER_ADDRESS). Past either, the message is refused
+ * with 429 WIDGET.RATE_LIMITED and Retry-After before anything is stored or queued, so it never becomes
+ * a question and never counts in the statistics; the widget keeps the citizen's text to send again.
  *
  * The session signer, the hub and the widget files are implementations from adapters/webchat,
  * injected by the composition root (src/http never imports adapters); they are typed here by the few
@@ -72,6 +81,8 @@ export interface WidgetRouterDeps {
   assets: { js: Buffer | string; css: Buffer | string };
   /** Interval of the SSE keep-alive comment (default 25 s: under common 30–60 s proxy idle timeouts). */
   heartbeatMs?: number;
+  /** Messages allowed per visitor session and per client address (src/system/coordination.ts); unlimited when absent. */
+  limits?: { bySession: RateLimiter; byAddress: RateLimiter };
 }
 
 export interface WidgetRouter extends Router {
@@ -114,6 +125,20 @@ export function parseWidgetMessage(body: unknown): ParsedMessage {
   return { clientMessageId, kind: 'message', text: clean };
 }
 
+/**
+ * The stored message id of a widget message: the visitor's id and the browser's clientMessageId, so
+ * retries of one visitor dedupe and two visitors never collide (visitor ids contain no ':').
+ */
+export function widgetExternalId(visitorId: string, clientMessageId: string): string {
+  return `${visitorId}:${clientMessageId}`;
+}
+
+/** The browser's clientMessageId of a stored widget message (messages stored before the scoping have it bare). */
+function clientMessageIdOf(externalId: string, visitorId: string): string {
+  const prefix = `${visitorId}:`;
+  return externalId.startsWith(prefix) ? externalId.slice(prefix.length) : externalId;
+}
+
 const invalidSession = (): AppError => new AppError('WIDGET.SESSION_INVALID', 'A valid widget session token is required');
 
 /** The token of an `Authorization: Bearer …` header (the widget's session), if any. */
@@ -136,6 +161,8 @@ export function widgetCors(methods: string): RequestHandler {
       'Access-Control-Allow-Methods': methods,
       'Access-Control-Allow-Headers': 'Authorization, Content-Type',
       'Access-Control-Max-Age': '600',
+      // The widget reads how long to wait after a 429 (not a CORS-safelisted header).
+      'Access-Control-Expose-Headers': 'Retry-After',
       'Cross-Origin-Resource-Policy': 'cross-origin',
     });
     if (req.method === 'OPTIONS') {
@@ -159,14 +186,14 @@ function titleForPayload(payload: string, before: number, outbound: OutboundReco
   return found ?? foundAny;
 }
 
-function citizenMessage(message: InboundMessage, outbound: OutboundRecord[], fallback: string): WidgetMessage | undefined {
+function citizenMessage(message: InboundMessage, outbound: OutboundRecord[], fallback: string, visitorId: string): WidgetMessage | undefined {
   if (message.kind !== 'message' && message.kind !== 'postback') return undefined;
   const text =
     message.kind === 'postback' && message.payload !== undefined
       ? (titleForPayload(message.payload, message.receivedAt.getTime(), outbound) ?? fallback)
       : message.text;
   if (!text) return undefined;
-  return { id: message.externalId, from: 'citizen', text, at: message.receivedAt.toISOString() };
+  return { id: clientMessageIdOf(message.externalId, visitorId), from: 'citizen', text, at: message.receivedAt.toISOString() };
 }
 
 function assistantMessage(record: OutboundRecord): WidgetMessage {
@@ -222,15 +249,27 @@ export function createWidgetRouter(deps: WidgetRouterDeps): WidgetRouter {
       .json({ token, expiresAt: new Date(session.expiresAt).toISOString(), renewed: Boolean(renewed) });
   });
 
+  /** Counts the message against both limits; throws WIDGET.RATE_LIMITED (with Retry-After) past either. */
+  async function withinLimits(visitorId: string, req: Request, res: Response): Promise<void> {
+    if (!deps.limits) return;
+    // Per session first: a session over its own limit does not use up its address's count.
+    let decision = await deps.limits.bySession.hit(visitorId);
+    if (decision.allowed) decision = await deps.limits.byAddress.hit(clientAddress(req));
+    if (decision.allowed) return;
+    res.set('Retry-After', String(decision.retryAfterSec));
+    throw new AppError('WIDGET.RATE_LIMITED', 'Too many messages; send again after Retry-After seconds', { details: { retryAfterSeconds: decision.retryAfterSec } });
+  }
+
   router.post('/widget/messages', json, async (req, res) => {
     const visitorId = visitorOf(req);
     const message = parseWidgetMessage(req.body);
+    await withinLimits(visitorId, req, res);
     const at = new Date();
     const { created, conversationId } = await deps.receive({
       channel: 'webchat',
       accountId: deps.accountId,
       userId: visitorId,
-      externalId: message.clientMessageId,
+      externalId: widgetExternalId(visitorId, message.clientMessageId),
       kind: message.kind,
       ...(message.kind === 'message' ? { text: message.text } : { payload: message.payload }),
       timestamp: at.getTime(),
@@ -250,7 +289,8 @@ export function createWidgetRouter(deps: WidgetRouterDeps): WidgetRouter {
   });
 
   router.get('/widget/history', async (req, res) => {
-    const conversationId = conversationOf(visitorOf(req));
+    const visitorId = visitorOf(req);
+    const conversationId = conversationOf(visitorId);
     const [inbound, outbound] = await Promise.all([
       deps.store.inbound.listByConversation(conversationId, WIDGET_HISTORY_LIMIT),
       deps.store.outbound.listByConversation(conversationId, WIDGET_HISTORY_LIMIT),
@@ -258,7 +298,7 @@ export function createWidgetRouter(deps: WidgetRouterDeps): WidgetRouter {
     const fallback = deps.copy.widget.choiceFallback;
     const items = [
       ...inbound.flatMap((m) => {
-        const item = citizenMessage(m, outbound, fallback);
+        const item = citizenMessage(m, outbound, fallback, visitorId);
         return item ? [{ item, rank: 0 }] : [];
       }),
       ...outbound.map((r) => ({ item: assistantMessage(r), rank: 1 })),

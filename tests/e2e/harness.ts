@@ -16,9 +16,10 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(): Promise<Harness> {
+/** `env` adds to the test configuration (e.g. a low WIDGET_RATE_PER_SESSION). */
+export async function startHarness(env: Record<string, string> = {}): Promise<Harness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'widget-e2e-'));
-  const system = await startTestSystem(dataDir);
+  const system = await startTestSystem(dataDir, env);
   return {
     url: system.url!,
     async operatorReply(visitorId, reply) {

@@ -11,6 +11,7 @@ import { createAuthRouter } from '../../src/http/auth.router.js';
 import { createConsoleSession, requireRole } from '../../src/http/console-session.js';
 import { createErrorMiddleware, notFoundHandler } from '../../src/http/error-middleware.js';
 import { requestLog } from '../../src/http/request-log.js';
+import { createMemoryLimiters } from '../../src/limits/memory.js';
 import { createLogger } from '../../src/logging/logger.js';
 import type { Store } from '../../src/ports/store.js';
 import { createNedbStore } from '../../src/store/nedb/index.js';
@@ -45,7 +46,7 @@ beforeAll(async () => {
     clock: { now: () => new Date(now) },
     sessionTtlMs: TTL,
     passwordParams: CHEAP_SCRYPT,
-    loginLimit: { maxFailures: 5, windowMs: 15 * 60_000 },
+    loginFailures: createMemoryLimiters({ clock: { now: () => new Date(now) } }).failures('login', { max: 5, windowMs: 15 * 60_000 }),
   });
   await auth.createAccount({ username: 'dieuphoi', displayName: 'Điều phối 1022', role: 'coordinator', password: PASSWORD });
   await auth.createAccount({ username: 'canbo.tuphap', displayName: 'Cán bộ Sở Tư pháp', role: 'staff', agencyId: 'so-tu-phap', password: STAFF_PASSWORD });

@@ -10,6 +10,7 @@ import { AppError } from '../../src/domain/errors.js';
 import { conversationKey } from '../../src/domain/message.js';
 import { transition, type Ticket } from '../../src/domain/ticket.js';
 import { generate, TRACKING_ALPHABET } from '../../src/domain/tracking-code.js';
+import { createMemoryLimiters } from '../../src/limits/memory.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { startSystem, type RunningSystem } from '../../src/system/index.js';
 import { openWebchatConversation } from './console-client.js';
@@ -353,8 +354,11 @@ describe('ticket tracking throttle per code (core)', () => {
     },
     agencyName: (id) => id,
     copy: { ...LK, statuses: copy.bot.tickets.statuses },
-    clock,
-    limit: { maxFailures: 3, windowMs: 60_000 },
+    // The limiters the system gives it, with the policy at 3 per minute.
+    failures: (() => {
+      const limiters = createMemoryLimiters({ clock });
+      return { byAddress: limiters.failures('lookup-address', { max: 3, windowMs: 60_000 }), proofByCode: limiters.failures('proof', { max: 3, windowMs: 60_000 }) };
+    })(),
   });
 
   it('When phone guesses for one code come from many addresses, then that code is locked for phone proofs only, until the window passes', async () => {

@@ -56,6 +56,8 @@
   var known = new Map();
   /** client message id → message waiting to be (re)sent. */
   var outbox = new Map();
+  /** Clears the "wait before sending" notice when the wait is over. */
+  var rateLimitTimer = null;
 
   // ---------- storage (localStorage may be unavailable: private modes, sandboxed frames) ----------
 
@@ -522,6 +524,11 @@
           connect();
           return;
         }
+        if (res.status === 429) {
+          // Too many messages too quickly: the server stored nothing. Take the message back, with its text.
+          unsend(entry, Number(res.headers.get('Retry-After')));
+          return;
+        }
         if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
           // The server refused this message itself: resending the same body cannot help.
           return res
@@ -546,6 +553,31 @@
           setSendState(entry, 'failed');
         }
       });
+  }
+
+  /**
+   * A message the server refused for its rate (429 WIDGET.RATE_LIMITED): it was not stored, so it leaves
+   * the log, its text goes back into the input for the citizen to send again, and the status line says
+   * politely how long to wait (and clears itself then).
+   */
+  function unsend(entry, retryAfterSeconds) {
+    outbox.delete(entry.id);
+    known.delete(entry.id);
+    if (entry.item.parentNode) entry.item.parentNode.removeChild(entry.item);
+    refreshChoices();
+    if (entry.body.text !== undefined) {
+      var draft = ui.input.value.trim();
+      ui.input.value = draft ? draft + '\n' + entry.body.text : entry.body.text;
+      autosize();
+    }
+    var seconds = retryAfterSeconds > 0 ? Math.ceil(retryAfterSeconds) : 60;
+    var text = format(copy.rateLimited, seconds);
+    setStatus(text);
+    clearTimeout(rateLimitTimer);
+    rateLimitTimer = setTimeout(function () {
+      if (ui && ui.status.textContent === text) setStatus('');
+    }, seconds * 1000);
+    ui.input.focus();
   }
 
   function submitInput() {

@@ -188,7 +188,8 @@ describe('POST /widget/messages', () => {
     expect(res.status).toBe(202);
     expect(await json(res)).toEqual({ accepted: true, duplicate: false });
     expect(received).toEqual([
-      { channel: 'webchat', accountId: 'portal', userId: visitorId, externalId: clientMessageId, kind: 'message', text: 'đăng ký khai sinh cần gì', timestamp: expect.any(Number) },
+      // The message id is scoped to the visitor: the browser's id dedupes only its own retries.
+      { channel: 'webchat', accountId: 'portal', userId: visitorId, externalId: `${visitorId}:${clientMessageId}`, kind: 'message', text: 'đăng ký khai sinh cần gì', timestamp: expect.any(Number) },
     ]);
   });
 
@@ -199,6 +200,20 @@ describe('POST /widget/messages', () => {
     const res = await post(token, body);
     expect(res.status).toBe(202);
     expect(await json(res)).toEqual({ accepted: true, duplicate: true });
+  });
+
+  it('When another visitor sends the same client message id, then it is a new message, not a duplicate', async () => {
+    const first = await newSession();
+    const second = await newSession();
+    const clientMessageId = randomUUID();
+    await post(first.token, { clientMessageId, text: 'chứng thực bản sao' });
+    const res = await post(second.token, { clientMessageId, text: 'đăng ký tạm trú' });
+    expect(res.status).toBe(202);
+    expect(await json(res)).toEqual({ accepted: true, duplicate: false });
+    // Each visitor's history shows its own message under the id its browser chose.
+    const history = async (token: string) => ((await json(await fetch(`${base}/widget/history`, { headers: { authorization: `Bearer ${token}` } }))) as { messages: { id: string; text: string }[] }).messages;
+    expect(await history(first.token)).toEqual([expect.objectContaining({ id: clientMessageId, text: 'chứng thực bản sao' })]);
+    expect(await history(second.token)).toEqual([expect.objectContaining({ id: clientMessageId, text: 'đăng ký tạm trú' })]);
   });
 
   it('When a button is tapped, then its payload arrives as a postback', async () => {
