@@ -24,7 +24,9 @@ export default defineConfig({
           include: ['tests/integration/**/*.test.ts'],
           environment: 'node',
           globals: false,
-          testTimeout: 15_000,
+          // Generous: the suite must hold on a busy 2-core machine (a passing test ends as soon as it can).
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

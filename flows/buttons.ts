@@ -12,7 +12,7 @@ import {
   REQUEST_REPHRASE,
   ticketPayload,
   topicPayload,
-} from './payloads.js';
+} from '../src/domain/payloads.js';
 
 /** Quick replies as Botkit templates carry them (`channelData.quick_replies`). */
 export interface QuickReply {

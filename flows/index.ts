@@ -3,7 +3,7 @@ import { phoneLast4 } from '../src/domain/ticket.js';
 import { isValid as isValidTrackingCode, normalize as normalizeTrackingCode } from '../src/domain/tracking-code.js';
 import type { FlowServices, TicketChange } from '../src/ports/flow-services.js';
 import { clarifyButtons, fallbackButtons, followUpButtons, menuButtons, newQuestionButtons, skipButtons, yesNoButtons, type QuickReply } from './buttons.js';
-import { parsePayload } from './payloads.js';
+import { parsePayload } from '../src/domain/payloads.js';
 
 /**
  * The conversation flows. Outside a dialog every message goes through `route`: payloads from buttons

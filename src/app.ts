@@ -4,17 +4,19 @@
  */
 import express, { type Express, type RequestHandler } from 'express';
 import type { Config } from './config.js';
+import type { AccountAdmin } from './core/account-admin.js';
 import type { ConsoleAuth } from './core/console-auth.js';
 import type { Statistics } from './core/statistics.js';
 import type { Publishing } from './core/publishing.js';
 import type { TicketInbox } from './core/ticket-inbox.js';
 import type { StatsCopy } from './domain/copy/types.js';
+import { createAccountsRouter } from './http/accounts.router.js';
 import { createAskRouter } from './http/ask.router.js';
 import { createAuthRouter } from './http/auth.router.js';
 import { createConsolePagesRouter } from './http/console-pages.router.js';
 import { createDemoPageRouter } from './http/demo-page.router.js';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware.js';
-import { createHealthRouter } from './http/health.router.js';
+import { createHealthRouter, type HealthRouterDeps } from './http/health.router.js';
 import { createInboxRouter } from './http/inbox.router.js';
 import { createQaRouter } from './http/qa.router.js';
 import { requestLog } from './http/request-log.js';
@@ -35,21 +37,29 @@ export interface AppDeps {
   channels?: Omit<WebhooksRouterDeps, 'logger'>;
   /** The 1022 web widget's routes (`/widget/*`), built by the composition root. */
   widget?: RequestHandler;
-  /** The console API: sign-in (`/api/v1/auth/*`) and the agency inbox (`/api/v1/inbox/*`). */
-  console?: { auth: ConsoleAuth; inbox: TicketInbox };
+  /**
+   * The console API: sign-in (`/api/v1/auth/*`), the agency inbox (`/api/v1/inbox/*`) and, with
+   * `accounts`, account administration for admins (`/api/v1/admin/accounts`).
+   */
+  console?: { auth: ConsoleAuth; inbox: TicketInbox; accounts?: AccountAdmin };
   /** Public Q&A (`/api/v1/qa`, `/hoi-dap`) and, with `console`, the inbox's publish routes (issue 4). */
   publishing?: { publishing: Publishing; agencyName: (agencyId: string) => string };
   /** Report statistics (`/api/v1/stats`, `/api/v1/stats.csv`), behind the console session; needs `console`. */
   stats?: { statistics: Statistics; labels: StatsCopy };
+  /** Readiness checks of `GET /readyz` (store, queues …); without them /readyz answers ready. `/healthz` is always served. */
+  health?: HealthRouterDeps;
 }
 
 /** Wires routers and middleware from injected dependencies; performs no I/O of its own. */
 export function buildApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
+  // TRUST_PROXY: which proxies' X-Forwarded-For sets req.ip, the address every throttle keys on (off: the TCP peer).
+  const { trustProxy } = deps.config;
+  app.set('trust proxy', Array.isArray(trustProxy) ? [...trustProxy] : trustProxy);
   app.use(securityHeaders({ hsts: deps.config.nodeEnv === 'production' }));
   app.use(requestLog(deps.logger));
-  app.use(createHealthRouter());
+  app.use(createHealthRouter({ logger: deps.logger, ...deps.health }));
   app.use(createDemoPageRouter());
   if (deps.publishing) app.use(createQaRouter(deps.publishing));
   if (deps.channels) app.use(createWebhooksRouter({ ...deps.channels, logger: deps.logger }));
@@ -61,9 +71,24 @@ export function buildApp(deps: AppDeps): Express {
   app.use('/api/v1', express.json({ limit: JSON_BODY_LIMIT }), createAskRouter({ knowledge: deps.knowledge }));
   if (deps.console) {
     app.use('/console', createConsolePagesRouter());
+    if (deps.console.accounts) app.use('/api/v1/admin/accounts', createAccountsRouter({ auth: deps.console.auth, accounts: deps.console.accounts, secureCookies }));
     app.use('/api/v1/inbox', createInboxRouter({ auth: deps.console.auth, inbox: deps.console.inbox, secureCookies, ...(deps.publishing && { publishing: deps.publishing.publishing }) }));
     if (deps.stats) app.use('/api/v1', createStatsRouter({ auth: deps.console.auth, ...deps.stats, secureCookies }));
   }
+  app.use(notFoundHandler);
+  app.use(createErrorMiddleware({ logger: deps.logger }));
+  return app;
+}
+
+/**
+ * The probes alone (`/healthz`, `/readyz`), for a process that serves no other HTTP (the worker role),
+ * so a process manager or orchestrator can check it like the web role.
+ */
+export function buildProbeApp(deps: { config: Config; logger: Logger; health?: HealthRouterDeps }): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.use(securityHeaders({ hsts: deps.config.nodeEnv === 'production' }));
+  app.use(createHealthRouter({ logger: deps.logger, ...deps.health }));
   app.use(notFoundHandler);
   app.use(createErrorMiddleware({ logger: deps.logger }));
   return app;

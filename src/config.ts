@@ -4,6 +4,7 @@
  * result is deep-frozen, so the rest of the code receives plain, validated values (Fastify, Bottender).
  */
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -57,6 +58,22 @@ export interface MessengerConfig {
   readonly humanAgentTag: boolean;
 }
 
+/**
+ * Which reverse proxies' X-Forwarded-For the app believes (express `trust proxy`): `false` = none
+ * (the client is the TCP peer), a number = that many proxy hops in front of the app, or a list of
+ * proxy addresses and ranges (IPs, CIDRs, `loopback`, `linklocal`, `uniquelocal`). `req.ip`, which every
+ * throttle keys on, is the first address from the right that is not a trusted proxy.
+ */
+export type TrustProxy = false | number | readonly string[];
+
+/** Abuse limits on the widget's messages (README "Configuration"). */
+export interface WidgetLimitsConfig {
+  /** Messages per minute one widget session may send. */
+  readonly perSessionPerMinute: number;
+  /** Messages per minute all widget sessions from one client address may send together. */
+  readonly perAddressPerMinute: number;
+}
+
 /** Ticket deadlines (README "Deadlines, reminders and escalation"). */
 export interface TicketConfig {
   /** Working days to answer, per kind of ticket. */
@@ -85,10 +102,17 @@ export interface Config {
   /** Prefix of every BullMQ key in Redis, so several deployments (or tests) can share one server. */
   readonly queuePrefix: string;
   readonly sessionSecret: string;
-  /** True when SESSION_SECRET was unset and a random per-process value is used (sessions die on restart). */
+  /**
+   * True when SESSION_SECRET was unset. The system then signs widget sessions with the secret kept in
+   * DATA_DIR/session-secret (src/system/session-secret.ts, created once), and `sessionSecret` is only a
+   * random per-process placeholder that nothing should use.
+   */
   readonly sessionSecretGenerated: boolean;
   readonly channels: { readonly zalo: ZaloConfig; readonly messenger: MessengerConfig };
   readonly tickets: TicketConfig;
+  /** TRUST_PROXY: which proxies' X-Forwarded-For decides the client address (default: none). */
+  readonly trustProxy: TrustProxy;
+  readonly widget: WidgetLimitsConfig;
   /** Non-fatal findings for the start-up log (loadConfig has no logger yet). */
   readonly warnings: readonly string[];
 }
@@ -140,6 +164,39 @@ const templateParams = z.string().transform((value, ctx): Partial<Record<ZaloTem
   return params;
 });
 
+/** Named ranges express's `trust proxy` knows (proxy-addr). */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+const TRUST_PROXY_HELP = 'must be false, true (a proxy on this machine), a number of proxy hops (1–10), or a comma-separated list of proxy IPs, CIDRs, loopback, linklocal or uniquelocal';
+
+/** One trusted proxy: a named range, an IP, or an IP/prefix within the address family's length. */
+function isProxyAddress(item: string): boolean {
+  if (PROXY_RANGES.includes(item)) return true;
+  const [ip = '', bits, ...rest] = item.split('/');
+  const family = isIP(ip);
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+/** TRUST_PROXY: false/0, true (= loopback), a hop count, or a list of proxy addresses. */
+const trustProxyVar = z
+  .string()
+  .transform((value, ctx): TrustProxy => {
+    const v = value.toLowerCase();
+    if (v === 'false' || v === '0') return false;
+    if (v === 'true') return ['loopback'];
+    if (/^\d+$/.test(v)) {
+      const hops = Number(v);
+      if (hops <= 10) return hops;
+    } else {
+      const items = v.split(',').map((item) => item.trim());
+      if (items.every((item) => item !== '' && isProxyAddress(item))) return items;
+    }
+    ctx.addIssue({ code: 'custom', message: TRUST_PROXY_HELP });
+    return z.NEVER;
+  })
+  .default(false);
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
 
 const envSchema = z.object({
@@ -187,6 +244,9 @@ const envSchema = z.object({
   TICKET_REOPEN_DAYS: intVar(0, 365, 7),
   TICKET_REMINDER_LEAD_DAYS: intVar(1, 30, 1),
   TICKET_SWEEP_MINUTES: intVar(1, 1440, 5),
+  TRUST_PROXY: trustProxyVar,
+  WIDGET_RATE_PER_SESSION: intVar(1, 10_000, 20),
+  WIDGET_RATE_PER_ADDRESS: intVar(1, 100_000, 120),
   SESSION_SECRET: z.string().min(SESSION_SECRET_MIN, `must be at least ${SESSION_SECRET_MIN} characters`).optional(),
 });
 
@@ -252,6 +312,9 @@ export function loadConfig(env: Env = process.env): Config {
   const nodeEnv = parsed.success ? parsed.data.NODE_ENV : (raw.NODE_ENV ?? 'development');
   if (nodeEnv === 'production' && !raw.SESSION_SECRET) {
     issues.push({ key: 'SESSION_SECRET', reason: 'required when NODE_ENV=production' });
+  } else if (raw.MONGODB_URL && raw.REDIS_URL && !raw.SESSION_SECRET) {
+    // Every web process must verify the sessions the others issued; a file in one DATA_DIR is not shared.
+    issues.push({ key: 'SESSION_SECRET', reason: 'required in production mode (MONGODB_URL and REDIS_URL set): every web process must share it' });
   }
   if (!parsed.success || issues.length > 0) {
     const order = (k: string): number => CONFIG_KEYS.indexOf(k as EnvKey);
@@ -280,7 +343,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
   }
   const sessionSecretGenerated = !e.SESSION_SECRET;
   if (sessionSecretGenerated) {
-    warnings.push('SESSION_SECRET is unset: using a random per-process secret; sessions end when the process restarts');
+    warnings.push('SESSION_SECRET is unset: widget sessions are signed with the secret kept in DATA_DIR/session-secret (created once, owner-only); set SESSION_SECRET when web processes do not share one DATA_DIR');
   }
   return {
     nodeEnv: e.NODE_ENV,
@@ -327,6 +390,8 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
       reminderLeadWorkingDays: e.TICKET_REMINDER_LEAD_DAYS,
       sweepEveryMs: e.TICKET_SWEEP_MINUTES * 60_000,
     },
+    trustProxy: e.TRUST_PROXY,
+    widget: { perSessionPerMinute: e.WIDGET_RATE_PER_SESSION, perAddressPerMinute: e.WIDGET_RATE_PER_ADDRESS },
     warnings,
   };
 }
@@ -372,5 +437,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
       },
     },
     tickets: config.tickets,
+    trustProxy: config.trustProxy,
+    widget: config.widget,
   };
 }

@@ -1,7 +1,9 @@
 import type { OutboundRecord } from '../domain/conversation.js';
+import type { ReplyOutcome } from '../domain/events.js';
 import type { ChannelKind } from '../domain/message.js';
 import { ChannelSendError, type ChannelAdapter } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
+import type { EventBus } from '../ports/events.js';
 import type { Logger } from '../ports/logger.js';
 import type { Job, QueueBackend } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
@@ -16,16 +18,9 @@ export interface DeliveryDeps {
   clock: Clock;
   /** Send attempts per reply before it is recorded as failed. */
   maxAttempts: number;
-  /**
-   * Told each reply's outcome once it is stored: sent, held by a closed platform window, or failed for
-   * good (not the transient failures that are retried). `record` is the reply as stored after it. A
-   * failure of the hook is logged and does not undo or retry the delivery.
-   */
-  onDelivered?: (record: OutboundRecord, outcome: DeliveryOutcome, at: Date) => Promise<void>;
+  /** Where each reply's settled outcome is published (`reply.settled`), once it is stored. */
+  events: Pick<EventBus, 'publish'>;
 }
-
-/** What became of one reply, as told to `onDelivered`. */
-export type DeliveryOutcome = 'sent' | 'held' | 'failed';
 
 /** Transient failure of the reply at the head of a conversation: the job retries with backoff. */
 class DeliveryRetry extends Error {
@@ -43,14 +38,9 @@ class DeliveryRetry extends Error {
  * the job retries with backoff, until the reply has used its attempts.
  */
 export function createDeliveryWorker(deps: DeliveryDeps) {
-  async function settle(record: OutboundRecord, patch: Parameters<Store['outbound']['update']>[1], outcome: DeliveryOutcome, at: Date): Promise<void> {
+  async function settle(record: OutboundRecord, patch: Parameters<Store['outbound']['update']>[1], outcome: ReplyOutcome, at: Date): Promise<void> {
     await deps.store.outbound.update(record.id, patch);
-    if (!deps.onDelivered) return;
-    try {
-      await deps.onDelivered({ ...record, ...patch }, outcome, at);
-    } catch (err) {
-      deps.logger.error({ err, outboundId: record.id, outcome }, 'recording the delivery outcome failed');
-    }
+    await deps.events.publish('reply.settled', { record: { ...record, ...patch }, outcome, at });
   }
 
   async function deliverOne(record: OutboundRecord): Promise<void> {

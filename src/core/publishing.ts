@@ -2,6 +2,7 @@ import type { Account } from '../domain/account.js';
 import { AppError } from '../domain/errors.js';
 import { buildPublication, publicationId, PUBLISHED_ANSWER_MAX, PUBLISHED_QUESTION_MAX, type PublishedAnswer } from '../domain/publication.js';
 import type { Ticket, TicketStatus } from '../domain/ticket.js';
+import type { EventBus } from '../ports/events.js';
 import type { Clock } from '../ports/clock.js';
 import type { PublicationRepo, TicketRepo } from '../ports/store.js';
 import { hasRole } from './console-auth.js';
@@ -32,8 +33,8 @@ export interface PublishingDeps {
   clock: Clock;
   /** The field (lĩnh vực) of a procedure id, for grouping; undefined when unknown. */
   fieldOf?: (procedureId: string) => string | undefined;
-  /** Called after every publish/unpublish (e.g. to refresh the brain's published index). */
-  onChange?: () => void | Promise<void>;
+  /** Where `publications.changed` is published after every publish/unpublish. */
+  events: Pick<EventBus, 'publish'>;
 }
 
 export interface Publishing {
@@ -80,7 +81,7 @@ export function createPublishing(deps: PublishingDeps): Publishing {
         ...(field !== undefined ? { field } : {}),
       });
       await deps.publications.upsert(entry);
-      await deps.onChange?.();
+      await deps.events.publish('publications.changed', { at: entry.publishedAt });
       return entry;
     },
 
@@ -89,7 +90,7 @@ export function createPublishing(deps: PublishingDeps): Publishing {
       if (!(await deps.publications.remove(publicationId(ticketId)))) {
         throw new AppError('PUBLISH.NOT_FOUND', 'No public entry for this ticket.');
       }
-      await deps.onChange?.();
+      await deps.events.publish('publications.changed', { at: deps.clock.now() });
     },
 
     async listPublic(query) {

@@ -40,6 +40,7 @@ export const ERROR_CODES = {
   'AUTH.PASSWORD_POLICY': { httpStatus: 400, meaning: 'The new password breaks the policy (10 to 128 characters).' },
   'AUTH.ACCOUNT_INVALID': { httpStatus: 400, meaning: 'A new console account has a malformed username or display name, or a staff account lacks its agency.' },
   'AUTH.USERNAME_TAKEN': { httpStatus: 409, meaning: 'A console account with this username already exists.' },
+  'AUTH.ACCOUNT_NOT_FOUND': { httpStatus: 404, meaning: 'No console account with this id (account administration).' },
   'PUBLISH.NOT_ALLOWED': { httpStatus: 409, meaning: 'The ticket cannot be published: the citizen did not consent to publication, or it has no answer yet (answered, delivered or closed only).' },
   'PUBLISH.NOT_FOUND': { httpStatus: 404, meaning: 'No public Q&A entry for this ticket.' },
 } as const satisfies Record<string, { httpStatus: number; meaning: string }>;

@@ -1,8 +1,9 @@
-import type { FollowUpTopic } from '../src/ports/flow-services.js';
+import type { FollowUpTopic } from './procedure.js';
 
 /**
- * Button payloads the flows offer and recognize. They travel through every channel as plain strings
- * (Messenger quick-reply payloads, Zalo query text, widget button values), so they stay short.
+ * Button payloads the flows offer and recognize, and the ticket use cases put under an agency's answer.
+ * They travel through every channel as plain strings (Messenger quick-reply payloads, Zalo query text,
+ * widget button values), so they stay short.
  */
 export const MENU_ASK = 'menu:ask';
 export const MENU_HELP = 'menu:help';

@@ -111,3 +111,6 @@ export interface Agency {
   /** The agency's routing keywords beyond its fields. */
   keywords?: string[];
 }
+
+/** The aspects of a procedure a citizen asks about after its summary (follow-up buttons and questions). */
+export type FollowUpTopic = 'documents' | 'fee' | 'time' | 'place' | 'legal' | 'online' | 'steps' | 'result' | 'conditions';

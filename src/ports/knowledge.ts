@@ -1,4 +1,4 @@
-import type { Agency, Procedure } from '../domain/procedure.js';
+import type { Agency, FollowUpTopic, Procedure } from '../domain/procedure.js';
 import type { TicketKind } from '../domain/ticket.js';
 
 /** What the citizen wants, as the brain understands one message. */
@@ -8,7 +8,7 @@ export type Intent = 'procedure' | 'greeting' | 'handoff' | 'news' | 'track' | '
 export type Decision = 'answer' | 'clarify' | 'abstain';
 
 /** A follow-up about the procedure already under discussion ("cần giấy tờ gì?", "bao lâu?"). */
-export type FollowUpTopic = 'documents' | 'fee' | 'time' | 'place' | 'legal' | 'online' | 'steps' | 'result' | 'conditions';
+export type { FollowUpTopic };
 
 export interface Candidate {
   procedure: Procedure;

@@ -68,5 +68,7 @@ export interface QueueBackend {
   worker<T>(name: string, handler: JobHandler<T>, options?: WorkerOptions): QueueWorker;
   /** Mutual exclusion across workers and processes (per-conversation turns): a lease of `ttlMs`. */
   lock(key: string, ttlMs: number): Promise<Lease | undefined>;
+  /** Resolves when the queues' server answers (readiness checks); the in-process runner always does. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -8,7 +8,7 @@ import { DEFAULT_HOLIDAYS_FILE, loadHolidayCalendar } from '../../knowledge/cale
 import { loadCatalog, type Catalog } from '../../knowledge/catalog/load.js';
 import { createRouter } from '../../knowledge/routing/index.js';
 import type { DeliveryJob } from '../core/receive-inbound.js';
-import { FailedLoginLimiter, type LoginLimit } from '../core/console-auth.js';
+import { proofLimitKey } from '../core/ticket-tracking.js';
 import { createTicketService, type TicketPolicy, type TicketService } from '../core/tickets.js';
 import type { Copy } from '../domain/copy/types.js';
 import { AppError } from '../domain/errors.js';
@@ -21,6 +21,7 @@ import type { FlowServices, TicketChange, TicketLookup } from '../ports/flow-ser
 import type { KnowledgeSearch } from '../ports/knowledge.js';
 import type { JobQueue } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
+import { memoryLimiters, type SystemLimiters } from './coordination.js';
 import type { PublishedAnswers } from './published-answers.js';
 
 /** Statuses in which the ticket's answer is the agency's current word to the citizen. */
@@ -28,20 +29,6 @@ const ANSWERED: ReadonlySet<TicketStatus> = new Set(['answered', 'delivered', 'c
 
 /** Unambiguous characters for references citizens may read out over the phone (no 0/O, 1/I/L). */
 const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-
-/**
- * Failed phone-digit lookups in chat allowed within the window: per conversation (one citizen guessing)
- * and per code (many conversations guessing one code).
- */
-export interface PhoneLookupLimits {
-  perConversation: LoginLimit;
-  perCode: LoginLimit;
-}
-
-export const DEFAULT_PHONE_LOOKUP_LIMITS: Readonly<PhoneLookupLimits> = Object.freeze({
-  perConversation: { maxFailures: 5, windowMs: 15 * 60_000 },
-  perCode: { maxFailures: 10, windowMs: 15 * 60_000 },
-});
 
 function reference(): string {
   const bytes = randomBytes(6);
@@ -57,14 +44,15 @@ export function createFlowServices(deps: {
   tickets: TicketService;
   /** Agencies' published answers (issue 4); without it no published answer is ever reused. */
   published?: Pick<PublishedAnswers, 'find'>;
-  /** Failed phone-digit lookups allowed (DEFAULT_PHONE_LOOKUP_LIMITS when absent). */
-  phoneLookupLimits?: PhoneLookupLimits;
+  /**
+   * Failed phone-digit lookups per conversation (one citizen guessing) and per code (many guessing one
+   * code; shared with the lookup API): the system's limiters (src/system/coordination.ts), or
+   * in-memory ones of these services alone when absent.
+   */
+  limiters?: Pick<SystemLimiters, 'proofByConversation' | 'proofByCode'>;
 }): FlowServices {
   const { knowledge, copy } = deps;
-  // In memory for the life of these services (one set per worker process), like the widget's lookup limiter.
-  const phoneLimits = deps.phoneLookupLimits ?? DEFAULT_PHONE_LOOKUP_LIMITS;
-  const failuresByConversation = new FailedLoginLimiter(phoneLimits.perConversation);
-  const failuresByCode = new FailedLoginLimiter(phoneLimits.perCode);
+  const { proofByConversation, proofByCode } = deps.limiters ?? memoryLimiters(deps.clock);
   const agencyName = agencyNames(knowledge);
   const dueDate = (at: Date) => copy.bot.tickets.formatDate(localDateOf(at));
   const withProcedure = (id: string, render: (p: NonNullable<ReturnType<KnowledgeSearch['getProcedure']>>) => string) => {
@@ -114,15 +102,12 @@ export function createFlowServices(deps: {
     lookupTicket: (code, conversationId) => lookupWith(code, { conversationId }),
     async lookupTicketByPhone(code, last4, conversationId) {
       // Nothing here is logged: neither the code nor the digits.
-      const codeKey = normalizeTrackingCode(code) ?? code;
-      const now = deps.clock.now().getTime();
-      if (failuresByConversation.retryAfterMs(conversationId, now) > 0 || failuresByCode.retryAfterMs(codeKey, now) > 0) return { outcome: 'limited' };
+      const codeKey = proofLimitKey(normalizeTrackingCode(code) ?? code);
+      const [byConversation, byCode] = await Promise.all([proofByConversation.check(conversationId), proofByCode.check(codeKey)]);
+      if (!byConversation.allowed || !byCode.allowed) return { outcome: 'limited' };
       // Successes reset nothing: looking up one's own ticket must not clear a guesser's count.
       const found: TicketLookup = /^\d{4}$/.test(last4) ? await lookupWith(code, { phoneLast4: last4 }) : { outcome: 'not-found' };
-      if (found.outcome !== 'found') {
-        failuresByConversation.recordFailure(conversationId, now);
-        failuresByCode.recordFailure(codeKey, now);
-      }
+      if (found.outcome !== 'found') await Promise.all([proofByConversation.fail(conversationId), proofByCode.fail(codeKey)]);
       return found;
     },
     closeTicket: (code, conversationId) => ticketChange(code, () => deps.tickets.closeByAsker(code, { conversationId })),

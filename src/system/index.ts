@@ -5,7 +5,7 @@ import { createWebchat } from '../../adapters/webchat/index.js';
 import { createZaloAdapter } from '../../adapters/zalo/index.js';
 import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { createBrain } from '../../knowledge/brain/index.js';
-import { buildApp } from '../app.js';
+import { buildApp, buildProbeApp } from '../app.js';
 import { createWidgetRouter, type WidgetRouter } from '../http/widget.router.js';
 import { createTicketLookupRouter } from '../http/ticket-lookup.router.js';
 import type { Config } from '../config.js';
@@ -14,20 +14,26 @@ import { vi } from '../domain/copy/vi.js';
 import type { ChannelKind } from '../domain/message.js';
 import type { ChannelAdapter } from '../ports/channel.js';
 import { systemClock, type Clock } from '../ports/clock.js';
+import type { FailureLimiter } from '../ports/limiter.js';
 import type { Logger } from '../ports/logger.js';
 import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import { createBullmqBackend } from '../queue/bullmq/index.js';
 import { createLocalBackend } from '../queue/local/index.js';
+import { createAccountAdmin, loggerAuditLog } from '../core/account-admin.js';
 import { createConsoleAuth, type ConsoleAuth } from '../core/console-auth.js';
 import type { ScryptParams } from '../core/password.js';
 import { createStatistics } from '../core/statistics.js';
 import { createTicketInbox } from '../core/ticket-inbox.js';
+import { createEventBus } from '../core/event-bus.js';
 import { createPublishing } from '../core/publishing.js';
 import type { TicketService } from '../core/tickets.js';
+import { createCoordination, memoryLimiters } from './coordination.js';
 import { buildTicketService } from './flow-services.js';
+import { subscribePublicationListeners } from './listeners.js';
 import { createPublishedAnswers } from './published-answers.js';
 import { deadlineSchedule, startSchedules, type DeadlineScheduleOptions } from './schedules.js';
+import { resolveSessionSecret } from './session-secret.js';
 import { selectStore } from './store.js';
 import { deliveryQueues, startWorkers, ticketPolicy } from './workers.js';
 
@@ -55,7 +61,8 @@ export interface SystemOptions {
 }
 
 export interface RunningSystem {
-  app?: Express;
+  /** The web role's app, or a worker's probe app (/healthz, /readyz). */
+  app: Express;
   server?: Server;
   /** Base URL when listening. */
   url?: string;
@@ -125,21 +132,37 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   // Queues go to Redis whenever REDIS_URL is set, also with the embedded store (one process then).
   const backend = config.redisUrl ? createBullmqBackend({ url: config.redisUrl, prefix: config.queuePrefix, logger }) : createLocalBackend({ logger });
 
-  // The widget's hub is in-process: with separate web and worker processes it needs a Redis pub/sub hub.
-  const webchat = createWebchat({ sessionSecret: config.sessionSecret, accountId: WIDGET_ACCOUNT_ID });
+  // The widget's live events and the throttles: in Redis when REDIS_URL is set, so every process shares them.
+  const coordination = createCoordination({ config, logger, clock });
+  const { limiters } = coordination;
+  const webchat = createWebchat({ sessionSecret: await resolveSessionSecret(config), accountId: WIDGET_ACCOUNT_ID, hub: coordination.hub });
   const adapters = { webchat: webchat.adapter, ...buildChannelAdapters(config, store, logger, clock), ...options.adapters };
   const turns = backend.queue<TurnJob>(TURN_QUEUE);
   const deliveries = deliveryQueues(backend);
   const receive = createInboundReceiver({ store, turns, clock });
   const tickets = buildTicketService({ catalogDir: config.catalogDir, catalog, knowledge, store, clock, copy: vi, deliveries, policy: ticketPolicy(config) });
-  const auth = buildConsoleAuth(store, clock, logger, options.passwordParams);
+  const auth = buildConsoleAuth(store, clock, logger, options.passwordParams, limiters.login);
+  const accounts = createAccountAdmin({
+    accounts: store.accounts,
+    sessions: store.sessions,
+    auth,
+    agencies: () => knowledge.listAgencies(),
+    audit: loggerAuditLog(logger.child({ component: 'audit' })),
+    clock,
+    ...(options.passwordParams ? { passwordParams: options.passwordParams } : {}),
+  });
+  // Liveness and readiness (/healthz, /readyz) of every role: the store and the queues answer.
+  const health = { checks: { store: () => store.ping(), queues: () => backend.ping() } };
   // Agencies' published answers: a second knowledge source, loaded now and rebuilt on every change.
   const published = createPublishedAnswers({ brain: knowledge, publications: store.publications, clock, logger: logger.child({ component: 'published-answers' }) });
   await published.refresh();
+  // Reactions across features go through named domain events (src/listeners); the worker role adds its own.
+  const events = createEventBus(logger.child({ component: 'events' }));
+  subscribePublicationListeners(events, { published });
 
   const workers: QueueWorker[] = [];
   if (roles.worker) {
-    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets, published })));
+    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets, published, limiters, events })));
     await resumePendingWork(store, turns, deliveries, logger);
     // An answer a crash left between two writes (ticket answered, message never stored or never reported).
     const repaired = await tickets.reconcileDeliveries();
@@ -154,12 +177,12 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules: [sweep] })));
   }
 
-  let app: Express | undefined;
+  let app: Express;
   let server: Server | undefined;
   let url: string | undefined;
   let widget: WidgetRouter | undefined;
   if (roles.web) {
-    widget = createWidgetRouter({ receive, store, copy: vi, logger: logger.child({ route: 'widget' }), ...webchat });
+    widget = createWidgetRouter({ receive, store, copy: vi, logger: logger.child({ route: 'widget' }), ...webchat, limits: { bySession: limiters.widgetBySession, byAddress: limiters.widgetByAddress } });
     const agencies = new Set(knowledge.listAgencies().map((a) => a.id));
     const agencyNames = new Map(knowledge.listAgencies().map((a) => [a.id, a.name] as const));
     const inbox = createTicketInbox({
@@ -171,25 +194,28 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       listAgencies: () => knowledge.listAgencies(),
     });
     // Citizens track a ticket by code + proof (widget session or last 4 phone digits): POST /api/v1/tickets/lookup, before the API's 64 kB parser.
-    widget.use(createTicketLookupRouter({ lookup: tickets.lookup, agencyName: (id) => agencyNames.get(id) ?? id, copy: vi, clock, sessions: webchat.sessions, accountId: WIDGET_ACCOUNT_ID }));
-    const publishing = createPublishing({ tickets: store.tickets, publications: store.publications, clock, fieldOf: (id) => knowledge.getProcedure(id)?.field, onChange: () => published.refresh().catch((err: unknown) => logger.warn({ err }, 'could not rebuild published answers')) });
+    widget.use(createTicketLookupRouter({ lookup: tickets.lookup, agencyName: (id) => agencyNames.get(id) ?? id, copy: vi, failures: { byAddress: limiters.lookupByAddress, proofByCode: limiters.proofByCode }, sessions: webchat.sessions, accountId: WIDGET_ACCOUNT_ID }));
+    const publishing = createPublishing({ tickets: store.tickets, publications: store.publications, clock, fieldOf: (id) => knowledge.getProcedure(id)?.field, events });
     const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets });
-    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox }, publishing: { publishing, agencyName: (id) => agencyNames.get(id) ?? id }, stats: { statistics, labels: vi.stats } });
-    if (options.listen !== false) {
-      const listening = app.listen(config.port, config.host);
-      server = listening;
-      await new Promise<void>((resolve, reject) => {
-        listening.once('listening', resolve);
-        listening.once('error', reject);
-      });
-      const address = listening.address();
-      const port = typeof address === 'object' && address ? address.port : config.port;
-      url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
-    }
+    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox, accounts }, health, publishing: { publishing, agencyName: (id) => agencyNames.get(id) ?? id }, stats: { statistics, labels: vi.stats } });
+  } else {
+    // A worker process serves only its probes (/healthz, /readyz) for the process manager.
+    app = buildProbeApp({ config, logger, health });
+  }
+  if (options.listen !== false) {
+    const listening = app.listen(config.port, config.host);
+    server = listening;
+    await new Promise<void>((resolve, reject) => {
+      listening.once('listening', resolve);
+      listening.once('error', reject);
+    });
+    const address = listening.address();
+    const port = typeof address === 'object' && address ? address.port : config.port;
+    url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
   }
 
   return {
-    ...(app ? { app } : {}),
+    app,
     ...(server ? { server } : {}),
     ...(url ? { url } : {}),
     store,
@@ -207,18 +233,27 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       }
       await Promise.all(workers.map((w) => w.close()));
       await backend.close();
+      await coordination.close();
       await store.close();
     },
   };
 }
 
 /** Console sign-in over the store's accounts and sessions (also used by `npm run accounts`). */
-export function buildConsoleAuth(store: Pick<Store, 'accounts' | 'sessions'>, clock: Clock, logger: Logger, passwordParams?: ScryptParams): ConsoleAuth {
+export function buildConsoleAuth(
+  store: Pick<Store, 'accounts' | 'sessions'>,
+  clock: Clock,
+  logger: Logger,
+  passwordParams?: ScryptParams,
+  /** Failed sign-ins per username + address: the system's (coordination.ts); in-memory ones when absent (the accounts CLI never signs in). */
+  loginFailures: FailureLimiter = memoryLimiters(clock).login,
+): ConsoleAuth {
   return createConsoleAuth({
     accounts: store.accounts,
     sessions: store.sessions,
     clock,
     sessionTtlMs: CONSOLE_SESSION_TTL_MS,
+    loginFailures,
     logger: logger.child({ component: 'console-auth' }),
     ...(passwordParams ? { passwordParams } : {}),
   });

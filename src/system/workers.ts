@@ -1,6 +1,7 @@
 import { createBotEngine } from '../bot/engine.js';
 import type { Config } from '../config.js';
 import { createDeliveryWorker } from '../core/deliver-outbound.js';
+import { createEventBus } from '../core/event-bus.js';
 import { createWindowNotices } from '../core/ticket-notices.js';
 import { outboundQueueName, TURN_QUEUE, type DeliveryJob, type TurnJob } from '../core/receive-inbound.js';
 import { createTurnRunner } from '../core/run-turns.js';
@@ -8,6 +9,7 @@ import { vi } from '../domain/copy/vi.js';
 import type { ChannelKind } from '../domain/message.js';
 import type { ChannelAdapter } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
+import type { EventBus } from '../ports/events.js';
 import type { ConversationEngine } from '../ports/conversation-engine.js';
 import type { KnowledgeSearch } from '../ports/knowledge.js';
 import type { Logger } from '../ports/logger.js';
@@ -15,6 +17,8 @@ import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import type { TicketPolicy, TicketService } from '../core/tickets.js';
 import { agencyNames, buildTicketService, createFlowServices } from './flow-services.js';
+import type { SystemLimiters } from './coordination.js';
+import { subscribeDeliveryListeners } from './listeners.js';
 import type { PublishedAnswers } from './published-answers.js';
 
 /** Send attempts per reply before it is recorded as failed. */
@@ -51,6 +55,13 @@ export interface WorkerParts {
   tickets?: TicketService;
   /** Agencies' published answers, reused when the brain abstains (issue 4). */
   published?: Pick<PublishedAnswers, 'find'>;
+  /** The chat's phone-proof throttles (src/system/coordination.ts); in-memory ones of this worker set when absent. */
+  limiters?: Pick<SystemLimiters, 'proofByConversation' | 'proofByCode'>;
+  /**
+   * Where this worker set's deliveries publish `reply.settled` (its delivery listeners subscribe to it);
+   * a bus of its own when absent, so several worker sets in one process each react once.
+   */
+  events?: EventBus;
   /** Lets a test observe turns; the real engine is always what runs. */
   observeEngine?: (engine: ConversationEngine) => ConversationEngine;
 }
@@ -62,6 +73,7 @@ export interface WorkerParts {
  */
 export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
   const { config, logger, store, backend, knowledge, adapters, clock } = parts;
+  const events = parts.events ?? createEventBus(logger.child({ component: 'events' }));
   const deliveries = deliveryQueues(backend);
   const tickets =
     parts.tickets ??
@@ -74,7 +86,7 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
       deliveries,
       policy: ticketPolicy(config),
     });
-  const services = createFlowServices({ knowledge, store, copy: vi, clock, tickets, ...(parts.published ? { published: parts.published } : {}) });
+  const services = createFlowServices({ knowledge, store, copy: vi, clock, tickets, ...(parts.published ? { published: parts.published } : {}), ...(parts.limiters ? { limiters: parts.limiters } : {}) });
   const engine = await createBotEngine({ dialogState: store.dialogState, services });
   const runTurns = createTurnRunner({
     store,
@@ -87,7 +99,6 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
     typing: async (c) => adapters[c.channel]?.typing?.(c.userId),
   });
   const workers = [backend.worker<TurnJob>(TURN_QUEUE, runTurns, { concurrency: parts.turnConcurrency ?? TURN_CONCURRENCY })];
-  // A held answer on a channel that can still reach the citizen (a configured Zalo template) gets one notice.
   const noticeHeldAnswer = createWindowNotices({
     tickets,
     conversations: store.conversations,
@@ -96,6 +107,7 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
     clock,
     logger: logger.child({ worker: 'window-notices' }),
   });
+  subscribeDeliveryListeners(events, { engine, tickets, noticeHeldAnswer });
   const deliver = createDeliveryWorker({
     store,
     backend,
@@ -103,15 +115,7 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
     logger: logger.child({ worker: 'outbound' }),
     clock,
     maxAttempts: DELIVERY_ATTEMPTS,
-    // An answer to a ticket: its delivery outcome is recorded on the ticket; a held one may get a notice.
-    onDelivered: async (record, outcome, at) => {
-      if (record.ticketId === undefined) return;
-      // Its close/reopen options become what a typed number picks. Not for an answer that waited for
-      // the citizen's next message: that message's own reply follows it, with its own options.
-      if (outcome === 'sent' && record.reply.buttons?.length && record.error === undefined) await engine.offered?.(record.conversationId, record.reply.buttons);
-      await tickets.recordDelivery(record.ticketId, outcome, at, { outboundId: record.id, ...(record.error ? { error: record.error.code } : {}) });
-      if (outcome === 'held') await noticeHeldAnswer(record);
-    },
+    events,
   });
   const rates: Partial<Record<ChannelKind, number>> = { zalo: config.channels.zalo.sendRatePerSecond, messenger: config.channels.messenger.sendRatePerSecond };
   for (const channel of Object.keys(adapters) as ChannelKind[]) {

@@ -1,5 +1,5 @@
 /** Retries an assertion until it passes or the time is up (for effects of asynchronous workers). */
-export async function eventually(assertion: () => unknown | Promise<unknown>, timeoutMs = 10_000, intervalMs = 50): Promise<void> {
+export async function eventually(assertion: () => unknown | Promise<unknown>, timeoutMs = 45_000, intervalMs = 50): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -33,6 +33,8 @@ import { waitFor } from './system-harness.js';
 
 const OPENAPI_FILE = new URL('../../docs/openapi.yaml', import.meta.url);
 const API_PREFIX = '/api/v1';
+/** The liveness and readiness probes, documented beside the API. */
+const PROBE_PATHS = ['/healthz', '/readyz'];
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const PASSWORD = 'mật khẩu thử nghiệm openapi';
 
@@ -352,7 +354,7 @@ function servedRoutes(app: Express): Set<string> {
   walk(root.stack as LayerLike[], '');
   const api = [...served].filter((r) => {
     const path = r.slice(r.indexOf(' ') + 1);
-    return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`);
+    return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) || PROBE_PATHS.includes(path);
   });
   return new Set(api.map((r) => r.replace(/:(\w+)/g, '{$1}')));
 }
@@ -632,6 +634,32 @@ describe('responses match the documented schemas', () => {
   it('sign-in refuses a body over its own 4 kB limit (not only over the API-wide 64 kB)', async () => {
     const response = await fetch(`${base}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'x'.repeat(10_000), password: 'y' }) });
     expect(await conforms({ method: 'POST', template: '/api/v1/auth/login' }, response)).toMatchObject({ status: 413, body: { code: 'HTTP.PAYLOAD_TOO_LARGE' } });
+  });
+
+  it('the probes: liveness and readiness', async () => {
+    expect(await documented({ method: 'GET', template: '/healthz' })).toMatchObject({ status: 200, body: { status: 'ok' } });
+    expect(await documented({ method: 'GET', template: '/readyz' })).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('account administration: list, create, disable, enable, reset password, and its errors', async () => {
+    await system.auth.createAccount({ username: 'quantri.openapi', displayName: 'Quản trị', role: 'admin', password: PASSWORD });
+    const admin = await consoleLogin(base, 'quantri.openapi', PASSWORD);
+    const created = await documented({
+      method: 'POST',
+      template: '/api/v1/admin/accounts',
+      as: admin,
+      body: { username: 'canbo.moi.openapi', displayName: 'Cán bộ mới', role: 'staff', agencyId: answered.agencyId, password: PASSWORD },
+    });
+    expect(created).toMatchObject({ status: 201, body: { account: { username: 'canbo.moi.openapi', agencyId: answered.agencyId, disabled: false } } });
+    const id = (created.body as { account: { id: string } }).account.id;
+    expect((await documented({ method: 'GET', template: '/api/v1/admin/accounts', as: admin })).status).toBe(200);
+    expect(await documented({ method: 'POST', template: '/api/v1/admin/accounts/{id}/disable', params: { id }, as: admin })).toMatchObject({ status: 200, body: { account: { disabled: true } } });
+    expect(await documented({ method: 'POST', template: '/api/v1/admin/accounts/{id}/enable', params: { id }, as: admin })).toMatchObject({ status: 200, body: { account: { disabled: false } } });
+    expect((await documented({ method: 'POST', template: '/api/v1/admin/accounts/{id}/password', params: { id }, as: admin, body: { password: `${PASSWORD} mới` } })).status).toBe(200);
+    expect(await documented({ method: 'POST', template: '/api/v1/admin/accounts/{id}/password', params: { id }, as: admin, body: { password: 'ngắn' } })).toMatchObject({ status: 400, body: { code: 'AUTH.PASSWORD_POLICY' } });
+    expect(await documented({ method: 'POST', template: '/api/v1/admin/accounts', as: admin, body: { username: 'canbo.moi.openapi', displayName: 'x', role: 'coordinator', password: PASSWORD } })).toMatchObject({ status: 409, body: { code: 'AUTH.USERNAME_TAKEN' } });
+    expect(await documented({ method: 'POST', template: '/api/v1/admin/accounts/{id}/enable', params: { id: 'khong-co' }, as: admin })).toMatchObject({ status: 404, body: { code: 'AUTH.ACCOUNT_NOT_FOUND' } });
+    expect(await documented({ method: 'GET', template: '/api/v1/admin/accounts', as: staff })).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN' } });
   });
 
   it('statistics as JSON and CSV', async () => {

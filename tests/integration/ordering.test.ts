@@ -85,7 +85,7 @@ describe('turn order with several workers', () => {
           }
         }),
       );
-      await waitFor('an answer to every message', () => fake.sent.length >= total, 30_000, 50);
+      await waitFor('an answer to every message', () => fake.sent.length >= total, 120_000, 50);
       await waitFor('the store to record every delivery', async () => (await store.outbound.listByStatus('sent', 1000)).length >= total);
       await Promise.all(halves.splice(0).map((h) => h.stop()));
 
@@ -140,5 +140,5 @@ describe('turn order with several workers', () => {
       rmSync(dataDir, { recursive: true, force: true });
       await deleteRedisKeys(redisUrl, `${prefix}:*`);
     }
-  }, 60_000);
+  }, 240_000);
 });

@@ -5,6 +5,7 @@
  * in one process), and a pool of citizen questions whose answers are easy to recognise.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -74,8 +75,11 @@ export function procedureOf(text: string): string {
 /* Waiting                                                                                           */
 /* ------------------------------------------------------------------------------------------------ */
 
-/** Polls `check` until it returns a truthy value (returned) or the deadline passes (throws, naming `what`). */
-export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 10_000, intervalMs = 20): Promise<NonNullable<T>> {
+/**
+ * Polls `check` until it returns a truthy value (returned) or the deadline passes (throws, naming `what`).
+ * The default deadline is generous: the suite must hold on a busy machine, and a passing wait returns early.
+ */
+export async function waitFor<T>(what: string, check: () => T | Promise<T>, timeoutMs = 60_000, intervalMs = 20): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -146,10 +150,11 @@ export function childEnvironment(fake: FakeZalo, tokens: { accessToken: string; 
 
 /**
  * Starts scripts/run-system.ts as ONE node process (node --import tsx: `npx tsx` would put a wrapper
- * process in between, which SIGKILL would not reach past) and waits for its `READY <url>` line.
+ * process in between, which SIGKILL would not reach past) in the given role and waits for its
+ * `READY <url>` line (a worker's url serves its probes).
  */
-export async function startChildSystem(env: NodeJS.ProcessEnv, timeoutMs = 30_000): Promise<ChildSystem> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/run-system.ts'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function startChildSystem(env: NodeJS.ProcessEnv, timeoutMs = 60_000, role: 'all' | 'web' | 'worker' = 'all'): Promise<ChildSystem> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/run-system.ts', `--role=${role}`], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let stdout = '';
   child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -183,6 +188,37 @@ export async function startChildSystem(env: NodeJS.ProcessEnv, timeoutMs = 30_00
       await exited;
     },
   };
+}
+
+/**
+ * The local TCP ports of a process's open sockets (Linux /proc), so a fake server can tell that
+ * process's requests apart from another's: read while the process is stopped (SIGSTOP), it is complete.
+ */
+export function tcpPortsOf(pid: number): Set<number> {
+  const inodes = new Set<string>();
+  for (const fd of readdirSync(`/proc/${pid}/fd`)) {
+    try {
+      const target = readlinkSync(`/proc/${pid}/fd/${fd}`);
+      const socket = /^socket:\[(\d+)\]$/.exec(target);
+      if (socket) inodes.add(socket[1]!);
+    } catch {
+      // closed meanwhile
+    }
+  }
+  const ports = new Set<number>();
+  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length > 9 && inodes.has(cols[9]!)) ports.add(Number.parseInt(cols[1]!.split(':')[1]!, 16));
+    }
+  }
+  return ports;
 }
 
 /* ------------------------------------------------------------------------------------------------ */

@@ -59,7 +59,7 @@ beforeEach(async () => {
   sessionSecret = randomUUID() + randomUUID();
   fake = await new FakeZalo().start();
   await boot();
-}, 60_000);
+}, 240_000);
 
 afterEach(async () => {
   await shutdown();
@@ -138,7 +138,7 @@ describe('ask an agency across restarts', () => {
     expect(looked).toContain(ANSWER);
     // The third start re-sent nothing.
     expect(fake.sent.filter((m) => m.userId === citizen && (m.message as { text?: string }).text === notice(code, agencyName))).toHaveLength(1);
-  }, 60_000);
+  }, 240_000);
 
   /**
    * A hard kill can fall between two writes: the ticket recorded as answered but its message never
@@ -159,7 +159,7 @@ describe('ask an agency across restarts', () => {
     await eventually(async () => expect((await ticketOf(code)).status).toBe('delivered'));
     await shutdown();
     expect(textsTo(citizen).slice(before)).toEqual([notice(code, agencyName)]);
-  }, 60_000);
+  }, 240_000);
 
   it('records a delivery the crash kept from reaching the ticket, without sending again', async () => {
     const citizen = bigId();
@@ -189,5 +189,5 @@ describe('ask an agency across restarts', () => {
     expect(done.timeline.filter((e) => e.action === 'deliver')).toHaveLength(1);
     await shutdown();
     expect(textsTo(citizen)).toHaveLength(before);
-  }, 60_000);
+  }, 240_000);
 });

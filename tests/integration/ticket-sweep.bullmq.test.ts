@@ -119,12 +119,12 @@ async function sweepAcrossRestart(s: Scenario, observe: (phase: string) => Promi
   expect(second.dueAt.toISOString()).toBe(new Date('2026-03-27T23:59:59.999+07:00').toISOString());
 
   // Friday 20 March is the working day before the first one's deadline: a scheduled sweep reminds.
-  await eventually(async () => expect((await s.ticket(first.id)).remindedAt).toBeDefined(), 5_000);
+  await eventually(async () => expect((await s.ticket(first.id)).remindedAt).toBeDefined(), 30_000);
   expect((await s.ticket(first.id)).status).toBe('assigned');
 
   // Tuesday 24 March: the first is past due and a scheduled sweep escalates it; the second is not.
   s.clock.jumpTo('2026-03-24T09:00:00+07:00');
-  await eventually(async () => expect((await s.ticket(first.id)).status).toBe('overdue'), 5_000);
+  await eventually(async () => expect((await s.ticket(first.id)).status).toBe('overdue'), 30_000);
   const escalated = await s.ticket(first.id);
   expect(actions(escalated)).toEqual(['create', 'assign', 'remind', 'markOverdue']);
   expect(escalated.timeline.at(-1)).toMatchObject({ actor: { kind: 'system' }, from: 'assigned', to: 'overdue' });
@@ -139,7 +139,7 @@ async function sweepAcrossRestart(s: Scenario, observe: (phase: string) => Promi
   await new Promise((r) => setTimeout(r, 3 * EVERY_MS));
 
   await s.boot();
-  await eventually(async () => expect((await s.ticket(second.id)).status).toBe('overdue'), 5_000);
+  await eventually(async () => expect((await s.ticket(second.id)).status).toBe('overdue'), 30_000);
   const late = await s.ticket(second.id);
   expect(late.timeline.filter((e) => e.action === 'markOverdue')).toHaveLength(1);
   expect(late.overdueAt!.getTime()).toBeGreaterThanOrEqual(at('2026-03-30T09:00:00+07:00'));
@@ -201,7 +201,7 @@ describe('the deadline sweep scheduled by the running system', () => {
       }
       // After the restart: new slots keep completing, each slot once, and still one chain.
       const before = stoppedWith!;
-      await eventually(async () => expect((await completedSlots()).filter((x) => !before.completed.includes(x)).length).toBeGreaterThanOrEqual(4), 5_000);
+      await eventually(async () => expect((await completedSlots()).filter((x) => !before.completed.includes(x)).length).toBeGreaterThanOrEqual(4), 30_000);
       await oneChain(phase);
       const all = await completedSlots();
       expect(new Set(all).size).toBe(all.length);
@@ -255,7 +255,7 @@ describe('the schedule chain', () => {
       schedules: [{ name: 'sweep', everyMs: 100, run: async (now) => void runs.push(now.toISOString()) }],
     });
     try {
-      await eventually(() => expect(runs.length).toBeGreaterThanOrEqual(3), 5_000);
+      await eventually(() => expect(runs.length).toBeGreaterThanOrEqual(3), 30_000);
       expect(adds).toBeGreaterThanOrEqual(4);
     } finally {
       await Promise.all(workers.map((w) => w.close()));

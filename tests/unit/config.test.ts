@@ -3,6 +3,7 @@ import { loadConfig, redactedSummary, type Config } from '../../src/config.js';
 import { DEFAULT_DEADLINE_POLICY } from '../../src/core/ticket-deadlines.js';
 import { AppError } from '../../src/domain/errors.js';
 import { DEFAULT_TICKET_POLICY } from '../../src/domain/ticket.js';
+import { DEFAULT_WIDGET_LIMITS } from '../../src/system/coordination.js';
 import { DEFAULT_SWEEP_EVERY_MS } from '../../src/system/schedules.js';
 
 const ZALO = {
@@ -81,8 +82,12 @@ describe('loadConfig', () => {
     expect(config.sessionSecretGenerated).toBe(false);
   });
 
+  it('When MONGODB_URL and REDIS_URL are both set without SESSION_SECRET, then it is refused: every web process must share it', () => {
+    expect(() => loadConfig({ MONGODB_URL: 'mongodb://db:27017/tro-ly', REDIS_URL: 'redis://cache:6379' })).toThrow(/SESSION_SECRET/);
+  });
+
   it('When MONGODB_URL and REDIS_URL are both set, then the mode is production', () => {
-    const config = loadConfig({ MONGODB_URL: 'mongodb://db:27017/tro-ly', REDIS_URL: 'redis://cache:6379' });
+    const config = loadConfig({ MONGODB_URL: 'mongodb://db:27017/tro-ly', REDIS_URL: 'redis://cache:6379', SESSION_SECRET: 'x'.repeat(32) });
     expect(config.mode).toBe('production');
   });
 
@@ -214,6 +219,38 @@ describe('loadConfig: tickets and deadlines', () => {
     expect(Object.keys(issues).sort()).toEqual(['TICKET_DUE_DAYS_FEEDBACK', 'TICKET_DUE_DAYS_QUESTION', 'TICKET_REMINDER_LEAD_DAYS', 'TICKET_REOPEN_DAYS', 'TICKET_SWEEP_MINUTES']);
     expect(issues.TICKET_DUE_DAYS_QUESTION).toMatch(/between 1 and 100/);
     expect(issues.TICKET_SWEEP_MINUTES).toMatch(/between 1 and 1440/);
+  });
+});
+
+describe('loadConfig: TRUST_PROXY and the widget limits', () => {
+  it('When TRUST_PROXY is unset, then no proxy is trusted (X-Forwarded-For is ignored)', () => {
+    expect(loadConfig({}).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '0' }).trustProxy).toBe(false);
+  });
+
+  it('When TRUST_PROXY is true, a hop count or a list, then it becomes express\'s trust proxy setting', () => {
+    // true trusts a proxy on this machine only, never "every hop" (which would believe any forged header).
+    expect(loadConfig({ TRUST_PROXY: 'TRUE' }).trustProxy).toEqual(['loopback']);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: ' 10.0.0.0/8, 192.168.1.5 ,loopback,fd00::/8,::1 ' }).trustProxy).toEqual(['10.0.0.0/8', '192.168.1.5', 'loopback', 'fd00::/8', '::1']);
+  });
+
+  it('When TRUST_PROXY is anything else, then it is reported with the accepted forms', () => {
+    for (const bad of ['yes', '11', '10.0.0.0/33', '300.1.1.1', '10.0.0.1,', 'fd00::/129', '10.0.0.0/8/1', 'localhost']) {
+      expect(issuesOf({ TRUST_PROXY: bad }), bad).toEqual({ TRUST_PROXY: expect.stringMatching(/^must be false, true .*hops.*CIDRs/) });
+    }
+  });
+
+  it('When the widget limits are unset, then 20 messages a minute per session and 120 per address; set, they are parsed', () => {
+    expect(loadConfig({}).widget).toEqual({ perSessionPerMinute: 20, perAddressPerMinute: 120 });
+    expect(loadConfig({}).widget).toEqual(DEFAULT_WIDGET_LIMITS);
+    expect(loadConfig({ WIDGET_RATE_PER_SESSION: '5', WIDGET_RATE_PER_ADDRESS: '600' }).widget).toEqual({ perSessionPerMinute: 5, perAddressPerMinute: 600 });
+    expect(Object.keys(issuesOf({ WIDGET_RATE_PER_SESSION: '0', WIDGET_RATE_PER_ADDRESS: 'many' })).sort()).toEqual(['WIDGET_RATE_PER_ADDRESS', 'WIDGET_RATE_PER_SESSION']);
+  });
+
+  it('When the summary is logged, then it shows the proxy setting and the widget limits', () => {
+    expect(redactedSummary(loadConfig({ TRUST_PROXY: '1' }))).toMatchObject({ trustProxy: 1, widget: { perSessionPerMinute: 20, perAddressPerMinute: 120 } });
   });
 });
 

@@ -180,6 +180,11 @@ export interface WidgetCopy {
   /** Added to a link's accessible name: it opens in a new tab. */
   opensInNewTab: string;
   tooLong: string;
+  /**
+   * A message refused because the session or the address sent too many too quickly (429
+   * WIDGET.RATE_LIMITED): polite, says the text is kept; `{n}` = seconds to wait.
+   */
+  rateLimited: string;
   genericError: string;
   hotline: string;
   /** The ticket lookup panel ("Tra cứu") and the texts of POST /api/v1/tickets/lookup. */
@@ -383,6 +388,51 @@ export interface ConsoleCopy {
     done: string;
   };
   timelineTitle: string;
+  /** The header's links between the views an admin has (tickets, accounts). */
+  nav: { tickets: string; accounts: string };
+  /** Account administration (admins only): list, create, disable/enable, reset password. */
+  accounts: {
+    title: string;
+    empty: string;
+    /** Marks the signed-in admin's own account in the list. */
+    you: string;
+    /** Labels of an account's facts in the list. */
+    role: string;
+    agency: string;
+    status: string;
+    createdAt: string;
+    statuses: { active: string; disabled: string };
+    disable: string;
+    enable: string;
+    resetPassword: string;
+    createTitle: string;
+    username: string;
+    usernameHint: string;
+    displayName: string;
+    /** The create form's role choice (options are `roles`). */
+    roleLabel: string;
+    agencyLabel: string;
+    /** First, empty option of the agency list. */
+    chooseAgency: string;
+    agencyHint: string;
+    password: string;
+    passwordHint: string;
+    submit: string;
+    /** Submitted without username, display name or password. */
+    missing: string;
+    /** A staff account submitted without an agency. */
+    agencyMissing: string;
+    /** `{username}` in each of these. */
+    createdDone: string;
+    disabledDone: string;
+    enabledDone: string;
+    passwordTitle: string;
+    newPassword: string;
+    passwordSubmit: string;
+    passwordCancel: string;
+    passwordMissing: string;
+    passwordDone: string;
+  };
   statuses: Record<TicketStatus, string>;
   actions: Record<TicketAction | TimelineNote, string>;
   actors: Record<ActorKind, string>;

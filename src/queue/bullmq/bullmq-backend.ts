@@ -130,6 +130,11 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
       return acquireRedisLock(producer, `${prefix}::lock:${key}`, ttlMs);
     },
 
+    async ping() {
+      if (closed) throw new Error('queue backend is closed');
+      await producer.ping();
+    },
+
     close(): Promise<void> {
       closing ??= (async () => {
         // Workers first: close() waits for the jobs they are running, which may still enqueue.

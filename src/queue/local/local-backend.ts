@@ -105,6 +105,10 @@ export function createLocalBackend(options: LocalBackendOptions = {}): QueueBack
       };
     },
 
+    async ping() {
+      if (closed) throw new Error('queue backend is closed');
+    },
+
     close(): Promise<void> {
       closing ??= (async () => {
         for (const queue of queues.values()) queue.stop();

@@ -71,6 +71,8 @@ export interface SendHold {
   readonly heldCount: number;
   /** Held requests dropped because their connection closed before an answer. */
   readonly discardedCount: number;
+  /** The senders' TCP ports of the requests still waiting (to tell one sender process's requests apart). */
+  waitingFromPorts(): number[];
   /** Stops holding; requests still waiting are then served as usual. Idempotent. */
   release(): void;
 }
@@ -248,13 +250,13 @@ export class FakeZalo {
   holdSends(): SendHold {
     if (this.sendHold) throw new Error('FakeZalo: sends are already held');
     const hold: ActiveHold = {
-      waiting: new Set(),
+      waiting: new Map(),
       heldCount: 0,
       discardedCount: 0,
       watchers: [],
       release: () => {
         if (this.sendHold === hold) this.sendHold = undefined;
-        for (const resume of [...hold.waiting]) resume();
+        for (const resume of [...hold.waiting.keys()]) resume();
         hold.waiting.clear();
       },
     };
@@ -271,6 +273,7 @@ export class FakeZalo {
       get discardedCount() {
         return hold.discardedCount;
       },
+      waitingFromPorts: () => [...hold.waiting.values()].filter((p): p is number => p !== undefined),
       release: hold.release,
     };
   }
@@ -590,8 +593,8 @@ export class FakeZalo {
 }
 
 interface ActiveHold {
-  /** Resumers of the requests waiting now. */
-  waiting: Set<() => void>;
+  /** Resumers of the requests waiting now, with the sender's TCP port. */
+  waiting: Map<() => void, number | undefined>;
   heldCount: number;
   discardedCount: number;
   watchers: { n: number; resolve: () => void }[];
@@ -617,7 +620,7 @@ function waitWhileHeld(hold: ActiveHold, res: ServerResponse): Promise<'released
     };
     if (res.destroyed) return onClose();
     res.on('close', onClose);
-    hold.waiting.add(resume);
+    hold.waiting.set(resume, res.socket?.remotePort);
   });
 }
 

@@ -1,0 +1,20 @@
+import type { OutboundRecord } from './conversation.js';
+
+/**
+ * The named domain events (Chatwoot's listener vocabulary): what happened in one feature, for the
+ * reactions of others, which are listeners (src/listeners) rather than callbacks wired in the
+ * composition root. Payloads are domain values, never channel payloads.
+ */
+export interface DomainEvents {
+  /**
+   * A reply's delivery settled, as stored: sent, held by a closed platform window (until the citizen's
+   * next interaction), or failed for good (not the transient failures that are retried).
+   */
+  'reply.settled': { record: OutboundRecord; outcome: ReplyOutcome; at: Date };
+  /** The public Q&A changed: an answer was published, edited or unpublished. */
+  'publications.changed': { at: Date };
+}
+
+export type ReplyOutcome = 'sent' | 'held' | 'failed';
+
+export type DomainEventName = keyof DomainEvents;

@@ -1,0 +1,29 @@
+import type { EventBus } from '../ports/events.js';
+import type { ConversationEngine } from '../ports/conversation-engine.js';
+import type { TicketService } from '../core/tickets.js';
+import type { createWindowNotices } from '../core/ticket-notices.js';
+import { offeredChoicesListener } from '../listeners/offered-choices.listener.js';
+import { publishedAnswersListener } from '../listeners/published-answers.listener.js';
+import { ticketDeliveryListener } from '../listeners/ticket-delivery.listener.js';
+import { windowNoticeListener } from '../listeners/window-notice.listener.js';
+
+/**
+ * Which listener reacts to which domain event (Chatwoot's listener registry); the reactions themselves
+ * live in src/listeners, one per file. Order matters within an event: the ticket records a held
+ * delivery before a notice is claimed on it.
+ */
+
+/** The reactions of the worker role to settled deliveries. */
+export function subscribeDeliveryListeners(
+  events: EventBus,
+  deps: { engine: Pick<ConversationEngine, 'offered'>; tickets: Pick<TicketService, 'recordDelivery'>; noticeHeldAnswer: ReturnType<typeof createWindowNotices> },
+): void {
+  events.subscribe('reply.settled', offeredChoicesListener(deps.engine));
+  events.subscribe('reply.settled', ticketDeliveryListener(deps.tickets));
+  events.subscribe('reply.settled', windowNoticeListener(deps.noticeHeldAnswer));
+}
+
+/** The reactions to changes of the public Q&A. */
+export function subscribePublicationListeners(events: EventBus, deps: { published: { refresh(): Promise<void> } }): void {
+  events.subscribe('publications.changed', publishedAnswersListener(deps.published));
+}
