@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { MongoClient } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
@@ -16,6 +17,7 @@ import {
   redisBaseUrl,
   startChildSystem,
   tcpPortsOf,
+  visitorOf,
   waitFor,
   type ChildSystem,
 } from './system-harness.js';
@@ -43,6 +45,43 @@ function withDatabase(url: string, dbName: string): string {
   const u = new URL(url);
   u.pathname = `/${dbName}`;
   return u.toString();
+}
+
+/** How many Redis subscribers listen to a visitor's widget channel (adapters/webchat/redis-hub.ts). */
+async function subscribersOf(prefix: string, visitorId: string): Promise<number> {
+  const redis = new Redis(redisBaseUrl(), { maxRetriesPerRequest: 1 });
+  try {
+    const [, count] = (await redis.pubsub('NUMSUB', `${prefix}:webchat:${visitorId}`)) as [string, number];
+    return Number(count);
+  } finally {
+    await redis.quit();
+  }
+}
+
+/** The `message` events of a Server-Sent Events body, parsed; `next` waits for the first that matches. */
+function sseEvents(body: ReadableStream<Uint8Array>) {
+  const seen: Record<string, unknown>[] = [];
+  let buffer = '';
+  const decoder = new TextDecoder();
+  void (async () => {
+    try {
+      for await (const chunk of body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const data = block.split('\n').find((l) => l.startsWith('data: '));
+          if (block.includes('event: message') && data) seen.push(JSON.parse(data.slice(6)) as Record<string, unknown>);
+        }
+      }
+    } catch {
+      // aborted at the end of the test
+    }
+  })();
+  return {
+    next: (what: string, match: (e: Record<string, unknown>) => boolean) => waitFor(what, () => seen.find(match), PHASE_MS, 20),
+  };
 }
 
 interface Citizen {
@@ -87,6 +126,7 @@ describe.skipIf(!mongodbUrl)('production mode: web and worker processes on Mongo
     databases.push(dbName);
     return {
       store,
+      queuePrefix,
       async start(role: 'web' | 'worker'): Promise<ChildSystem> {
         const child = await startChildSystem(env, PHASE_MS, role);
         processes.push(child);
@@ -148,6 +188,32 @@ describe.skipIf(!mongodbUrl)('production mode: web and worker processes on Mongo
       expect((await fetch(`${worker.url}/webhooks/zalo`, { method: 'POST' })).status).toBe(404);
       await waitFor('an answer to every stored message', () => all.every((c) => answersAt(fake, c.userId).length >= 2), PHASE_MS, 100);
       await expectAnsweredOnce(d.store, all);
+    },
+    3 * PHASE_MS,
+  );
+
+  it(
+    'When a citizen writes on the widget to one web process, then the reply a worker process produces reaches their live stream on another web process',
+    async () => {
+      const d = deployment();
+      const [webA, webB] = [await d.start('web'), await d.start('web')];
+      await d.start('worker');
+      const { token } = (await (await fetch(`${webA.url}/widget/session`, { method: 'POST' })).json()) as { token: string };
+      // The stream on web B; the message through web A (as behind a load balancer).
+      const abort = new AbortController();
+      const stream = await fetch(`${webB.url}/widget/events?token=${encodeURIComponent(token)}`, { signal: abort.signal });
+      expect(stream.status).toBe(200);
+      const events = sseEvents(stream.body!);
+      await waitFor('web B to subscribe to the visitor in Redis', async () => (await subscribersOf(d.queuePrefix, visitorOf(token))) >= 1, PHASE_MS, 50);
+      const sent = await fetch(`${webA.url}/widget/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ clientMessageId: randomUUID(), text: 'thủ tục đăng ký kết hôn' }),
+      });
+      expect(sent.status).toBe(202);
+      const reply = await events.next('an assistant reply on the stream', (e) => e.from === 'assistant');
+      expect(String(reply.text)).toContain('Đăng ký kết hôn');
+      abort.abort();
     },
     3 * PHASE_MS,
   );

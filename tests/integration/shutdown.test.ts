@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { conversationKey } from '../../src/domain/message.js';
 import { selectStore } from '../../src/system/store.js';
-import { REPO_ROOT, waitFor } from './system-harness.js';
+import { REPO_ROOT, visitorOf, waitFor } from './system-harness.js';
 
 /**
  * `npm start` under a process manager: the manager sends SIGTERM to the process it started, npm. The
@@ -85,11 +85,6 @@ async function npmStart(): Promise<Started> {
   return handle;
 }
 
-/** The visitor id a widget session token carries (its payload is base64url JSON `{v: visitorId, …}`). */
-function visitorOf(token: string): string {
-  return (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { v: string }).v;
-}
-
 beforeEach(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'shutdown-it-'));
 });
@@ -115,16 +110,14 @@ describe('npm start and SIGTERM', () => {
     expect(sent.status).toBe(202);
 
     // 1. SIGTERM to npm only, as systemd (KillMode=mixed/process) or a container runtime's init would.
-    const signalledAt = Date.now();
     server.npm.kill('SIGTERM');
     const exit = await server.exited;
     // 2. The node process must be gone too (not orphaned): it exits on its own, right after npm or before.
     await waitFor('the server process to exit', () => !alive(server.serverPid), 15_000);
-    const elapsed = Date.now() - signalledAt;
 
     expect(exit, server.logs().slice(-3000)).toEqual({ code: 0, signal: null });
-    expect(elapsed).toBeLessThan(10_000);
     expect(server.logs()).toContain('"msg":"shutting down"');
+    // Within 10 s by design: past SHUTDOWN_GRACE_MS the process forces its exit and says so.
     expect(server.logs()).not.toContain('forcing exit');
 
     // 3. Nothing lost: the store (opened after the exit, so no lock is held) has the message and the answer.

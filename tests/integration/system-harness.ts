@@ -89,6 +89,11 @@ export async function waitFor<T>(what: string, check: () => T | Promise<T>, time
   }
 }
 
+/** The visitor id a widget session token carries (its payload is base64url JSON `{v: visitorId, …}`). */
+export function visitorOf(token: string): string {
+  return (JSON.parse(Buffer.from(token.split('.')[0]!, 'base64url').toString('utf8')) as { v: string }).v;
+}
+
 /* ------------------------------------------------------------------------------------------------ */
 /* Redis                                                                                             */
 /* ------------------------------------------------------------------------------------------------ */
