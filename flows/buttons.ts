@@ -10,7 +10,6 @@ import {
   REQUEST_AGENCY,
   REQUEST_OPERATOR,
   REQUEST_REPHRASE,
-  ticketPayload,
   topicPayload,
 } from '../src/domain/payloads.js';
 
@@ -60,15 +59,6 @@ export function yesNoButtons(labels: { yes: string; no: string }): QuickReply[] 
 
 export function skipButtons(copy: Copy): QuickReply[] {
   return [{ title: copy.bot.tickets.skipButton, payload: ANSWER_SKIP }];
-}
-
-/** Under an agency's answer: "that answers it" closes the ticket, "still unclear" reopens it (src/system/flow-services.ts). */
-export function answerButtons(copy: Copy, code: string): QuickReply[] {
-  const b = copy.bot.tickets.answerButtons;
-  return [
-    { title: b.close, payload: ticketPayload('close', code) },
-    { title: b.reopen, payload: ticketPayload('reopen', code) },
-  ];
 }
 
 /** When a ticket can no longer be reopened: a new question to an agency, or the menu. */

@@ -8,7 +8,7 @@ import type { Logger } from '../ports/logger.js';
 import type { Job, QueueBackend } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import { withLease } from './conversation-lease.js';
-import type { DeliveryJob } from './receive-inbound.js';
+import type { DeliveryJob } from './queues.js';
 
 export interface DeliveryDeps {
   store: Store;

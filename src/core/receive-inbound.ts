@@ -1,31 +1,8 @@
 import { conversationKey, type InboundEvent } from '../domain/message.js';
 import type { Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/queue.js';
+import type { TurnJob } from './queues.js';
 import type { Store } from '../ports/store.js';
-
-/** A turn job names only the conversation: the worker takes its pending messages from the store in order. */
-export interface TurnJob {
-  conversationId: string;
-}
-
-/**
- * A delivery job names the conversation: the worker sends that conversation's pending replies in the
- * order they were created, so a later reply never overtakes an earlier one.
- */
-export interface DeliveryJob {
-  conversationId: string;
-}
-
-/** Attempts of one delivery job; each reply's own attempts are counted in the store. */
-export const DELIVERY_JOB_ATTEMPTS = 8;
-
-/** Queues a delivery run for a conversation; `cause` makes the job id unique per trigger. */
-export function queueDelivery(queue: JobQueue<DeliveryJob>, conversationId: string, cause: string): Promise<void> {
-  return queue.add('deliver', { conversationId }, { jobId: `deliver:${conversationId}:${cause}`, attempts: DELIVERY_JOB_ATTEMPTS, backoffMs: 500 });
-}
-
-export const TURN_QUEUE = 'turns';
-export const outboundQueueName = (channel: string) => `outbound-${channel}`;
 
 export interface ReceiveResult {
   /** False when the platform redelivered a message already stored. */

@@ -6,7 +6,7 @@ import type { Job, JobQueue, QueueBackend } from '../ports/queue.js';
 import { withLease } from './conversation-lease.js';
 import type { Store } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
-import { queueDelivery, type DeliveryJob, type TurnJob } from './receive-inbound.js';
+import { queueDelivery, type DeliveryJob, type TurnJob } from './queues.js';
 
 export interface TurnRunnerDeps {
   store: Store;

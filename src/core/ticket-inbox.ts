@@ -7,7 +7,6 @@ import {
   type Ticket,
   type TicketAction,
   type TicketAnswer,
-  type TicketDelivery,
   type TicketKind,
   type TicketStatus,
   type TimelineEvent,

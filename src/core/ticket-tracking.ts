@@ -1,6 +1,6 @@
 import type { WidgetLookupCopy } from '../domain/copy/types.js';
 import { AppError } from '../domain/errors.js';
-import type { AskerProof, Ticket, TicketKind, TicketStatus } from '../domain/ticket.js';
+import { ANSWER_VISIBLE_STATUSES, type AskerProof, type Ticket, type TicketKind, type TicketStatus } from '../domain/ticket.js';
 import { parse as parseTrackingCode } from '../domain/tracking-code.js';
 import { localDateOf, type LocalDate } from '../domain/working-days.js';
 import type { FailureLimiter, LimitPolicy } from '../ports/limiter.js';
@@ -71,9 +71,6 @@ export interface TrackingView {
   history: TrackingEvent[];
 }
 
-/** Statuses in which the ticket's answer is the agency's current word (as in the chat's tracking). */
-const ANSWERED: ReadonlySet<TicketStatus> = new Set(['answered', 'delivered', 'closed']);
-
 export interface TrackingViewDeps {
   agencyName: (agencyId: string) => string;
   copy: TrackingCopy;
@@ -122,7 +119,7 @@ export function trackingView(ticket: Ticket, deps: TrackingViewDeps): TrackingVi
     }
     if (text !== undefined) history.push({ at: e.at.toISOString(), event: text });
   }
-  const answer = ticket.answer && ANSWERED.has(ticket.status) ? ticket.answer : undefined;
+  const answer = ticket.answer && ANSWER_VISIBLE_STATUSES.has(ticket.status) ? ticket.answer : undefined;
   return {
     code: ticket.code,
     kind: ticket.kind,

@@ -18,7 +18,7 @@ import type { Clock } from '../ports/clock.js';
 import type { AgencyRouter } from '../ports/knowledge.js';
 import type { JobQueue } from '../ports/queue.js';
 import type { Store, TicketRepo } from '../ports/store.js';
-import { queueDelivery, type DeliveryJob } from './receive-inbound.js';
+import { queueDelivery, type DeliveryJob } from './queues.js';
 
 /**
  * Tickets as use cases (DESIGN.md "ask-an-agency"): a question the bot could not answer goes to the

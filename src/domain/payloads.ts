@@ -1,3 +1,4 @@
+import type { ReplyButton } from './message.js';
 import type { FollowUpTopic } from './procedure.js';
 
 /**
@@ -23,6 +24,14 @@ export const procedurePayload = (id: string) => `proc:${id}`;
  */
 export const ticketPayload = (action: TicketPayloadAction, code: string) => `tk:${action}:${code}`;
 export type TicketPayloadAction = 'close' | 'reopen';
+
+/** The asker's two choices under an agency's answer, titled in the citizen's language. */
+export function ticketAnswerButtons(titles: { close: string; reopen: string }, code: string): ReplyButton[] {
+  return [
+    { title: titles.close, payload: ticketPayload('close', code) },
+    { title: titles.reopen, payload: ticketPayload('reopen', code) },
+  ];
+}
 export const topicPayload = (topic: FollowUpTopic) => `topic:${topic}`;
 
 export type Payload =

@@ -30,6 +30,9 @@ export type TicketStatus = 'received' | 'assigned' | 'returned' | 'answered' | '
 
 export const TICKET_STATUSES: readonly TicketStatus[] = ['received', 'assigned', 'returned', 'answered', 'delivered', 'closed', 'overdue', 'reopened'];
 
+/** Statuses in which the ticket's answer is the agency's current word to the citizen (not after a reopen). */
+export const ANSWER_VISIBLE_STATUSES: ReadonlySet<TicketStatus> = new Set(['answered', 'delivered', 'closed']);
+
 /** Who acted: the citizen, the system (scheduler, delivery worker, auto-routing), agency staff, or the 1022 coordinator desk. */
 export type ActorKind = 'citizen' | 'system' | 'staff' | 'coordinator';
 

@@ -1,4 +1,5 @@
 import type { Agency, FollowUpTopic, Procedure } from '../domain/procedure.js';
+import type { PublishedAnswer } from '../domain/publication.js';
 import type { TicketKind } from '../domain/ticket.js';
 
 /** What the citizen wants, as the brain understands one message. */
@@ -31,6 +32,24 @@ export interface AskResult {
   alternatives: Candidate[];
   /** Set when the message asks about an aspect of the current (or named) procedure. */
   followUp?: FollowUpTopic;
+}
+
+/**
+ * The answer texts the flows show (knowledge/answers), already bound to one language's copy: pure
+ * functions of the brain's result or of a procedure.
+ */
+export interface AnswerRenderer {
+  /** The reply to one question: an answer, a clarification or an honest abstention. */
+  answer(result: AskResult): string;
+  /** A procedure's short answer (its summary). */
+  procedure(procedure: Procedure): string;
+  /** One aspect of a procedure (documents, fee, time…). */
+  followUp(procedure: Procedure, topic: FollowUpTopic): string;
+}
+
+/** Answers agencies published (public Q&A), the brain's second source when no procedure fits. */
+export interface PublishedAnswerSource {
+  find(question: string): Promise<{ entry: PublishedAnswer } | undefined>;
 }
 
 /** The knowledge brain as the core sees it: pure, synchronous and fast. */

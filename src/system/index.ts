@@ -9,14 +9,15 @@ import { buildApp, buildProbeApp } from '../app.js';
 import { createWidgetRouter, type WidgetRouter } from '../http/widget.router.js';
 import { createTicketLookupRouter } from '../http/ticket-lookup.router.js';
 import type { Config } from '../config.js';
-import { createInboundReceiver, queueDelivery, TURN_QUEUE, type DeliveryJob, type InboundReceiver, type TurnJob } from '../core/receive-inbound.js';
+import { TURN_QUEUE, type TurnJob } from '../core/queues.js';
+import { createInboundReceiver, type InboundReceiver } from '../core/receive-inbound.js';
 import { vi } from '../domain/copy/vi.js';
 import type { ChannelKind } from '../domain/message.js';
 import type { ChannelAdapter } from '../ports/channel.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { FailureLimiter } from '../ports/limiter.js';
 import type { Logger } from '../ports/logger.js';
-import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
+import type { QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import { createBullmqBackend } from '../queue/bullmq/index.js';
 import { createLocalBackend } from '../queue/local/index.js';
@@ -29,12 +30,13 @@ import { createEventBus } from '../core/event-bus.js';
 import { createPublishing } from '../core/publishing.js';
 import type { TicketService } from '../core/tickets.js';
 import { createCoordination, memoryLimiters } from './coordination.js';
-import { buildTicketService } from './flow-services.js';
+import { buildTicketService } from './tickets.js';
 import { subscribePublicationListeners } from './listeners.js';
 import { createPublishedAnswers } from './published-answers.js';
 import { deadlineSchedule, startSchedules, type DeadlineScheduleOptions } from './schedules.js';
 import { resolveSessionSecret } from './session-secret.js';
 import { selectStore } from './store.js';
+import { resumePendingWork } from '../core/resume-pending.js';
 import { deliveryQueues, startWorkers, ticketPolicy } from './workers.js';
 
 /**
@@ -257,28 +259,4 @@ export function buildConsoleAuth(
     logger: logger.child({ component: 'console-auth' }),
     ...(passwordParams ? { passwordParams } : {}),
   });
-}
-
-/**
- * The store is the source of truth: on start, conversations with unprocessed messages get a turn and
- * undelivered replies are queued again (queue job ids make this harmless if they were still queued).
- */
-async function resumePendingWork(
-  store: Store,
-  turns: JobQueue<TurnJob>,
-  deliveries: (channel: ChannelKind) => JobQueue<DeliveryJob>,
-  logger: Logger,
-): Promise<void> {
-  const startedAt = Date.now();
-  const conversations = await store.inbound.conversationsWithPending();
-  for (const conversationId of conversations) {
-    await turns.add('turn', { conversationId }, { jobId: `resume:${conversationId}:${startedAt}`, attempts: 5, backoffMs: 200 });
-  }
-  const pending = await store.outbound.listByStatus('pending', 10_000);
-  const waiting = new Set(pending.map((r) => r.conversationId));
-  for (const conversationId of waiting) {
-    const conversation = await store.conversations.get(conversationId);
-    if (conversation) await queueDelivery(deliveries(conversation.channel), conversationId, `resume:${startedAt}`);
-  }
-  if (conversations.length || pending.length) logger.info({ conversations: conversations.length, outbound: pending.length }, 'resumed pending work from the store');
 }

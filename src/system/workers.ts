@@ -3,7 +3,7 @@ import type { Config } from '../config.js';
 import { createDeliveryWorker } from '../core/deliver-outbound.js';
 import { createEventBus } from '../core/event-bus.js';
 import { createWindowNotices } from '../core/ticket-notices.js';
-import { outboundQueueName, TURN_QUEUE, type DeliveryJob, type TurnJob } from '../core/receive-inbound.js';
+import { outboundQueueName, TURN_QUEUE, type DeliveryJob, type TurnJob } from '../core/queues.js';
 import { createTurnRunner } from '../core/run-turns.js';
 import { vi } from '../domain/copy/vi.js';
 import type { ChannelKind } from '../domain/message.js';
@@ -16,7 +16,9 @@ import type { Logger } from '../ports/logger.js';
 import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import type { TicketPolicy, TicketService } from '../core/tickets.js';
-import { agencyNames, buildTicketService, createFlowServices } from './flow-services.js';
+import { agencyNames } from '../core/agency-names.js';
+import { buildFlowServices } from './flow-services.js';
+import { buildTicketService } from './tickets.js';
 import type { SystemLimiters } from './coordination.js';
 import { subscribeDeliveryListeners } from './listeners.js';
 import type { PublishedAnswers } from './published-answers.js';
@@ -86,7 +88,7 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
       deliveries,
       policy: ticketPolicy(config),
     });
-  const services = createFlowServices({ knowledge, store, copy: vi, clock, tickets, ...(parts.published ? { published: parts.published } : {}), ...(parts.limiters ? { limiters: parts.limiters } : {}) });
+  const services = buildFlowServices({ knowledge, store, copy: vi, clock, tickets, ...(parts.published ? { published: parts.published } : {}), ...(parts.limiters ? { limiters: parts.limiters } : {}) });
   const engine = await createBotEngine({ dialogState: store.dialogState, services });
   const runTurns = createTurnRunner({
     store,

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { outboundQueueName, queueDelivery, type DeliveryJob } from '../../src/core/receive-inbound.js';
+import { outboundQueueName, queueDelivery, type DeliveryJob } from '../../src/core/queues.js';
 import { conversationKey, type Reply } from '../../src/domain/message.js';
 import { startTestSystem } from '../integration/test-system.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { focused, launchChromium, watchPage } from './browser.js';
-import { outboundQueueName, queueDelivery, type DeliveryJob } from '../../src/core/receive-inbound.js';
+import { outboundQueueName, queueDelivery, type DeliveryJob } from '../../src/core/queues.js';
 import { vi as copy } from '../../src/domain/copy/vi.js';
 import { conversationKey } from '../../src/domain/message.js';
 import type { Ticket } from '../../src/domain/ticket.js';

@@ -20,7 +20,7 @@ import { systemClock } from '../../src/ports/clock.js';
 import type { ConversationEngine } from '../../src/ports/conversation-engine.js';
 import type { Store } from '../../src/ports/store.js';
 import { createNedbStore } from '../../src/store/nedb/index.js';
-import { createFlowServices } from '../../src/system/flow-services.js';
+import { buildFlowServices } from '../../src/system/flow-services.js';
 import type { RunningSystem } from '../../src/system/index.js';
 import { consoleCall, consoleLogin, openWebchatConversation, type ConsoleSignIn } from './console-client.js';
 import { eventually } from './helpers.js';
@@ -49,7 +49,7 @@ async function newEngine(): Promise<ConversationEngine> {
   // No delivery worker here: answers are not part of these flows (tests/integration/tickets.test.ts).
   const deliveries = () => ({ name: 'outbound-test', add: async () => {} });
   tickets = createTicketService({ store, router, calendar, clock: systemClock, deliveries, answerNotice: (t) => ({ text: t.answer?.text ?? '' }) });
-  return createBotEngine({ dialogState: store.dialogState, services: createFlowServices({ knowledge: brain, store, copy: vi, clock: systemClock, tickets }) });
+  return createBotEngine({ dialogState: store.dialogState, services: buildFlowServices({ knowledge: brain, store, copy: vi, clock: systemClock, tickets }) });
 }
 
 beforeEach(async () => {
@@ -465,7 +465,7 @@ describe('with the whole system: the agency inbox, and the citizen closing or re
     system = await startTestSystem(systemDir, {}, { passwordParams: CHEAP_SCRYPT, clock });
     viaSystem = await createBotEngine({
       dialogState: system.store.dialogState,
-      services: createFlowServices({ knowledge: brain, store: system.store, copy: vi, clock, tickets: system.tickets }),
+      services: buildFlowServices({ knowledge: brain, store: system.store, copy: vi, clock, tickets: system.tickets }),
     });
   }, 60_000);
 

@@ -14,7 +14,8 @@ import { systemClock } from '../../src/ports/clock.js';
 import type { ConversationEngine } from '../../src/ports/conversation-engine.js';
 import type { Store } from '../../src/ports/store.js';
 import { createNedbStore } from '../../src/store/nedb/index.js';
-import { agencyNames, createFlowServices } from '../../src/system/flow-services.js';
+import { agencyNames } from '../../src/core/agency-names.js';
+import { buildFlowServices } from '../../src/system/flow-services.js';
 import { createPublishedAnswers } from '../../src/system/published-answers.js';
 
 /** Issue 4: a published answer is reused, naming the agency, when the catalog has no answer. */
@@ -36,7 +37,7 @@ beforeAll(async () => {
   const ticket = { id: 't-1', agencyId: AGENCY.id, question: QUESTION, status: 'answered', consent: { forward: true, publish: true }, answer: { text: ANSWER } } as unknown as Ticket;
   const publishing = createPublishing({ tickets: { get: async () => ticket }, publications: store.publications, clock: systemClock, events: { publish: () => published.refresh() } });
   await publishing.publish({ id: 'editor', role: 'coordinator' } as Account, ticket.id);
-  const services = createFlowServices({ knowledge: brain, store, copy: vi, clock: systemClock, tickets: {} as TicketService, published });
+  const services = buildFlowServices({ knowledge: brain, store, copy: vi, clock: systemClock, tickets: {} as TicketService, published });
   engine = await createBotEngine({ dialogState: store.dialogState, services });
 });
 

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { renderButtonsAsText } from '../../adapters/zalo/render.js';
-import { answerButtons } from '../../flows/buttons.js';
+import { ticketAnswerButtons } from '../../src/domain/payloads.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import { DEFAULT_TICKET_POLICY } from '../../src/domain/ticket.js';
 import type { FakeZalo } from '../fakes/zalo/fake-zalo.js';
@@ -44,5 +44,5 @@ export function zaloCitizens(fake: () => FakeZalo, driver: () => ZaloWebhookDriv
 
 /** The agency's answer as Zalo (text mode) shows it: the notice with its close/reopen choices numbered. */
 export function answerNoticeOnZalo(code: string, agencyName: string, answer: string): string {
-  return renderButtonsAsText(vi.bot.tickets.answerNotice({ code, agencyName, answer, reopenWindowDays: DEFAULT_TICKET_POLICY.reopenWindowDays }), answerButtons(vi, code));
+  return renderButtonsAsText(vi.bot.tickets.answerNotice({ code, agencyName, answer, reopenWindowDays: DEFAULT_TICKET_POLICY.reopenWindowDays }), ticketAnswerButtons(vi.bot.tickets.answerButtons, code));
 }

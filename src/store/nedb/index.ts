@@ -6,7 +6,7 @@ import { DuplicateKeyError, type Collection, type Database, type Filter, type Fi
 import { createStore } from '../repos/index.js';
 import { COLLECTIONS, INDEXES, type CollectionName } from '../schema.js';
 import { sortAndLimit } from '../sort.js';
-import { lockDataDir, type DataDirLock } from './data-dir-lock.js';
+import { lockDataDir, type DataDirLock } from '../data-dir-lock.js';
 
 /**
  * The embedded adapter: one nedb file per collection under `<dataDir>/store/`, loaded into memory on

@@ -1,23 +1,20 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadBrain, type Brain } from '../../knowledge/brain/index.js';
-import { loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
-import { loadCatalog, type Catalog } from '../../knowledge/catalog/load.js';
-import { createRouter, type Router } from '../../knowledge/routing/index.js';
-import type { DeliveryJob } from '../../src/core/receive-inbound.js';
-import { createTicketService, type OpenTicketInput, type TicketService } from '../../src/core/tickets.js';
-import { AppError } from '../../src/domain/errors.js';
-import type { ChannelKind } from '../../src/domain/message.js';
-import type { Actor, Ticket } from '../../src/domain/ticket.js';
-import { generate, isValid as isValidTrackingCode, type RandomInt } from '../../src/domain/tracking-code.js';
-import { endOfLocalDay, type WorkingCalendar } from '../../src/domain/working-days.js';
-import type { Clock } from '../../src/ports/clock.js';
-import type { JobOptions, JobQueue } from '../../src/ports/queue.js';
-import type { Store } from '../../src/ports/store.js';
-import { createNedbStore } from '../../src/store/nedb/index.js';
-import { seeded } from '../seeded-random.js';
+import { loadBrain, type Brain } from '../../../knowledge/brain/index.js';
+import { loadHolidayCalendar } from '../../../knowledge/calendar/holidays.js';
+import { loadCatalog, type Catalog } from '../../../knowledge/catalog/load.js';
+import { createRouter, type Router } from '../../../knowledge/routing/index.js';
+import type { DeliveryJob } from '../../../src/core/queues.js';
+import { createTicketService, type OpenTicketInput, type TicketService } from '../../../src/core/tickets.js';
+import { AppError } from '../../../src/domain/errors.js';
+import type { ChannelKind } from '../../../src/domain/message.js';
+import type { Actor, Ticket } from '../../../src/domain/ticket.js';
+import { generate, isValid as isValidTrackingCode, type RandomInt } from '../../../src/domain/tracking-code.js';
+import { endOfLocalDay, type WorkingCalendar } from '../../../src/domain/working-days.js';
+import type { Clock } from '../../../src/ports/clock.js';
+import type { JobOptions, JobQueue } from '../../../src/ports/queue.js';
+import type { Store } from '../../../src/ports/store.js';
+import { createMemoryStore } from '../../../src/store/memory/index.js';
+import { seeded } from '../../seeded-random.js';
 
 /**
  * The ticket use cases against the embedded store (temp dir), the shipped router and holiday calendar.
@@ -29,7 +26,6 @@ let brain: Brain;
 let router: Router;
 let calendar: WorkingCalendar;
 let store: Store;
-let dataDir: string;
 let jobs: Array<{ channel: ChannelKind; data: DeliveryJob; options?: JobOptions }>;
 
 /** Monday 9 March 2026, 10:00 in Hà Nội: no holiday in the following weeks. */
@@ -75,15 +71,13 @@ beforeAll(() => {
 });
 
 beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'tickets-'));
-  store = createNedbStore({ dataDir });
+  store = createMemoryStore();
   await store.init();
   jobs = [];
 });
 
 afterEach(async () => {
   await store.close();
-  rmSync(dataDir, { recursive: true, force: true });
 });
 
 async function expectCode(promise: Promise<unknown>, code: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppError } from '../../domain/errors.js';
+import { AppError } from '../domain/errors.js';
 
 /**
  * One process at a time per embedded store: nedb keeps each collection in memory and appends to its

@@ -1,0 +1,159 @@
+import { randomBytes } from 'node:crypto';
+import type { Copy } from '../domain/copy/types.js';
+import { AppError } from '../domain/errors.js';
+import { ANSWER_VISIBLE_STATUSES, type AskerProof, type Ticket, type TicketStatus } from '../domain/ticket.js';
+import { normalize as normalizeTrackingCode } from '../domain/tracking-code.js';
+import { localDateOf } from '../domain/working-days.js';
+import type { Clock } from '../ports/clock.js';
+import type { FlowServices, TicketChange, TicketLookup } from '../ports/flow-services.js';
+import type { AnswerRenderer, KnowledgeSearch, PublishedAnswerSource } from '../ports/knowledge.js';
+import type { FailureLimiter } from '../ports/limiter.js';
+import type { Store } from '../ports/store.js';
+import { agencyNames } from './agency-names.js';
+import { proofLimitKey } from './ticket-tracking.js';
+import type { TicketService } from './tickets.js';
+
+/** Unambiguous characters for references citizens may read out over the phone (no 0/O, 1/I/L). */
+const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+
+function reference(): string {
+  const bytes = randomBytes(6);
+  return `YC-${[...bytes].map((b) => REFERENCE_ALPHABET[b % REFERENCE_ALPHABET.length]).join('')}`;
+}
+
+export interface FlowServicesDeps {
+  knowledge: KnowledgeSearch;
+  /** The answer texts in the copy's language (knowledge/answers, bound by the composition root). */
+  render: AnswerRenderer;
+  store: Pick<Store, 'requests'>;
+  copy: Copy;
+  clock: Clock;
+  tickets: TicketService;
+  /** Agencies' published answers (issue 4); without it no published answer is ever reused. */
+  published?: PublishedAnswerSource;
+  /**
+   * Failed phone-digit lookups per conversation (one citizen guessing) and per code (many guessing one
+   * code; shared with the lookup API, proofLimitKey).
+   */
+  limiters: { proofByConversation: FailureLimiter; proofByCode: FailureLimiter };
+}
+
+/**
+ * The flows' window on the world (ports/flow-services.ts): the brain, the answer texts, published
+ * answers, tickets and the request log, with the rules the flows rely on: the phone-digit proof
+ * throttles, operator request references, and ticket refusals turned into outcomes the flows word.
+ */
+export function createFlowServices(deps: FlowServicesDeps): FlowServices {
+  const { knowledge, copy, render } = deps;
+  const { proofByConversation, proofByCode } = deps.limiters;
+  const agencyName = agencyNames(knowledge);
+  const dueDate = (at: Date) => copy.bot.tickets.formatDate(localDateOf(at));
+  const withProcedure = (id: string, render: (p: NonNullable<ReturnType<KnowledgeSearch['getProcedure']>>) => string) => {
+    const procedure = knowledge.getProcedure(id);
+    return procedure ? render(procedure) : copy.answers.noCurrentProcedure;
+  };
+  const services: FlowServices = {
+    copy,
+    ask: (question, context) => knowledge.ask(question, context),
+    getProcedure: (id) => knowledge.getProcedure(id),
+    answerText: (result) => render.answer(result),
+    async publishedAnswer(question) {
+      const match = await deps.published?.find(question);
+      if (!match) return undefined;
+      const { entry } = match;
+      return { text: copy.bot.publishedAnswer({ agencyName: agencyName(entry.agencyId), question: entry.question, answer: entry.answer }) };
+    },
+    procedureText: (id) => withProcedure(id, (p) => render.procedure(p)),
+    followUpText: (id, topic) => withProcedure(id, (p) => render.followUp(p, topic)),
+    procedureLink(id) {
+      const p = knowledge.getProcedure(id);
+      return p?.onlineUrl && p.onlineLevel !== 'khong' ? { title: copy.answers.onlineLinkTitle, url: p.onlineUrl } : undefined;
+    },
+    async requestOperator({ conversationId, question, procedureId }) {
+      const id = reference();
+      await deps.store.requests.insert({ id, conversationId, kind: 'operator', question, ...(procedureId ? { procedureId } : {}), createdAt: deps.clock.now() });
+      return id;
+    },
+    async openTicket({ conversationId, requestId, kind, question, place, procedureId, publish, name, phone }) {
+      const contact = name || phone ? { ...(name ? { name } : {}), ...(phone ? { phone, callback: true } : {}) } : undefined;
+      const ticket = await deps.tickets.openTicket({
+        conversationId,
+        ...(requestId ? { requestId } : {}),
+        kind,
+        question,
+        ...(kind === 'feedback' && place ? { place } : {}),
+        ...(procedureId ? { procedureId } : {}),
+        consent: { forward: true, publish },
+        ...(contact ? { contact } : {}),
+      });
+      return { code: ticket.code, agencyName: agencyName(ticket.agencyId), dueDate: dueDate(ticket.dueAt) };
+    },
+    async trackTickets(conversationId) {
+      const tickets = await deps.tickets.listForConversation(conversationId);
+      return tickets.map((t) => ({ code: t.code, status: copy.bot.tickets.statuses[t.status], dueDate: dueDate(t.dueAt) }));
+    },
+    lookupTicket: (code, conversationId) => lookupWith(code, { conversationId }),
+    async lookupTicketByPhone(code, last4, conversationId) {
+      // Nothing here is logged: neither the code nor the digits.
+      const codeKey = proofLimitKey(normalizeTrackingCode(code) ?? code);
+      const [byConversation, byCode] = await Promise.all([proofByConversation.check(conversationId), proofByCode.check(codeKey)]);
+      if (!byConversation.allowed || !byCode.allowed) return { outcome: 'limited' };
+      // Successes reset nothing: looking up one's own ticket must not clear a guesser's count.
+      const found: TicketLookup = /^\d{4}$/.test(last4) ? await lookupWith(code, { phoneLast4: last4 }) : { outcome: 'not-found' };
+      if (found.outcome !== 'found') await Promise.all([proofByConversation.fail(conversationId), proofByCode.fail(codeKey)]);
+      return found;
+    },
+    closeTicket: (code, conversationId) => ticketChange(code, () => deps.tickets.closeByAsker(code, { conversationId })),
+    checkReopenTicket: (code, conversationId) => ticketChange(code, () => deps.tickets.checkReopenByAsker(code, { conversationId })),
+    reopenTicket: ({ code, conversationId, reason }) => ticketChange(code, () => deps.tickets.reopenByAsker(code, { conversationId }, reason)),
+  };
+  return services;
+
+  /** One ticket for its asker, as the citizen reads it (never the question, a name or a phone). */
+  async function lookupWith(code: string, proof: AskerProof): Promise<TicketLookup> {
+    let ticket: Ticket;
+    try {
+      ticket = await deps.tickets.lookup(code, proof);
+    } catch (err) {
+      if (err instanceof AppError && err.code === 'TICKET.CODE_INVALID') return { outcome: 'invalid' };
+      if (err instanceof AppError && err.code === 'TICKET.NOT_FOUND') return { outcome: 'not-found' };
+      throw err;
+    }
+    const answer = ticket.answer && ANSWER_VISIBLE_STATUSES.has(ticket.status) ? ticket.answer.text : undefined;
+    return {
+      outcome: 'found',
+      ticket: {
+        code: ticket.code,
+        status: copy.bot.tickets.statuses[ticket.status],
+        dueDate: dueDate(ticket.dueAt),
+        agencyName: agencyName(ticket.agencyId),
+        ...(answer !== undefined ? { answer } : {}),
+      },
+    };
+  }
+
+  /** A citizen's close or reopen, its refusals turned into outcomes the flows word. */
+  async function ticketChange(code: string, change: () => Promise<Ticket>): Promise<TicketChange> {
+    let ticket: Ticket;
+    try {
+      ticket = await change();
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      switch (err.code) {
+        case 'TICKET.CODE_INVALID':
+          return { outcome: 'invalid' };
+        case 'TICKET.NOT_FOUND':
+          return { outcome: 'not-found' };
+        case 'TICKET.REOPEN_WINDOW_PASSED':
+          return { outcome: 'window-passed', code, windowDays: Number(err.details?.['windowDays'] ?? 0) };
+        case 'TICKET.INVALID_TRANSITION': {
+          const status = err.details?.['status'] as TicketStatus | undefined;
+          return { outcome: 'unavailable', code, status: status ? copy.bot.tickets.statuses[status] : '' };
+        }
+        default:
+          throw err;
+      }
+    }
+    return { outcome: 'done', code: ticket.code, agencyName: agencyName(ticket.agencyId), dueDate: dueDate(ticket.dueAt) };
+  }
+}
