@@ -2,7 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AccountAdmin, AccountSummary } from '../core/account-admin.js';
 import type { ConsoleAuth } from '../core/console-auth.js';
-import { AppError } from '../domain/errors.js';
+import { parseInput, pathId } from './parse-input.js';
 import { createConsoleSession, requireRole } from './console-session.js';
 
 /**
@@ -40,20 +40,9 @@ const createSchema = z
 
 const passwordSchema = z.object({ password: z.string().max(1024) }).strict();
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))];
-    throw new AppError('HTTP.BAD_REQUEST', `Invalid ${what}`, { details: { fields } });
-  }
-  return parsed.data;
-}
-
 /** A malformed id cannot name an account: the same 404 as an unknown one. */
 function accountId(req: Request): string {
-  const parsed = idSchema.safeParse(req.params['id']);
-  if (!parsed.success) throw new AppError('AUTH.ACCOUNT_NOT_FOUND', 'No account with this id');
-  return parsed.data;
+  return pathId(req, idSchema, { code: 'AUTH.ACCOUNT_NOT_FOUND', message: 'No account with this id' });
 }
 
 /** The JSON view: dates as ISO strings. */
@@ -75,7 +64,7 @@ export function createAccountsRouter(deps: AccountsRouterDeps): Router {
   });
 
   router.post('/', async (req, res) => {
-    const input = parse(createSchema, req.body, 'account');
+    const input = parseInput(createSchema, req.body, 'account');
     const account = await deps.accounts.create(req.console!.account, input);
     res.status(201).json({ account: view(account) });
   });
@@ -90,7 +79,7 @@ export function createAccountsRouter(deps: AccountsRouterDeps): Router {
 
   router.post('/:id/password', async (req, res) => {
     const id = accountId(req);
-    const { password } = parse(passwordSchema, req.body, 'password change');
+    const { password } = parseInput(passwordSchema, req.body, 'password change');
     res.json({ account: view(await deps.accounts.resetPassword(req.console!.account, id, password)) });
   });
 

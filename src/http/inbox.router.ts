@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { ConsoleAuth } from '../core/console-auth.js';
 import type { Publishing } from '../core/publishing.js';
 import type { TicketInbox } from '../core/ticket-inbox.js';
-import { AppError } from '../domain/errors.js';
+import { parseInput, pathId } from './parse-input.js';
 import { TICKET_STATUSES } from '../domain/ticket.js';
 import { createConsoleSession } from './console-session.js';
 import { commaSeparated } from './query-params.js';
@@ -57,20 +57,9 @@ const publishSchema = z
   .strict();
 const rerouteSchema = z.object({ agencyId: agencyIdSchema, note: z.string().trim().min(1).max(1000).optional() }).strict();
 
-function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
-  const parsed = schema.safeParse(value);
-  if (!parsed.success) {
-    const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))];
-    throw new AppError('HTTP.BAD_REQUEST', `Invalid ${what}`, { details: { fields } });
-  }
-  return parsed.data;
-}
-
 /** A malformed id cannot name a ticket: the same 404 as an unknown one. */
 function ticketId(req: Request): string {
-  const parsed = idSchema.safeParse(req.params['id']);
-  if (!parsed.success) throw new AppError('TICKET.NOT_FOUND', 'No ticket with this id.');
-  return parsed.data;
+  return pathId(req, idSchema, { code: 'TICKET.NOT_FOUND', message: 'No ticket with this id.' });
 }
 
 export function createInboxRouter(deps: InboxRouterDeps): Router {
@@ -86,7 +75,7 @@ export function createInboxRouter(deps: InboxRouterDeps): Router {
   });
 
   router.get('/tickets', async (req, res) => {
-    const query = parse(listQuerySchema, req.query, 'query');
+    const query = parseInput(listQuerySchema, req.query, 'query');
     const tickets = await deps.inbox.list(req.console!.account, {
       limit: query.limit,
       ...(query.status !== undefined && { status: query.status }),
@@ -101,19 +90,19 @@ export function createInboxRouter(deps: InboxRouterDeps): Router {
 
   router.post('/tickets/:id/answer', async (req, res) => {
     const id = ticketId(req);
-    const body = parse(answerSchema, req.body, 'body: expected {"text": string of 1 to 4000 characters}');
+    const body = parseInput(answerSchema, req.body, 'body: expected {"text": string of 1 to 4000 characters}');
     res.json({ ticket: await deps.inbox.answer(req.console!.account, id, body.text) });
   });
 
   router.post('/tickets/:id/return', async (req, res) => {
     const id = ticketId(req);
-    const body = parse(returnSchema, req.body, 'body: expected {"reason": string}');
+    const body = parseInput(returnSchema, req.body, 'body: expected {"reason": string}');
     res.json({ ticket: await deps.inbox.returnToCoordinator(req.console!.account, id, body.reason) });
   });
 
   router.post('/tickets/:id/reroute', async (req, res) => {
     const id = ticketId(req);
-    const body = parse(rerouteSchema, req.body, 'body: expected {"agencyId": string, "note"?: string}');
+    const body = parseInput(rerouteSchema, req.body, 'body: expected {"agencyId": string, "note"?: string}');
     res.json({ ticket: await deps.inbox.reroute(req.console!.account, id, body.agencyId, body.note) });
   });
 
@@ -121,7 +110,7 @@ export function createInboxRouter(deps: InboxRouterDeps): Router {
   if (publishing) {
     router.post('/tickets/:id/publish', async (req, res) => {
       const id = ticketId(req);
-      const body = parse(publishSchema, req.body ?? {}, 'body: expected {"question"?: string, "answer"?: string, "field"?: string}');
+      const body = parseInput(publishSchema, req.body ?? {}, 'body: expected {"question"?: string, "answer"?: string, "field"?: string}');
       const entry = await publishing.publish(req.console!.account, id, {
         ...(body.question !== undefined && { question: body.question }),
         ...(body.answer !== undefined && { answer: body.answer }),

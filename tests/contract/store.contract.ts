@@ -151,7 +151,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
 
     it('When the store is pinged, then it answers and names its engine', async () => {
       await expect(store.ping()).resolves.toBeUndefined();
-      expect(['nedb', 'memory', 'mongodb', 'ferretdb']).toContain((await store.info()).engine);
+      expect(['nedb', 'sqlite', 'memory', 'mongodb', 'ferretdb']).toContain((await store.info()).engine);
     });
     afterAll(async () => {
       await harness?.cleanup();

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { selectStore } from '../../src/system/store.js';
-import { REPO_ROOT, startChildSystem, type ChildSystem } from './system-harness.js';
+import { REPO_ROOT, startChildSystem, systemEnvironment, type ChildSystem } from './system-harness.js';
 
 /**
  * The accounts CLI is for the first admin. In embedded mode a running server holds the store in
@@ -21,19 +21,7 @@ let dataDir: string;
 let server: ChildSystem | undefined;
 
 function environment(): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    LOG_LEVEL: 'silent',
-    DOTENV_CONFIG_QUIET: 'true',
-    DATA_DIR: dataDir,
-    SESSION_SECRET: randomUUID() + randomUUID(),
-    // Empty counts as unset (loadConfig): the embedded store.
-    MONGODB_URL: '',
-    REDIS_URL: '',
-  };
+  return systemEnvironment({ DATA_DIR: dataDir, SESSION_SECRET: randomUUID() + randomUUID() });
 }
 
 /** `npm run accounts -- create …` as one node process, the password on stdin. */

@@ -137,8 +137,8 @@ export interface ChildSystem {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** The environment for scripts/run-system.ts: the Zalo channel against the fake, silent logs, ephemeral port. */
-export function childEnvironment(fake: FakeZalo, tokens: { accessToken: string; refreshToken: string }, extra: Record<string, string>): NodeJS.ProcessEnv {
+/** The environment for a system child process: silent logs, ephemeral port, embedded store unless `extra` says otherwise. */
+export function systemEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
   return {
     ...process.env,
     NODE_ENV: 'test',
@@ -149,9 +149,13 @@ export function childEnvironment(fake: FakeZalo, tokens: { accessToken: string; 
     // Empty counts as unset (loadConfig): no MongoDB, and Redis only when the test passes one.
     MONGODB_URL: '',
     REDIS_URL: '',
-    ...fake.env(tokens),
     ...extra,
   };
+}
+
+/** The environment for scripts/run-system.ts with the Zalo channel against the fake. */
+export function childEnvironment(fake: FakeZalo, tokens: { accessToken: string; refreshToken: string }, extra: Record<string, string>): NodeJS.ProcessEnv {
+  return systemEnvironment({ ...fake.env(tokens), ...extra });
 }
 
 /**
