@@ -7,7 +7,7 @@ import { localDateOf } from '../domain/working-days.js';
 import type { Clock } from '../ports/clock.js';
 import type { FlowServices, TicketChange, TicketLookup } from '../ports/flow-services.js';
 import type { AnswerRenderer, KnowledgeSearch, PublishedAnswerSource } from '../ports/knowledge.js';
-import type { FailureLimiter } from '../ports/limiter.js';
+import type { FailureLimiter, LimitPolicy } from '../ports/limiter.js';
 import type { Store } from '../ports/store.js';
 import { agencyNames } from './agency-names.js';
 import { proofLimitKey } from './ticket-tracking.js';
@@ -20,6 +20,9 @@ function reference(): string {
   const bytes = randomBytes(6);
   return `YC-${[...bytes].map((b) => REFERENCE_ALPHABET[b % REFERENCE_ALPHABET.length]).join('')}`;
 }
+
+/** Failed phone-digit proofs in chat allowed per conversation (one citizen guessing); per code: DEFAULT_PROOF_LIMIT. */
+export const PROOF_PER_CONVERSATION_LIMIT: Readonly<LimitPolicy> = Object.freeze({ max: 5, windowMs: 15 * 60_000 });
 
 export interface FlowServicesDeps {
   knowledge: KnowledgeSearch;

@@ -2,11 +2,12 @@ import { Redis } from 'ioredis';
 import { createInProcessHub, createRedisHub, type WebchatHub } from '../../adapters/webchat/index.js';
 import type { Config } from '../config.js';
 import { DEFAULT_LOGIN_LIMIT } from '../core/console-auth.js';
+import { PROOF_PER_CONVERSATION_LIMIT } from '../core/flow-services.js';
 import { DEFAULT_LOOKUP_LIMIT, DEFAULT_PROOF_LIMIT } from '../core/ticket-tracking.js';
 import { createMemoryLimiters } from '../limits/memory.js';
 import { createRedisLimiters } from '../limits/redis.js';
 import { systemClock, type Clock } from '../ports/clock.js';
-import type { FailureLimiter, LimiterFactory, LimitPolicy, RateLimiter } from '../ports/limiter.js';
+import type { FailureLimiter, LimiterFactory, RateLimiter } from '../ports/limiter.js';
 import type { Logger } from '../ports/logger.js';
 
 /**
@@ -25,9 +26,6 @@ import type { Logger } from '../ports/logger.js';
  *   widget-session      widget messages per visitor session       WIDGET_RATE_PER_SESSION / min
  *   widget-address      widget messages per client address        WIDGET_RATE_PER_ADDRESS / min
  */
-
-/** Failed phone-digit proofs in chat allowed per conversation (one citizen guessing). */
-export const PROOF_PER_CONVERSATION_LIMIT: Readonly<LimitPolicy> = Object.freeze({ max: 5, windowMs: 15 * 60_000 });
 
 const MINUTE = 60_000;
 /** Equal to the defaults of WIDGET_RATE_PER_SESSION and WIDGET_RATE_PER_ADDRESS (src/config.ts). */
