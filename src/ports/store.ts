@@ -141,7 +141,7 @@ export interface PublicationRepo {
 
 /** Which engine serves the store, for readiness reports and for tests whose guarantee depends on it. */
 export interface EngineInfo {
-  engine: 'nedb' | 'memory' | 'mongodb' | 'ferretdb';
+  engine: 'nedb' | 'sqlite' | 'memory' | 'mongodb' | 'ferretdb';
   version?: string;
   /**
    * True when a filtered update or replace is atomic on one document (MongoDB, and nedb/memory within
