@@ -9,7 +9,9 @@
  *
  * Options: --quick (short phases, for trying the bench), --cpu-prof (V8 profile of the system during the
  * 200 msg/s phase of the first scenario, summarised by stage), --sut-logs (LOG_LEVEL=warn for the system),
- * --first-only (only the one-process scenario).
+ * --first-only (only the one-process scenario), --second-only (only the second: web + 2 worker processes on
+ * MONGODB_URL, else 2 worker instances in one process), --store nedb|sqlite (the embedded store of the one-process
+ * scenarios; default sqlite, what `npm start` opens).
  */
 import { type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -20,13 +22,13 @@ import { bigId, ZaloWebhookDriver } from '../tests/fakes/zalo/index.js';
 import { epochOffsetMs, hrMs, sleep } from './pipeline/clock.js';
 import type { FakeReady, FakeSent, StoreLane, ToFake } from './pipeline/ipc.js';
 import { buildShots, LoadGenerator, ReplyMatcher, type Shot } from './pipeline/load.js';
-import { CpuMeter, forkTs, rssBytes, terminate } from './pipeline/proc.js';
+import { CpuMeter, forkTs, pidsNamed, rssBytes, terminate } from './pipeline/proc.js';
 import { mainThreadProfile, summariseProfile, type ProfileSummary } from './pipeline/profile.js';
 import { procedureQuestions, seededRandom } from './pipeline/questions.js';
 import { connectBenchRedis, type BenchRedis } from './pipeline/redis.js';
 import { readStageStamps } from './pipeline/stages.js';
 import { ms, mb, pct, percentile, sortedOf, table } from './pipeline/stats.js';
-import { BENCH_ZALO_SEND_RATE, ROOT, startSut, type Sut, type SutShape } from './pipeline/sut.js';
+import { BENCH_ZALO_SEND_RATE, ROOT, startSut, type EmbeddedStore, type Sut, type SutShape } from './pipeline/sut.js';
 
 /* ------------------------------------------------------------------------------------------------ */
 /* Settings                                                                                          */
@@ -37,6 +39,19 @@ const QUICK = argv.has('--quick');
 const CPU_PROF = argv.has('--cpu-prof');
 const SUT_LOGS = argv.has('--sut-logs');
 const FIRST_ONLY = argv.has('--first-only');
+const SECOND_ONLY = argv.has('--second-only');
+/** `--store sqlite` or `--store=sqlite`. */
+const STORE_ARG = (() => {
+  const args = process.argv.slice(2);
+  const i = args.findIndex((a) => a === '--store' || a.startsWith('--store='));
+  if (i < 0) return 'sqlite';
+  return args[i]!.includes('=') ? args[i]!.slice('--store='.length) : (args[i + 1] ?? '');
+})();
+if (STORE_ARG !== 'nedb' && STORE_ARG !== 'sqlite') {
+  console.error(`bench: --store must be nedb or sqlite (got ${JSON.stringify(STORE_ARG)})`);
+  process.exit(2);
+}
+const EMBEDDED: EmbeddedStore = STORE_ARG;
 
 const CITIZENS = 1000;
 const FIXED_RATES = [200, 1000];
@@ -47,6 +62,8 @@ const DRAIN_MS = 3000;
 const ACK_TIMEOUT_MS = 3000;
 /** Per fresh system: ~800 turns at half the target rate, so JIT, caches and connections are warm (steady state). */
 const WARMUP = { rate: 100, ms: QUICK ? 1500 : 8000 };
+/** Warm-up of the `processes` shape: gentler (see warmUp). */
+const PROCESSES_WARMUP = { rate: 10, ms: QUICK ? 1500 : 8000 };
 /** Sustained-rate search: step length, drain allowed, criteria. */
 const STEP_MS = QUICK ? 3000 : 5000;
 const STEP_DRAIN_MS = 2000;
@@ -71,6 +88,10 @@ const overBudget = () => hrMs() - startedAt > BUDGET_MS;
 interface Resources {
   /** CPU use as a share of one core over the phase. */
   sutCpu: number;
+  /** The system's CPU per process (several in the `processes` shape). */
+  perProcess: { role: string; cpu: number; eldP99: number }[];
+  /** FerretDB and PostgreSQL (the `processes` shape's store), summed; NaN when not running here. */
+  dbCpu: number;
   redisCpu: number;
   fakeCpu: number;
   benchCpu: number;
@@ -244,6 +265,7 @@ async function freshSut(ctx: Context, scenario: Scenario, cpuProfDir?: string): 
     queuePrefix: redis.newPrefix(),
     ...(mongo ? { mongodbUrl: mongo } : {}),
     zalo: ctx.zalo,
+    embeddedStore: EMBEDDED,
     ...(cpuProfDir ? { cpuProfDir } : {}),
     ...(SUT_LOGS ? { logLevel: 'warn' } : {}),
   });
@@ -259,12 +281,37 @@ async function stopSut(sut: Sut): Promise<void> {
   await redis?.clear(sut.queuePrefix).catch((err: unknown) => notes.push(`could not delete the Redis keys of ${sut.queuePrefix}: ${String(err)}`));
   const killed = how.filter((h) => h.how === 'killed').map((h) => h.role);
   if (killed.length) notes.push(`${killed.join(', ')} did not stop within 12 s of SIGTERM and was killed`);
+  if (sut.shape === 'processes') await waitForIdleDatabase();
   const mongo = sut.mongodbUrl;
   if (mongo) {
     await dropMongoDatabase(mongo).catch((err: unknown) =>
       notes.push(`could not drop the bench's MongoDB database ${new URL(mongo).pathname.slice(1)}: ${err instanceof Error ? err.message : String(err)}`),
     );
   }
+}
+
+/**
+ * After an overloaded phase FerretDB and PostgreSQL go on executing the queries of connections that are
+ * gone: the next phase would share the machine with them. Waits (up to 90 s) until they use under 10 %
+ * of a core over a second.
+ */
+async function waitForIdleDatabase(): Promise<void> {
+  const pids = pidsNamed(['ferretdb', 'postgres', 'mongod']);
+  if (pids.length === 0) return;
+  const started = hrMs();
+  for (;;) {
+    const meter = new CpuMeter();
+    meter.begin(pids);
+    await sleep(1000);
+    const busy = [...meter.end().values()].reduce((a, b) => a + (Number.isFinite(b) ? b : 0), 0);
+    if (busy < 0.1) break;
+    if (hrMs() - started > 90_000) {
+      notes.push(`FerretDB/PostgreSQL still busy (${pct(busy)} of a core) 90 s after a phase; the next phase shares the machine with that work`);
+      break;
+    }
+  }
+  const waited = hrMs() - started;
+  if (waited > 3000) log(`waited ${(waited / 1000).toFixed(0)} s for FerretDB/PostgreSQL to finish the stopped system's queries`);
 }
 
 async function dropMongoDatabase(url: string): Promise<void> {
@@ -291,7 +338,9 @@ async function runPhase(ctx: Context, sut: Sut, scenario: string, rate: number, 
   const pids = sut.pids();
   const cpu = new CpuMeter();
   const fakePid = fakeChild?.pid ?? -1;
-  cpu.begin([...pids, fakePid]);
+  // The MongoDB-wire store of the processes shape: FerretDB and its PostgreSQL, when they run on this machine.
+  const dbPids = sut.shape === 'processes' ? pidsNamed(['ferretdb', 'postgres', 'mongod']) : [];
+  cpu.begin([...pids, fakePid, ...dbPids]);
   const benchCpu0 = process.cpuUsage();
   const redisCpu0 = await redis!.cpuSeconds();
   await sut.probe(); // starts the probes' window
@@ -351,6 +400,12 @@ async function runPhase(ctx: Context, sut: Sut, scenario: string, rate: number, 
     unmatched,
     resources: {
       sutCpu: pids.reduce((a, pid) => a + (cpuShare.get(pid) ?? Number.NaN), 0),
+      perProcess: sut.processes.map((p, i) => ({
+        role: p.role,
+        cpu: cpuShare.get(pids[i]!) ?? Number.NaN,
+        eldP99: probes.find((e) => e.role === p.role)?.report?.eld.p99 ?? Number.NaN,
+      })),
+      dbCpu: dbPids.length ? dbPids.reduce((a, pid) => a + (Number.isFinite(cpuShare.get(pid)) ? cpuShare.get(pid)! : 0), 0) : Number.NaN,
       redisCpu,
       fakeCpu: cpuShare.get(fakePid) ?? Number.NaN,
       benchCpu: (benchUsage.user + benchUsage.system) / 1e6 / wall,
@@ -379,7 +434,11 @@ function describe(r: PhaseResult): string {
 
 /** A few hundred messages from other citizens, then waits for their replies. */
 async function warmUp(ctx: Context, sut: Sut, scenario: string): Promise<void> {
-  const r = await runPhase(ctx, sut, scenario, WARMUP.rate, WARMUP.ms, 6000, ctx.warmCitizens);
+  // The processes shape's store (FerretDB on PostgreSQL here) answers far fewer messages a second: a
+  // warm-up at the one-process rate would leave a backlog that the measured phase inherits.
+  const warm = sut.shape === 'processes' ? PROCESSES_WARMUP : WARMUP;
+  const r = await runPhase(ctx, sut, scenario, warm.rate, warm.ms, 6000, ctx.warmCitizens);
+  if (sut.shape === 'processes') await waitForIdleDatabase();
   if (r.replied === 0) throw new Error(`warm-up: no reply at all (${describe(r)}); the system under test is not answering`);
   if (r.replied < r.sent) notes.push(`${scenario}: warm-up got ${r.replied}/${r.sent} replies within 6 s`);
 }
@@ -590,8 +649,13 @@ function report(): void {
 
   const withStore = phases.filter((p) => p.resources.store.length > 0);
   if (withStore.length) {
-    console.log('\nEmbedded store: nedb datastore queues (nedb runs each datastore\'s operations one at a time; busy = share of the');
-    console.log('phase the datastore was running an operation, wait = time an operation queued before it could run):');
+    if (EMBEDDED === 'nedb') {
+      console.log('\nEmbedded store: nedb datastore queues (nedb runs each datastore\'s operations one at a time; busy = share of the');
+      console.log('phase the datastore was running an operation, wait = time an operation queued before it could run):');
+    } else {
+      console.log('\nEmbedded store: SQLite, per collection (calls are synchronous on the event loop, so there is no queue: busy = share');
+      console.log('of the phase the event loop spent in that collection\'s calls, SQL and JSON included):');
+    }
     const rows3 = [['scenario @ rate', 'datastore', 'ops/s', 'busy', 'mean wait ms', 'max wait ms']];
     for (const p of withStore) {
       const lanes = [...p.resources.store].filter((l) => l.ops > 0).sort((a, b) => b.runMs - a.runMs);
@@ -635,6 +699,15 @@ function report(): void {
     ]);
   }
   console.log(table(rrows));
+  const multi = [...phases, ...searches.flatMap((s) => s.steps)].filter((r) => r.resources.perProcess.length > 1);
+  if (multi.length) {
+    console.log('\nCPU per process of the system (share of one core; loop delay p99), and of the store server:');
+    const prows = [['scenario', 'rate/s', ...multi[0]!.resources.perProcess.map((p) => p.role), 'FerretDB + PostgreSQL']];
+    for (const r of multi) {
+      prows.push([r.scenario, String(r.rate), ...r.resources.perProcess.map((p) => `${pct(p.cpu)} (${ms(p.eldP99)} ms)`), pct(r.resources.dbCpu)]);
+    }
+    console.log(table(prows));
+  }
 
   for (const p of profiles) {
     const { summary } = p;
@@ -677,15 +750,16 @@ async function main(): Promise<void> {
   };
 
   const loadBefore = loadavg();
-  const scenarios: Scenario[] = [{ key: 'one', label: '1 process (npm start)', shape: 'one-process' }];
+  const storeTag = `, ${EMBEDDED}`;
+  const scenarios: Scenario[] = [{ key: 'one', label: `1 process (npm start${storeTag})`, shape: 'one-process' }];
   console.log('Trợ lý 1022: pipeline bench (Zalo webhook → reply at the fake Zalo API)');
   console.log(`  machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; everything on 127.0.0.1`);
   console.log(`  load average before the run: ${loadBefore.map((x) => x.toFixed(2)).join(' ')}${loadBefore[0]! > 0.5 * cpus().length ? '  ← other work is running on this machine: figures will be pessimistic and noisy' : ''}`);
   console.log(`  system under test: a child process running src/main.ts (as npm start does; for "2 worker instances": its start-up plus a`);
-  console.log(`    second worker set, bench/pipeline/two-workers.child.ts), NODE_ENV=production, LOG_LEVEL=${SUT_LOGS ? 'warn' : 'silent'}, embedded store in a temp DATA_DIR,`);
+  console.log(`    second worker set, bench/pipeline/two-workers.child.ts), NODE_ENV=production, LOG_LEVEL=${SUT_LOGS ? 'warn' : 'silent'}, embedded store (${EMBEDDED}) in a temp DATA_DIR,`);
   console.log(`    queues on BullMQ at ${redis.url}, each system with a QUEUE_PREFIX of its own (bench-pipeline-…, deleted after); fake Zalo API in its own child`);
   console.log(`  load: ${CITIZENS} citizens, ${questions.length} procedure questions of the golden set, open loop, keep-alive; each phase on a fresh system after`);
-  console.log(`    a ${WARMUP.ms / 1000} s warm-up at ${WARMUP.rate} msg/s; fixed rates ${FIXED_RATES.join(' and ')} msg/s × ${PHASE_MS / 1000} s, replies awaited ${DRAIN_MS / 1000} s after the last send`);
+  console.log(`    a ${WARMUP.ms / 1000} s warm-up at ${WARMUP.rate} msg/s (web + 2 worker processes: ${PROCESSES_WARMUP.rate} msg/s); fixed rates ${FIXED_RATES.join(' and ')} msg/s × ${PHASE_MS / 1000} s, replies awaited ${DRAIN_MS / 1000} s after the last send`);
   console.log(`    the fake echoes every reply to the webhook as an oa_send_text event, as Zalo does; RSS = the system's process(es), summed`);
   if (mongodbUrl) {
     scenarios.push({ key: 'procs', label: 'web + 2 worker processes', shape: 'processes' });
@@ -693,13 +767,14 @@ async function main(): Promise<void> {
     console.log('\n  NOTE: "web + 2 worker processes" needs a store shared between processes (MONGODB_URL; the embedded store is');
     console.log('  single-process): SKIPPED. Measured instead: "2 worker instances in one process" (two independent BullMQ worker');
     console.log('  sets on separate Redis connections, one embedded store): it shows queue/lock behaviour, not extra CPU.');
-    scenarios.push({ key: 'two', label: '2 worker instances in one process', shape: 'two-instances' });
+    scenarios.push({ key: 'two', label: `2 worker instances in one process${storeTag}`, shape: 'two-instances' });
   }
   console.log('');
 
   for (const [i, scenario] of scenarios.entries()) {
     if (interrupted || (FIRST_ONLY && i > 0)) break;
-    await fixedRates(ctx, scenario, CPU_PROF && i === 0);
+    if (SECOND_ONLY && i === 0) continue;
+    await fixedRates(ctx, scenario, CPU_PROF && (i === 0 || SECOND_ONLY));
     await searchMax(ctx, scenario);
   }
   report();

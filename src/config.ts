@@ -13,6 +13,7 @@ import { AppError } from './domain/errors.js';
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 /** embedded: files in DATA_DIR + in-process queues; production: MongoDB + BullMQ on Redis. */
+export type EmbeddedStoreEngine = 'auto' | 'sqlite' | 'nedb';
 export type RunMode = 'embedded' | 'production';
 
 export interface ZaloConfig {
@@ -93,6 +94,11 @@ export interface Config {
   readonly logLevel: LogLevel;
   /** Absolute path of the embedded store's files. */
   readonly dataDir: string;
+  /**
+   * The embedded store's engine: SQLite (`store/store.sqlite`), nedb (`store/*.db`), or `auto`: nedb
+   * when DATA_DIR holds nedb files and no SQLite file yet (src/system/store.ts), else SQLite.
+   */
+  readonly embeddedStore: EmbeddedStoreEngine;
   /** Absolute path of the catalog data (procedures, agencies). */
   readonly catalogDir: string;
   readonly publicBaseUrl?: string;
@@ -214,6 +220,7 @@ const envSchema = z.object({
     .default('info'),
   NODE_ENV: z.enum(['development', 'test', 'production'], { error: 'must be development, test or production' }).default('development'),
   DATA_DIR: z.string().default('./data'),
+  EMBEDDED_STORE: z.enum(['auto', 'sqlite', 'nedb'], { error: 'must be auto, sqlite or nedb' }).default('auto'),
   CATALOG_DIR: z.string().default(DEFAULT_CATALOG_DIR),
   PUBLIC_BASE_URL: httpUrl.optional(),
   MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URL').optional(),
@@ -351,6 +358,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
     host: e.HOST,
     logLevel: e.LOG_LEVEL,
     dataDir: resolve(e.DATA_DIR),
+    embeddedStore: e.EMBEDDED_STORE,
     catalogDir: resolve(e.CATALOG_DIR),
     publicBaseUrl: e.PUBLIC_BASE_URL,
     mode: e.MONGODB_URL && e.REDIS_URL ? 'production' : 'embedded',
@@ -408,6 +416,7 @@ export function redactedSummary(config: Config): Record<string, unknown> {
     port: config.port,
     logLevel: config.logLevel,
     dataDir: config.dataDir,
+    embeddedStore: config.embeddedStore,
     catalogDir: config.catalogDir,
     publicBaseUrl: config.publicBaseUrl ?? 'unset',
     mongodbUrl: presence(config.mongodbUrl),

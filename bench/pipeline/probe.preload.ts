@@ -2,9 +2,10 @@
  * Preloaded (`--import`) into each system-under-test process by the bench; observes, changes nothing
  * the application can see. Answers `bench:probe` over IPC with, since the previous ask:
  * - the event-loop delay of the process;
- * - for the embedded store, per nedb datastore: operations, time spent queued in nedb's executor (nedb
- *   runs every find/insert/update of a datastore one after another, writes awaiting their file append)
- *   and time running, so a saturated datastore shows up as busy ≈ 100 % and long queue waits.
+ * - for the nedb store, per datastore: operations, time spent queued in nedb's executor (nedb runs every
+ *   find/insert/update of a datastore one after another, writes awaiting their file append) and time
+ *   running, so a saturated datastore shows up as busy ≈ 100 % and long queue waits. The SQLite store's
+ *   calls are synchronous (no queue): their cost shows in the CPU profile (--cpu-prof).
  */
 import { createRequire } from 'node:module';
 import { basename } from 'node:path';

@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hrMs } from './clock.js';
 
@@ -40,6 +40,26 @@ export class CpuMeter {
     const elapsed = (hrMs() - this.startAt) / 1000;
     return new Map([...this.start].map(([pid, before]) => [pid, (cpuSeconds(pid) - before) / elapsed]));
   }
+}
+
+/** Pids of the processes whose command name (/proc/<pid>/comm) is one of `names` (measured, never signalled). */
+export function pidsNamed(names: readonly string[]): number[] {
+  const out: number[] = [];
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (names.includes(readFileSync(`/proc/${entry}/comm`, 'utf8').trim())) out.push(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
 }
 
 export async function freePort(): Promise<number> {

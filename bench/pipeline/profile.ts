@@ -21,7 +21,7 @@ interface CpuProfile {
 }
 
 const STAGES: [RegExp, string][] = [
-  [/@seald-io\/nedb|\/src\/store\//, 'store (nedb + our repos)'],
+  [/@seald-io\/nedb|better-sqlite3|\/src\/store\/|\/bench\/pipeline\/sqlite-store/, 'store (nedb or SQLite + our repos)'],
   [/node_modules\/(bullmq|ioredis|@ioredis|redis-errors|redis-parser|msgpackr|cron-parser|cluster-key-slot|denque|standard-as-callback)\/|\/src\/queue\//, 'queue (BullMQ + ioredis)'],
   [/node_modules\/(botkit|botbuilder[^/]*|botframework[^/]*|@microsoft|adaptive-expressions|mustache)\/|\/src\/bot\/|\/flows\//, 'Botkit turn (dialogs, state)'],
   [/\/knowledge\/|node_modules\/natural\//, 'brain (knowledge: NLP, ranking, answer text)'],

@@ -1,4 +1,7 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { createNedbStore } from '../../src/store/nedb/index.js';
+import { createSqliteStore } from '../../src/store/sqlite/index.js';
 
 /**
  * Where the end-to-end time went, read back from the system's own store after it stopped: each inbound
@@ -15,7 +18,8 @@ export interface StageStamps {
 
 export async function readStageStamps(dataDir: string): Promise<Map<string, StageStamps>> {
   // The system has exited: the files are ours to read (compaction off; the directory is deleted after).
-  const store = createNedbStore({ dataDir, compactEveryMs: 0 });
+  const sqlite = existsSync(join(dataDir, 'store', 'store.sqlite'));
+  const store = sqlite ? createSqliteStore({ dataDir }) : createNedbStore({ dataDir, compactEveryMs: 0 });
   await store.init();
   const records = (await Promise.all((['sent', 'pending', 'failed', 'held'] as const).map((s) => store.outbound.listByStatus(s, 10_000_000)))).flat();
   const conversations = new Set([...records.map((r) => r.conversationId), ...(await store.inbound.conversationsWithPending())]);
@@ -37,5 +41,6 @@ export async function readStageStamps(dataDir: string): Promise<Map<string, Stag
     const sent = record.sentAt?.getTime() ?? Number.NaN;
     if (!Number.isNaN(sent) && (Number.isNaN(stamps.sentAt) || sent < stamps.sentAt)) stamps.sentAt = sent;
   }
+  if (sqlite) await store.close(); // (nedb's close would compact files about to be deleted)
   return out;
 }

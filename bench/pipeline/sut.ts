@@ -12,6 +12,7 @@ import { forkTs, freePort, terminate } from './proc.js';
  * - `two-instances`: two-workers.child.ts (startSystem + a second worker set in the same process);
  * - `processes`: `src/main.ts --role=web` and two `src/main.ts --role=worker` (needs MONGODB_URL).
  * Each process gets probe.preload.ts (event-loop delay, store queues; over IPC) and, if asked, --cpu-prof.
+ * The one-process shapes run on the embedded store the bench chooses (`--store nedb|sqlite`).
  */
 
 /** Send rate the bench configures (the platform's own quota is out of scope here). */
@@ -26,6 +27,8 @@ const PRELOAD = fileURLToPath(new URL('./probe.preload.ts', import.meta.url));
 
 export interface SutProcess {
   role: string;
+  /** Where it answers /healthz. */
+  url: string;
   child: ChildProcess;
 }
 
@@ -55,7 +58,11 @@ export interface SutOptions {
   cpuProfDir?: string;
   /** LOG_LEVEL for the system (default silent). */
   logLevel?: string;
+  /** The embedded store of the one-process shapes (EMBEDDED_STORE; default sqlite, as `npm start`). */
+  embeddedStore?: EmbeddedStore;
 }
+
+export type EmbeddedStore = 'nedb' | 'sqlite';
 
 export async function startSut(options: SutOptions): Promise<Sut> {
   const port = await freePort();
@@ -84,17 +91,23 @@ export async function startSut(options: SutOptions): Promise<Sut> {
     FB_PAGE_ACCESS_TOKEN: '',
     FB_VERIFY_TOKEN: '',
     DOTENV_CONFIG_QUIET: 'true',
+    EMBEDDED_STORE: options.shape === 'processes' ? '' : (options.embeddedStore ?? 'sqlite'),
   };
   const execArgv = ['--import', PRELOAD, ...(options.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', options.cpuProfDir] : [])];
   const stdout = options.logLevel && options.logLevel !== 'silent' ? 'inherit' : 'ignore';
-  const spawn = (role: string, entry: string, args: string[]): SutProcess => ({ role, child: forkTs(entry, args, { env, execArgv, cwd: ROOT, stdout }) });
+  // Every process listens (a worker serves /healthz and /readyz only), so each gets a port of its own.
+  const spawn = (role: string, entry: string, args: string[], ownPort = port): SutProcess => ({
+    role,
+    url: `http://127.0.0.1:${ownPort}`,
+    child: forkTs(entry, args, { env: { ...env, PORT: String(ownPort) }, execArgv, cwd: ROOT, stdout }),
+  });
 
   const processes: SutProcess[] =
     options.shape === 'one-process'
       ? [spawn('system', MAIN, [])]
       : options.shape === 'two-instances'
         ? [spawn('system (2 worker sets)', TWO_WORKERS, [])]
-        : [spawn('web', MAIN, ['--role=web']), spawn('worker 1', MAIN, ['--role=worker']), spawn('worker 2', MAIN, ['--role=worker'])];
+        : [spawn('web', MAIN, ['--role=web'])];
 
   const url = `http://127.0.0.1:${port}`;
   const sut: Sut = {
@@ -113,7 +126,15 @@ export async function startSut(options: SutOptions): Promise<Sut> {
     },
   };
   try {
-    await waitHealthy(url, processes, 60_000);
+    await waitHealthy(processes, 60_000);
+    if (options.shape === 'processes') {
+      // The workers start once the web process is up: on a fresh database, processes starting at the
+      // same moment each create the declared indexes, and FerretDB 1.24 drops connections when several
+      // do that at once (the web process then exits: MongoNetworkError at start-up).
+      const workers = [spawn('worker 1', MAIN, ['--role=worker'], await freePort()), spawn('worker 2', MAIN, ['--role=worker'], await freePort())];
+      processes.push(...workers);
+      await waitHealthy(workers, 60_000);
+    }
   } catch (err) {
     await sut.stop();
     throw err;
@@ -121,21 +142,26 @@ export async function startSut(options: SutOptions): Promise<Sut> {
   return sut;
 }
 
-async function waitHealthy(url: string, processes: SutProcess[], timeoutMs: number): Promise<void> {
+/** Resolves once every process answers /healthz (a worker role too: it has started its queues by then). */
+async function waitHealthy(processes: SutProcess[], timeoutMs: number): Promise<void> {
   const deadline = hrMs() + timeoutMs;
+  const waiting = new Set(processes);
   for (;;) {
     const dead = processes.find((p) => p.child.exitCode !== null || p.child.signalCode !== null);
     if (dead) {
       throw new Error(`system under test (${dead.role}) exited during start-up (code ${dead.child.exitCode}); rerun with --sut-logs to see why`);
     }
-    try {
-      const res = await fetch(`${url}/healthz`);
-      await res.arrayBuffer();
-      if (res.ok) return;
-    } catch {
-      // not listening yet
+    for (const p of [...waiting]) {
+      try {
+        const res = await fetch(`${p.url}/healthz`);
+        await res.arrayBuffer();
+        if (res.ok) waiting.delete(p);
+      } catch {
+        // not listening yet
+      }
     }
-    if (hrMs() > deadline) throw new Error(`system under test not healthy after ${timeoutMs} ms`);
+    if (waiting.size === 0) return;
+    if (hrMs() > deadline) throw new Error(`system under test not healthy after ${timeoutMs} ms (${[...waiting].map((p) => p.role).join(', ')})`);
     await sleep(100);
   }
 }

@@ -35,7 +35,7 @@ import { subscribePublicationListeners } from './listeners.js';
 import { createPublishedAnswers } from './published-answers.js';
 import { deadlineSchedule, startSchedules, type DeadlineScheduleOptions } from './schedules.js';
 import { resolveSessionSecret } from './session-secret.js';
-import { selectStore } from './store.js';
+import { embeddedEngine, selectStore } from './store.js';
 import { resumePendingWork } from '../core/resume-pending.js';
 import { deliveryQueues, startWorkers, ticketPolicy } from './workers.js';
 
@@ -131,6 +131,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const knowledge = createBrain(catalog, { dataDir: config.catalogDir });
   const store = await selectStore(config);
   await store.init();
+  if (config.mode === 'embedded' && config.embeddedStore === 'auto' && embeddedEngine(config) === 'nedb') {
+    logger.warn({ dataDir: config.dataDir }, 'DATA_DIR holds the nedb store of an earlier version: stop the server and run `npm run store:migrate` to move it to SQLite (faster, starts at once)');
+  }
   // Queues go to Redis whenever REDIS_URL is set, also with the embedded store (one process then).
   const backend = config.redisUrl ? createBullmqBackend({ url: config.redisUrl, prefix: config.queuePrefix, logger }) : createLocalBackend({ logger });
 

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COLLECTIONS } from '../../src/store/schema.js';
-import { createNedbStore } from '../../src/store/nedb/index.js';
+import BetterSqlite3 from 'better-sqlite3';
+import { loadConfig } from '../../src/config.js';
+import { selectStore } from '../../src/system/store.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver, type ZaloDelivery } from '../fakes/zalo/webhook-driver.js';
@@ -57,15 +59,25 @@ interface Citizen {
   deliveries: ZaloDelivery[];
 }
 
-function readText(path: string): string {
+/**
+ * What the child's store holds of its replies, as text, read behind its back (the child holds the
+ * DATA_DIR lock): the nedb file, or the SQLite table through a read-only connection (WAL lets a reader in).
+ */
+function storedOutbound(dataDir: string, engine: 'sqlite' | 'nedb'): string {
   try {
-    return readFileSync(path, 'utf8');
+    if (engine === 'nedb') return readFileSync(join(dataDir, 'store', `${COLLECTIONS.outbound}.db`), 'utf8');
+    const db = new BetterSqlite3(join(dataDir, 'store', 'store.sqlite'), { readonly: true, fileMustExist: true });
+    try {
+      return (db.prepare(`SELECT doc FROM "${COLLECTIONS.outbound}"`).pluck().all() as string[]).join('\n');
+    } finally {
+      db.close();
+    }
   } catch {
     return '';
   }
 }
 
-async function crashAndRecover(mode: 'local' | 'bullmq'): Promise<void> {
+async function crashAndRecover(mode: 'local' | 'bullmq', engine: 'sqlite' | 'nedb'): Promise<void> {
   const fake = await new FakeZalo().start();
   const dataDir = mkdtempSync(join(tmpdir(), `crash-safety-${mode}-`));
   // Queues of this run live under their own BullMQ prefix, removed afterwards.
@@ -73,7 +85,7 @@ async function crashAndRecover(mode: 'local' | 'bullmq'): Promise<void> {
   const redisUrl = mode === 'bullmq' ? redisBaseUrl() : undefined;
   let child: ChildSystem | undefined;
   try {
-    const env = childEnvironment(fake, fake.issueTokens(), { DATA_DIR: dataDir, ...(redisUrl ? { REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix } : {}) });
+    const env = childEnvironment(fake, fake.issueTokens(), { DATA_DIR: dataDir, EMBEDDED_STORE: engine, ...(redisUrl ? { REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix } : {}) });
     const signing = { appId: fake.appId, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey };
     const attach = (system: ChildSystem) => {
       fake.webhookUrl = `${system.url}/webhooks/zalo`;
@@ -109,9 +121,8 @@ async function crashAndRecover(mode: 'local' | 'bullmq'): Promise<void> {
     await waitFor('the first answers', () => fake.sent.length >= ANSWERED_BEFORE_HOLD);
     const hold = fake.holdSends();
     await hold.whenHeld(1);
-    const outboundFile = join(dataDir, 'store', `${COLLECTIONS.outbound}.db`);
     await waitFor('the store to record every send the fake answered', () => {
-      const stored = readText(outboundFile);
+      const stored = storedOutbound(dataDir, engine);
       return fake.sent.every((m) => stored.includes(m.messageId));
     });
     const answeredBeforeCrash = fake.sent.length;
@@ -144,7 +155,7 @@ async function crashAndRecover(mode: 'local' | 'bullmq'): Promise<void> {
     }
 
     // In the store: every message processed once, in the order sent, with one reply recorded as sent.
-    const store = createNedbStore({ dataDir, compactEveryMs: 0 });
+    const store = await selectStore(loadConfig({ DATA_DIR: dataDir, EMBEDDED_STORE: engine }));
     try {
       for (const citizen of citizens) {
         const conversationId = `zalo:${fake.oaId}:${citizen.userId}`;
@@ -167,11 +178,15 @@ async function crashAndRecover(mode: 'local' | 'bullmq'): Promise<void> {
 }
 
 describe('crash safety: a worker killed mid-burst and restarted', () => {
-  it('answers every message exactly once, in order (in-process queue runner)', async () => {
-    await crashAndRecover('local');
+  it('answers every message exactly once, in order (in-process queue runner, SQLite store)', async () => {
+    await crashAndRecover('local', 'sqlite');
   }, 240_000);
 
-  it('answers every message exactly once, in order (BullMQ on Redis)', async () => {
-    await crashAndRecover('bullmq');
+  it('answers every message exactly once, in order (BullMQ on Redis, SQLite store)', async () => {
+    await crashAndRecover('bullmq', 'sqlite');
+  }, 240_000);
+
+  it('answers every message exactly once, in order (in-process queue runner, nedb store)', async () => {
+    await crashAndRecover('local', 'nedb');
   }, 240_000);
 });

@@ -7,7 +7,7 @@ import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import { createLogger } from '../../src/logging/logger.js';
 import { systemClock } from '../../src/ports/clock.js';
-import { createNedbStore } from '../../src/store/nedb/index.js';
+import { selectStore } from '../../src/system/store.js';
 import { buildConsoleAuth } from '../../src/system/index.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
@@ -43,7 +43,7 @@ const RECOVERY_DEADLINE_MS = 90_000;
  */
 async function seedAccounts(dataDir: string): Promise<void> {
   const config = testConfig(dataDir);
-  const store = createNedbStore({ dataDir, compactEveryMs: 0 });
+  const store = await selectStore(config);
   await store.init();
   try {
     const auth = buildConsoleAuth(store, systemClock, createLogger(config), CHEAP_SCRYPT);
@@ -145,7 +145,7 @@ async function crashWhileAnswering(mode: 'local' | 'bullmq'): Promise<void> {
     expect(fake.sent.length).toBe(sentBefore + 1);
 
     // In the store: delivered, one answer and one deliver event, one outbound message recorded as sent.
-    const store = createNedbStore({ dataDir, compactEveryMs: 0 });
+    const store = await selectStore(testConfig(dataDir));
     await store.init();
     try {
       const done = (await store.tickets.get(ticket!.id))!;

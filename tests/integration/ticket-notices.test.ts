@@ -8,6 +8,7 @@ import type { Actor, Ticket } from '../../src/domain/ticket.js';
 import { localDateOf } from '../../src/domain/working-days.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { RunningSystem } from '../../src/system/index.js';
+import { selectStore } from '../../src/system/store.js';
 import { FakeGraph } from '../fakes/messenger/fake-graph.js';
 import { MessengerWebhookDriver } from '../fakes/messenger/webhook-driver.js';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
@@ -15,7 +16,7 @@ import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
 import { consoleCall, consoleLogin } from './console-client.js';
 import { eventually } from './helpers.js';
-import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
+import { CHEAP_SCRYPT, startTestSystem, testConfig } from './test-system.js';
 
 /**
  * Ticket settings from configuration, with the real system (startSystem) and nothing of ours mocked:
@@ -256,8 +257,7 @@ describe('Zalo template notice while the 7-day window is closed (ZALO_ANSWER_TEM
     system = undefined;
 
     // As if the held answer had not been recorded: the restart queues it again, Zalo refuses again.
-    const { createNedbStore } = await import('../../src/store/nedb/index.js');
-    const store = createNedbStore({ dataDir });
+    const store = await selectStore(testConfig(dataDir));
     await store.init();
     await store.outbound.update(outboundId, { status: 'pending' });
     await store.close();

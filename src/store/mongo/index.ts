@@ -85,6 +85,19 @@ class MongoCollection<D extends { _id: string }> implements Collection<D> {
  * existing indexes from several connections at once, so existing ones are skipped by name.
  */
 async function ensureIndexes(db: Db): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createMissingIndexes(db);
+    } catch (error) {
+      // Several processes starting at once on a fresh database may race to create the same indexes;
+      // FerretDB can then drop a connection. What exists by the next try is skipped.
+      if (attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt + Math.random() * 300));
+    }
+  }
+}
+
+async function createMissingIndexes(db: Db): Promise<void> {
   for (const name of Object.values(COLLECTIONS)) {
     const specs = INDEXES[name as CollectionName];
     if (specs.length === 0) continue;
