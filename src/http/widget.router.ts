@@ -299,12 +299,13 @@ export function createWidgetRouter(deps: WidgetRouterDeps): WidgetRouter {
     const items = [
       ...inbound.flatMap((m) => {
         const item = citizenMessage(m, outbound, fallback, visitorId);
-        return item ? [{ item, rank: 0 }] : [];
+        return item ? [{ item, when: m.receivedAt.getTime(), rank: 0 }] : [];
       }),
-      ...outbound.map((r) => ({ item: assistantMessage(r), rank: 1 })),
+      ...outbound.map((r) => ({ item: assistantMessage(r), when: r.createdAt.getTime(), rank: 1 })),
     ];
-    // By time; at the same instant the citizen's message comes before the answer to it.
-    items.sort((a, b) => Date.parse(a.item.at) - Date.parse(b.item.at) || a.rank - b.rank);
+    // In the order things were said: a reply where it was written (not when it was delivered, which on a
+    // busy system may come after the citizen's next message); at the same instant the citizen's first.
+    items.sort((a, b) => a.when - b.when || a.rank - b.rank);
     res.set('Cache-Control', 'no-store').json({ messages: items.slice(-WIDGET_HISTORY_LIMIT).map((x) => x.item) });
   });
 

@@ -305,6 +305,24 @@ describe('GET /widget/history', () => {
     expect(messages[3].link).toEqual({ title: 'Hướng dẫn', url: 'https://dichvucong.gov.vn' });
   });
 
+  it('When a reply is delivered after the citizen already wrote again (a busy system), then it still comes before that message', async () => {
+    const { token } = await newSession();
+    const conversationId = conversationKey('webchat', 'portal', sessions.verify(token)!.visitorId);
+    const first = randomUUID();
+    const second = randomUUID();
+    await post(token, { clientMessageId: first, text: 'tra cứu' });
+    const askedAt = inbound.at(-1)!.receivedAt.getTime();
+    await new Promise((r) => setTimeout(r, 20));
+    await post(token, { clientMessageId: second, text: '1234' });
+    const secondAt = inbound.at(-1)!.receivedAt.getTime();
+    // Written right after the first message, delivered only after the second arrived.
+    outbound.push({ id: `webchat:${first}#r0`, conversationId, reply: { text: 'Nhập 4 số cuối' }, purpose: 'response', status: 'sent', attempts: 1, createdAt: new Date(askedAt + 1), sentAt: new Date(secondAt + 50) });
+
+    const { messages } = await json(await fetch(`${base}/widget/history`, { headers: { authorization: `Bearer ${token}` } }));
+
+    expect(messages.map((m: { id: string }) => m.id)).toEqual([first, `webchat:${first}#r0`, second]);
+  });
+
   it('When another visitor asks for history, then they see none of it; without a token it is 401', async () => {
     const { token } = await newSession();
     const res = await fetch(`${base}/widget/history`, { headers: { authorization: `Bearer ${token}` } });
