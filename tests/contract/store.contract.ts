@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account, ConsoleSession } from '../../src/domain/account.js';
 import type { ContactIdentity, ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../src/domain/conversation.js';
@@ -20,6 +23,27 @@ export interface StoreHarness {
   cleanup(): Promise<void>;
   /** Closes the store and opens a new one on the same data; provided where durability means something. */
   reopen?(): Promise<Store>;
+}
+
+/** A file store on a fresh temporary data directory (reopened on the same data), removed by cleanup. */
+export async function dataDirHarness(open: (dataDir: string) => Store, prefix: string): Promise<StoreHarness & { dataDir: string }> {
+  const dataDir = await mkdtemp(join(tmpdir(), prefix));
+  let current = open(dataDir);
+  return {
+    dataDir,
+    get store() {
+      return current;
+    },
+    async reopen() {
+      await current.close();
+      current = open(dataDir);
+      return current;
+    },
+    async cleanup() {
+      await current.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 const uid = (prefix: string): string => `${prefix}-${randomUUID()}`;

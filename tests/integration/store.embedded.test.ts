@@ -1,31 +1,11 @@
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/ports/store.js';
 import { createNedbStore } from '../../src/store/nedb/index.js';
-import { storeContract, type StoreHarness } from '../contract/store.contract.js';
+import { dataDirHarness, storeContract, type StoreHarness } from '../contract/store.contract.js';
 
 /** An embedded store on a fresh temporary data directory, removed by cleanup. */
-async function embeddedHarness(): Promise<StoreHarness & { dataDir: string }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'troly-store-'));
-  let current: Store = createNedbStore({ dataDir });
-  return {
-    dataDir,
-    get store() {
-      return current;
-    },
-    async reopen() {
-      await current.close();
-      current = createNedbStore({ dataDir });
-      return current;
-    },
-    async cleanup() {
-      await current.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+const embeddedHarness = () => dataDirHarness((dataDir) => createNedbStore({ dataDir }), 'troly-store-');
 
 storeContract('embedded (nedb files)', embeddedHarness);
 

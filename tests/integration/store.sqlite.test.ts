@@ -2,30 +2,11 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Store } from '../../src/ports/store.js';
 import { createSqliteDatabase, createSqliteStore } from '../../src/store/sqlite/index.js';
-import { storeContract, type StoreHarness } from '../contract/store.contract.js';
+import { dataDirHarness, storeContract, type StoreHarness } from '../contract/store.contract.js';
 
 /** An SQLite store on a fresh temporary data directory, removed by cleanup. */
-async function sqliteHarness(): Promise<StoreHarness & { dataDir: string }> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'troly-sqlite-'));
-  let current: Store = createSqliteStore({ dataDir });
-  return {
-    dataDir,
-    get store() {
-      return current;
-    },
-    async reopen() {
-      await current.close();
-      current = createSqliteStore({ dataDir });
-      return current;
-    },
-    async cleanup() {
-      await current.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+const sqliteHarness = () => dataDirHarness((dataDir) => createSqliteStore({ dataDir }), 'troly-sqlite-');
 
 storeContract('embedded (sqlite file)', sqliteHarness);
 
