@@ -52,6 +52,21 @@ if (STORE_ARG !== 'nedb' && STORE_ARG !== 'sqlite') {
   process.exit(2);
 }
 const EMBEDDED: EmbeddedStore = STORE_ARG;
+/**
+ * `--queues redis` runs the one-process scenario with REDIS_URL (BullMQ), as earlier benches did; the
+ * default is what `npm start` runs with no configuration: the in-process queue runner.
+ */
+const QUEUES_ARG = (() => {
+  const args = process.argv.slice(2);
+  const i = args.findIndex((a) => a === '--queues' || a.startsWith('--queues='));
+  if (i < 0) return 'local';
+  return args[i]!.includes('=') ? args[i]!.slice('--queues='.length) : (args[i + 1] ?? '');
+})();
+if (QUEUES_ARG !== 'local' && QUEUES_ARG !== 'redis') {
+  console.error(`bench: --queues must be local or redis (got ${JSON.stringify(QUEUES_ARG)})`);
+  process.exit(2);
+}
+const LOCAL_QUEUES = QUEUES_ARG === 'local';
 
 const CITIZENS = 1000;
 const FIXED_RATES = [200, 1000];
@@ -266,6 +281,7 @@ async function freshSut(ctx: Context, scenario: Scenario, cpuProfDir?: string): 
     ...(mongo ? { mongodbUrl: mongo } : {}),
     zalo: ctx.zalo,
     embeddedStore: EMBEDDED,
+    localQueues: LOCAL_QUEUES && scenario.shape === 'one-process',
     ...(cpuProfDir ? { cpuProfDir } : {}),
     ...(SUT_LOGS ? { logLevel: 'warn' } : {}),
   });
@@ -751,13 +767,13 @@ async function main(): Promise<void> {
 
   const loadBefore = loadavg();
   const storeTag = `, ${EMBEDDED}`;
-  const scenarios: Scenario[] = [{ key: 'one', label: `1 process (npm start${storeTag})`, shape: 'one-process' }];
+  const scenarios: Scenario[] = [{ key: 'one', label: `1 process (npm start${storeTag}, ${LOCAL_QUEUES ? 'in-process queues' : 'BullMQ'})`, shape: 'one-process' }];
   console.log('Trợ lý 1022: pipeline bench (Zalo webhook → reply at the fake Zalo API)');
   console.log(`  machine: ${cpus().length} cores (${cpus()[0]?.model ?? '?'}), Node ${process.version}; everything on 127.0.0.1`);
   console.log(`  load average before the run: ${loadBefore.map((x) => x.toFixed(2)).join(' ')}${loadBefore[0]! > 0.5 * cpus().length ? '  ← other work is running on this machine: figures will be pessimistic and noisy' : ''}`);
   console.log(`  system under test: a child process running src/main.ts (as npm start does; for "2 worker instances": its start-up plus a`);
   console.log(`    second worker set, bench/pipeline/two-workers.child.ts), NODE_ENV=production, LOG_LEVEL=${SUT_LOGS ? 'warn' : 'silent'}, embedded store (${EMBEDDED}) in a temp DATA_DIR,`);
-  console.log(`    queues on BullMQ at ${redis.url}, each system with a QUEUE_PREFIX of its own (bench-pipeline-…, deleted after); fake Zalo API in its own child`);
+  console.log(`    queues ${LOCAL_QUEUES ? "in process for the one-process scenario (npm start's default; --queues redis for BullMQ), " : ""}on BullMQ at ${redis.url} otherwise, each system with a QUEUE_PREFIX of its own; fake Zalo API in its own child`);
   console.log(`  load: ${CITIZENS} citizens, ${questions.length} procedure questions of the golden set, open loop, keep-alive; each phase on a fresh system after`);
   console.log(`    a ${WARMUP.ms / 1000} s warm-up at ${WARMUP.rate} msg/s (web + 2 worker processes: ${PROCESSES_WARMUP.rate} msg/s); fixed rates ${FIXED_RATES.join(' and ')} msg/s × ${PHASE_MS / 1000} s, replies awaited ${DRAIN_MS / 1000} s after the last send`);
   console.log(`    the fake echoes every reply to the webhook as an oa_send_text event, as Zalo does; RSS = the system's process(es), summed`);

@@ -60,6 +60,8 @@ export interface SutOptions {
   logLevel?: string;
   /** The embedded store of the one-process shapes (EMBEDDED_STORE; default sqlite, as `npm start`). */
   embeddedStore?: EmbeddedStore;
+  /** Without REDIS_URL: the in-process queue runner, as `npm start` with no configuration (one-process shape only). */
+  localQueues?: boolean;
 }
 
 export type EmbeddedStore = 'nedb' | 'sqlite';
@@ -74,7 +76,7 @@ export async function startSut(options: SutOptions): Promise<Sut> {
     HOST: '127.0.0.1',
     LOG_LEVEL: options.logLevel ?? 'silent',
     DATA_DIR: options.dataDir,
-    REDIS_URL: options.redisUrl,
+    REDIS_URL: options.localQueues ? '' : options.redisUrl,
     QUEUE_PREFIX: options.queuePrefix,
     MONGODB_URL: options.shape === 'processes' ? options.mongodbUrl : '',
     ZALO_APP_ID: options.zalo.appId,
