@@ -65,7 +65,8 @@ function splitClauses(cleaned: string, accented: boolean): string[][] {
 function normalizeClause(raw: string[], accented: boolean, lexicon: Lexicon, vocab: Vocabulary): QueryToken[] {
   const tokens: QueryToken[] = [];
   for (const syl of raw) {
-    const squeezed = syl.replace(SQUEEZE, '$1');
+    // Repeated letters are squeezed ("đâuuu"), except in a word the lexicon knows as it is ("cccd").
+    const squeezed = lexicon.words.has(foldSyllable(syl)) ? syl : syl.replace(SQUEEZE, '$1');
     const f = foldSyllable(squeezed);
     const slang = lexicon.teencode.get(f);
     if (slang && !vocab.hasWord(f)) {

@@ -59,6 +59,15 @@ describe('analyzeQuery', () => {
     expect(analyzeQuery('khai sinhhhh', lex, vocab).normalized).toEqual(['khai', 'sinh']);
   });
 
+  it('When an abbreviation of the lexicon repeats a letter (cccd), then it is kept whole and expands, not squeezed to another word', () => {
+    const withCccd = lexicon();
+    withCccd.expansions.add(foldPhrase('cccd'), foldPhrase('căn cước công dân'));
+    withCccd.words.add('cccd');
+    const q = analyzeQuery('làm cccd ở đâu', withCccd, vocab);
+    expect(q.normalized).toContain('cccd');
+    expect(q.expansions).toEqual([{ from: ['cccd'], to: foldPhrase('căn cước công dân') }]);
+  });
+
   it('strips chat filler from the retrieval clauses but keeps it for intent matching', () => {
     const q = analyzeQuery('cho em hỏi đăng ký tạm trú ạ', lex, vocab);
     expect(flat(q)).toEqual(['dang ki tam tru']);

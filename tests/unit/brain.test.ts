@@ -24,6 +24,11 @@ describe('brain decisions', () => {
     for (const r of [accented, plain, chat]) expect(r.best?.procedure.id).toBe('dang-ky-tam-tru');
   });
 
+  it('When citizens write cccd, the abbreviation everyone uses for căn cước, then it is the căn cước procedure', () => {
+    for (const q of ['làm cccd ở đâu', 'lam cccd can gi']) expect(brain.ask(q).best?.procedure.id, q).toBe('cap-the-can-cuoc');
+    expect(brain.ask('mất cccd').best?.procedure.id).toBe('cap-doi-cap-lai-the-can-cuoc');
+  });
+
   it('tells near twins apart by their distinguishing words', () => {
     expect(brain.ask('mất bằng lái xe ô tô thì làm lại thế nào').best?.procedure.id).toBe('cap-lai-giay-phep-lai-xe-bi-mat');
     expect(brain.ask('bằng lái hết hạn thì đổi ở đâu').best?.procedure.id).toBe('doi-giay-phep-lai-xe');
