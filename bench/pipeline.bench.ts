@@ -40,33 +40,23 @@ const CPU_PROF = argv.has('--cpu-prof');
 const SUT_LOGS = argv.has('--sut-logs');
 const FIRST_ONLY = argv.has('--first-only');
 const SECOND_ONLY = argv.has('--second-only');
-/** `--store sqlite` or `--store=sqlite`. */
-const STORE_ARG = (() => {
+/** `--name value` or `--name=value`, one of `allowed` (the first is the default); anything else stops the bench. */
+function choice<T extends string>(name: string, allowed: readonly T[]): T {
   const args = process.argv.slice(2);
-  const i = args.findIndex((a) => a === '--store' || a.startsWith('--store='));
-  if (i < 0) return 'sqlite';
-  return args[i]!.includes('=') ? args[i]!.slice('--store='.length) : (args[i + 1] ?? '');
-})();
-if (STORE_ARG !== 'nedb' && STORE_ARG !== 'sqlite') {
-  console.error(`bench: --store must be nedb or sqlite (got ${JSON.stringify(STORE_ARG)})`);
-  process.exit(2);
+  const i = args.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  const value = i < 0 ? allowed[0]! : args[i]!.includes('=') ? args[i]!.slice(`--${name}=`.length) : (args[i + 1] ?? '');
+  if (!(allowed as readonly string[]).includes(value)) {
+    console.error(`bench: --${name} must be ${allowed.join(' or ')} (got ${JSON.stringify(value)})`);
+    process.exit(2);
+  }
+  return value as T;
 }
-const EMBEDDED: EmbeddedStore = STORE_ARG;
+const EMBEDDED: EmbeddedStore = choice('store', ['sqlite', 'nedb'] as const);
 /**
  * `--queues redis` runs the one-process scenario with REDIS_URL (BullMQ), as earlier benches did; the
  * default is what `npm start` runs with no configuration: the in-process queue runner.
  */
-const QUEUES_ARG = (() => {
-  const args = process.argv.slice(2);
-  const i = args.findIndex((a) => a === '--queues' || a.startsWith('--queues='));
-  if (i < 0) return 'local';
-  return args[i]!.includes('=') ? args[i]!.slice('--queues='.length) : (args[i + 1] ?? '');
-})();
-if (QUEUES_ARG !== 'local' && QUEUES_ARG !== 'redis') {
-  console.error(`bench: --queues must be local or redis (got ${JSON.stringify(QUEUES_ARG)})`);
-  process.exit(2);
-}
-const LOCAL_QUEUES = QUEUES_ARG === 'local';
+const LOCAL_QUEUES = choice('queues', ['local', 'redis'] as const) === 'local';
 
 const CITIZENS = 1000;
 const FIXED_RATES = [200, 1000];

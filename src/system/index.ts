@@ -26,6 +26,7 @@ import { createConsoleAuth, type ConsoleAuth } from '../core/console-auth.js';
 import type { ScryptParams } from '../core/password.js';
 import { createStatistics } from '../core/statistics.js';
 import { createTicketInbox } from '../core/ticket-inbox.js';
+import { agencyNames } from '../core/agency-names.js';
 import { createEventBus } from '../core/event-bus.js';
 import { createPublishing } from '../core/publishing.js';
 import type { TicketService } from '../core/tickets.js';
@@ -189,20 +190,20 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   if (roles.web) {
     widget = createWidgetRouter({ receive, store, copy: vi, logger: logger.child({ route: 'widget' }), ...webchat, limits: { bySession: limiters.widgetBySession, byAddress: limiters.widgetByAddress } });
     const agencies = new Set(knowledge.listAgencies().map((a) => a.id));
-    const agencyNames = new Map(knowledge.listAgencies().map((a) => [a.id, a.name] as const));
+    const agencyName = agencyNames(knowledge);
     const inbox = createTicketInbox({
       tickets: store.tickets,
       service: tickets,
       clock,
       agencyExists: (id) => agencies.has(id),
-      agencyName: (id) => agencyNames.get(id) ?? id,
+      agencyName,
       listAgencies: () => knowledge.listAgencies(),
     });
     // Citizens track a ticket by code + proof (widget session or last 4 phone digits): POST /api/v1/tickets/lookup, before the API's 64 kB parser.
-    widget.use(createTicketLookupRouter({ lookup: tickets.lookup, agencyName: (id) => agencyNames.get(id) ?? id, copy: vi, failures: { byAddress: limiters.lookupByAddress, proofByCode: limiters.proofByCode }, sessions: webchat.sessions, accountId: WIDGET_ACCOUNT_ID }));
+    widget.use(createTicketLookupRouter({ lookup: tickets.lookup, agencyName, copy: vi, failures: { byAddress: limiters.lookupByAddress, proofByCode: limiters.proofByCode }, sessions: webchat.sessions, accountId: WIDGET_ACCOUNT_ID }));
     const publishing = createPublishing({ tickets: store.tickets, publications: store.publications, clock, fieldOf: (id) => knowledge.getProcedure(id)?.field, events });
     const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets });
-    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox, accounts }, health, publishing: { publishing, agencyName: (id) => agencyNames.get(id) ?? id }, stats: { statistics, labels: vi.stats } });
+    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox, accounts }, health, publishing: { publishing, agencyName }, stats: { statistics, labels: vi.stats } });
   } else {
     // A worker process serves only its probes (/healthz, /readyz) for the process manager.
     app = buildProbeApp({ config, logger, health });
