@@ -81,6 +81,12 @@ function topicLines(p: Procedure, topic: FollowUpTopic, copy: AnswerCopy, out: R
       return section(L.result, [p.result]);
     case 'conditions':
       return section(L.conditions, [p.conditions ?? p.audience.join(', ')]);
+    // Forms are among the documents (the catalog has no separate form list yet); the contact is the
+    // implementing agency until the directory entry is rendered (issue 9).
+    case 'forms':
+      return section(L.documents, documentLines(p, copy, out, 12));
+    case 'contact':
+      return section(L.place, [p.implementingAgency]);
   }
 }
 

@@ -1,3 +1,4 @@
+import type { Locale } from '../../src/domain/locale.js';
 import type { Agency, Procedure } from '../../src/domain/procedure.js';
 import type { AskContext, AskResult, Candidate, Decision, Intent, KnowledgeSearch } from '../../src/ports/knowledge.js';
 import type { Catalog } from '../catalog/load.js';
@@ -127,7 +128,7 @@ export class Brain implements KnowledgeSearch {
     const hits = matchSignals(this.deps.signals, query.normalized);
     const ranked = retrieve(this.index, query, this.deps.lexicon.stopwords, this.params.retrieval);
     const intent = this.detectIntent(query, hits, ranked);
-    const base = { question, intent, alternatives: [] as Candidate[] };
+    const base = { question, intent, alternatives: [] as Candidate[], language: 'vi' as const };
     if (intent !== 'procedure') return { ...base, decision: 'abstain', best: null };
 
     const current = context.currentProcedureId ? this.getProcedure(context.currentProcedureId) : undefined;
@@ -142,7 +143,7 @@ export class Brain implements KnowledgeSearch {
     return { procedure: this.index.procedures[r.doc]!, score: Math.round(r.score * 1000) / 1000 };
   }
 
-  private decide(base: { question: string; intent: Intent; alternatives: Candidate[] }, ranked: ScoredDoc[], hits: SignalHits): AskResult {
+  private decide(base: { question: string; intent: Intent; alternatives: Candidate[]; language: Locale }, ranked: ScoredDoc[], hits: SignalHits): AskResult {
     const { low, answer, margin } = this.params.decision;
     const best = ranked[0];
     if (!best || best.score < low) {

@@ -1,3 +1,4 @@
+import type { Locale } from './locale.js';
 import type { ChannelKind, DeliveryStatus, Reply, SendPurpose } from './message.js';
 
 /**
@@ -30,6 +31,8 @@ export interface Conversation {
   accountId: string;
   userId: string;
   mode: ConversationMode;
+  /** The language the citizen writes in (detected from their messages); absent means Vietnamese. */
+  locale?: Locale;
   /** Last time the citizen did something on the platform: opens Zalo's 7-day and Messenger's 24 h windows. */
   lastInboundAt: Date;
   createdAt: Date;

@@ -113,4 +113,5 @@ export interface Agency {
 }
 
 /** The aspects of a procedure a citizen asks about after its summary (follow-up buttons and questions). */
-export type FollowUpTopic = 'documents' | 'fee' | 'time' | 'place' | 'legal' | 'online' | 'steps' | 'result' | 'conditions';
+/** One aspect of a procedure a follow-up asks about; `contact` is who to call or visit (the agency's directory entry). */
+export type FollowUpTopic = 'documents' | 'fee' | 'time' | 'place' | 'legal' | 'online' | 'steps' | 'result' | 'conditions' | 'forms' | 'contact';

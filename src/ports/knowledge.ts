@@ -1,3 +1,4 @@
+import type { Locale } from '../domain/locale.js';
 import type { Agency, FollowUpTopic, Procedure } from '../domain/procedure.js';
 import type { PublishedAnswer } from '../domain/publication.js';
 import type { TicketKind } from '../domain/ticket.js';
@@ -20,6 +21,42 @@ export interface Candidate {
 export interface AskContext {
   /** The procedure the conversation is currently about, for follow-ups. */
   currentProcedureId?: string;
+  /**
+   * The procedures the last clarification offered (ids, in the order shown): a reply that names or
+   * describes one of them ("cái thứ hai", "cấp lại do bị mất") picks it.
+   */
+  options?: string[];
+}
+
+/**
+ * Small talk and repair: short messages that are not a request and must never open a ticket or an
+ * operator request by themselves. `negation` is "không phải / sai rồi / cái khác"; `confused` is
+ * "chưa hiểu"; `insult` covers insults and remarks about the bot; `gibberish` is text with no known word.
+ */
+export type SmallTalk = 'thanks' | 'ok' | 'goodbye' | 'negation' | 'confused' | 'insult' | 'gibberish' | 'laugh';
+
+/**
+ * A matter outside the catalog that citizens often ask (divorce, inheritance disputes, labour or land
+ * disputes, police reports): data in knowledge/data/outside.vi.json, pointing to the competent body.
+ */
+export interface OutsideMatter {
+  id: string;
+  /** What the matter is, as a citizen reads it ("Ly hôn"). */
+  name: string;
+  /** The competent body ("Tòa án nhân dân khu vực"). */
+  body: string;
+  /** One or two sentences: where to go and what to bring, honestly hedged. */
+  guidance: string;
+  /** Where the guidance comes from (a law or an official page). */
+  source?: { title: string; url?: string };
+}
+
+/** An agency (or a commune's office) named in the message: "UBND phường Tân An", "công an xã Bình Minh". */
+export interface PlaceMention {
+  /** The directory entry it resolves to, when there is one. */
+  agencyId?: string;
+  /** The words the citizen wrote, tidied ("phường Tân An"). */
+  text: string;
 }
 
 export interface AskResult {
@@ -32,6 +69,16 @@ export interface AskResult {
   alternatives: Candidate[];
   /** Set when the message asks about an aspect of the current (or named) procedure. */
   followUp?: FollowUpTopic;
+  /** The language the message is written in (Khmer script, English, or Vietnamese with or without accents). */
+  language: Locale;
+  /** Small talk or repair (intent `other`, or `greeting` for a goodbye-like greeting): never a request. */
+  smallTalk?: SmallTalk;
+  /** A matter outside the catalog (intent `other`): point to the competent body, offer to send the question on. */
+  outside?: OutsideMatter;
+  /** A commune, ward or agency the citizen named: answers and tickets use it. */
+  place?: PlaceMention;
+  /** A second procedure named in the same message ("đăng ký khai sinh và thường trú"): both are answered. */
+  also?: Candidate;
 }
 
 /**

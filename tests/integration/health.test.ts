@@ -16,7 +16,7 @@ import type { KnowledgeSearch } from '../../src/ports/knowledge.js';
  */
 
 const knowledge: KnowledgeSearch = {
-  ask: (question) => ({ question, intent: 'other', decision: 'abstain', best: null, alternatives: [] }),
+  ask: (question) => ({ question, intent: 'other', language: 'vi', decision: 'abstain', best: null, alternatives: [] }),
   getProcedure: () => undefined,
   listAgencies: () => [],
 };

@@ -19,10 +19,10 @@ const fakeKnowledge: KnowledgeSearch & { questions: string[] } = {
   ask(question): AskResult {
     this.questions.push(question);
     if (question.includes('khai sinh')) {
-      return { question, intent: 'procedure', decision: 'answer', best: { procedure: KHAI_SINH, score: 0.91 }, alternatives: [{ procedure: KET_HON, score: 0.2 }] };
+      return { question, intent: 'procedure', language: 'vi', decision: 'answer', best: { procedure: KHAI_SINH, score: 0.91 }, alternatives: [{ procedure: KET_HON, score: 0.2 }] };
     }
     if (question === 'boom') throw new Error('brain exploded for 0912345678');
-    return { question, intent: 'other', decision: 'abstain', best: null, alternatives: [] };
+    return { question, intent: 'other', language: 'vi', decision: 'abstain', best: null, alternatives: [] };
   },
   getProcedure: () => undefined,
   listAgencies: () => [],
@@ -91,7 +91,7 @@ describe('POST /api/v1/ask', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       question: 'làm giấy khai sinh cần gì?',
-      intent: 'procedure',
+      intent: 'procedure', language: 'vi',
       decision: 'answer',
       answered: true,
       procedure: { code: '1.001193', name: 'Đăng ký khai sinh' },
@@ -103,7 +103,7 @@ describe('POST /api/v1/ask', () => {
 
   it('When the brain abstains, then procedure is null and score is 0', async () => {
     const response = await ask(JSON.stringify({ question: 'thời tiết hôm nay' }));
-    expect(await response.json()).toMatchObject({ intent: 'other', decision: 'abstain', answered: false, procedure: null, alternatives: [], score: 0 });
+    expect(await response.json()).toMatchObject({ intent: 'other', language: 'vi', decision: 'abstain', answered: false, procedure: null, alternatives: [], score: 0 });
   });
 
   it.each([['{"question":""}'], ['{"question":"   \\n "}'], ['{}'], ['{"question":null}']])(

@@ -48,7 +48,7 @@ function failingServices(failOn: string): FlowServices {
     copy: vi,
     ask: (q) => {
       fail(q);
-      return { question: q, intent: 'greeting', decision: 'abstain', best: null, alternatives: [] };
+      return { question: q, intent: 'greeting', language: 'vi', decision: 'abstain', best: null, alternatives: [] };
     },
     getProcedure: () => undefined,
     answerText: () => '',

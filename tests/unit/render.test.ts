@@ -84,16 +84,16 @@ describe('renderAnswer', () => {
 
   it('lists the options when clarifying and confirms when there is only one', () => {
     const clarify = renderAnswer(
-      { question: 'q', intent: 'procedure', decision: 'clarify', best: candidate(khaiSinh, 0.5), alternatives: [candidate(khaiSinh, 0.5), candidate(other, 0.48)] },
+      { question: 'q', intent: 'procedure', language: 'vi', decision: 'clarify', best: candidate(khaiSinh, 0.5), alternatives: [candidate(khaiSinh, 0.5), candidate(other, 0.48)] },
       vi.answers,
     );
     expect(clarify).toContain(vi.answers.clarifyQuestion);
     expect(clarify).toContain(`2. ${other.name}`);
-    const confirm = renderAnswer({ question: 'q', intent: 'procedure', decision: 'clarify', best: candidate(khaiSinh, 0.4), alternatives: [] }, vi.answers);
+    const confirm = renderAnswer({ question: 'q', intent: 'procedure', language: 'vi', decision: 'clarify', best: candidate(khaiSinh, 0.4), alternatives: [] }, vi.answers);
     expect(confirm).toBe(vi.answers.confirmQuestion(khaiSinh.name));
   });
 
   it('says honestly when it has no procedure', () => {
-    expect(renderAnswer({ question: 'q', intent: 'procedure', decision: 'abstain', best: null, alternatives: [] }, vi.answers)).toBe(vi.answers.abstain);
+    expect(renderAnswer({ question: 'q', intent: 'procedure', language: 'vi', decision: 'abstain', best: null, alternatives: [] }, vi.answers)).toBe(vi.answers.abstain);
   });
 });
