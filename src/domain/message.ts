@@ -1,3 +1,6 @@
+import type { Locale } from './locale.js';
+import type { FollowUpTopic } from './procedure.js';
+
 /**
  * Messages as the conversation core sees them, independent of any platform. Adapters translate
  * platform payloads to InboundEvent and render Reply into platform payloads.
@@ -39,11 +42,72 @@ export interface ReplyButton {
   payload: string;
 }
 
+/**
+ * What a reply is, set by the flows: kept with the outbound record for evaluation and statistics,
+ * never sent to a platform.
+ * - `answer`: a procedure's short answer or one aspect of it (`procedureId`, `topic`);
+ * - `clarify`: a choice between procedures (`options`, with "none of these"); `confirm`: "Có phải bạn
+ *   muốn hỏi …?" with yes and no (`procedureId`);
+ * - `small-talk`: thanks, ok, goodbye, laughter, insults, gibberish; `repair`: after "không phải / chưa
+ *   hiểu", the offer to rephrase or to send the question on;
+ * - `contact`: an agency's directory entry; `outside`: a matter outside the catalog and its competent body;
+ * - `language`: a Khmer or English message answered in its language (what the assistant can do);
+ * - `offer`: the offer to send a question or a report to an agency or an operator (no answer found, a
+ *   published answer, feedback); then the request dialog's prompts `consent`, `place`, `publish`, `name`,
+ *   `phone`, and `ticket-opened`; `operator-requested` once an operator request is recorded;
+ * - `tickets`: the citizen's tickets or one ticket's detail; `track-proof`: the phone-digits offer;
+ *   `reopen-prompt`, `reopened`, `closed`, `refusal` (a close or reopen that did not happen);
+ * - `greeting`, `help`, `ask-prompt`, `news`, `out-of-scope`, `error`.
+ */
+export type ReplyTag =
+  | 'answer'
+  | 'clarify'
+  | 'confirm'
+  | 'small-talk'
+  | 'repair'
+  | 'contact'
+  | 'outside'
+  | 'language'
+  | 'offer'
+  | 'consent'
+  | 'place'
+  | 'publish'
+  | 'name'
+  | 'phone'
+  | 'ticket-opened'
+  | 'operator-requested'
+  | 'tickets'
+  | 'track-proof'
+  | 'reopen-prompt'
+  | 'reopened'
+  | 'closed'
+  | 'refusal'
+  | 'greeting'
+  | 'help'
+  | 'ask-prompt'
+  | 'news'
+  | 'out-of-scope'
+  | 'error';
+
+export interface ReplyMeta {
+  tag: ReplyTag;
+  /** The procedure the reply is about (answer, confirm, and the request dialog when it carries one). */
+  procedureId?: string;
+  /** The aspect answered (answer only). */
+  topic?: FollowUpTopic;
+  /** The procedures offered, in order (clarify only). */
+  options?: string[];
+  /** The language the reply is written in. */
+  locale?: Locale;
+}
+
 /** What a flow or an operator says; adapters render it within each platform's limits. */
 export interface Reply {
   text: string;
   buttons?: ReplyButton[];
   link?: { title: string; url: string };
+  /** What the reply is (never sent to a platform). */
+  meta?: ReplyMeta;
 }
 
 /**
