@@ -1,13 +1,21 @@
 import type { KnowledgeSearch } from '../../src/ports/knowledge.js';
 import { DEFAULT_DATA_DIR, loadCatalog, type Catalog } from '../catalog/load.js';
 import { loadLexicon } from '../nlp/lexicon.js';
-import { Brain, type BrainParams } from './brain.js';
+import { Brain, type BrainParams, type ConversationTables } from './brain.js';
+import { loadChoices } from './choices.js';
+import { LanguageDetector, loadLanguageData } from './language.js';
+import { loadOutsideMatters } from './outside.js';
+import { loadPlaces } from './places.js';
 import { loadSignals } from './signals.js';
+import { loadSmallTalk } from './small-talk.js';
 
 export { Brain, DEFAULT_BRAIN_PARAMS, type BrainParams } from './brain.js';
 
 export interface BrainOptions {
-  /** Folder holding lexicon/, intents.vi.json and followups.vi.json (default: knowledge/data). */
+  /**
+   * Folder holding lexicon/, intents.vi.json, followups.vi.json and the conversation tables
+   * (smalltalk.vi.json, language.json, outside.vi.json, places.vi.json, choices.vi.json) (default: knowledge/data).
+   */
   dataDir?: string;
   params?: Partial<BrainParams>;
 }
@@ -15,7 +23,19 @@ export interface BrainOptions {
 /** Builds the brain over a loaded catalog, with the lexicons and signals from the data folder. */
 export function createBrain(catalog: Catalog, options: BrainOptions = {}): Brain & KnowledgeSearch {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
-  return new Brain({ catalog, lexicon: loadLexicon(dataDir), signals: loadSignals(dataDir), params: options.params });
+  return new Brain({ catalog, lexicon: loadLexicon(dataDir), signals: loadSignals(dataDir), conversation: loadConversation(dataDir, catalog), params: options.params });
+}
+
+/** The conversation tables: language, small talk, matters outside the catalog, places, choices. */
+export function loadConversation(dataDir: string, catalog: Catalog): ConversationTables {
+  const language = loadLanguageData(dataDir);
+  return {
+    language: (isVietnamese) => new LanguageDetector(language, isVietnamese),
+    smallTalk: loadSmallTalk(dataDir),
+    outside: loadOutsideMatters(dataDir),
+    places: loadPlaces(dataDir, catalog.directory.agencies),
+    choices: loadChoices(dataDir),
+  };
 }
 
 /** Loads the shipped catalog and builds the brain: what the CLI, the benchmark and tests use. */

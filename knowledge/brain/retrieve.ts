@@ -21,6 +21,11 @@ export interface RetrievalParams {
   /** Discount on the best single clause relative to the whole message. */
   clauseFactor: number;
   /**
+   * Weight of a syllable the citizen typed with accents that the catalog only knows with other
+   * accents ("ngủ" for "ngũ"): it matches after folding, but must not outweigh the rest of the message.
+   */
+  foldOnlyWeight: number;
+  /**
    * Share of the score that depends on how much of the procedure's own name the message covers, so
    * "đăng ký khai tử" prefers the plain procedure to the combined "liên thông khai tử – …" one.
    */
@@ -35,6 +40,7 @@ export const DEFAULT_RETRIEVAL_PARAMS: RetrievalParams = {
   unknownBigramWeight: 0.2,
   clauseFactor: 0.95,
   nameCoverageWeight: 0.1,
+  foldOnlyWeight: 0.3,
 };
 
 export interface ScoredDoc {
@@ -52,9 +58,20 @@ interface WeightedTerms {
   unknownMass: number;
 }
 
+/** Whether an accent key carries a mark (a tone other than level, or a marked vowel or đ). */
+function marked(key: string): boolean {
+  return !key.endsWith('0') || /[^\x00-\x7f]/.test(key);
+}
+
 function put(map: Map<string, number>, term: string, weight: number): void {
   if ((map.get(term) ?? 0) < weight) map.set(term, weight);
 }
+
+/**
+ * Share of marked syllables from which a message counts as carefully accented: a syllable typed
+ * without marks there is meant without them ("bot ngu quá" is not "ngủ").
+ */
+const CAREFUL_ACCENTS = 0.5;
 
 function collectTerms(
   clauses: QueryToken[][],
@@ -62,16 +79,22 @@ function collectTerms(
   index: TermIndex,
   stopwords: Set<string>,
   params: RetrievalParams,
+  careful = false,
 ): WeightedTerms {
   const out: WeightedTerms = { folded: new Map(), accented: new Map(), unknownMass: 0 };
   const known = index.folded.postings;
   const unknown = new Set<string>();
   const unknownPairs = new Set<string>();
+  let foldOnlyMass = 0;
   const addSequence = (tokens: QueryToken[], scale: number, fromMessage: boolean) => {
     tokens.forEach((t, i) => {
       const stop = stopwords.has(t.f);
       if (!stop) {
-        if (known.has(t.f)) put(out.folded, t.f, scale);
+        const foldOnly = t.a !== null && (careful || marked(t.a)) && !index.accented.postings.has(t.a);
+        if (known.has(t.f) && foldOnly) {
+          put(out.folded, t.f, scale * params.foldOnlyWeight);
+          foldOnlyMass += (1 - params.foldOnlyWeight) * scale * (known.get(t.f)?.idf ?? 0);
+        } else if (known.has(t.f)) put(out.folded, t.f, scale);
         else if (fromMessage && !/^\d+$/.test(t.f) && t.f.length > 1) unknown.add(t.f);
         if (t.a) put(out.accented, t.a, params.accentWeight);
       }
@@ -92,7 +115,7 @@ function collectTerms(
     addSequence(exp.to.map((f) => ({ f, a: null })), opaque ? 1 : params.expansionWeight, false);
     if (opaque) for (const f of exp.from) unknown.delete(f);
   }
-  out.unknownMass = index.rareIdf * (unknown.size * params.unknownWeight + unknownPairs.size * params.unknownBigramWeight);
+  out.unknownMass = index.rareIdf * (unknown.size * params.unknownWeight + unknownPairs.size * params.unknownBigramWeight) + foldOnlyMass * (index.params.k1 + 1);
   return out;
 }
 
@@ -202,16 +225,22 @@ export function retrieve(
   params: RetrievalParams,
   limit = 10,
 ): ScoredDoc[] {
-  const whole = collectTerms(query.clauses, query.expansions, index, stopwords, params);
+  const whole = collectTerms(query.clauses, query.expansions, index, stopwords, params, query.accentShare >= CAREFUL_ACCENTS);
   const ranked = scoreTerms(index, whole, limit);
   rerankByNameCoverage(index, query, stopwords, ranked, params.nameCoverageWeight);
   const contentClauses = query.clauses.filter((c) => c.filter((t) => !stopwords.has(t.f)).length >= 2);
   const best = ranked[0];
   if (best && contentClauses.length > 1 && params.clauseFactor > 0) {
     for (const clause of contentClauses) {
-      const clauseScore = scoreDoc(index, collectTerms([clause], [], index, stopwords, params), best.doc);
+      const clauseScore = scoreDoc(index, collectTerms([clause], [], index, stopwords, params, query.accentShare >= CAREFUL_ACCENTS), best.doc);
       best.score = Math.max(best.score, clauseScore * params.clauseFactor);
     }
   }
   return ranked;
+}
+
+/** The normalized scores of the given procedures only (the options of a clarification), in their order. */
+export function scoreAmong(index: TermIndex, query: AnalyzedQuery, stopwords: Set<string>, params: RetrievalParams, docs: number[]): number[] {
+  const terms = collectTerms(query.clauses, query.expansions, index, stopwords, params, query.accentShare >= CAREFUL_ACCENTS);
+  return docs.map((doc) => scoreDoc(index, terms, doc));
 }

@@ -78,6 +78,7 @@ export const agencySchema = z
       phone: z.string().optional(),
       email: z.string().optional(),
       website: z.string().optional(),
+      hours: z.string().optional(),
     }),
     keywords: z.array(z.string()).optional(),
   })

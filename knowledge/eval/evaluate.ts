@@ -100,8 +100,14 @@ export function evaluate(items: LabelledQuestion[], predict: (q: string) => Pred
   };
 }
 
-/** How a brain decision counts in the evaluation: a clarification still names its best guess. */
-export function brainPrediction(result: AskResult): Prediction {
+/**
+ * How a brain decision counts in the evaluation: a clarification still names its best guess. A matter
+ * outside the catalog (`outside`, intent `other` in the brain's contract) is what the labelled sets
+ * call a procedure question the catalog does not cover (`procedure`, no procedure): it counts as such,
+ * unless `strictIntent` asks for the brain's intent as it is.
+ */
+export function brainPrediction(result: AskResult, strictIntent = false): Prediction {
   const top = result.best ?? result.alternatives[0] ?? null;
-  return { intent: result.intent, procedureId: result.best?.procedure.id ?? null, topCandidateId: top?.procedure.id ?? null };
+  const intent = result.outside && !strictIntent ? 'procedure' : result.intent;
+  return { intent, procedureId: result.best?.procedure.id ?? null, topCandidateId: top?.procedure.id ?? null };
 }

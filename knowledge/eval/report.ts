@@ -1,10 +1,14 @@
 import { loadBrain } from '../brain/index.js';
 import { brainPrediction, evaluate, GOLDEN_FILE, HOLDOUT_FILE, loadQuestions } from './evaluate.js';
 
-/** Developer report: metrics and every error on the golden (or --holdout) set. */
+/**
+ * Developer report: metrics and every error on the golden (or --holdout) set; --strict-intent counts a
+ * matter outside the catalog as the brain's intent `other` instead of a procedure question without one.
+ */
 const file = process.argv.includes('--holdout') ? HOLDOUT_FILE : GOLDEN_FILE;
 const brain = loadBrain();
-const m = evaluate(loadQuestions(file), (q) => brainPrediction(brain.ask(q)));
+const strict = process.argv.includes('--strict-intent');
+const m = evaluate(loadQuestions(file), (q) => brainPrediction(brain.ask(q), strict));
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 if (!process.argv.includes('--quiet')) {
   for (const e of m.errors) console.log(`${e.expectIntent}/${e.expect ?? '-'} ← ${e.gotIntent}/${e.got ?? '-'}  | ${e.q}`);

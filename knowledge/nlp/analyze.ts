@@ -26,12 +26,16 @@ export interface AnalyzedQuery {
   cleaned: string;
   /** Folded tokens after slang and typo repair, filler kept: what intent patterns are matched on. */
   normalized: string[];
+  /** The same tokens with their accent keys (null when not typed with accents, or repaired). */
+  tokens: QueryToken[];
   /** Content clauses (filler removed), in order. */
   clauses: QueryToken[][];
   /** Catalog wording added by abbreviation and synonym rules (additive), with the words that triggered it. */
   expansions: Expansion[];
   /** Whether the citizen typed Vietnamese accents in this message. */
   accented: boolean;
+  /** Share of the message's letter syllables typed with a mark (0 when none). */
+  accentShare: number;
 }
 
 const CLAUSE_BREAK = /[.,;:!?\n()[\]"“”…]+/;
@@ -83,9 +87,12 @@ function normalizeClause(raw: string[], accented: boolean, lexicon: Lexicon, voc
       if (fixed !== t.f) tokens[i] = { f: fixed, a: null };
     }
   }
+  const kept = new Set<number>();
+  for (const hit of lexicon.protectedPhrases.scanOverlapping(tokens.map((t) => t.f))) if (hit.length > 1) for (let k = 0; k < hit.length; k++) kept.add(hit.start + k);
   for (let i = 0; i + 1 < tokens.length; i++) {
     const left = tokens[i]!;
     const right = tokens[i + 1]!;
+    if (kept.has(i) && kept.has(i + 1)) continue;
     const fixed = repairBigram(left.f, right.f, vocab, tokens[i - 1]?.f, tokens[i + 2]?.f);
     if (fixed) {
       if (fixed[0] !== left.f) tokens[i] = { f: fixed[0], a: null };
@@ -107,22 +114,30 @@ const ACCENTED_SHARE = 0.2;
 
 /**
  * @param aspects phrases that ask about an aspect rather than name a procedure ("cần giấy tờ gì",
- * "mất mấy ngày"): stripped from retrieval like filler, kept in `normalized` for follow-up detection.
+ * "mất mấy ngày") or name a place ("phường Tân An"): stripped from retrieval like filler, kept in
+ * `normalized` for follow-up and place detection.
  */
-export function analyzeQuery(question: string, lexicon: Lexicon, vocab: Vocabulary, aspects?: PhraseTable<unknown>): AnalyzedQuery {
+export function analyzeQuery(
+  question: string,
+  lexicon: Lexicon,
+  vocab: Vocabulary,
+  aspects: PhraseTable<unknown> | Array<PhraseTable<unknown>> = [],
+): AnalyzedQuery {
   const cleaned = cleanText(question);
   const letters = syllables(cleaned).filter((s) => !/^\d+$/.test(s));
   const marked = letters.filter(hasDiacritics).length;
-  const accented = letters.length > 0 && marked / letters.length >= ACCENTED_SHARE;
+  const accentShare = letters.length > 0 ? marked / letters.length : 0;
+  const accented = accentShare >= ACCENTED_SHARE;
   const rawClauses = splitClauses(cleaned, accented);
 
   const normalizedClauses = rawClauses.map((c) => normalizeClause(c, accented, lexicon, vocab));
-  const normalized = normalizedClauses.flat().map((t) => t.f);
-  const stripTables: Array<PhraseTable<unknown>> = aspects ? [lexicon.filler, aspects] : [lexicon.filler];
+  const tokens = normalizedClauses.flat();
+  const normalized = tokens.map((t) => t.f);
+  const stripTables: Array<PhraseTable<unknown>> = [lexicon.filler, ...(Array.isArray(aspects) ? aspects : [aspects])];
   const clauses = normalizedClauses.map((c) => strip(c, stripTables)).filter((c) => c.length > 0);
   const expansions = clauses.flatMap((c) => {
     const folded = c.map((t) => t.f);
     return lexicon.expansions.scanOverlapping(folded).map((h) => ({ from: folded.slice(h.start, h.start + h.length), to: h.value }));
   });
-  return { cleaned, normalized, clauses, expansions, accented };
+  return { cleaned, normalized, tokens, clauses, expansions, accented, accentShare };
 }

@@ -25,6 +25,11 @@ export interface Lexicon {
   stopwords: Set<string>;
   /** Every folded syllable the lexicons and signals know, so typo repair does not "fix" them. */
   words: Set<string>;
+  /**
+   * Conversational phrases (intent patterns, small talk) whose words are left as typed when the whole
+   * phrase is in the message: "nói chuyện với người thật" is not a misspelt "chuyển đổi".
+   */
+  protectedPhrases: PhraseTable<true>;
 }
 
 /** Folds a phrase written by an editor into the token form queries are matched in. */
@@ -50,7 +55,7 @@ export function loadLexicon(dataDir: string): Lexicon {
   const filler = readJson(join(dir, 'filler.vi.json'), phrasesSchema);
   const stop = readJson(join(dir, 'stopwords.vi.json'), wordsSchema);
 
-  const lexicon: Lexicon = { teencode: new Map(), expansions: new PhraseTable(), filler: new PhraseTable(), stopwords: new Set(), words: new Set() };
+  const lexicon: Lexicon = { teencode: new Map(), expansions: new PhraseTable(), filler: new PhraseTable(), stopwords: new Set(), words: new Set(), protectedPhrases: new PhraseTable() };
   const expansionHeads = new Set<string>();
   const remember = (tokens: string[]) => tokens.forEach((t) => lexicon.words.add(t));
 

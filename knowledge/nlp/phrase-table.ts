@@ -48,6 +48,11 @@ export class PhraseTable<T> {
     return out;
   }
 
+  /** Every phrase, as its tokens. */
+  phrases(): string[][] {
+    return [...this.byHead.values()].flatMap((list) => list.map((e) => e.tokens));
+  }
+
   /** The longest match starting at every position; matches may overlap (for additive expansions). */
   scanOverlapping(tokens: string[]): PhraseHit<T>[] {
     const hits: PhraseHit<T>[] = [];

@@ -71,3 +71,18 @@ export function foldSyllable(syllable: string): string {
 export function syllables(cleaned: string): string[] {
   return cleaned.match(/[\p{L}\p{N}]+/gu) ?? [];
 }
+/**
+ * Whether a folded syllable is spelled like a Vietnamese one: onset, one to three vowels, optional
+ * final, with the spelling rules for k/c, gh/g and ngh/ng. Keyboard mashing ("asdfgh") is not.
+ */
+export function looksVietnamese(folded: string): boolean {
+  const m = /^(ngh|ng|nh|ch|tr|th|kh|ph|gh|gi|qu|[bcdghklmnprstvx])?([aeiouy]{1,3})(ch|nh|ng|[cmnpt])?$/.exec(folded);
+  if (!m) return false;
+  const [, onset = '', vowels = ''] = m;
+  const front = /^[eiy]/.test(vowels);
+  // "gi" before a vowel is its own onset (gì, giêng); g before e is spelt gh.
+  if ((onset === 'c' || onset === 'ng') && front) return false;
+  if (onset === 'g' && vowels.startsWith('e')) return false;
+  if ((onset === 'k' || onset === 'gh' || onset === 'ngh') && !front) return false;
+  return true;
+}

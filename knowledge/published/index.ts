@@ -23,6 +23,11 @@ export interface PublishedMatch {
  */
 export const PUBLISHED_ANSWER_THRESHOLD = 0.5;
 
+/** Published text with the redaction placeholders ("[họ tên]", "[số điện thoại]") left out: they are not the citizen's words. */
+function withoutPlaceholders(text: string): string {
+  return text.replace(/\[[^\]\n]{1,40}\]/g, ' ');
+}
+
 export class PublishedIndex {
   private entries: PublishedAnswer[] = [];
   private index: TermIndex = buildTermIndex([]);
@@ -33,7 +38,10 @@ export class PublishedIndex {
   load(entries: PublishedAnswer[]): void {
     this.entries = [...entries];
     this.index = buildTermIndex(
-      this.entries.map((e) => ({ name: e.question, segments: { name: [e.question], aliases: [], meta: e.field ? [e.field] : [], body: [e.answer] } })),
+      this.entries.map((e) => {
+        const question = withoutPlaceholders(e.question);
+        return { name: question, segments: { name: [question], aliases: [], meta: e.field ? [e.field] : [], body: [withoutPlaceholders(e.answer)] } };
+      }),
       DEFAULT_INDEX_PARAMS,
     );
   }

@@ -51,12 +51,34 @@ export interface OutsideMatter {
   source?: { title: string; url?: string };
 }
 
+/**
+ * One office of the directory (knowledge/data/places.vi.json, demo data): a commune's UBND, police or
+ * one-stop desk, or a provincial body. What a contact answer shows; every field but `id` and `name`
+ * may be missing.
+ */
+export interface DirectoryEntry {
+  /** Stable id ("phuong-tan-an/ubnd", or the agency id for a provincial body). */
+  id: string;
+  /** The office as citizens know it ("UBND phường Tân An"). */
+  name: string;
+  address?: string;
+  phone?: string;
+  email?: string;
+  website?: string;
+  /** Opening hours as written ("Thứ Hai đến Thứ Sáu, sáng 7:30–11:30…"). */
+  hours?: string;
+  /** The entry is illustrative (demo data), not a real office's details. */
+  demo?: boolean;
+}
+
 /** An agency (or a commune's office) named in the message: "UBND phường Tân An", "công an xã Bình Minh". */
 export interface PlaceMention {
-  /** The directory entry it resolves to, when there is one. */
+  /** The agency of agencies.json it resolves to (routing and tickets use it), when there is one. */
   agencyId?: string;
   /** The words the citizen wrote, tidied ("phường Tân An"). */
   text: string;
+  /** The directory entry of the office named (the commune's own office when a commune is named). */
+  entry?: DirectoryEntry;
 }
 
 export interface AskResult {
@@ -67,7 +89,11 @@ export interface AskResult {
   best: Candidate | null;
   /** Close alternatives to offer when clarifying (at most 3 including `best`), else runners-up. */
   alternatives: Candidate[];
-  /** Set when the message asks about an aspect of the current (or named) procedure. */
+  /**
+   * Set when the message asks about an aspect of the current (or named) procedure. With intent `other`
+   * and no procedure, `contact` asks for an office's details: `place` when one is named ("số điện thoại
+   * UBND phường Tân An", "công an xã"), else the assistant's own contacts ("liên hệ ai", "hotline").
+   */
   followUp?: FollowUpTopic;
   /** The language the message is written in (Khmer script, English, or Vietnamese with or without accents). */
   language: Locale;
@@ -79,6 +105,12 @@ export interface AskResult {
   place?: PlaceMention;
   /** A second procedure named in the same message ("đăng ký khai sinh và thường trú"): both are answered. */
   also?: Candidate;
+  /**
+   * The citizen wishes to send a question to an agency ("tôi muốn gửi câu hỏi cho cơ quan"): not a
+   * lookup of their tickets and not a request for a person. With intent `other` when no procedure is
+   * named; the flows offer the ask-an-agency dialog.
+   */
+  wantsAgency?: boolean;
 }
 
 /**
@@ -88,10 +120,18 @@ export interface AskResult {
 export interface AnswerRenderer {
   /** The reply to one question: an answer, a clarification or an honest abstention. */
   answer(result: AskResult): string;
-  /** A procedure's short answer (its summary). */
-  procedure(procedure: Procedure): string;
-  /** One aspect of a procedure (documents, fee, time…). */
-  followUp(procedure: Procedure, topic: FollowUpTopic): string;
+  /**
+   * A procedure's short answer (its summary). `place`: the commune the citizen named ("phường Tân An"),
+   * so a commune-level agency is named as the citizen knows it ("UBND phường Tân An").
+   */
+  procedure(procedure: Procedure, place?: string): string;
+  /** One aspect of a procedure (documents, fee, time, forms, contact…); `place` as for `procedure`. */
+  followUp(procedure: Procedure, topic: FollowUpTopic, place?: string): string;
+  /**
+   * An agency's directory entry (name, address, phone, e-mail, website, hours when known); a
+   * commune-level body is named at `place` when the citizen named a commune.
+   */
+  contact(agency: Agency, place?: string): string;
 }
 
 /** Answers agencies published (public Q&A), the brain's second source when no procedure fits. */

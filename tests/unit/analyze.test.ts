@@ -20,7 +20,7 @@ function vocabulary(): CatalogVocabulary {
 }
 
 function lexicon(): Lexicon {
-  const lex: Lexicon = { teencode: new Map(), expansions: new PhraseTable(), filler: new PhraseTable(), stopwords: new Set(['gi', 'em']), words: new Set() };
+  const lex: Lexicon = { teencode: new Map(), expansions: new PhraseTable(), filler: new PhraseTable(), stopwords: new Set(['gi', 'em']), words: new Set(), protectedPhrases: new PhraseTable() };
   lex.teencode.set('ko', ['khong']);
   lex.teencode.set('dc', ['duoc']);
   lex.expansions.add(foldPhrase('gplx'), foldPhrase('giấy phép lái xe'));
@@ -99,6 +99,18 @@ describe('analyzeQuery', () => {
 
   it('repairs regional spelling confusions that form an unknown pair (ch/tr)', () => {
     expect(flat(analyzeQuery('dang ky thuong chu', lex, vocab))).toEqual(['dang ki thuong tru']);
+  });
+
+  it('leaves a conversational phrase as typed when it is whole in the message (no "chuyện đổi" for "chuyện với")', () => {
+    const protectedLex = lexicon();
+    protectedLex.protectedPhrases.add(foldPhrase('phải không'), true);
+    expect(analyzeQuery('phai khong', lex, vocab).normalized).toEqual(['phai', 'khong']);
+    expect(analyzeQuery('dang ky thuong chu phai khong', protectedLex, vocab).normalized).toEqual(['dang', 'ki', 'thuong', 'tru', 'phai', 'khong']);
+  });
+
+  it('measures the share of syllables typed with accents', () => {
+    expect(analyzeQuery('đăng ký tam tru', lex, vocab).accentShare).toBe(0.5);
+    expect(analyzeQuery('dang ky tam tru', lex, vocab).accentShare).toBe(0);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cleanText, foldDiacritics, foldSyllable, hasDiacritics, syllables, toneKey, unifyIY } from '../../knowledge/nlp/vietnamese.js';
+import { cleanText, foldDiacritics, foldSyllable, hasDiacritics, looksVietnamese, syllables, toneKey, unifyIY } from '../../knowledge/nlp/vietnamese.js';
 
 describe('cleanText', () => {
   it('composes NFD input to NFC so both encodings compare equal', () => {
@@ -74,5 +74,15 @@ describe('syllables', () => {
     expect(hasDiacritics('đi')).toBe(true);
     expect(hasDiacritics('hoà')).toBe(true);
     expect(hasDiacritics('hoa')).toBe(false);
+  });
+});
+
+describe('looksVietnamese', () => {
+  it('accepts syllables spelled like Vietnamese ones, folded', () => {
+    for (const f of ['nghieng', 'khai', 'sinh', 'thuong', 'tru', 'ke', 'ghe', 'quy', 'gi', 'a', 'uong', 'meo']) expect(looksVietnamese(f), f).toBe(true);
+  });
+
+  it('rejects keyboard mashing and English spellings (c/g/ng before e, i, y)', () => {
+    for (const f of ['asdfgh', 'qwrtp', 'zxcv', 'jkjk', 'help', 'get', 'ci', 'nge', 'ka']) expect(looksVietnamese(f), f).toBe(false);
   });
 });
