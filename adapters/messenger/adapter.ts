@@ -27,7 +27,7 @@ export interface MessengerAdapterOptions extends Omit<MessengerClientOptions, 'a
   maxTextLength?: number;
   /** Longest quick-reply payload (default 1,000; UNCONFIRMED); a longer one turns the options into a numbered list. */
   maxQuickReplyPayload?: number;
-  /** Hint under a numbered option list (default: the bot copy's `chooseByNumber`). */
+  /** Hint under a numbered option list, for every language (default: the bot copy's `chooseByNumber` in the reply's language). */
   chooseHint?: string;
   /** The window clock (epoch ms); Date.now by default. */
   now?: () => number;

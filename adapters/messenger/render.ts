@@ -1,4 +1,5 @@
-import { vi } from '../../src/domain/copy/vi.js';
+import { copyFor } from '../../src/domain/copy/index.js';
+import { DEFAULT_LOCALE } from '../../src/domain/locale.js';
 import type { Reply, ReplyButton } from '../../src/domain/message.js';
 import type { ButtonTemplateAttachment, OutgoingMessage, QuickReply } from './types.js';
 
@@ -20,7 +21,10 @@ export const BUTTON_TITLE_MAX = 20;
 export interface MessengerRenderOptions {
   maxTextLength?: number;
   maxQuickReplyPayload?: number;
-  /** Under a numbered option list (default: the bot copy's `chooseByNumber`). */
+  /**
+   * Under a numbered option list, for every language (default: the bot copy's `chooseByNumber` in the
+   * reply's language, `reply.meta.locale`).
+   */
   chooseHint?: string;
 }
 
@@ -35,9 +39,10 @@ export function renderReply(reply: Reply, options: MessengerRenderOptions = {}):
   const maxPayload = options.maxQuickReplyPayload ?? MESSENGER_DEFAULT_MAX_PAYLOAD;
   const buttons = reply.buttons ?? [];
   const quickReplies = buttons.length > 0 && quickRepliesFit(buttons, maxPayload) ? toQuickReplies(buttons) : undefined;
+  const chooseHint = options.chooseHint ?? copyFor(reply.meta?.locale ?? DEFAULT_LOCALE).bot.chooseByNumber;
 
   let text = reply.text.trim();
-  if (buttons.length > 0 && !quickReplies) text = withNumberedOptions(text, buttons, options.chooseHint ?? vi.bot.chooseByNumber);
+  if (buttons.length > 0 && !quickReplies) text = withNumberedOptions(text, buttons, chooseHint);
 
   const link = reply.link && isWebUrl(reply.link.url) && reply.link.title.trim() !== '' ? reply.link : undefined;
   const pieces = splitMessengerText(text, max);
@@ -48,11 +53,12 @@ export function renderReply(reply: Reply, options: MessengerRenderOptions = {}):
     for (const piece of pieces.slice(0, -1)) messages.push({ text: piece });
     messages.push({ attachment: buttonTemplate(last, link) });
   } else {
-    const withLink = reply.link ? splitMessengerText(appendLinkLine(text, reply.link), max) : pieces;
+    // The link as a "title: url" line, unless the text already shows that address (never the same URL twice).
+    const withLink = reply.link && !text.includes(reply.link.url) ? splitMessengerText(appendLinkLine(text, reply.link), max) : pieces;
     for (const piece of withLink) messages.push({ text: piece });
   }
   if (quickReplies) {
-    if (messages.length === 0) messages.push({ text: options.chooseHint ?? vi.bot.chooseByNumber });
+    if (messages.length === 0) messages.push({ text: chooseHint });
     messages[messages.length - 1] = { ...messages[messages.length - 1]!, quick_replies: quickReplies };
   }
   return messages;

@@ -1,5 +1,5 @@
 import type { InboundEvent, OutboundMessage } from '../../src/domain/message.js';
-import { localDateOf } from '../../src/domain/working-days.js';
+import { formatVietnamDate } from '../../src/domain/dates.js';
 import { ChannelSendError, type ChannelAdapter, type ChannelCapabilities, type RawHeaders, type WindowNotice, type WindowNoticeSender } from '../../src/ports/channel.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { ZaloOA, type ZaloOAOptions } from './client.js';
@@ -133,8 +133,7 @@ function templateNotice(client: ZaloOA, template: ZaloAnswerTemplate, logger: Lo
 
 /** Template data by parameter name: the tracking code, the agency's name and the answer's local date (dd/mm/yyyy). */
 export function templateData(params: ZaloAnswerTemplate['params'], notice: WindowNotice): Record<string, string> {
-  const [y, m, d] = localDateOf(notice.answeredAt).split('-');
-  const values: Record<ZaloNoticeField, string> = { code: notice.ticketCode, agency: notice.agencyName, date: `${d}/${m}/${y}` };
+  const values: Record<ZaloNoticeField, string> = { code: notice.ticketCode, agency: notice.agencyName, date: formatVietnamDate(notice.answeredAt) };
   const data: Record<string, string> = {};
   for (const field of Object.keys(values) as ZaloNoticeField[]) {
     const name = params[field];

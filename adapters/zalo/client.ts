@@ -2,7 +2,7 @@ import type { ReplyButton } from '../../src/domain/message.js';
 import { ZaloApiError, ZaloNetworkError } from './errors.js';
 import { asObject, idString, parseJsonKeepingBigInts } from './json.js';
 import { ZaloListener } from './listener.js';
-import { DEFAULT_ZALO_COPY, renderReply, splitZaloText, ZALO_DEFAULT_MAX_BUTTONS, ZALO_MAX_TEXT, type ZaloRenderCopy } from './render.js';
+import { renderReply, splitZaloText, ZALO_DEFAULT_MAX_BUTTONS, ZALO_MAX_TEXT, type ZaloRenderCopy } from './render.js';
 import { ZaloTokenStore, type ZaloTokenSource, type ZaloTokenStoreOptions } from './token-store.js';
 import type {
   FetchLike,
@@ -44,6 +44,7 @@ export interface ZaloOAOptions {
   maxButtons?: number;
   /** Characters per text message (default 2,000). */
   maxTextLength?: number;
+  /** Overrides the rendering copy for every language (default: the copy in each reply's language). */
   copy?: ZaloRenderCopy;
   /** Per-request timeout (default 15 s). */
   timeoutMs?: number;
@@ -74,7 +75,7 @@ export class ZaloOA {
 
   private readonly fetchFn: FetchLike;
   private readonly apiBase: string;
-  private readonly copy: ZaloRenderCopy;
+  private readonly copy: ZaloRenderCopy | undefined;
   private readonly timeoutMs: number;
 
   constructor(options: ZaloOAOptions) {
@@ -85,7 +86,7 @@ export class ZaloOA {
     this.buttonMode = options.buttons ?? 'text';
     this.maxButtons = options.maxButtons ?? ZALO_DEFAULT_MAX_BUTTONS;
     this.maxTextLength = Math.min(options.maxTextLength ?? ZALO_MAX_TEXT, ZALO_MAX_TEXT);
-    this.copy = options.copy ?? DEFAULT_ZALO_COPY;
+    this.copy = options.copy;
     this.timeoutMs = options.timeoutMs ?? 15_000;
     this.tokens = isTokenSource(options.tokens)
       ? options.tokens
@@ -139,7 +140,7 @@ export class ZaloOA {
   async sendButtons(userId: string, text: string, buttons: readonly ReplyButton[]): Promise<ZaloSentMessage[]> {
     const rendered = renderReply(
       { text, buttons: [...buttons] },
-      { mode: this.buttonMode, maxButtons: this.maxButtons, maxTextLength: this.maxTextLength, copy: this.copy },
+      { mode: this.buttonMode, maxButtons: this.maxButtons, maxTextLength: this.maxTextLength, ...(this.copy ? { copy: this.copy } : {}) },
     );
     const sent: ZaloSentMessage[] = [];
     for (const [i, part] of rendered.texts.entries()) {

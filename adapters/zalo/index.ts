@@ -28,6 +28,7 @@ export {
   ZALO_DEFAULT_MAX_BUTTONS,
   ZALO_MAX_TEXT,
   type ZaloRenderCopy,
+  zaloCopyFor,
   type ZaloRenderedReply,
 } from './render.js';
 export { ZaloTokenStore, type ZaloTokenSource, type ZaloTokenStoreOptions } from './token-store.js';

@@ -1,3 +1,5 @@
+import { copyFor } from '../../src/domain/copy/index.js';
+import { DEFAULT_LOCALE, type Locale } from '../../src/domain/locale.js';
 import type { Reply, ReplyButton } from '../../src/domain/message.js';
 import type { ZaloButton, ZaloButtonMode } from './types.js';
 
@@ -12,15 +14,19 @@ export const ZALO_MAX_QUERY_PAYLOAD = 1000;
 /** Template button count is UNCONFIRMED for /message/cs; 5 matches the documented element limit. */
 export const ZALO_DEFAULT_MAX_BUTTONS = 5;
 
-/** Vietnamese copy the text rendering needs; overridable per deployment. */
+/** The copy the text rendering needs: by default the bot copy in the reply's language. */
 export interface ZaloRenderCopy {
-  /** Follows a numbered option list when buttons are rendered as text. */
+  /** Follows a numbered option list when buttons are rendered as text (the copy's `bot.chooseByNumber`). */
   chooseHint: string;
 }
 
-export const DEFAULT_ZALO_COPY: ZaloRenderCopy = {
-  chooseHint: 'Quý vị vui lòng trả lời bằng số thứ tự (ví dụ: 1) hoặc nội dung lựa chọn.',
-};
+/** The rendering copy in one language, from the copy module (src/domain/copy). */
+export function zaloCopyFor(locale: Locale = DEFAULT_LOCALE): ZaloRenderCopy {
+  return { chooseHint: copyFor(locale).bot.chooseByNumber };
+}
+
+/** The rendering copy in the default language (Vietnamese). */
+export const DEFAULT_ZALO_COPY: ZaloRenderCopy = zaloCopyFor(DEFAULT_LOCALE);
 
 /**
  * Splits text into pieces of at most `max` characters (UTF-16 units, which never undercounts), breaking
@@ -82,9 +88,9 @@ export function toZaloQueryButtons(buttons: readonly ReplyButton[]): ZaloButton[
   }));
 }
 
-/** The link of a Reply, appended as text (Zalo shows URLs as tappable links). */
+/** The link of a Reply, appended as text (Zalo shows URLs as tappable links), unless the text already shows it. */
 export function appendLink(text: string, link: Reply['link']): string {
-  if (!link) return text;
+  if (!link || text.includes(link.url)) return text;
   const line = link.title ? `${link.title}: ${link.url}` : link.url;
   return text.trim() ? `${text.trimEnd()}\n\n${line}` : line;
 }
@@ -100,6 +106,7 @@ export interface RenderOptions {
   mode: ZaloButtonMode;
   maxButtons: number;
   maxTextLength?: number;
+  /** Overrides the copy for every language; by default the copy in the reply's language (`reply.meta.locale`). */
   copy?: ZaloRenderCopy;
 }
 
@@ -114,7 +121,7 @@ export function renderReply(reply: Reply, options: RenderOptions): ZaloRenderedR
   if (buttons.length > 0 && options.mode === 'template' && buttons.length <= options.maxButtons && base.trim() !== '') {
     return { texts: splitZaloText(base, max), buttons: toZaloQueryButtons(buttons) };
   }
-  const texts = splitZaloText(renderButtonsAsText(base, buttons, options.copy), max);
+  const texts = splitZaloText(renderButtonsAsText(base, buttons, options.copy ?? zaloCopyFor(reply.meta?.locale)), max);
   return { texts };
 }
 

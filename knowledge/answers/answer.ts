@@ -1,9 +1,13 @@
 import type { AnswerCopy } from '../../src/domain/copy/types.js';
-import type { AskResult } from '../../src/ports/knowledge.js';
-import { renderFollowUp, renderProcedureAnswer } from './render.js';
+import type { Agency } from '../../src/domain/procedure.js';
+import type { AnswerRenderer, AskResult } from '../../src/ports/knowledge.js';
+import { renderContact, renderFollowUp, renderProcedureAnswer } from './render.js';
 
-/** Renders a brain decision as the text a citizen reads (clarify and abstain included). */
-export function renderAnswer(result: AskResult, copy: AnswerCopy): string {
+/**
+ * Renders a brain decision as the text a citizen reads (clarify and abstain included). The commune the
+ * citizen named (`result.place`) names the agency of a commune-level procedure.
+ */
+export function renderAnswer(result: AskResult, copy: AnswerCopy, agencies?: AgencyLookup): string {
   if (result.intent !== 'procedure') return copy.intentNames[result.intent];
   if (result.decision === 'abstain' || !result.best) return copy.abstain;
   if (result.decision === 'clarify') {
@@ -11,5 +15,28 @@ export function renderAnswer(result: AskResult, copy: AnswerCopy): string {
     if (options.length === 1) return copy.confirmQuestion(options[0]!.procedure.name);
     return [copy.clarifyQuestion, ...options.map((c, i) => `${i + 1}. ${c.procedure.name}`)].join('\n');
   }
-  return result.followUp ? renderFollowUp(result.best.procedure, result.followUp, copy) : renderProcedureAnswer(result.best.procedure, copy);
+  const procedure = result.best.procedure;
+  const context = { ...(result.place ? { place: result.place.text } : {}), ...agencyOf(procedure.agencyId, agencies) };
+  return result.followUp ? renderFollowUp(procedure, result.followUp, copy, context) : renderProcedureAnswer(procedure, copy, context);
+}
+
+/** The agency directory as the renderers need it: one entry by id. */
+export type AgencyLookup = (agencyId: string) => Agency | undefined;
+
+function agencyOf(agencyId: string, agencies: AgencyLookup | undefined): { agency?: Agency } {
+  const agency = agencies?.(agencyId);
+  return agency ? { agency } : {};
+}
+
+/**
+ * The answer texts bound to one language's copy and the agency directory (ports/knowledge
+ * AnswerRenderer): what the composition root hands the flows.
+ */
+export function createAnswerRenderer(copy: AnswerCopy, agencies?: AgencyLookup): AnswerRenderer {
+  return {
+    answer: (result) => renderAnswer(result, copy, agencies),
+    procedure: (p, place) => renderProcedureAnswer(p, copy, { ...(place ? { place } : {}), ...agencyOf(p.agencyId, agencies) }),
+    followUp: (p, topic, place) => renderFollowUp(p, topic, copy, { ...(place ? { place } : {}), ...agencyOf(p.agencyId, agencies) }),
+    contact: (agency, place) => renderContact(agency, copy, place),
+  };
 }

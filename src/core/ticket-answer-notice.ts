@@ -15,6 +15,7 @@ export function ticketAnswerNotice(deps: { copy: Copy; agencyName: (agencyId: st
       agencyName: deps.agencyName(ticket.agencyId),
       answer: ticket.answer?.text ?? '',
       reopenWindowDays: deps.reopenWindowDays,
+      kind: ticket.kind,
     }),
     buttons: ticketAnswerButtons(deps.copy.bot.tickets.answerButtons, ticket.code),
   });

@@ -97,6 +97,8 @@ export interface AgencyContact {
   phone?: string;
   email?: string;
   website?: string;
+  /** Opening hours as the agency words them ("Sáng 7:30–11:30, chiều 13:30–17:00, thứ Hai đến thứ Sáu"). */
+  hours?: string;
 }
 
 export interface Agency {

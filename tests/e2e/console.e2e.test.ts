@@ -58,9 +58,9 @@ function copyAt(key: string): unknown {
   return key.split('.').reduce<unknown>((node, part) => (node !== null && typeof node === 'object' && Object.hasOwn(node, part) ? (node as Record<string, unknown>)[part] : undefined), C);
 }
 
-/** A date and time as the page shows it: formatted by the browser with the copy's locale. */
+/** A date and time as the page shows it: formatted by the browser with the copy's locale, in Vietnam time. */
 function shownDate(page: Page, at: Date): Promise<string> {
-  const options = `{ day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' }`;
+  const options = `{ day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: ${JSON.stringify(C.timeZone)} }`;
   return page.evaluate(`new Date(${JSON.stringify(at.toISOString())}).toLocaleString(${JSON.stringify(C.dateLocale)}, ${options})`) as Promise<string>;
 }
 

@@ -83,7 +83,7 @@ describe('ask an agency, end to end on Zalo', () => {
     await eventually(async () => expect((await ticketOf(code)).status).toBe('delivered'));
 
     const tracked = await write(citizen, 'tra cứu câu hỏi');
-    expect(tracked).toContain(`Mã ${code}: ${vi.bot.tickets.statuses.delivered}`);
+    expect(tracked).toContain(`mã ${code}: ${vi.bot.tickets.statuses.delivered}`);
     const looked = await write(citizen, code);
     expect(looked).toContain(vi.bot.tickets.statuses.delivered);
     expect(looked).toContain(ANSWER);
@@ -122,7 +122,7 @@ describe('ask an agency, end to end on Zalo', () => {
     await eventually(() => expect(textsTo(citizen).length).toBe(before + 2));
     const [answer, reply] = textsTo(citizen).slice(before);
     expect(answer).toBe(notice(code, agencyName));
-    expect(reply).toContain(`Mã ${code}:`);
+    expect(reply).toContain(`mã ${code}:`);
     await eventually(async () => expect((await ticketOf(code)).status).toBe('delivered'));
   });
 });

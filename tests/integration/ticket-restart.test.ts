@@ -105,7 +105,7 @@ describe('ask an agency across restarts', () => {
     expect(reloaded.status).toBe('assigned');
     expect(reloaded.agencyId).toBe(opened.agencyId);
     expect(reloaded.timeline).toEqual(opened.timeline);
-    expect(await write(citizen, 'tra cứu câu hỏi')).toContain(`Mã ${code}:`);
+    expect(await write(citizen, 'tra cứu câu hỏi')).toContain(`mã ${code}:`);
 
     const { cookie, csrfToken } = await login(username);
     const inbox = await fetch(`${live().url}/api/v1/inbox/tickets`, { headers: { cookie } });

@@ -33,7 +33,7 @@ export function zaloCitizens(fake: () => FakeZalo, driver: () => ZaloWebhookDriv
     expect(await write(citizen, '1')).toContain(vi.bot.tickets.phonePrompt); // Bỏ qua (no name)
     const opened = await write(citizen, '1'); // Bỏ qua (no phone)
     const code = /mã tra cứu ([0-9A-Z]{4}-[0-9A-Z]{5})/.exec(opened)?.[1];
-    const agencyName = /cơ quan phụ trách: ([^;]+);/.exec(opened)?.[1];
+    const agencyName = /Cơ quan phụ trách: (.+?)\. Hạn trả lời/.exec(opened)?.[1];
     expect(code, opened).toBeDefined();
     expect(agencyName, opened).toBeDefined();
     return { code: code!, agencyName: agencyName! };

@@ -72,7 +72,7 @@ describe('console wording comes from the copy module', () => {
     // Keys chosen at run time: t(cond ? 'a' : 'b').
     const chosen = [...js.matchAll(/\bt\([^()]*\?\s*'([\w.]+)'\s*:\s*'([\w.]+)'\)/g)].flatMap((m) => [m[1]!, m[2]!]);
     expect(keys.length).toBeGreaterThan(10);
-    expect(chosen).toEqual(['list.titleStaff', 'list.titleAll']);
+    expect(chosen).toEqual(expect.arrayContaining(['list.titleStaff', 'list.titleAll']));
     expect([...keys, ...chosen].filter((key) => typeof at(key) !== 'string')).toEqual([]);
     // The maps console.js reads by code: C.statuses, C.actions, C.delivery.errors…
     const maps = [...js.matchAll(/\bC\.([\w.]+)/g)].map((m) => m[1]!);
@@ -123,7 +123,7 @@ describe('GET /console/copy.json', () => {
 
   it('serves another language when given one', async () => {
     const app = express();
-    const other = { locale: 'en', console: { ...vi.console, pageTitle: 'Desk – 1022 Assistant' } };
+    const other = { locale: 'en' as const, console: { ...vi.console, pageTitle: 'Desk – 1022 Assistant' } };
     app.use('/console', createConsolePagesRouter({ copy: other }));
     const s = app.listen(0, '127.0.0.1');
     await new Promise<void>((resolve) => s.once('listening', resolve));

@@ -1,28 +1,30 @@
 import { describe, expect, it } from 'vitest';
-import { fitToLimit, MAX_CHAT_LENGTH, renderFollowUp, renderProcedureAnswer } from '../../knowledge/answers/render.js';
-import { renderAnswer } from '../../knowledge/answers/answer.js';
+import { fitToLimit, isForm, MAX_CHAT_LENGTH, renderContact, renderFollowUp, renderProcedureAnswer } from '../../knowledge/answers/render.js';
+import { createAnswerRenderer, renderAnswer } from '../../knowledge/answers/answer.js';
 import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import type { Procedure } from '../../src/domain/procedure.js';
 import type { FollowUpTopic } from '../../src/ports/knowledge.js';
 
-const { procedures } = loadCatalog();
+const { procedures, directory } = loadCatalog();
+const agencies = new Map(directory.agencies.map((a) => [a.id, a]));
 const khaiSinh = procedures.find((p) => p.id === 'dang-ky-khai-sinh')!;
-const TOPICS: FollowUpTopic[] = ['documents', 'fee', 'time', 'place', 'legal', 'online', 'steps', 'result', 'conditions'];
+const TOPICS: FollowUpTopic[] = ['documents', 'fee', 'time', 'place', 'legal', 'online', 'steps', 'result', 'conditions', 'forms', 'contact'];
 
 function withFee(p: Procedure, verified: boolean): Procedure {
   return { ...p, channels: p.channels.map((c) => ({ ...c, fee: { ...c.fee, verified } })) };
 }
 
 describe('renderProcedureAnswer', () => {
-  it('says what it is, where, how, how long, how much and the online link', () => {
+  it('says what it is, where, how, how long, how much and how to apply online (the address is the reply link)', () => {
     const text = renderProcedureAnswer(khaiSinh, vi.answers);
     expect(text).toContain('Đăng ký khai sinh');
     expect(text).toContain('1.001193');
     expect(text).toContain('Ủy ban nhân dân cấp xã');
     expect(text).toContain('Thời hạn giải quyết');
     expect(text).toContain('Miễn lệ phí');
-    expect(text).toContain('https://dichvucong.gov.vn/');
+    expect(text).toContain(vi.answers.onlineLinkBelow);
+    expect(text).not.toContain('https://');
   });
 
   it('marks an unverified fee and adds the note once; a fully verified fee gets no mark', () => {
@@ -95,5 +97,117 @@ describe('renderAnswer', () => {
 
   it('says honestly when it has no procedure', () => {
     expect(renderAnswer({ question: 'q', intent: 'procedure', language: 'vi', decision: 'abstain', best: null, alternatives: [] }, vi.answers)).toBe(vi.answers.abstain);
+  });
+});
+
+/** The footer every procedure answer ends with: [unverified note], source line, follow-up hint. */
+function footerOf(text: string): string[] {
+  const lines = text.split('\n');
+  return lines.slice(lines.lastIndexOf('') + 1);
+}
+
+describe('one answer format (issue 9, item 7)', () => {
+  const render = createAnswerRenderer(vi.answers, (id) => agencies.get(id));
+
+  it('ends a summary and every follow-up with the same footer: source named with its check date (dd/mm/yyyy), then the follow-up hint', () => {
+    for (const p of procedures) {
+      const texts = [render.procedure(p), ...TOPICS.map((t) => render.followUp(p, t))];
+      for (const text of texts) {
+        const footer = footerOf(text);
+        expect(footer.at(-1)).toBe(vi.answers.followUpHint);
+        expect(footer.at(-2)).toMatch(/^Nguồn: .+, cập nhật ngày \d{2}\/\d{2}\/\d{4}\.$/);
+        if (text.includes(vi.answers.unverified)) expect(footer[0]).toBe(vi.answers.unverifiedNote);
+      }
+    }
+  });
+
+  it('shows dates as dd/mm/yyyy, never ISO', () => {
+    const text = renderFollowUp(khaiSinh, 'fee', vi.answers);
+    expect(text).toContain('cập nhật ngày 21/11/2026');
+    for (const p of procedures) for (const t of TOPICS) expect(render.followUp(p, t)).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
+  });
+
+  it('names the source portal instead of repeating an address: no URL appears twice in one answer', () => {
+    expect(renderProcedureAnswer(khaiSinh, vi.answers)).toContain('Nguồn: Cổng Dịch vụ công quốc gia');
+    for (const p of procedures) {
+      for (const text of [render.procedure(p), ...TOPICS.map((t) => render.followUp(p, t))]) {
+        const urls = text.match(/https?:\/\/\S+/g) ?? [];
+        expect(new Set(urls).size).toBe(urls.length);
+        if (p.onlineUrl) expect(text).not.toContain(p.onlineUrl);
+      }
+    }
+  });
+
+  it('never nests brackets: the code is not in brackets, so its unverified mark is not either', () => {
+    const unverifiedCode = { ...khaiSinh, codeVerified: false };
+    const header = renderProcedureAnswer(unverifiedCode, vi.answers).split('\n')[0];
+    expect(header).toBe(`${khaiSinh.name} – mã thủ tục ${khaiSinh.code} (*)`);
+    for (const p of procedures) {
+      for (const text of [render.procedure(p), ...TOPICS.map((t) => render.followUp(p, t))]) {
+        expect(text.split('\n')[0]).toBe(`${p.name} – mã thủ tục ${p.code}${p.codeVerified ? '' : ' (*)'}`);
+      }
+    }
+  });
+
+  it('names a commune-level agency at the commune the citizen wrote, with the rule under it', () => {
+    const text = render.procedure(khaiSinh, 'phường Tân An');
+    expect(text).toContain('• Nơi giải quyết:\n  - UBND phường Tân An\n  - Theo quy định: Ủy ban nhân dân cấp xã');
+    expect(render.followUp(khaiSinh, 'place', 'UBND Phường Tân An')).toContain('  - UBND phường Tân An');
+    const police = procedures.find((p) => p.agencyId === 'cong-an-cap-xa')!;
+    expect(render.procedure(police, 'xã Bình Minh')).toContain('  - Công an xã Bình Minh');
+    // A place that is not a commune, or a provincial agency, keeps the catalog's wording.
+    expect(render.procedure(khaiSinh, 'Hà Nội')).toContain(`• Nơi giải quyết: ${khaiSinh.implementingAgency}`);
+    const provincial = procedures.find((p) => p.level === 'tinh')!;
+    expect(render.procedure(provincial, 'phường Tân An')).toContain(`• Nơi giải quyết: ${provincial.implementingAgency}`);
+    // Through the brain's result too.
+    const answered = render.answer({ question: 'q', intent: 'procedure', language: 'vi', decision: 'answer', best: { procedure: khaiSinh, score: 0.9 }, alternatives: [], place: { text: 'phường Tân An' } });
+    expect(answered).toContain('UBND phường Tân An');
+  });
+});
+
+describe('follow-ups on forms and contacts', () => {
+  const render = createAnswerRenderer(vi.answers, (id) => agencies.get(id));
+
+  it('lists the application forms among the documents, and says honestly when the catalog lists none', () => {
+    const forms = render.followUp(khaiSinh, 'forms');
+    expect(forms).toContain(`• ${vi.answers.forms.label}: Tờ khai đăng ký khai sinh theo mẫu`);
+    expect(forms).not.toContain('Giấy chứng sinh');
+    const none = procedures.find((p) => p.documents.every((d) => !isForm(d.name)))!;
+    expect(render.followUp(none, 'forms')).toContain(vi.answers.forms.none);
+    expect(isForm('Đơn đề nghị cấp lại giấy phép lái xe theo mẫu')).toBe(true);
+    expect(isForm('Tờ khai thay đổi thông tin cư trú (Mẫu CT01)')).toBe(true);
+    expect(isForm('Bản sao giấy chứng nhận kết hôn')).toBe(false);
+  });
+
+  it('gives the directory entry of a provincial agency: name, address, phone, e-mail, website, hours when known', () => {
+    const p = procedures.find((x) => x.agencyId === 'so-tu-phap')!;
+    const agency = { ...agencies.get('so-tu-phap')!, contacts: { ...agencies.get('so-tu-phap')!.contacts, hours: 'Thứ Hai đến thứ Sáu, 7:30–17:00' } };
+    const text = renderContact(agency, vi.answers);
+    expect(text.split('\n')).toEqual([
+      `• ${vi.answers.contact.label}: Sở Tư pháp`,
+      `  - ${vi.answers.contact.address}: ${agency.contacts.address}`,
+      `  - ${vi.answers.contact.phone}: ${agency.contacts.phone}`,
+      `  - ${vi.answers.contact.email}: ${agency.contacts.email}`,
+      `  - ${vi.answers.contact.website}: ${agency.contacts.website}`,
+      `  - ${vi.answers.contact.hours}: Thứ Hai đến thứ Sáu, 7:30–17:00`,
+    ]);
+    expect(render.followUp(p, 'contact')).toContain(`  - ${vi.answers.contact.phone}: ${agency.contacts.phone}`);
+    expect(renderContact({ ...agency, contacts: {} }, vi.answers)).toContain(vi.answers.contact.none);
+  });
+
+  it('names a commune-level body at the commune the citizen wrote, honest that the directory has no entry of its own', () => {
+    const ubnd = agencies.get('ubnd-cap-xa')!;
+    expect(renderContact(ubnd, vi.answers, 'phường Tân An')).toBe(`• ${vi.answers.contact.label}: UBND phường Tân An\n${vi.answers.contact.notListed('UBND phường Tân An')}`);
+    expect(renderContact(ubnd, vi.answers)).toContain(vi.answers.contact.askCommune);
+    expect(render.followUp(khaiSinh, 'contact', 'phường Tân An')).toContain(vi.answers.contact.notListed('UBND phường Tân An'));
+    // A commune's own office from the directory is not a category: its contacts, no question back.
+    const office = { ...ubnd, id: 'ubnd-phuong-tan-an', name: 'UBND phường Tân An', contacts: { phone: '0270 3822 000', hours: 'Thứ Hai đến thứ Sáu' } };
+    expect(renderContact(office, vi.answers, 'phường Tân An').split('\n')).toEqual([
+      `• ${vi.answers.contact.label}: UBND phường Tân An`,
+      `  - ${vi.answers.contact.phone}: 0270 3822 000`,
+      `  - ${vi.answers.contact.hours}: Thứ Hai đến thứ Sáu`,
+    ]);
+    // Without a directory, the contact follow-up still answers where, and says it has no contact.
+    expect(renderFollowUp(khaiSinh, 'contact', vi.answers)).toContain(vi.answers.contact.none);
   });
 });

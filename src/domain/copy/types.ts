@@ -1,5 +1,6 @@
 import type { OnlineLevel, SubmissionMethod } from '../procedure.js';
 import type { AccountRole } from '../account.js';
+import type { Locale } from '../locale.js';
 import type { ActorKind, TicketAction, TicketDelivery, TicketDeliveryNotice, TicketKind, TicketStatus, TimelineNote } from '../ticket.js';
 
 /** Intents the brain distinguishes (mirrors ports/knowledge Intent; domain cannot import ports). */
@@ -26,16 +27,65 @@ export interface AnswerCopy {
     conditions: string;
     audience: string;
   };
-  /** Appended to a fact that has not been checked against the official record. */
+  /**
+   * Appended to a fact that has not been checked against the official record, at the end of its line
+   * and never inside another bracket (the procedure's code is not in brackets for that reason).
+   */
   unverified: string;
   /** Said once under an answer that contains unverified facts. */
   unverifiedNote: string;
   moreDocuments: (n: number) => string;
   moreSteps: (n: number) => string;
+  /** The last line of every procedure answer (summary and follow-up): what else can be asked. */
   followUpHint: string;
   /** Title of the button/link to the procedure's online service. */
   onlineLinkTitle: string;
-  sourceLine: (asOf: string) => string;
+  /**
+   * Said where the online service's address would be: the address itself rides on the reply's link
+   * (`onlineLinkTitle`), so an answer never repeats it.
+   */
+  onlineLinkBelow: string;
+  /**
+   * The footer's source line of every procedure answer: where its facts come from (`name`, a portal's
+   * name, never its address) and when they were checked (`checked`, dd/mm/yyyy).
+   */
+  sourceLine: (source: { name: string; checked: string }) => string;
+  /** Names of the portals a procedure's facts come from, by host ("dichvucong.gov.vn"). */
+  sourceNames: Record<string, string>;
+  /** The source's name when its host is not in `sourceNames` (or it has no address). */
+  defaultSourceName: string;
+  /**
+   * The body a commune-level procedure goes to, named at the commune the citizen wrote ("phường Tân An"):
+   * "UBND phường Tân An" for "Ủy ban nhân dân cấp xã nơi …". `undefined` when the agency text is not a
+   * commune-level body or the place is not a commune.
+   */
+  agencyAt: (agencyText: string, place: string) => string | undefined;
+  /** Label of the rule behind a place named at the citizen's commune ("Theo quy định: Ủy ban nhân dân cấp xã nơi …"). */
+  placeRule: string;
+  /** The application forms (tờ khai, mẫu đơn) among a procedure's documents. */
+  forms: {
+    label: string;
+    /** Said when no document of the procedure is a form. */
+    none: string;
+    /** Where the blank forms are found; `online`: the procedure has an online service (its link is under the answer). */
+    where: (online: boolean) => string;
+  };
+  /** An agency's directory entry (who to call or visit). */
+  contact: {
+    /** Heading before the agency's name. */
+    label: string;
+    address: string;
+    phone: string;
+    email: string;
+    website: string;
+    hours: string;
+    /** The directory has no contact detail for this agency. */
+    none: string;
+    /** A commune-level body at a named commune: the directory has no entry of its own for that commune. */
+    notListed: (name: string) => string;
+    /** A commune-level body without a named commune: ask which one. */
+    askCommune: string;
+  };
   clarifyQuestion: string;
   confirmQuestion: (name: string) => string;
   abstain: string;
@@ -50,7 +100,7 @@ export interface BotCopy {
   menuButtons: { ask: string; help: string; agency: string; operator: string };
   askPrompt: string;
   help: string;
-  followUpButtons: { documents: string; fee: string; time: string; place: string; online: string; legal: string };
+  followUpButtons: { documents: string; fee: string; time: string; place: string; online: string; legal: string; forms: string; contact: string };
   anotherQuestion: string;
   fallbackOffer: string;
   fallbackButtons: { agency: string; operator: string; rephrase: string };
@@ -69,6 +119,42 @@ export interface BotCopy {
   apology: string;
   /** Hint under options shown as a numbered list on channels without buttons. */
   chooseByNumber: string;
+  /** Small talk, repair, matters outside the catalog, confirmations and contacts in conversation (issue 9). */
+  talk: TalkCopy;
+  /**
+   * Said (in the message's language) to a message written in Khmer or English: what the assistant can
+   * do, and the offer to continue in Vietnamese or to talk to a person; with `languageButtons`.
+   */
+  languageNotice: string;
+  languageButtons: { vietnamese: string; operator: string };
+}
+
+/**
+ * Short replies that keep a conversation natural: none of them opens a ticket or an operator request.
+ * `repair` follows "không phải / sai rồi / chưa hiểu" and "none of these": rephrase, or send the question on.
+ */
+export interface TalkCopy {
+  thanks: string;
+  ok: string;
+  goodbye: string;
+  laugh: string;
+  /** To an insult or a remark about the bot: no offence taken, what to type instead. */
+  insult: string;
+  /** To text with no known word. */
+  gibberish: string;
+  repair: string;
+  repairButtons: { rephrase: string; agency: string; operator: string };
+  /** The last button under a clarification list. */
+  noneButton: string;
+  /** Under "Có phải bạn muốn hỏi…?": yes picks the procedure, no leads to `repair`. */
+  confirmButtons: { yes: string; no: string };
+  /** Said before the answers when one message names two procedures. */
+  both: (first: string, second: string) => string;
+  /** A matter outside the catalog: the competent body, its guidance, where that comes from, and the offer. */
+  outside: (matter: { name: string; body: string; guidance: string; source?: { title: string; url?: string } }) => string;
+  outsideButtons: { agency: string; other: string };
+  /** "liên hệ ai" with no procedure or place known: which agency or procedure. */
+  contactWhich: string;
 }
 
 /** What the bot says while sending a question to an agency as a ticket, and about the citizen's tickets. */
@@ -78,7 +164,7 @@ export interface TicketCopy {
   /** The same, when the citizen chose it while a procedure was under discussion (its agency gets the ticket). */
   questionPromptAbout: (procedureName: string) => string;
   /** Shows the question back and asks consent to forward it. */
-  consentPrompt: (question: string) => string;
+  consentPrompt: (question: string, kind?: TicketKind) => string;
   consentButtons: { yes: string; no: string };
   consentDeclined: string;
   /** Feedback only, after consent: where the problem is (street, hamlet, commune, landmark). Required. */
@@ -94,15 +180,18 @@ export interface TicketCopy {
   phonePrompt: string;
   skipButton: string;
   phoneInvalid: string;
-  /** The ticket is open; `place` for feedback, repeated so the citizen can check it. */
-  opened: (ticket: { code: string; agencyName: string; dueDate: string; callback: boolean; place?: string }) => string;
+  /**
+   * The ticket is open; `place` for feedback, repeated so the citizen can check it. `kind` names it
+   * (a feedback is a "phản ánh", never a "câu hỏi"); without it, a ticket with a place is feedback.
+   */
+  opened: (ticket: { code: string; agencyName: string; dueDate: string; callback: boolean; place?: string; kind?: TicketKind }) => string;
   statuses: Record<TicketStatus, string>;
   /** The citizen's tickets, newest first (at least one). */
-  list: (tickets: ReadonlyArray<{ code: string; status: string; dueDate: string }>) => string;
+  list: (tickets: ReadonlyArray<{ code: string; status: string; dueDate: string; kind?: TicketKind }>) => string;
   /** Said to "tra cứu" when the conversation has no ticket. */
   none: string;
   /** One of the citizen's own tickets, looked up by its tracking code typed in this conversation. */
-  detail: (ticket: { code: string; status: string; agencyName: string; dueDate: string; answer?: string }) => string;
+  detail: (ticket: { code: string; status: string; agencyName: string; dueDate: string; answer?: string; kind?: TicketKind }) => string;
   /**
    * Said to a tracking code that is unknown or belongs to someone else (the same words for both, so a
    * lookup never confirms that a code exists). Typed in chat, it is followed by `phoneProofOffer`.
@@ -123,7 +212,7 @@ export interface TicketCopy {
   /** Said to a tracking code whose check symbol does not match: a typo, nothing about any ticket. */
   codeInvalid: (code: string) => string;
   /** The message that carries an agency's answer back to the citizen, above the `answerButtons`. */
-  answerNotice: (ticket: { code: string; agencyName: string; answer: string; reopenWindowDays: number }) => string;
+  answerNotice: (ticket: { code: string; agencyName: string; answer: string; reopenWindowDays: number; kind?: TicketKind }) => string;
   /** Under an answer: close the ticket ("that answers it") or reopen it ("still unclear"). */
   answerButtons: { close: string; reopen: string };
   /** Said when the citizen closed the ticket. */
@@ -137,7 +226,7 @@ export interface TicketCopy {
   newQuestionButton: string;
   /** A close or reopen the ticket's status does not allow now (e.g. it is already being looked at again). */
   changeUnavailable: (ticket: { code: string; status: string }) => string;
-  /** A local date `YYYY-MM-DD` as citizens write it. */
+  /** A local date `YYYY-MM-DD` as citizens write it (dd/mm/yyyy: domain/dates.ts formatVietnamDate). */
   formatDate: (localDate: string) => string;
   /** Typed answers (lower case, without diacritics) that mean yes, no, or skip the name or the phone. */
   yesWords: readonly string[];
@@ -275,6 +364,8 @@ export interface ConsoleCopy {
   pageTitle: string;
   /** BCP 47 locale the page formats dates and times with (Intl), e.g. `vi-VN`. */
   dateLocale: string;
+  /** IANA time zone every date and time is shown in, whatever the browser's: `Asia/Ho_Chi_Minh`. */
+  timeZone: string;
   /** The header: product name and, after it, what this page is. */
   brand: string;
   brandTagline: string;
@@ -343,7 +434,6 @@ export interface ConsoleCopy {
     /** Label of the answer's delivery state (`delivery`). */
     delivery: string;
   };
-  /** The answer's delivery to the citizen (the inbox API's `delivery`), shown on the ticket. */
   /** Notes the system writes on the timeline, as staff read them (others are people's words, shown as typed). */
   systemNotes: {
     /** How a new ticket found its agency (the router's reason: ports/knowledge RouteReason). */
@@ -351,6 +441,7 @@ export interface ConsoleCopy {
     /** A reminder of the coming deadline; `{date}`: the due date and time. */
     remind: string;
   };
+  /** The answer's delivery to the citizen (the inbox API's `delivery`), shown on the ticket. */
   delivery: {
     /** `{date}`: when the state was recorded. */
     statuses: Record<TicketDelivery['status'], string>;
@@ -388,6 +479,28 @@ export interface ConsoleCopy {
     done: string;
   };
   timelineTitle: string;
+  /** Publishing a ticket on /hoi-dap (coordinators): the redacted preview, edit, publish, unpublish. */
+  publishForm: {
+    title: string;
+    noConsent: string;
+    notAnswered: string;
+    hint: string;
+    /** `{count}`: how many pieces of personal data were removed automatically. */
+    removed: string;
+    question: string;
+    answer: string;
+    field: string;
+    submit: string;
+    update: string;
+    unpublish: string;
+    /** `{date}`: when it was published. */
+    published: string;
+    notPublished: string;
+    publishedDone: string;
+    unpublishedDone: string;
+    view: string;
+    empty: string;
+  };
   /** The header's links between the views an admin has (tickets, accounts). */
   nav: { tickets: string; accounts: string };
   /** Account administration (admins only): list, create, disable/enable, reset password. */
@@ -447,11 +560,54 @@ export interface ConsoleCopy {
   genericError: string;
 }
 
+/**
+ * The public Q&A page (/hoi-dap, server-rendered) and the placeholders that replace personal data in
+ * published text (domain/pii.ts redactPersonalData). The masthead mirrors the demo portal's.
+ */
+export interface QaPageCopy {
+  title: string;
+  /** Title when one field (lĩnh vực) is chosen. */
+  titleField: (field: string) => string;
+  intro: string;
+  /** Says that personal data was removed, and how it shows. */
+  privacyNote: string;
+  skipLink: string;
+  demoBanner: string;
+  siteKicker: string;
+  siteTitle: string;
+  siteTitleNote: string;
+  hotline: string;
+  nav: { label: string; home: string; qa: string; lookup: string };
+  search: { label: string; placeholder: string; submit: string; hint: string };
+  topics: { title: string; all: string; count: (n: number) => string };
+  /** Entries without a field. */
+  otherField: string;
+  /** The list's summary: every entry, one field, or a search. */
+  summary: (input: { count: number; query?: string; field?: string }) => string;
+  clearSearch: string;
+  empty: string;
+  noResults: string;
+  question: string;
+  answerBy: (agencyName: string) => string;
+  publishedOn: (date: string) => string;
+  askTitle: string;
+  askText: string;
+  askButton: string;
+  lookupButton: string;
+  footerTitle: string;
+  footerText: string;
+  footerHotline: string;
+  /** What replaces each kind of personal data in published text. */
+  redacted: Record<'name' | 'phone' | 'id' | 'email' | 'address', string>;
+}
+
 export interface Copy {
-  locale: string;
+  /** The language of this copy (a partial translation merged over Vietnamese keeps its own). */
+  locale: Locale;
   answers: AnswerCopy;
   bot: BotCopy;
   widget: WidgetCopy;
   stats: StatsCopy;
   console: ConsoleCopy;
+  qa: QaPageCopy;
 }

@@ -1,4 +1,10 @@
+import { formatVietnamDate } from '../dates.js';
+import type { TicketKind } from '../ticket.js';
 import type { Copy } from './types.js';
+
+/** What a ticket is called: a feedback is a "phản ánh", never a "câu hỏi". */
+const ticketNoun = (kind: TicketKind | undefined): string => (kind === 'feedback' ? 'phản ánh' : 'câu hỏi');
+const capitalized = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);
 
 /** Vietnamese copy: the one place where the assistant's Vietnamese wording lives. */
 export const vi: Copy = {
@@ -25,34 +31,84 @@ export const vi: Copy = {
       audience: 'Đối tượng',
     },
     unverified: ' (*)',
-    unverifiedNote: '(*) Thông tin chưa được đối chiếu với Cơ sở dữ liệu quốc gia về thủ tục hành chính; vui lòng xác nhận với cơ quan giải quyết trước khi nộp.',
-    moreDocuments: (n) => `… và ${n} giấy tờ khác (hỏi "hồ sơ" để xem đủ).`,
-    moreSteps: (n) => `… và ${n} bước nữa.`,
-    followUpHint: 'Bạn có thể hỏi thêm: hồ sơ, lệ phí, thời hạn, nơi nộp, nộp trực tuyến, căn cứ pháp lý.',
+    unverifiedNote:
+      '(*) Thông tin này chưa được đối chiếu với Cơ sở dữ liệu quốc gia về thủ tục hành chính. Bạn vui lòng hỏi lại cơ quan giải quyết trước khi nộp hồ sơ.',
+    moreDocuments: (n) => `… và ${n} giấy tờ khác (gõ "hồ sơ" để xem đầy đủ).`,
+    moreSteps: (n) => `… và ${n} bước khác.`,
+    followUpHint: 'Bạn có thể hỏi thêm về: hồ sơ, lệ phí, thời hạn, nơi nộp, nộp trực tuyến, mẫu tờ khai, căn cứ pháp lý, liên hệ.',
     onlineLinkTitle: 'Nộp hồ sơ trực tuyến',
-    sourceLine: (asOf) => `Nguồn: danh mục thủ tục hành chính, cập nhật ngày ${asOf}.`,
+    onlineLinkBelow: 'bạn bấm vào đường dẫn "Nộp hồ sơ trực tuyến" bên dưới',
+    sourceLine: ({ name, checked }) => `Nguồn: ${name}, cập nhật ngày ${checked}.`,
+    sourceNames: {
+      'dichvucong.gov.vn': 'Cổng Dịch vụ công quốc gia',
+      'dichvucong.bocongan.gov.vn': 'Cổng Dịch vụ công Bộ Công an',
+      'dichvucong.baohiemxahoi.gov.vn': 'Cổng Dịch vụ công Bảo hiểm xã hội Việt Nam',
+      'dangkykinhdoanh.gov.vn': 'Cổng thông tin quốc gia về đăng ký doanh nghiệp',
+      'vneid.gov.vn': 'Cổng thông tin VNeID',
+    },
+    defaultSourceName: 'danh mục thủ tục hành chính của tỉnh',
+    agencyAt: (agencyText, place) => {
+      // "UBND phường Tân An" or "công an xã Bình Minh" as typed: the commune is what follows the body.
+      const commune = place.trim().replace(/^(ubnd|ủy ban nhân dân|uỷ ban nhân dân|công an)\s+/iu, '');
+      if (!/^(xã|phường|đặc khu|thị trấn)\s+\S/iu.test(commune)) return undefined;
+      const name = commune.replace(/^\S+/u, (kind) => kind.toLowerCase());
+      if (/^Ủy ban nhân dân cấp xã/u.test(agencyText)) return `UBND ${name}`;
+      if (/^Công an cấp xã/u.test(agencyText)) return `Công an ${name}`;
+      if (/^Ban Chỉ huy quân sự cấp xã/u.test(agencyText)) return `Ban Chỉ huy quân sự ${name}`;
+      return undefined;
+    },
+    placeRule: 'Theo quy định',
+    forms: {
+      label: 'Mẫu đơn, tờ khai',
+      none: 'Danh mục chưa ghi mẫu đơn hay tờ khai riêng cho thủ tục này. Bạn có thể hỏi cơ quan giải quyết khi nộp hồ sơ.',
+      where: (online) =>
+        online
+          ? 'Mẫu đơn, tờ khai có sẵn tại nơi nộp hồ sơ và trên trang dịch vụ công trực tuyến của thủ tục (đường dẫn bên dưới).'
+          : 'Mẫu đơn, tờ khai có sẵn tại nơi nộp hồ sơ.',
+    },
+    contact: {
+      label: 'Liên hệ',
+      address: 'Địa chỉ',
+      phone: 'Điện thoại',
+      email: 'Thư điện tử',
+      website: 'Trang thông tin',
+      hours: 'Giờ làm việc',
+      none: 'Danh bạ chưa có địa chỉ, số điện thoại của cơ quan này. Bạn có thể gọi đường dây nóng 1022 để được hướng dẫn.',
+      notListed: (name) => `Danh bạ chưa có địa chỉ, số điện thoại riêng của ${name}. Bạn có thể đến trụ sở ${name}, hoặc gọi đường dây nóng 1022 để được hướng dẫn.`,
+      askCommune: 'Bạn cho biết tên xã, phường (hoặc đặc khu) nơi bạn làm thủ tục để tôi chỉ đúng cơ quan.',
+    },
     clarifyQuestion: 'Bạn đang hỏi về thủ tục nào dưới đây?',
     confirmQuestion: (name) => `Có phải bạn muốn hỏi về thủ tục "${name}"?`,
-    abstain: 'Xin lỗi, tôi chưa tìm được thủ tục phù hợp với câu hỏi của bạn. Tôi có thể chuyển câu hỏi đến cơ quan có thẩm quyền hoặc kết nối bạn với tổng đài viên.',
-    noCurrentProcedure: 'Bạn muốn hỏi về thủ tục nào? Hãy cho tôi biết tên thủ tục, ví dụ "đăng ký khai sinh".',
+    abstain:
+      'Xin lỗi, tôi chưa tìm được thủ tục phù hợp với câu hỏi của bạn. Tôi có thể chuyển câu hỏi đến cơ quan có thẩm quyền, hoặc bạn có thể gặp tổng đài viên.',
+    noCurrentProcedure: 'Bạn muốn hỏi về thủ tục nào? Bạn hãy cho tôi biết tên thủ tục, ví dụ: "đăng ký khai sinh".',
     intentNames: {
       procedure: 'Ý định: hỏi thủ tục hành chính',
       greeting: 'Ý định: chào hỏi',
       handoff: 'Ý định: muốn gặp tổng đài viên',
       news: 'Ý định: tin tức, đăng ký nhận tin',
-      track: 'Ý định: tra cứu câu hỏi hoặc hồ sơ',
+      track: 'Ý định: tra cứu câu hỏi, phản ánh hoặc hồ sơ',
       feedback: 'Ý định: phản ánh, kiến nghị',
       other: 'Ý định: ngoài phạm vi hỗ trợ',
     },
   },
   bot: {
     greeting:
-      'Xin chào! Tôi là Trợ lý 1022, trợ lý tự động của cổng dịch vụ công tỉnh. Tôi có thể hướng dẫn thủ tục hành chính: hồ sơ, lệ phí, thời hạn, nơi nộp. Bạn cần hỏi gì?',
+      'Xin chào! Tôi là Trợ lý 1022, trợ lý tự động của Cổng Dịch vụ công của tỉnh. Tôi có thể hướng dẫn thủ tục hành chính: hồ sơ, lệ phí, thời hạn, nơi nộp. Bạn cần hỏi gì?',
     menuButtons: { ask: 'Hỏi thủ tục', help: 'Hướng dẫn', agency: 'Gửi câu hỏi cho cơ quan', operator: 'Gặp tổng đài viên' },
     askPrompt: 'Bạn hãy nhập tên thủ tục hoặc mô tả việc cần làm, ví dụ: "làm giấy khai sinh cho con", "đăng ký tạm trú".',
     help:
-      'Tôi trả lời về thủ tục hành chính theo danh mục của tỉnh. Bạn có thể gõ có dấu hoặc không dấu, ví dụ "cấp lại căn cước", "lam so do lan dau". Sau khi tôi trả lời, bạn có thể hỏi tiếp: hồ sơ, lệ phí, thời hạn, nơi nộp, nộp trực tuyến, căn cứ pháp lý. Khi tôi không trả lời được, bạn có thể gửi câu hỏi cho cơ quan hoặc gặp tổng đài viên.',
-    followUpButtons: { documents: 'Hồ sơ', fee: 'Lệ phí', time: 'Thời hạn', place: 'Nơi nộp', online: 'Nộp trực tuyến', legal: 'Căn cứ pháp lý' },
+      'Tôi trả lời về thủ tục hành chính theo danh mục của tỉnh. Bạn có thể gõ có dấu hoặc không dấu, ví dụ: "cấp lại căn cước", "lam so do lan dau". Sau khi tôi trả lời, bạn có thể hỏi tiếp về hồ sơ, lệ phí, thời hạn, nơi nộp, nộp trực tuyến, mẫu tờ khai, căn cứ pháp lý hoặc nơi liên hệ. Khi tôi chưa trả lời được, bạn có thể gửi câu hỏi, phản ánh cho cơ quan có thẩm quyền hoặc gặp tổng đài viên.',
+    followUpButtons: {
+      documents: 'Hồ sơ',
+      fee: 'Lệ phí',
+      time: 'Thời hạn',
+      place: 'Nơi nộp',
+      online: 'Nộp trực tuyến',
+      legal: 'Căn cứ pháp lý',
+      forms: 'Mẫu tờ khai',
+      contact: 'Liên hệ',
+    },
     anotherQuestion: 'Bạn cần hỏi thêm gì về thủ tục này, hoặc hỏi thủ tục khác?',
     fallbackOffer:
       'Xin lỗi, tôi chưa tìm được thủ tục phù hợp với câu hỏi của bạn. Bạn muốn gửi câu hỏi này cho cơ quan có thẩm quyền, gặp tổng đài viên, hay hỏi lại theo cách khác?',
@@ -62,41 +118,42 @@ export const vi: Copy = {
       'Nếu câu trả lời trên chưa đúng với trường hợp của bạn, bạn có thể gửi câu hỏi này cho cơ quan có thẩm quyền, gặp tổng đài viên, hoặc hỏi lại theo cách khác.',
     rephrase: 'Bạn hãy mô tả lại việc cần làm, càng cụ thể càng tốt (ví dụ: cấp lại, cấp đổi, đăng ký lần đầu…).',
     operatorRequested: (reference) =>
-      `Hệ thống đã ghi nhận yêu cầu gặp tổng đài viên của bạn (mã ghi nhận ${reference}). ` +
-      'Lưu ý: kênh này hiện chưa kết nối trực tiếp với tổng đài viên, nên chưa thể trả lời bạn ngay tại đây. Để được hỗ trợ ngay, bạn vui lòng gọi đường dây nóng 1022 trong giờ hành chính.',
-    handoffOffer: 'Bạn muốn gặp tổng đài viên. Bạn hãy nhập nội dung cần hỗ trợ, hoặc chọn nút bên dưới để tôi ghi nhận yêu cầu.',
-    news: 'Tính năng nhận tin tức từ cổng thông tin của tỉnh đang được hoàn thiện và chưa hoạt động trên kênh này. Bạn có thể xem tin tức mới trên cổng thông tin điện tử của tỉnh.',
+      `Tôi đã ghi nhận yêu cầu gặp tổng đài viên của bạn (mã ghi nhận ${reference}). ` +
+      'Hiện kênh này chưa kết nối trực tiếp với tổng đài viên nên chưa thể trả lời bạn ngay tại đây. Để được hỗ trợ ngay, bạn vui lòng gọi đường dây nóng 1022 trong giờ hành chính.',
+    handoffOffer: 'Bạn cần tổng đài viên hỗ trợ việc gì? Bạn hãy nhập ngắn gọn nội dung để tôi ghi nhận yêu cầu.',
+    news: 'Tính năng nhận tin tức từ cổng thông tin của tỉnh đang được hoàn thiện, chưa hoạt động trên kênh này. Bạn có thể xem tin mới trên Cổng thông tin điện tử của tỉnh.',
     tickets: {
-      questionPrompt: 'Bạn hãy nhập câu hỏi muốn gửi đến cơ quan có thẩm quyền, càng cụ thể càng tốt (việc gì, ở đâu, đã làm đến bước nào).',
+      questionPrompt: 'Bạn hãy nhập câu hỏi muốn gửi đến cơ quan có thẩm quyền, càng cụ thể càng tốt: việc gì, ở đâu, đã làm đến bước nào.',
       questionPromptAbout: (procedureName) =>
-        `Bạn hãy nhập câu hỏi về thủ tục "${procedureName}" muốn gửi đến cơ quan giải quyết thủ tục này, càng cụ thể càng tốt (trường hợp của bạn, đã làm đến bước nào).`,
-      consentPrompt: (question) =>
-        `Tôi sẽ gửi câu hỏi sau đến cơ quan có thẩm quyền:\n"${question}"\n` +
-        'Bạn có đồng ý để chuyển câu hỏi này (cùng họ tên và số điện thoại, nếu bạn cung cấp) cho cơ quan giải quyết không?',
+        `Bạn hãy nhập câu hỏi về thủ tục "${procedureName}" muốn gửi đến cơ quan giải quyết thủ tục này, càng cụ thể càng tốt: trường hợp của bạn, đã làm đến bước nào.`,
+      consentPrompt: (question, kind) =>
+        `Tôi sẽ gửi ${kind === 'feedback' ? 'phản ánh' : 'câu hỏi'} sau đến cơ quan có thẩm quyền:\n"${question}"\n` +
+        'Bạn có đồng ý chuyển nội dung này (cùng họ tên và số điện thoại, nếu bạn cung cấp) cho cơ quan giải quyết không?',
       consentButtons: { yes: 'Đồng ý gửi', no: 'Không gửi' },
-      consentDeclined: 'Tôi sẽ không gửi câu hỏi này. Bạn có thể hỏi thủ tục khác, hoặc gọi đường dây nóng 1022 trong giờ hành chính.',
+      consentDeclined: 'Vâng, tôi sẽ không gửi nội dung này. Bạn có thể hỏi thủ tục khác, hoặc gọi đường dây nóng 1022 trong giờ hành chính.',
       placePrompt:
-        'Bạn cho biết nơi xảy ra sự việc để cơ quan đến kiểm tra: tên đường, thôn/tổ dân phố, xã/phường, hoặc một địa điểm dễ nhận biết gần đó (ví dụ: "đường Lê Lợi, phường 2, gần chợ").',
+        'Bạn cho biết nơi xảy ra sự việc để cơ quan tiện kiểm tra: tên đường, thôn/tổ dân phố, xã/phường, hoặc một địa điểm dễ nhận biết gần đó (ví dụ: "đường Lê Lợi, phường 2, gần chợ").',
       placeInvalid: 'Bạn hãy mô tả địa điểm bằng chữ, ví dụ: "thôn 3, xã Hòa Bình, gần trường tiểu học".',
       publishPrompt:
-        'Câu hỏi và câu trả lời có thể được đăng công khai trên cổng thông tin của tỉnh để giúp người có cùng thắc mắc, không kèm tên, số điện thoại hay thông tin cá nhân của bạn. Bạn có đồng ý không?',
+        'Nội dung bạn gửi và câu trả lời của cơ quan có thể được đăng công khai trên cổng thông tin của tỉnh để giúp người có cùng thắc mắc, không kèm họ tên, số điện thoại hay thông tin cá nhân của bạn. Bạn có đồng ý không?',
       publishButtons: { yes: 'Đồng ý đăng', no: 'Không đăng' },
-      namePrompt: 'Bạn cho biết họ tên để cơ quan tiện xưng hô (không bắt buộc). Nếu không, bạn chọn "Bỏ qua".',
-      nameInvalid: 'Họ tên chỉ gồm chữ, ví dụ: Nguyễn Văn An. Bạn hãy nhập lại hoặc chọn "Bỏ qua"; số điện thoại (nếu muốn được gọi lại) sẽ hỏi ở bước sau.',
+      namePrompt: 'Bạn cho biết họ tên để cơ quan tiện xưng hô (không bắt buộc). Nếu không muốn cho biết, bạn chọn "Bỏ qua".',
+      nameInvalid: 'Họ tên chỉ gồm chữ, ví dụ: Nguyễn Văn An. Bạn hãy nhập lại hoặc chọn "Bỏ qua". Số điện thoại (nếu bạn muốn được gọi lại) sẽ được hỏi ở bước sau.',
       phonePrompt:
-        'Nếu muốn cán bộ gọi lại, bạn hãy nhập số điện thoại; số này chỉ dùng để liên hệ về câu hỏi này. Nếu không, bạn chọn "Bỏ qua".',
+        'Nếu muốn cán bộ gọi lại, bạn hãy nhập số điện thoại. Số này chỉ dùng để liên hệ về nội dung bạn gửi. Nếu không, bạn chọn "Bỏ qua".',
       skipButton: 'Bỏ qua',
       phoneInvalid: 'Số điện thoại chưa đúng. Bạn hãy nhập lại (ví dụ: 0912 345 678) hoặc chọn "Bỏ qua".',
-      opened: ({ code, agencyName, dueDate, callback, place }) =>
-        (place !== undefined ? `Phản ánh của bạn tại địa điểm "${place}" đã được ghi nhận` : 'Câu hỏi của bạn đã được ghi nhận') +
-        ` với mã tra cứu ${code}; cơ quan phụ trách: ${agencyName}; ` +
-        `hạn trả lời theo quy định: ngày ${dueDate}. ` +
+      opened: ({ code, agencyName, dueDate, callback, place, kind }) =>
+        `${capitalized(ticketNoun(kind ?? (place !== undefined ? 'feedback' : 'question')))} của bạn` +
+        (place !== undefined ? ` tại "${place}"` : '') +
+        ` đã được ghi nhận với mã tra cứu ${code}. Cơ quan phụ trách: ${agencyName}. ` +
+        `Hạn trả lời theo quy định: ngày ${dueDate}. ` +
         (callback ? 'Cán bộ có thể gọi lại cho bạn theo số điện thoại bạn đã cho. ' : '') +
-        'Khi cơ quan trả lời, câu trả lời sẽ được gửi cho bạn tại đây; bạn cũng có thể gõ mã tra cứu hoặc "tra cứu câu hỏi" để xem tình trạng. ' +
+        'Khi cơ quan trả lời, câu trả lời sẽ được gửi cho bạn tại đây. Bạn cũng có thể gõ mã tra cứu để xem tình trạng. ' +
         'Nếu cần gấp, bạn vui lòng gọi đường dây nóng 1022 và đọc mã tra cứu.',
       statuses: {
         received: 'Đã tiếp nhận',
-        assigned: 'Đã ghi nhận cho cơ quan phụ trách, đang chờ trả lời',
+        assigned: 'Đã chuyển đến cơ quan phụ trách, đang chờ trả lời',
         returned: 'Đang chuyển đến cơ quan phù hợp',
         answered: 'Đã có trả lời',
         delivered: 'Đã trả lời',
@@ -105,55 +162,84 @@ export const vi: Copy = {
         reopened: 'Đang xem xét lại',
       },
       list: (tickets) =>
-        ['Các câu hỏi bạn đã gửi đến cơ quan:', ...tickets.map((t, i) => `${i + 1}. Mã ${t.code}: ${t.status} (hạn trả lời ${t.dueDate}).`)].join('\n'),
-      none:
-        'Bạn chưa gửi câu hỏi nào đến cơ quan qua kênh này. Để tra cứu hồ sơ thủ tục hành chính, bạn có thể dùng mã hồ sơ trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc gọi đường dây nóng 1022.',
-      detail: ({ code, status, agencyName, dueDate, answer }) =>
         [
-          `Câu hỏi mã tra cứu ${code}:`,
+          'Các câu hỏi, phản ánh bạn đã gửi đến cơ quan:',
+          ...tickets.map((t, i) => `${i + 1}. ${capitalized(ticketNoun(t.kind))} mã ${t.code}: ${t.status}; hạn trả lời ngày ${t.dueDate}.`),
+        ].join('\n'),
+      none:
+        'Bạn chưa gửi câu hỏi hay phản ánh nào đến cơ quan qua kênh này. Để tra cứu hồ sơ thủ tục hành chính, bạn có thể dùng mã hồ sơ trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn) hoặc gọi đường dây nóng 1022.',
+      detail: ({ code, status, agencyName, dueDate, answer, kind }) =>
+        [
+          `${capitalized(ticketNoun(kind))} mã tra cứu ${code}:`,
           `- Tình trạng: ${status}`,
           `- Cơ quan phụ trách: ${agencyName}`,
           `- Hạn trả lời theo quy định: ngày ${dueDate}`,
           ...(answer !== undefined ? [`Trả lời của ${agencyName}:`, answer] : []),
         ].join('\n'),
       notFound: (code) =>
-        `Không tìm thấy câu hỏi có mã tra cứu ${code} đã gửi từ tài khoản này. ` +
-        'Bạn kiểm tra lại mã, gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi từ tài khoản này, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu.',
+        `Không tìm thấy câu hỏi hay phản ánh nào có mã tra cứu ${code} được gửi từ tài khoản này. ` +
+        'Bạn kiểm tra lại mã, gõ "tra cứu câu hỏi" để xem những gì đã gửi từ tài khoản này, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu.',
       phoneProofOffer:
-        'Nếu câu hỏi này được gửi từ kênh khác (ví dụ trên Cổng thông tin của tỉnh) và khi gửi bạn có để lại số điện thoại, bạn hãy nhập 4 số cuối của số điện thoại đó để tra cứu. Nếu không, bạn chọn "Bỏ qua".',
+        'Nếu nội dung này được gửi từ kênh khác (ví dụ trên cổng thông tin của tỉnh) và khi gửi bạn có để lại số điện thoại, bạn hãy nhập 4 số cuối của số điện thoại đó để tra cứu. Nếu không, bạn chọn "Bỏ qua".',
       phoneNotFound: (code) =>
-        `Không tìm thấy câu hỏi với mã tra cứu ${code} và 4 số cuối điện thoại bạn nhập. ` +
+        `Không tìm thấy câu hỏi hay phản ánh nào với mã tra cứu ${code} và 4 số cuối điện thoại bạn nhập. ` +
         'Bạn kiểm tra lại mã tra cứu và số điện thoại rồi gõ lại mã để thử lại, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu.',
       phoneLookupLimited:
-        'Đã có quá nhiều lần tra cứu không thành công. Để bảo vệ thông tin của người hỏi, bạn vui lòng thử lại sau ít phút, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu.',
-      phoneProofSkipped: 'Vâng. Nếu cần hỗ trợ về câu hỏi này, bạn có thể gọi đường dây nóng 1022 trong giờ hành chính và đọc mã tra cứu.',
+        'Đã có quá nhiều lần tra cứu không thành công. Để bảo vệ thông tin của người gửi, bạn vui lòng thử lại sau ít phút, hoặc gọi đường dây nóng 1022 và đọc mã tra cứu.',
+      phoneProofSkipped: 'Vâng. Nếu cần hỗ trợ thêm, bạn có thể gọi đường dây nóng 1022 trong giờ hành chính và đọc mã tra cứu.',
       codeInvalid: (code) =>
-        `Mã tra cứu ${code} có vẻ bị gõ nhầm một ký tự. Bạn kiểm tra lại mã trong tin nhắn xác nhận (dạng K7QX-3M2PC), hoặc gõ "tra cứu câu hỏi" để xem các câu hỏi đã gửi.`,
-      answerNotice: ({ code, agencyName, answer, reopenWindowDays }) =>
-        `${agencyName} đã trả lời câu hỏi của bạn (mã tra cứu ${code}):\n${answer}\n\n` +
+        `Mã tra cứu ${code} có vẻ bị gõ nhầm một ký tự. Bạn kiểm tra lại mã trong tin nhắn xác nhận (dạng K7QX-3M2PC), hoặc gõ "tra cứu câu hỏi" để xem những gì đã gửi.`,
+      answerNotice: ({ code, agencyName, answer, reopenWindowDays, kind }) =>
+        `${agencyName} đã trả lời ${ticketNoun(kind)} của bạn (mã tra cứu ${code}):\n${answer}\n\n` +
         `Nếu câu trả lời đã rõ, bạn chọn "Đã rõ, cảm ơn". Nếu còn điều chưa rõ, trong vòng ${reopenWindowDays} ngày bạn chọn "Chưa rõ, hỏi thêm" để cơ quan xem xét lại.`,
       answerButtons: { close: 'Đã rõ, cảm ơn', reopen: 'Chưa rõ, hỏi thêm' },
-      closed: (code) => `Cảm ơn bạn đã phản hồi. Câu hỏi mã tra cứu ${code} đã được đóng. Nếu cần hỏi thêm việc khác, bạn cứ nhắn cho tôi.`,
+      closed: (code) => `Cảm ơn bạn đã phản hồi. Mã tra cứu ${code} đã được đóng. Nếu cần hỏi việc khác, bạn cứ nhắn cho tôi.`,
       reopenPrompt: (code) =>
-        `Bạn cho biết điều gì trong câu trả lời (mã tra cứu ${code}) còn chưa rõ, càng cụ thể càng tốt; tôi sẽ chuyển lại cho cơ quan đã trả lời.`,
+        `Bạn cho biết điều gì trong câu trả lời (mã tra cứu ${code}) còn chưa rõ, càng cụ thể càng tốt. Tôi sẽ chuyển lại cho cơ quan đã trả lời.`,
       reopened: ({ code, agencyName, dueDate }) =>
-        `Tôi đã chuyển nội dung bạn hỏi thêm (mã tra cứu ${code}) lại cho ${agencyName}; hạn trả lời mới theo quy định: ngày ${dueDate}. ` +
+        `Tôi đã chuyển nội dung bạn hỏi thêm (mã tra cứu ${code}) lại cho ${agencyName}. Hạn trả lời mới theo quy định: ngày ${dueDate}. ` +
         'Khi cơ quan trả lời, câu trả lời sẽ được gửi cho bạn tại đây.',
       reopenWindowPassed: ({ code, windowDays }) =>
-        `Rất tiếc, câu hỏi mã tra cứu ${code} đã được trả lời quá ${windowDays} ngày nên không thể mở lại được nữa. ` +
+        `Rất tiếc, câu trả lời cho mã tra cứu ${code} đã quá ${windowDays} ngày nên không thể mở lại được nữa. ` +
         `Nếu vẫn còn điều chưa rõ, bạn có thể gửi câu hỏi mới cho cơ quan (nên ghi kèm mã ${code} để cơ quan tiện đối chiếu), hoặc gọi đường dây nóng 1022 trong giờ hành chính.`,
       newQuestionButton: 'Gửi câu hỏi mới',
       changeUnavailable: ({ code, status }) =>
-        `Câu hỏi mã tra cứu ${code} hiện ở tình trạng "${status}", nên lựa chọn này không còn áp dụng. Bạn có thể gõ mã tra cứu để xem chi tiết.`,
-      formatDate: (date) => `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`,
+        `Mã tra cứu ${code} hiện ở tình trạng "${status}" nên lựa chọn này không còn áp dụng. Bạn có thể gõ mã tra cứu để xem chi tiết.`,
+      formatDate: (date) => formatVietnamDate(date),
       yesWords: ['co', 'dong y', 'dong y gui', 'dong y dang', 'ok', 'oke', 'yes', 'vang', 'da', 'duoc', 'gui', 'u', 'uh'],
       noWords: ['khong', 'ko', 'k', 'no', 'thoi', 'khong gui', 'khong dang', 'khong dong y'],
       skipWords: ['bo qua', 'khong', 'ko', 'k', 'thoi', 'khong can'],
     },
     feedbackOffer: 'Cảm ơn bạn đã phản ánh. Bạn có muốn tôi ghi nhận nội dung này để chuyển đến cơ quan có trách nhiệm không?',
-    outOfScope: 'Xin lỗi, câu hỏi này nằm ngoài phạm vi hỗ trợ của Trợ lý 1022. Tôi hỗ trợ các thủ tục hành chính của tỉnh.',
-    apology: 'Xin lỗi, hệ thống vừa gặp sự cố khi xử lý tin nhắn của bạn. Tin nhắn của bạn đã được lưu lại; bạn vui lòng gửi lại sau ít phút hoặc gọi đường dây nóng 1022.',
-    chooseByNumber: 'Bạn trả lời bằng số thứ tự (ví dụ: 1) hoặc gõ nội dung.',
+    outOfScope:
+      'Xin lỗi, câu hỏi này nằm ngoài phạm vi hỗ trợ của Trợ lý 1022. Tôi hướng dẫn thủ tục hành chính và chuyển câu hỏi, phản ánh của bạn đến cơ quan của tỉnh.',
+    apology:
+      'Xin lỗi, hệ thống vừa gặp sự cố khi xử lý tin nhắn của bạn. Tin nhắn đã được lưu lại; bạn vui lòng gửi lại sau ít phút hoặc gọi đường dây nóng 1022.',
+    chooseByNumber: 'Bạn hãy trả lời bằng số thứ tự (ví dụ: 1) hoặc gõ nội dung lựa chọn.',
+    languageNotice:
+      'Trợ lý 1022 hiện chỉ trả lời đầy đủ bằng tiếng Việt. Tôi hướng dẫn thủ tục hành chính và chuyển câu hỏi, phản ánh của bạn đến cơ quan của tỉnh. Bạn muốn tiếp tục bằng tiếng Việt, hay gặp tổng đài viên?',
+    languageButtons: { vietnamese: 'Tiếng Việt', operator: 'Gặp tổng đài viên' },
+    talk: {
+      thanks: 'Không có gì ạ. Bạn cần hỏi thêm thủ tục nào cứ nhắn cho tôi.',
+      ok: 'Vâng ạ. Bạn cần hỏi thêm gì cứ nhắn cho tôi.',
+      goodbye: 'Chào bạn. Khi cần hỏi thủ tục hành chính, bạn cứ nhắn cho tôi.',
+      laugh: 'Vâng ạ. Bạn cần hỏi thủ tục nào cứ nhắn cho tôi.',
+      insult:
+        'Xin lỗi nếu tôi chưa giúp được bạn. Bạn có thể gõ tên thủ tục hoặc việc cần làm (ví dụ "cấp lại căn cước"), hoặc chọn gặp tổng đài viên.',
+      gibberish: 'Xin lỗi, tôi chưa hiểu tin nhắn này. Bạn hãy gõ tên thủ tục hoặc việc cần làm, ví dụ "đăng ký khai sinh", "cấp lại căn cước".',
+      repair:
+        'Xin lỗi, có thể tôi đã hiểu chưa đúng ý bạn. Bạn có thể nói lại cụ thể hơn (việc gì, cấp mới hay cấp lại, ở đâu), hoặc gửi câu hỏi cho cơ quan có thẩm quyền, hoặc gặp tổng đài viên.',
+      repairButtons: { rephrase: 'Nói lại', agency: 'Gửi cho cơ quan', operator: 'Gặp tổng đài viên' },
+      noneButton: 'Không phải các thủ tục trên',
+      confirmButtons: { yes: 'Đúng vậy', no: 'Không phải' },
+      both: (first, second) => `Bạn hỏi về hai thủ tục: "${first}" và "${second}". Tôi trả lời lần lượt từng thủ tục.`,
+      outside: ({ name, body, guidance, source }) =>
+        `Việc "${name}" không phải thủ tục hành chính do Trợ lý 1022 hướng dẫn; cơ quan có thẩm quyền: ${body}.\n${guidance}` +
+        (source ? `\nNguồn: ${source.title}.` : '') +
+        '\nNếu cần, tôi có thể chuyển câu hỏi của bạn đến cơ quan nhà nước để được hướng dẫn thêm.',
+      outsideButtons: { agency: 'Gửi câu hỏi cho cơ quan', other: 'Hỏi việc khác' },
+      contactWhich: 'Bạn muốn liên hệ cơ quan nào, hoặc về thủ tục nào? Ví dụ: "số điện thoại UBND phường Tân An", "đăng ký khai sinh liên hệ ở đâu".',
+    },
   },
   widget: {
     title: 'Trợ lý 1022',
@@ -181,7 +267,7 @@ export const vi: Copy = {
     opensInNewTab: '(mở trong thẻ mới)',
     tooLong: 'Câu hỏi quá dài (tối đa 2.000 ký tự).',
     rateLimited: 'Bạn gửi tin nhắn hơi nhanh. Bạn vui lòng đợi khoảng {n} giây rồi gửi lại; nội dung bạn vừa nhập vẫn được giữ trong ô soạn tin.',
-    genericError: 'Đã có lỗi, vui lòng thử lại sau hoặc gọi tổng đài 1022.',
+    genericError: 'Đã có lỗi xảy ra. Bạn vui lòng thử lại sau hoặc gọi tổng đài 1022.',
     hotline: 'Cần hỗ trợ trực tiếp? Gọi tổng đài 1022.',
     lookup: {
       openButton: 'Tra cứu',
@@ -194,7 +280,7 @@ export const vi: Copy = {
       codePlaceholder: 'Ví dụ: K7QX-3M2PC',
       phoneLabel: '4 số cuối điện thoại',
       phoneHint:
-        'Là 4 số cuối của số điện thoại bạn đã cho khi gửi câu hỏi. Không cần nhập nếu bạn đã gửi câu hỏi ngay trong khung trò chuyện này, trên trình duyệt này.',
+        'Là 4 số cuối của số điện thoại bạn đã cho khi gửi câu hỏi, phản ánh. Không cần nhập nếu bạn đã gửi ngay trong khung trò chuyện này, trên trình duyệt này.',
       submit: 'Tra cứu',
       searching: 'Đang tra cứu…',
       dossierNote: 'Để tra cứu hồ sơ thủ tục hành chính, bạn dùng mã hồ sơ trên Cổng Dịch vụ công quốc gia (dichvucong.gov.vn).',
@@ -202,10 +288,10 @@ export const vi: Copy = {
       codeInvalid: 'Mã tra cứu có vẻ bị gõ nhầm một ký tự. Bạn kiểm tra lại mã trong tin nhắn xác nhận (dạng K7QX-3M2PC).',
       phoneInvalid: 'Bạn hãy nhập đúng 4 chữ số cuối của số điện thoại.',
       proofRequired:
-        'Bạn hãy nhập 4 số cuối của số điện thoại đã cho khi gửi câu hỏi. Nếu khi gửi bạn không cho số điện thoại, hãy tra cứu trên trình duyệt đã dùng để hỏi, hoặc gọi tổng đài 1022 và đọc mã tra cứu.',
+        'Bạn hãy nhập 4 số cuối của số điện thoại đã cho khi gửi. Nếu khi gửi bạn không cho số điện thoại, bạn hãy tra cứu trên trình duyệt đã dùng để gửi, hoặc gọi tổng đài 1022 và đọc mã tra cứu.',
       notFound:
-        'Không tìm thấy câu hỏi với mã tra cứu và thông tin bạn nhập. Bạn kiểm tra lại mã tra cứu và 4 số cuối điện thoại, hoặc gọi tổng đài 1022 và đọc mã tra cứu.',
-      rateLimited: 'Bạn đã tra cứu không thành công quá nhiều lần. Vui lòng thử lại sau ít phút, hoặc gọi tổng đài 1022.',
+        'Không tìm thấy câu hỏi hay phản ánh nào với mã tra cứu và thông tin bạn nhập. Bạn kiểm tra lại mã tra cứu và 4 số cuối điện thoại, hoặc gọi tổng đài 1022 và đọc mã tra cứu.',
+      rateLimited: 'Bạn đã tra cứu không thành công quá nhiều lần. Bạn vui lòng thử lại sau ít phút, hoặc gọi tổng đài 1022.',
       kinds: { question: 'Câu hỏi', feedback: 'Phản ánh' },
       statusLabel: 'Tình trạng',
       agencyLabel: 'Cơ quan phụ trách',
@@ -223,7 +309,7 @@ export const vi: Copy = {
         delivered: 'Đã gửi câu trả lời đến bạn',
         closed: 'Đã đóng',
         overdue: 'Quá hạn trả lời, đã đôn đốc cơ quan',
-        reopened: 'Mở lại để cơ quan xem xét lại',
+        reopened: 'Mở lại để cơ quan xem xét thêm',
       },
     },
   },
@@ -241,6 +327,7 @@ export const vi: Copy = {
   console: {
     pageTitle: 'Bàn làm việc – Trợ lý 1022',
     dateLocale: 'vi-VN',
+    timeZone: 'Asia/Ho_Chi_Minh',
     brand: 'Trợ lý 1022',
     brandTagline: '· Bàn làm việc',
     logout: 'Đăng xuất',
@@ -289,14 +376,14 @@ export const vi: Copy = {
       callbackRequested: 'Người dân đề nghị được gọi lại',
       callbackPhone: 'Người dân đề nghị được gọi lại theo số {phone}',
       callbackHidden: 'Người dân đề nghị được gọi lại (số điện thoại chỉ hiện với cán bộ cơ quan phụ trách)',
-      question: 'Câu hỏi của người dân',
+      question: 'Nội dung người dân gửi',
       answer: 'Câu trả lời',
       delivery: 'Gửi tới người dân',
     },
     systemNotes: {
       routedBy: {
         procedure: 'Giao tự động theo thủ tục hành chính liên quan',
-        classifier: 'Giao tự động theo lĩnh vực của câu hỏi',
+        classifier: 'Giao tự động theo lĩnh vực của nội dung',
         coordinator: 'Chưa xác định được cơ quan: chuyển bộ phận điều phối 1022',
       },
       remind: 'Nhắc hạn trả lời: {date}',
@@ -332,7 +419,7 @@ export const vi: Copy = {
     },
     returnForm: {
       label: 'Trả lại điều phối',
-      hint: 'Dùng khi câu hỏi không thuộc thẩm quyền của cơ quan bạn.',
+      hint: 'Dùng khi câu hỏi, phản ánh không thuộc thẩm quyền của cơ quan bạn.',
       submit: 'Trả lại điều phối',
       empty: 'Vui lòng nhập lý do trả lại.',
       done: 'Đã trả lại phiếu cho điều phối.',
@@ -348,6 +435,25 @@ export const vi: Copy = {
       done: 'Đã chuyển phiếu sang {agency}.',
     },
     timelineTitle: 'Lịch sử xử lý',
+    publishForm: {
+      title: 'Công khai trên trang Hỏi đáp',
+      noConsent: 'Người dân không đồng ý công khai câu hỏi này.',
+      notAnswered: 'Chỉ công khai được sau khi phiếu đã có câu trả lời.',
+      hint: 'Họ tên, số điện thoại, số giấy tờ, email và địa chỉ nhà đã được tự động lược bỏ. Hãy đọc lại, sửa nếu cần rồi bấm "Công khai".',
+      removed: 'Đã tự động lược bỏ {count} thông tin cá nhân.',
+      question: 'Câu hỏi (bản công khai)',
+      answer: 'Câu trả lời (bản công khai)',
+      field: 'Lĩnh vực',
+      submit: 'Công khai',
+      update: 'Cập nhật bản công khai',
+      unpublish: 'Gỡ khỏi trang Hỏi đáp',
+      published: 'Đang công khai từ {date}.',
+      notPublished: 'Chưa công khai.',
+      publishedDone: 'Đã công khai trên trang Hỏi đáp.',
+      unpublishedDone: 'Đã gỡ khỏi trang Hỏi đáp.',
+      view: 'Xem trang Hỏi đáp',
+      empty: 'Câu hỏi và câu trả lời không được để trống.',
+    },
     nav: { tickets: 'Phiếu', accounts: 'Tài khoản' },
     accounts: {
       title: 'Tài khoản',
@@ -426,9 +532,47 @@ export const vi: Copy = {
       'AUTH.USERNAME_TAKEN': 'Tên đăng nhập này đã có người dùng.',
       'AUTH.PASSWORD_POLICY': 'Mật khẩu phải có từ 10 đến 128 ký tự.',
       'AUTH.ACCOUNT_NOT_FOUND': 'Không tìm thấy tài khoản.',
+      'PUBLISH.NOT_ALLOWED': 'Phiếu này chưa thể công khai: người dân không đồng ý hoặc phiếu chưa có câu trả lời.',
+      'PUBLISH.NOT_FOUND': 'Phiếu này không có trên trang Hỏi đáp.',
     },
     network: 'Không kết nối được máy chủ. Vui lòng thử lại.',
     httpError: 'Có lỗi xảy ra (mã {status}). Vui lòng thử lại.',
     genericError: 'Có lỗi xảy ra. Vui lòng thử lại.',
+  },
+  qa: {
+    title: 'Hỏi đáp với cơ quan nhà nước',
+    titleField: (field) => `Hỏi đáp: ${field}`,
+    intro: 'Câu hỏi của người dân đã được cơ quan có thẩm quyền trả lời và công khai với sự đồng ý của người hỏi.',
+    privacyNote: 'Thông tin cá nhân (họ tên, số điện thoại, số giấy tờ, email, địa chỉ nhà) đã được lược bỏ và thay bằng chữ trong ngoặc vuông, ví dụ [họ tên].',
+    skipLink: 'Bỏ qua, đến nội dung chính',
+    demoBanner: 'Đây là trang minh họa: Tỉnh Minh Họa không có thật. Khung hỏi đáp Trợ lý 1022 ở góc dưới bên phải là thật.',
+    siteKicker: 'Ủy ban nhân dân Tỉnh Minh Họa',
+    siteTitle: 'Cổng thông tin điện tử Tỉnh Minh Họa',
+    siteTitleNote: '(bản minh họa)',
+    hotline: 'Đường dây nóng',
+    nav: { label: 'Chuyên mục chính', home: 'Trang chủ', qa: 'Hỏi đáp', lookup: 'Tra cứu câu hỏi đã gửi' },
+    search: { label: 'Tìm trong hỏi đáp', placeholder: 'Ví dụ: khai sinh, căn cước, giấy phép lái xe', submit: 'Tìm', hint: 'Gõ có dấu hoặc không dấu đều được.' },
+    topics: { title: 'Lĩnh vực', all: 'Tất cả lĩnh vực', count: (n) => `${n} câu hỏi` },
+    otherField: 'Lĩnh vực khác',
+    summary: ({ count, query, field }) =>
+      query !== undefined
+        ? `Tìm thấy ${count} câu hỏi cho "${query}"${field !== undefined ? ` trong lĩnh vực ${field}` : ''}.`
+        : field !== undefined
+          ? `Lĩnh vực ${field}: ${count} câu hỏi.`
+          : `Có ${count} câu hỏi đã được trả lời và công khai.`,
+    clearSearch: 'Xem tất cả câu hỏi',
+    empty: 'Chưa có câu hỏi nào được công khai.',
+    noResults: 'Không tìm thấy câu hỏi phù hợp. Hãy thử từ khóa khác, hoặc hỏi Trợ lý 1022.',
+    question: 'Hỏi',
+    answerBy: (agencyName) => `Trả lời của ${agencyName}`,
+    publishedOn: (date) => `Công khai ngày ${date}`,
+    askTitle: 'Chưa thấy câu trả lời bạn cần?',
+    askText: 'Hỏi Trợ lý 1022 về thủ tục hành chính, hoặc gửi câu hỏi đến cơ quan có thẩm quyền.',
+    askButton: 'Hỏi Trợ lý 1022',
+    lookupButton: 'Xem tình trạng câu hỏi, phản ánh đã gửi',
+    footerTitle: 'Cổng thông tin điện tử Tỉnh Minh Họa (bản minh họa)',
+    footerText: 'Cơ quan chủ quản: Ủy ban nhân dân Tỉnh Minh Họa. Đây là trang trình diễn của Trợ lý 1022, không phải cổng thông tin chính thức của cơ quan nhà nước nào.',
+    footerHotline: 'Cần hỗ trợ trực tiếp? Gọi tổng đài 1022.',
+    redacted: { name: '[họ tên]', phone: '[số điện thoại]', id: '[số giấy tờ]', email: '[email]', address: '[địa chỉ]' },
   },
 };

@@ -62,7 +62,8 @@
   function fmtDate(iso) {
     if (!iso) return '';
     var d = new Date(iso);
-    return d.toLocaleString(C.dateLocale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+    // Vietnam time whatever the browser's zone: a deadline reads the same for every official.
+    return d.toLocaleString(C.dateLocale, { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: C.timeZone });
   }
   function isOverdue(t) {
     return t.status === 'overdue' || (['assigned', 'reopened', 'received', 'returned'].indexOf(t.status) >= 0 && new Date(t.dueAt).getTime() < Date.now());
@@ -196,6 +197,7 @@
     var data = await api('GET', '/inbox/tickets/' + encodeURIComponent(id));
     state.current = data.ticket;
     renderDetail();
+    await loadPublication();
     show('detail-view');
     $('detail-title').focus();
   }
@@ -301,7 +303,40 @@
     var fresh = await api('GET', '/inbox/tickets/' + encodeURIComponent(data.ticket.id));
     state.current = fresh.ticket;
     renderDetail();
+    await loadPublication();
     notice(okText, 'ok');
+  }
+
+  // ---- publishing on /hoi-dap (coordinators): the server's redacted draft, edited here, then published
+  function isCoordinator() {
+    return Boolean(state.account && state.account.role === 'coordinator');
+  }
+
+  async function loadPublication() {
+    state.publication = null;
+    if (isCoordinator() && state.current) {
+      var data = await api('GET', '/inbox/tickets/' + encodeURIComponent(state.current.id) + '/publication');
+      state.publication = data.publication;
+    }
+    renderPublication();
+  }
+
+  function renderPublication() {
+    var p = state.publication;
+    $('publish-box').hidden = !p;
+    if (!p) return;
+    $('publish-status').textContent = p.blocker === 'no-consent' ? t('publishForm.noConsent')
+      : p.blocker === 'not-answered' ? t('publishForm.notAnswered')
+      : p.published ? t('publishForm.published', { date: fmtDate(p.published.publishedAt) }) : t('publishForm.notPublished');
+    $('unpublish').hidden = !p.published;
+    $('publish-form').hidden = !p.draft;
+    if (!p.draft) return;
+    $('publish-question').value = p.draft.question;
+    $('publish-answer').value = p.draft.answer;
+    $('publish-field').value = p.draft.field || '';
+    $('publish-removed').textContent = p.draft.removed ? t('publishForm.removed', { count: p.draft.removed }) : '';
+    $('publish-removed').hidden = !p.draft.removed;
+    $('publish-submit').textContent = t(p.published ? 'publishForm.update' : 'publishForm.submit');
   }
 
   function guard(fn) {
@@ -514,6 +549,22 @@
     if (!reason) throw { message: t('returnForm.empty') };
     await act('/return', { reason: reason }, t('returnForm.done'));
     $('return-reason').value = '';
+  }));
+  $('publish-form').addEventListener('submit', guard(async function () {
+    var question = $('publish-question').value.trim();
+    var answer = $('publish-answer').value.trim();
+    if (!question || !answer) throw { message: t('publishForm.empty') };
+    var field = $('publish-field').value.trim();
+    var body = { question: question, answer: answer };
+    if (field) body.field = field;
+    await api('POST', '/inbox/tickets/' + encodeURIComponent(state.current.id) + '/publish', body);
+    await loadPublication();
+    notice(t('publishForm.publishedDone'), 'ok');
+  }));
+  $('unpublish').addEventListener('click', guard(async function () {
+    await api('DELETE', '/inbox/tickets/' + encodeURIComponent(state.current.id) + '/publish');
+    await loadPublication();
+    notice(t('publishForm.unpublishedDone'), 'ok');
   }));
   $('reroute-form').addEventListener('submit', guard(async function () {
     var agencyId = $('reroute-agency').value;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decideDelivery, renderReply, splitMessengerText } from '../../../adapters/messenger/index.js';
+import { copyFor } from '../../../src/domain/copy/index.js';
 import { vi } from '../../../src/domain/copy/vi.js';
 import type { ReplyButton } from '../../../src/domain/message.js';
 import { DAY, HOUR } from './helpers.js';
@@ -125,5 +126,22 @@ describe('decideDelivery', () => {
     expect(decideDelivery('update', now - HOUR, now)).toEqual({ allowed: true, mode: { messagingType: 'RESPONSE' } });
     expect(decideDelivery('update', now - 3 * DAY, now)).toMatchObject({ allowed: false, window: '24h' });
     expect(decideDelivery('update', now - 30 * DAY, now, { accountUpdateTag: true })).toEqual({ allowed: true, mode: { messagingType: 'MESSAGE_TAG', tag: 'ACCOUNT_UPDATE' } });
+  });
+});
+
+describe('renderReply: copy in the reply language', () => {
+  it('When a reply in Khmer falls back to a numbered list, then the hint is the Khmer copy, not Vietnamese', () => {
+    const rendered = renderReply({ text: 'ជម្រើស', buttons: buttons(14), meta: { tag: 'language', locale: 'km' } });
+    const text = (rendered[0] as { text: string }).text;
+    expect(text.endsWith(copyFor('km').bot.chooseByNumber)).toBe(true);
+    expect(text).not.toContain(vi.bot.chooseByNumber);
+  });
+
+  it('When the text already shows the link address, then no "title: url" line repeats it', () => {
+    const url = 'https://dichvucong.gov.vn/';
+    const long = `${'Câu trả lời dài. '.repeat(50)}\nĐịa chỉ: ${url}`;
+    const rendered = renderReply({ text: long, link: { title: 'Nộp hồ sơ trực tuyến', url } });
+    const all = rendered.map((m) => ('text' in m ? m.text : '')).join('\n');
+    expect(all.split(url).length).toBe(2);
   });
 });

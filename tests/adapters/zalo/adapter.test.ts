@@ -130,7 +130,7 @@ describe('createZaloAdapter: send', () => {
     );
     const text = (fake.sent[0]!.message as { text: string }).text;
     expect(text).toBe(
-      'Quý vị muốn hỏi về thủ tục nào?\n\nCổng Dịch vụ công: https://dichvucong.gov.vn\n\n1. Khai sinh\n2. Kết hôn\n\nQuý vị vui lòng trả lời bằng số thứ tự (ví dụ: 1) hoặc nội dung lựa chọn.',
+      'Quý vị muốn hỏi về thủ tục nào?\n\nCổng Dịch vụ công: https://dichvucong.gov.vn\n\n1. Khai sinh\n2. Kết hôn\n\nBạn hãy trả lời bằng số thứ tự (ví dụ: 1) hoặc gõ nội dung lựa chọn.',
     );
   });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderButtonsAsText, renderReply, splitZaloText, ZALO_MAX_TEXT } from '../../../adapters/zalo/index.js';
+import { copyFor } from '../../../src/domain/copy/index.js';
 
 const sentence = 'Hồ sơ gồm tờ khai đăng ký khai sinh theo mẫu và giấy chứng sinh do cơ sở y tế cấp. ';
 
@@ -58,7 +59,7 @@ describe('renderReply', () => {
     const rendered = renderReply({ text: 'Quý vị muốn hỏi thủ tục nào?', buttons, link: { title: 'Cổng DVC', url: 'https://dichvucong.gov.vn' } }, { mode: 'text', maxButtons: 5 });
     expect(rendered.buttons).toBeUndefined();
     expect(rendered.texts).toEqual([
-      'Quý vị muốn hỏi thủ tục nào?\n\nCổng DVC: https://dichvucong.gov.vn\n\n1. Đăng ký khai sinh\n2. Đăng ký kết hôn\n\nQuý vị vui lòng trả lời bằng số thứ tự (ví dụ: 1) hoặc nội dung lựa chọn.',
+      'Quý vị muốn hỏi thủ tục nào?\n\nCổng DVC: https://dichvucong.gov.vn\n\n1. Đăng ký khai sinh\n2. Đăng ký kết hôn\n\nBạn hãy trả lời bằng số thứ tự (ví dụ: 1) hoặc gõ nội dung lựa chọn.',
     ]);
   });
 
@@ -88,5 +89,28 @@ describe('renderReply', () => {
 
   it('When there are no buttons, then renderButtonsAsText returns the text unchanged', () => {
     expect(renderButtonsAsText('abc', [])).toBe('abc');
+  });
+});
+
+describe('renderReply: copy in the reply language', () => {
+  const options = { mode: 'text' as const, maxButtons: 5 };
+  const choices = [
+    { title: 'A', payload: 'A' },
+    { title: 'B', payload: 'B' },
+  ];
+
+  it('When a reply carries a locale, then the hint under the numbered list is that language’s copy (bot.chooseByNumber)', () => {
+    for (const locale of ['vi', 'km', 'en'] as const) {
+      const [text] = renderReply({ text: 'Chọn', buttons: choices, meta: { tag: 'clarify', locale } }, options).texts;
+      expect(text!.endsWith(copyFor(locale).bot.chooseByNumber)).toBe(true);
+    }
+    const [plain] = renderReply({ text: 'Chọn', buttons: choices }, options).texts;
+    expect(plain!.endsWith(copyFor('vi').bot.chooseByNumber)).toBe(true);
+  });
+
+  it('When the text already shows the link address, then the link is not appended again', () => {
+    const url = 'https://dichvucong.gov.vn/';
+    const [text] = renderReply({ text: `Nộp tại ${url}`, link: { title: 'Nộp hồ sơ trực tuyến', url } }, options).texts;
+    expect(text).toBe(`Nộp tại ${url}`);
   });
 });

@@ -1,0 +1,147 @@
+import type { TicketKind } from '../ticket.js';
+import type { CopyReview, CopyTranslation } from './translation.js';
+
+/**
+ * English copy for the fixed texts: the menu and its buttons, help, greeting, apologies and errors, the
+ * request dialog and the ticket confirmation, and the language notice. Everything else (procedure
+ * answers, whose facts are Vietnamese catalog data; the widget; the staff console) is the Vietnamese
+ * copy, merged under this by `copyFor('en')`.
+ *
+ * Machine-drafted: no native speaker has reviewed these texts yet (see `review`).
+ */
+export const review: CopyReview = { status: 'machine-drafted', reviewer: null, note: 'awaiting review by a native speaker' };
+
+const noun = (kind: TicketKind | undefined): string => (kind === 'feedback' ? 'report' : 'question');
+const Noun = (kind: TicketKind | undefined): string => (kind === 'feedback' ? 'Report' : 'Question');
+
+export const en: CopyTranslation = {
+  locale: 'en',
+  bot: {
+    greeting:
+      'Hello! I am the 1022 Assistant, the automated assistant of the provincial public service portal. I explain administrative procedures: documents, fees, processing times and where to apply. The procedure details are in Vietnamese. What would you like to ask?',
+    menuButtons: { ask: 'Ask about procedures', help: 'Help', agency: 'Ask an agency', operator: 'Talk to a person' },
+    askPrompt:
+      'Please type the name of the procedure or describe what you need to do, in Vietnamese if you can. For example: "đăng ký khai sinh" (birth registration).',
+    help:
+      'I answer questions about the administrative procedures in the official catalog of the province. The procedure details are in Vietnamese. After an answer, you can ask about the documents, fees, processing time, where to apply, applying online, forms, the legal basis or whom to contact. If I cannot answer, you can send your question or report to the competent agency, or talk to a person.',
+    followUpButtons: {
+      documents: 'Documents',
+      fee: 'Fees',
+      time: 'Processing time',
+      place: 'Where to apply',
+      online: 'Apply online',
+      legal: 'Legal basis',
+      forms: 'Forms',
+      contact: 'Contact',
+    },
+    anotherQuestion: 'Anything else about this procedure, or another procedure?',
+    fallbackOffer:
+      'Sorry, I could not find a procedure that matches your question. Would you like to send it to the competent agency, talk to a person, or ask again in other words?',
+    fallbackButtons: { agency: 'Send to an agency', operator: 'Talk to a person', rephrase: 'Ask again' },
+    rephrase: 'Please describe what you need to do as precisely as you can (for example: a first application, a renewal, a replacement for a lost document).',
+    operatorRequested: (reference) =>
+      `Your request to talk to a person has been recorded (reference ${reference}). ` +
+      'This channel is not yet connected to the operators, so nobody can answer you here right away. For help now, please call the 1022 hotline during office hours.',
+    handoffOffer: 'What do you need help with? Please describe it briefly and I will record your request.',
+    news: 'News from the provincial portal is not available on this channel yet. You can read the latest news on the provincial portal.',
+    feedbackOffer: 'Thank you for your report. Would you like me to record it and forward it to the responsible agency?',
+    outOfScope:
+      'Sorry, this question is outside what the 1022 Assistant covers. I explain administrative procedures and forward questions and reports to the agencies of the province.',
+    apology: 'Sorry, something went wrong while handling your message. It has been saved. Please send it again in a few minutes, or call the 1022 hotline.',
+    chooseByNumber: 'Please reply with the number of your choice (for example: 1) or type it.',
+    languageNotice:
+      'Hello! I am the 1022 Assistant of the provincial public service portal. I explain administrative procedures (documents, fees, processing times, where to apply) and forward questions and reports to the competent agency. For now I answer fully only in Vietnamese. Would you like to continue in Vietnamese, or talk to a person?',
+    languageButtons: { vietnamese: 'Tiếng Việt', operator: 'Talk to a person' },
+    talk: {
+      thanks: 'You are welcome. If you have another question about a procedure, just send me a message.',
+      ok: 'All right. If you need anything else, just send me a message.',
+      goodbye: 'Goodbye. When you need help with an administrative procedure, just send me a message.',
+      confirmButtons: { yes: 'Yes', no: 'No' },
+      noneButton: 'None of these',
+    },
+    tickets: {
+      questionPrompt:
+        'Please type the question you want to send to the competent agency, as precisely as you can: what it is about, where, and what you have done so far.',
+      questionPromptAbout: (procedureName) =>
+        `Please type your question about the procedure "${procedureName}" for the agency in charge of it, as precisely as you can: your situation and what you have done so far.`,
+      consentPrompt: (question, kind) =>
+        `I will send the following ${noun(kind)} to the competent agency:\n"${question}"\n` +
+        'Do you agree to forward it (with your name and phone number, if you give them) to the agency in charge?',
+      consentButtons: { yes: 'Yes, send it', no: 'Do not send' },
+      consentDeclined: 'All right, I will not send it. You can ask about another procedure, or call the 1022 hotline during office hours.',
+      placePrompt:
+        'Please tell me where the problem is, so the agency can check it: the street, hamlet or residential group, commune or ward, or a well-known place nearby.',
+      placeInvalid: 'Please describe the place in words, for example: "hamlet 3, Hòa Bình commune, near the primary school".',
+      publishPrompt:
+        'What you send and the agency’s answer may be published on the provincial portal to help others with the same question, without your name, phone number or other personal data. Do you agree?',
+      publishButtons: { yes: 'Yes, publish', no: 'Do not publish' },
+      namePrompt: 'What is your name, so the agency can address you? This is optional: if you prefer not to say, choose "Skip".',
+      nameInvalid: 'A name has letters only, for example: Nguyễn Văn An. Please type it again or choose "Skip". Your phone number (if you want a call back) comes in the next step.',
+      phonePrompt:
+        'If you want an official to call you back, please type your phone number. It is used only to contact you about what you sent. Otherwise, choose "Skip".',
+      skipButton: 'Skip',
+      phoneInvalid: 'That phone number does not look right. Please type it again (for example: 0912 345 678) or choose "Skip".',
+      opened: ({ code, agencyName, dueDate, callback, place, kind }) => {
+        const k = kind ?? (place !== undefined ? 'feedback' : 'question');
+        return (
+          `Your ${noun(k)}${place !== undefined ? ` about "${place}"` : ''} has been recorded with the tracking code ${code}. ` +
+          `Agency in charge: ${agencyName}. Legal deadline for the answer: ${dueDate}. ` +
+          (callback ? 'An official may call you back on the number you gave. ' : '') +
+          'The answer will be sent to you here. You can also type the tracking code to see its status. ' +
+          'If it is urgent, please call the 1022 hotline and quote the tracking code.'
+        );
+      },
+      statuses: {
+        received: 'Received',
+        assigned: 'With the agency in charge, awaiting an answer',
+        returned: 'Being forwarded to the right agency',
+        answered: 'Answered',
+        delivered: 'Answered',
+        closed: 'Closed',
+        overdue: 'Overdue; the agency has been reminded',
+        reopened: 'Being reviewed again',
+      },
+      list: (tickets) =>
+        ['Questions and reports you have sent to agencies:', ...tickets.map((t, i) => `${i + 1}. ${Noun(t.kind)} ${t.code}: ${t.status}; answer due ${t.dueDate}.`)].join('\n'),
+      none:
+        'You have not sent any question or report to an agency from this channel. To track an application for an administrative procedure, use its file number on the National Public Service Portal (dichvucong.gov.vn), or call the 1022 hotline.',
+      detail: ({ code, status, agencyName, dueDate, answer, kind }) =>
+        [
+          `${Noun(kind)} with tracking code ${code}:`,
+          `- Status: ${status}`,
+          `- Agency in charge: ${agencyName}`,
+          `- Legal deadline for the answer: ${dueDate}`,
+          ...(answer !== undefined ? [`Answer from ${agencyName}:`, answer] : []),
+        ].join('\n'),
+      notFound: (code) =>
+        `No question or report with the tracking code ${code} was found for this account. ` +
+        'Please check the code, or call the 1022 hotline and quote it.',
+      phoneProofOffer:
+        'If this was sent from another channel and you left a phone number, please type the last 4 digits of that number to look it up. Otherwise, choose "Skip".',
+      phoneNotFound: (code) =>
+        `No question or report was found with the tracking code ${code} and the last 4 digits you typed. ` +
+        'Please check both and type the code again, or call the 1022 hotline and quote the code.',
+      phoneLookupLimited:
+        'There have been too many unsuccessful lookups. To protect the sender’s information, please try again in a few minutes, or call the 1022 hotline and quote the tracking code.',
+      phoneProofSkipped: 'All right. If you need more help, please call the 1022 hotline during office hours and quote the tracking code.',
+      codeInvalid: (code) =>
+        `The tracking code ${code} seems to have a typing mistake. Please check it in the confirmation message (it looks like K7QX-3M2PC).`,
+      answerNotice: ({ code, agencyName, answer, reopenWindowDays, kind }) =>
+        `${agencyName} has answered your ${noun(kind)} (tracking code ${code}):\n${answer}\n\n` +
+        `If the answer is clear, choose "Clear, thank you". If something is still unclear, choose "Still unclear" within ${reopenWindowDays} days and the agency will look at it again.`,
+      answerButtons: { close: 'Clear, thank you', reopen: 'Still unclear' },
+      closed: (code) => `Thank you for your reply. The tracking code ${code} is now closed. If you need anything else, just send me a message.`,
+      reopenPrompt: (code) =>
+        `What is still unclear in the answer (tracking code ${code})? Please be as precise as you can; I will send it back to the agency that answered.`,
+      reopened: ({ code, agencyName, dueDate }) =>
+        `I have sent your further question (tracking code ${code}) back to ${agencyName}. New legal deadline for the answer: ${dueDate}. ` +
+        'The answer will be sent to you here.',
+      reopenWindowPassed: ({ code, windowDays }) =>
+        `Sorry, the answer for the tracking code ${code} is more than ${windowDays} days old, so it can no longer be reopened. ` +
+        `You can send a new question (mention the code ${code} so the agency can find it), or call the 1022 hotline during office hours.`,
+      newQuestionButton: 'Send a new question',
+      changeUnavailable: ({ code, status }) =>
+        `The tracking code ${code} now has the status "${status}", so this choice no longer applies. You can type the tracking code to see the details.`,
+    },
+  },
+};
