@@ -7,7 +7,8 @@ import {
   type ResourceResponse,
 } from 'botbuilder';
 import type { Conversation, InboundMessage } from '../domain/conversation.js';
-import type { Reply, ReplyButton } from '../domain/message.js';
+import { isLocale } from '../domain/locale.js';
+import type { Reply, ReplyButton, ReplyMeta } from '../domain/message.js';
 import { SafeBotWorker } from './safe-botkit.js';
 
 /**
@@ -30,6 +31,35 @@ interface OutgoingChannelData {
   quick_replies?: Array<{ title: string; payload: string }>;
   /** A dialog line's `attachment` template: our link to an online service. */
   attachment?: { title?: string; url?: string } | null;
+  /**
+   * What the reply is (flows/replies.ts): an object from `bot.say`, or its JSON from a dialog prompt's
+   * template (Botkit renders channelData templates as strings). Kept with the outbound record, never sent.
+   */
+  meta?: ReplyMeta | string;
+}
+
+/** The reply meta a flow attached, validated; undefined when there is none or it is malformed. */
+function readMeta(raw: ReplyMeta | string | undefined): ReplyMeta | undefined {
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    if (raw.trim() === '') return undefined;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return undefined;
+    }
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  if (typeof m['tag'] !== 'string' || m['tag'] === '') return undefined;
+  const options = Array.isArray(m['options']) ? m['options'].filter((o): o is string => typeof o === 'string') : undefined;
+  return {
+    tag: m['tag'] as ReplyMeta['tag'],
+    ...(typeof m['procedureId'] === 'string' && m['procedureId'] !== '' ? { procedureId: m['procedureId'] } : {}),
+    ...(typeof m['topic'] === 'string' && m['topic'] !== '' ? { topic: m['topic'] as NonNullable<ReplyMeta['topic']> } : {}),
+    ...(options?.length ? { options } : {}),
+    ...(isLocale(m['locale']) ? { locale: m['locale'] } : {}),
+  };
 }
 
 export class BridgeAdapter extends BotAdapter {
@@ -52,6 +82,7 @@ export class BridgeAdapter extends BotAdapter {
         ...(message.payload ? { payload: message.payload } : {}),
         conversationId: conversation.id,
         inboundKind: message.kind,
+        ...(conversation.locale ? { locale: conversation.locale } : {}),
       },
     };
   }
@@ -70,11 +101,13 @@ export class BridgeAdapter extends BotAdapter {
     if (!replies) throw new Error('bridge adapter: sendActivities outside of a turn');
     const out: ResourceResponse[] = [];
     for (const activity of activities) {
+      // A prompt without text is a dialog waiting after a reply it already said (flows/procedure.flow.ts): nothing to send.
       if (activity.type !== ActivityTypes.Message || !activity.text) continue;
       const data = (activity.channelData ?? {}) as OutgoingChannelData;
       const buttons: ReplyButton[] | undefined = data.quick_replies?.map((q) => ({ title: q.title, payload: q.payload }));
       const link = data.attachment?.title && data.attachment.url ? { title: data.attachment.title, url: data.attachment.url } : undefined;
-      replies.push({ text: activity.text, ...(buttons?.length ? { buttons } : {}), ...(link ? { link } : {}) });
+      const meta = readMeta(data.meta);
+      replies.push({ text: activity.text, ...(buttons?.length ? { buttons } : {}), ...(link ? { link } : {}), ...(meta ? { meta } : {}) });
       out.push({ id: `${context.activity.id}#${replies.length - 1}` });
     }
     return out;

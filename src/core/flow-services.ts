@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { copyFor as copyForLocale } from '../domain/copy/index.js';
 import type { Copy } from '../domain/copy/types.js';
+import type { Agency } from '../domain/procedure.js';
 import { AppError } from '../domain/errors.js';
 import { ANSWER_VISIBLE_STATUSES, type AskerProof, type Ticket, type TicketStatus } from '../domain/ticket.js';
 import { normalize as normalizeTrackingCode } from '../domain/tracking-code.js';
@@ -28,8 +30,10 @@ export interface FlowServicesDeps {
   knowledge: KnowledgeSearch;
   /** The answer texts in the copy's language (knowledge/answers, bound by the composition root). */
   render: AnswerRenderer;
-  store: Pick<Store, 'requests'>;
+  store: Pick<Store, 'requests' | 'conversations'>;
   copy: Copy;
+  /** The copy in another language (Khmer, English); the domain's translations (domain/copy) unless given. */
+  copyFor?: FlowServices['copyFor'];
   clock: Clock;
   tickets: TicketService;
   /** Agencies' published answers (issue 4); without it no published answer is ever reused. */
@@ -57,6 +61,8 @@ export function createFlowServices(deps: FlowServicesDeps): FlowServices {
   };
   const services: FlowServices = {
     copy,
+    copyFor: (locale) => (locale === copy.locale ? copy : (deps.copyFor ?? copyForLocale)(locale)),
+    setLocale: (conversationId, locale) => deps.store.conversations.update(conversationId, { locale }),
     ask: (question, context) => knowledge.ask(question, context),
     getProcedure: (id) => knowledge.getProcedure(id),
     answerText: (result) => render.answer(result),
@@ -66,8 +72,19 @@ export function createFlowServices(deps: FlowServicesDeps): FlowServices {
       const { entry } = match;
       return { text: copy.bot.publishedAnswer({ agencyName: agencyName(entry.agencyId), question: entry.question, answer: entry.answer }) };
     },
-    procedureText: (id) => withProcedure(id, (p) => render.procedure(p)),
-    followUpText: (id, topic) => withProcedure(id, (p) => render.followUp(p, topic)),
+    procedureText: (id, place) => withProcedure(id, (p) => render.procedure(p, place)),
+    followUpText: (id, topic, place) => withProcedure(id, (p) => render.followUp(p, topic, place)),
+    agency: (id) => knowledge.listAgencies().find((a) => a.id === id),
+    contactText({ entry, agencyId, procedureId, place }) {
+      if (entry) {
+        const { address, phone, email, website, hours } = entry;
+        const office: Agency = { id: entry.id, name: entry.name, level: 'xa', fields: [], contacts: { address, phone, email, website, hours } };
+        return render.contact(office);
+      }
+      const id = agencyId ?? (procedureId ? knowledge.getProcedure(procedureId)?.agencyId : undefined);
+      const agency = id ? services.agency(id) : undefined;
+      return agency ? render.contact(agency, place) : undefined;
+    },
     procedureLink(id) {
       const p = knowledge.getProcedure(id);
       return p?.onlineUrl && p.onlineLevel !== 'khong' ? { title: copy.answers.onlineLinkTitle, url: p.onlineUrl } : undefined;
@@ -93,7 +110,13 @@ export function createFlowServices(deps: FlowServicesDeps): FlowServices {
     },
     async trackTickets(conversationId) {
       const tickets = await deps.tickets.listForConversation(conversationId);
-      return tickets.map((t) => ({ code: t.code, status: copy.bot.tickets.statuses[t.status], dueDate: dueDate(t.dueAt) }));
+      return tickets.map((t) => ({
+        code: t.code,
+        status: copy.bot.tickets.statuses[t.status],
+        dueDate: dueDate(t.dueAt),
+        kind: t.kind,
+        ...(awaitsAsker(t) ? { awaitingAsker: true } : {}),
+      }));
     },
     lookupTicket: (code, conversationId) => lookupWith(code, { conversationId }),
     async lookupTicketByPhone(code, last4, conversationId) {
@@ -123,6 +146,7 @@ export function createFlowServices(deps: FlowServicesDeps): FlowServices {
       throw err;
     }
     const answer = ticket.answer && ANSWER_VISIBLE_STATUSES.has(ticket.status) ? ticket.answer.text : undefined;
+
     return {
       outcome: 'found',
       ticket: {
@@ -130,9 +154,16 @@ export function createFlowServices(deps: FlowServicesDeps): FlowServices {
         status: copy.bot.tickets.statuses[ticket.status],
         dueDate: dueDate(ticket.dueAt),
         agencyName: agencyName(ticket.agencyId),
+        kind: ticket.kind,
         ...(answer !== undefined ? { answer } : {}),
+        ...(awaitsAsker(ticket) ? { awaitingAsker: true } : {}),
       },
     };
+  }
+
+  /** Whether the agency's answer awaits the asker's "that answers it" or "still unclear". */
+  function awaitsAsker(ticket: Ticket): boolean {
+    return ticket.answer !== undefined && (ticket.status === 'answered' || ticket.status === 'delivered');
   }
 
   /** A citizen's close or reopen, its refusals turned into outcomes the flows word. */

@@ -85,7 +85,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'TURN.FAILED';
       deps.logger.error({ err, conversationId: conversation.id, messageId: message.id, code }, 'turn failed; apologizing');
-      await queueReplies(conversation, message, [deps.apology], 'e');
+      await queueReplies(conversation, message, [{ ...deps.apology, meta: deps.apology.meta ?? { tag: 'error' } }], 'e');
       await deps.store.inbound.setStatus(message.id, 'failed', { error: code, processedAt: deps.clock.now() });
     }
   }

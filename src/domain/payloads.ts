@@ -1,3 +1,4 @@
+import { isLocale, type Locale } from './locale.js';
 import type { ReplyButton } from './message.js';
 import type { FollowUpTopic } from './procedure.js';
 
@@ -11,6 +12,8 @@ export const MENU_HELP = 'menu:help';
 export const REQUEST_AGENCY = 'req:agency';
 export const REQUEST_OPERATOR = 'req:operator';
 export const REQUEST_REPHRASE = 'req:rephrase';
+/** "None of these" under a clarification and "no" under a confirmation: leads to the repair offer. */
+export const REQUEST_NONE = 'req:none';
 /** Answers to the request dialog's yes/no questions and its optional phone step. */
 export const ANSWER_YES = 'ans:yes';
 export const ANSWER_NO = 'ans:no';
@@ -33,28 +36,32 @@ export function ticketAnswerButtons(titles: { close: string; reopen: string }, c
   ];
 }
 export const topicPayload = (topic: FollowUpTopic) => `topic:${topic}`;
+/** "Continue in Vietnamese" under a reply in another language (`lang:vi`). */
+export const languagePayload = (locale: Locale) => `lang:${locale}`;
 
 export type Payload =
   | { kind: 'procedure'; id: string }
   | { kind: 'topic'; topic: FollowUpTopic }
   | { kind: 'menu'; item: 'ask' | 'help' }
-  | { kind: 'request'; item: 'agency' | 'operator' | 'rephrase' }
+  | { kind: 'request'; item: 'agency' | 'operator' | 'rephrase' | 'none' }
+  | { kind: 'language'; locale: Locale }
   | { kind: 'answer'; item: 'yes' | 'no' | 'skip' }
   | { kind: 'ticket'; action: TicketPayloadAction; code: string };
 
-const TOPICS = new Set(['documents', 'fee', 'time', 'place', 'legal', 'online', 'steps', 'result', 'conditions']);
+const TOPICS = new Set(['documents', 'fee', 'time', 'place', 'legal', 'online', 'steps', 'result', 'conditions', 'forms', 'contact']);
 
 /** Reads a payload back; undefined for free text typed by the citizen. */
 export function parsePayload(text: string | undefined): Payload | undefined {
   const ticket = /^tk:(close|reopen):([0-9A-Z]{4,6}-[0-9A-Z]{1,6})$/.exec(text?.trim() ?? '');
   if (ticket) return { kind: 'ticket', action: ticket[1] as TicketPayloadAction, code: ticket[2]! };
-  const m = /^(proc|topic|menu|req|ans):([a-z0-9-]+)$/.exec(text?.trim() ?? '');
+  const m = /^(proc|topic|menu|req|ans|lang):([a-z0-9-]+)$/.exec(text?.trim() ?? '');
   if (!m) return undefined;
   const [, kind, value] = m as unknown as [string, string, string];
   if (kind === 'proc') return { kind: 'procedure', id: value };
   if (kind === 'topic' && TOPICS.has(value)) return { kind: 'topic', topic: value as FollowUpTopic };
   if (kind === 'menu' && (value === 'ask' || value === 'help')) return { kind: 'menu', item: value };
-  if (kind === 'req' && (value === 'agency' || value === 'operator' || value === 'rephrase')) return { kind: 'request', item: value };
+  if (kind === 'req' && (value === 'agency' || value === 'operator' || value === 'rephrase' || value === 'none')) return { kind: 'request', item: value };
+  if (kind === 'lang' && isLocale(value)) return { kind: 'language', locale: value };
   if (kind === 'ans' && (value === 'yes' || value === 'no' || value === 'skip')) return { kind: 'answer', item: value };
   return undefined;
 }

@@ -1,7 +1,8 @@
 import type { Copy } from '../domain/copy/types.js';
-import type { Procedure } from '../domain/procedure.js';
+import type { Locale } from '../domain/locale.js';
+import type { Agency, Procedure } from '../domain/procedure.js';
 import type { TicketKind } from '../domain/ticket.js';
-import type { AskContext, AskResult, FollowUpTopic } from './knowledge.js';
+import type { AskContext, AskResult, DirectoryEntry, FollowUpTopic } from './knowledge.js';
 
 /**
  * The one interface conversation flows reach the world through (style.md §3.4): the brain, rendered
@@ -9,6 +10,10 @@ import type { AskContext, AskResult, FollowUpTopic } from './knowledge.js';
  */
 export interface FlowServices {
   copy: Copy;
+  /** The copy in one language (Vietnamese complete; Khmer and English for the fixed texts). */
+  copyFor(locale: Locale): Copy;
+  /** Remembers the language the citizen writes in on their conversation (Conversation.locale). */
+  setLocale(conversationId: string, locale: Locale): Promise<void>;
   ask(question: string, context?: AskContext): AskResult;
   getProcedure(id: string): Procedure | undefined;
   /** The citizen-facing text for a brain decision (answer, clarify, abstain). */
@@ -18,9 +23,17 @@ export interface FlowServices {
    * agency; undefined when no published question is close enough.
    */
   publishedAnswer(question: string): Promise<{ text: string } | undefined>;
-  /** The short answer about one procedure. */
-  procedureText(procedureId: string): string;
-  followUpText(procedureId: string, topic: FollowUpTopic): string;
+  /** The short answer about one procedure; `place`: the commune the citizen named, to name its body as they know it. */
+  procedureText(procedureId: string, place?: string): string;
+  followUpText(procedureId: string, topic: FollowUpTopic, place?: string): string;
+  /** An agency's directory entry. */
+  agency(id: string): Agency | undefined;
+  /**
+   * Who to call or visit, as citizen-facing text: the office the citizen named (`entry`, from the
+   * brain's PlaceMention), else the directory entry of `agencyId`, else of the procedure's agency, a
+   * commune-level body named at the commune the citizen wrote (`place`); undefined when none is known.
+   */
+  contactText(input: { entry?: DirectoryEntry; agencyId?: string; procedureId?: string; place?: string }): string | undefined;
   /** The procedure's online service as a link, when it has one. */
   procedureLink(procedureId: string): { title: string; url: string } | undefined;
   /** Records that the citizen wants a hotline operator (until live handoff exists); returns a short reference. */
@@ -112,6 +125,10 @@ export interface TrackedTicket {
   /** The status as the citizen reads it. */
   status: string;
   dueDate: string;
+  /** A question or a problem report (phản ánh). */
+  kind?: TicketKind;
+  /** The agency's answer reached the citizen and is not closed yet: they may still close or reopen it. */
+  awaitingAsker?: boolean;
 }
 
-export type { AskResult, FollowUpTopic } from './knowledge.js';
+export type { AskResult, FollowUpTopic, OutsideMatter } from './knowledge.js';

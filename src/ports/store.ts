@@ -22,7 +22,7 @@ export interface ConversationRepo {
   getOrOpen(input: Omit<Conversation, 'mode' | 'createdAt' | 'updatedAt' | 'lastInboundAt'> & { at: Date }): Promise<Conversation>;
   get(id: string): Promise<Conversation | undefined>;
   /** Applies the patch and stamps `updatedAt`; does nothing if the conversation does not exist. */
-  update(id: string, patch: Partial<Pick<Conversation, 'mode' | 'lastInboundAt'>>): Promise<void>;
+  update(id: string, patch: Partial<Pick<Conversation, 'mode' | 'lastInboundAt' | 'locale'>>): Promise<void>;
 }
 
 export interface InboundRepo {

@@ -23,6 +23,7 @@ import type { IndexSpec } from './collection.js';
  *   accountId      string  OA / Page / widget install id
  *   userId         string  the citizen's id on the channel
  *   mode           string  bot | operator
+ *   locale         string? vi | km | en: the language the citizen writes in (absent: vi)
  *   lastInboundAt  Date    opens the platform's reply window
  *   createdAt      Date
  *   updatedAt      Date
@@ -125,7 +126,7 @@ import type { IndexSpec } from './collection.js';
  *   ticketId     string  → tickets._id
  *   field        string? lĩnh vực (public page grouping)
  *   agencyId     string  the answering agency (named when the assistant reuses the answer)
- *   question     string  masked (maskPii) and edited by the editor
+ *   question     string  personal data removed (domain/pii.ts redactPersonalData), reviewed by the editor
  *   answer       string  masked
  *   publishedAt  Date
  *   approvedBy   string  → accounts._id (the approving editor)

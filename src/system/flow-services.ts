@@ -1,18 +1,17 @@
-import { renderAnswer } from '../../knowledge/answers/answer.js';
-import { renderFollowUp, renderProcedureAnswer } from '../../knowledge/answers/render.js';
+import { createAnswerRenderer } from '../../knowledge/answers/answer.js';
 import { createFlowServices, type FlowServicesDeps } from '../core/flow-services.js';
 import type { Copy } from '../domain/copy/types.js';
 import type { FlowServices } from '../ports/flow-services.js';
-import type { AnswerRenderer } from '../ports/knowledge.js';
+import type { AnswerRenderer, KnowledgeSearch } from '../ports/knowledge.js';
 import { memoryLimiters } from './coordination.js';
 
-/** The answer texts of knowledge/answers bound to one language's copy (ports/knowledge AnswerRenderer). */
-export function answerRenderer(copy: Copy): AnswerRenderer {
-  return {
-    answer: (result) => renderAnswer(result, copy.answers),
-    procedure: (p) => renderProcedureAnswer(p, copy.answers),
-    followUp: (p, topic) => renderFollowUp(p, topic, copy.answers),
-  };
+/**
+ * The answer texts of knowledge/answers bound to one language's copy and, when given, the agency
+ * directory (the `contact` follow-up) (ports/knowledge AnswerRenderer).
+ */
+export function answerRenderer(copy: Copy, knowledge?: Pick<KnowledgeSearch, 'listAgencies'>): AnswerRenderer {
+  const agencies = knowledge ? new Map(knowledge.listAgencies().map((a) => [a.id, a])) : undefined;
+  return createAnswerRenderer(copy.answers, agencies ? (id) => agencies.get(id) : undefined);
 }
 
 /**
@@ -20,5 +19,5 @@ export function answerRenderer(copy: Copy): AnswerRenderer {
  * language, and the system's limiters (in-memory ones of these services alone when none are given).
  */
 export function buildFlowServices(deps: Omit<FlowServicesDeps, 'render' | 'limiters'> & { limiters?: FlowServicesDeps['limiters'] }): FlowServices {
-  return createFlowServices({ ...deps, render: answerRenderer(deps.copy), limiters: deps.limiters ?? memoryLimiters(deps.clock) });
+  return createFlowServices({ ...deps, render: answerRenderer(deps.copy, deps.knowledge), limiters: deps.limiters ?? memoryLimiters(deps.clock) });
 }

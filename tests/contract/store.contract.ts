@@ -242,6 +242,15 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         expect(new Set(opened.map((c) => c.createdAt.getTime())).size).toBe(1);
       });
 
+      it('When the locale is set, then get returns it and the conversation keeps its mode; a new conversation has none', async () => {
+        const conversation = await openConversation(store, new Date('2026-01-01T00:00:00Z'));
+        expect(conversation.locale).toBeUndefined();
+        await store.conversations.update(conversation.id, { locale: 'km' });
+        expect(await store.conversations.get(conversation.id)).toMatchObject({ locale: 'km', mode: 'bot' });
+        await store.conversations.update(conversation.id, { locale: 'vi' });
+        expect((await store.conversations.get(conversation.id))?.locale).toBe('vi');
+      });
+
       it('When mode and lastInboundAt are updated, then get returns them and a later updatedAt', async () => {
         const conversation = await openConversation(store, new Date('2026-01-01T00:00:00Z'));
         const lastInboundAt = new Date('2026-06-01T10:00:00Z');

@@ -115,8 +115,11 @@ describe('flows', () => {
   it('offers clarification buttons and answers the chosen one, also when chosen by number', async () => {
     const replies = await say('u1', 'cấp lại');
     const buttons = replies.flatMap((r) => r.buttons ?? []);
-    expect(buttons.length).toBeGreaterThan(1);
-    expect(buttons.every((b) => b.payload.startsWith('proc:'))).toBe(true);
+    expect(buttons.length).toBeGreaterThan(2);
+    expect(buttons.slice(0, -1).every((b) => b.payload.startsWith('proc:'))).toBe(true);
+    // Every clarification ends with "none of these".
+    expect(buttons.at(-1)).toEqual({ title: vi.bot.talk.noneButton, payload: 'req:none' });
+    expect(replies.at(-1)!.meta).toMatchObject({ tag: 'clarify', options: buttons.slice(0, -1).map((b) => b.payload.slice('proc:'.length)), locale: 'vi' });
     const chosen = await say('u1', '2');
     const id = buttons[1]!.payload.slice('proc:'.length);
     expect(texts(chosen)).toContain(brain.getProcedure(id)!.name);
@@ -443,6 +446,99 @@ describe('flows', () => {
 });
 
 /**
+ * Issue 9's conversations as a citizen types them, on the real brain (tests/integration/conversation-flows.test.ts
+ * checks the same behaviours with a scripted brain): accented and unaccented, each reply's meta says
+ * what it is, and nothing is sent to an agency or an operator without the citizen's explicit choice.
+ */
+describe('issue 9 on the real brain: conversations that follow the citizen', () => {
+  const tagsOf = (replies: Reply[]) => replies.map((r) => r.meta?.tag);
+  async function nothingOpened(user: string): Promise<void> {
+    expect(await store.tickets.find({ conversationId: conversation(user).id, limit: 10 })).toHaveLength(0);
+    expect(await store.requests.listByConversation(conversation(user).id)).toHaveLength(0);
+  }
+
+  for (const followUp of ['nộp online được không', 'nop online duoc khong', 'nộp trực tuyến được không', 'làm online được không']) {
+    it(`keeps "đăng ký thường trú" for "${followUp}"`, async () => {
+      await say('i9a', 'đăng ký thường trú');
+      const replies = await say('i9a', followUp);
+      expect(replies.at(-1)!.meta).toMatchObject({ tag: 'answer', procedureId: 'dang-ky-thuong-tru', topic: 'online' });
+      await nothingOpened('i9a');
+    });
+  }
+
+  for (const followUp of ['mất bao lâu', 'mat bao lau']) {
+    it(`reads "${followUp}" after a lost driving licence as the processing time, not "lost"`, async () => {
+      await say('i9b', 'cấp lại giấy phép lái xe bị mất');
+      const replies = await say('i9b', followUp);
+      expect(replies.at(-1)!.meta).toMatchObject({ tag: 'answer', procedureId: 'cap-lai-giay-phep-lai-xe-bi-mat', topic: 'time' });
+    });
+  }
+
+  for (const [text, tag] of [
+    ['cảm ơn', 'small-talk'],
+    ['cam on', 'small-talk'],
+    ['ok', 'small-talk'],
+    ['bot ngu quá', 'small-talk'],
+    ['bot ngu qua', 'small-talk'],
+    ['chưa hiểu', 'repair'],
+    ['chua hieu', 'repair'],
+    ['How do I register a birth?', 'language'],
+    ['សួស្តី', 'language'],
+  ] as const) {
+    it(`answers "${text}" with ${tag}, opening nothing`, async () => {
+      expect(tagsOf(await say('i9c', text))).toEqual([tag]);
+      await say('i9c', 'đăng ký kết hôn');
+      expect(tagsOf(await say('i9c', text))).toEqual([tag]);
+      await nothingOpened('i9c');
+    });
+  }
+
+  for (const no of ['không phải', 'khong phai', 'sai rồi']) {
+    it(`offers repair for "${no}" after an answer and after a clarification, never an operator request`, async () => {
+      await say('i9d', 'đăng ký kết hôn');
+      expect(tagsOf(await say('i9d', no))).toEqual(['repair']);
+      await say('i9d', 'cấp lại');
+      expect(tagsOf(await say('i9d', no))).toEqual(['repair']);
+      await nothingOpened('i9d');
+    });
+  }
+
+  for (const text of ['đăng ký khai sinh liên hệ ai', 'dang ky khai sinh lien he ai']) {
+    it(`answers "${text}" from the agency directory`, async () => {
+      const replies = await say('i9e', text);
+      expect(replies.at(-1)!.meta).toMatchObject({ tag: 'contact', procedureId: 'dang-ky-khai-sinh' });
+      await nothingOpened('i9e');
+    });
+  }
+
+  for (const text of ['thủ tục ly hôn', 'thu tuc ly hon']) {
+    it(`points "${text}" to the court, not to marriage procedures`, async () => {
+      const replies = await say('i9f', text);
+      expect(replies[0]!.meta).toMatchObject({ tag: 'outside' });
+      expect(replies[0]!.buttons!.map((b) => b.payload)).toEqual(['req:agency', 'menu:ask']);
+      await nothingOpened('i9f');
+    });
+  }
+
+  for (const text of ['con tôi bị đuổi học vô lý', 'con toi bi duoi hoc vo ly']) {
+    it(`offers to send "${text}" on as a complaint, never lists tickets`, async () => {
+      const replies = await say('i9g', text);
+      expect(texts(replies)).toBe(vi.bot.feedbackOffer);
+      expect(replies[0]!.meta).toMatchObject({ tag: 'offer' });
+      await nothingOpened('i9g');
+    });
+  }
+
+  for (const text of ['tôi muốn gửi câu hỏi cho cơ quan', 'toi muon gui cau hoi cho co quan']) {
+    it(`starts the agency request for "${text}", never lists tickets`, async () => {
+      const replies = await say('i9h', text);
+      expect(texts(replies)).toBe(vi.bot.tickets.questionPrompt);
+      await nothingOpened('i9h');
+    });
+  }
+});
+
+/**
  * The same flows over the whole system (embedded store, in-process queues, the real app on an ephemeral
  * port): the agency reads tickets through the inbox API and answers them there; the answer reaches the
  * conversation through the delivery worker with its close/reopen buttons, which the citizen taps here.
@@ -512,6 +608,20 @@ describe('with the whole system: the agency inbox, and the citizen closing or re
     const record = await system.store.outbound.get(ticket.delivery!.outboundId!);
     return { ticket, notice: record!.reply };
   }
+
+  it('keeps what each reply is (its meta) with the stored outbound record, and the language on the conversation, through the whole pipeline', async () => {
+    const user = `meta-${randomUUID().slice(0, 8)}`;
+    const id = conversation(user).id;
+    const event = (externalId: string, text: string) => ({ channel: 'webchat' as const, externalId, userId: user, accountId: 'portal', kind: 'message' as const, text, timestamp: Date.now() });
+    await system.receive(event(`${user}-1`, 'đăng ký khai sinh'));
+    await eventually(async () => expect(await system.store.outbound.listByConversation(id, 10)).toHaveLength(1));
+    await system.receive(event(`${user}-2`, 'How do I register a birth?'));
+    await eventually(async () => expect(await system.store.outbound.listByConversation(id, 10)).toHaveLength(2));
+    const [answer, language] = await system.store.outbound.listByConversation(id, 10);
+    expect(answer!.reply.meta).toEqual({ tag: 'answer', procedureId: 'dang-ky-khai-sinh', locale: 'vi' });
+    expect(language!.reply.meta).toEqual({ tag: 'language', locale: 'en' });
+    expect((await system.store.conversations.get(id))!.locale).toBe('en');
+  });
 
   it("shows a feedback's place and the citizen's name to the agency in the inbox API", async () => {
     const user = `fb-${randomUUID().slice(0, 8)}`;
@@ -599,11 +709,51 @@ describe('with the whole system: the agency inbox, and the citizen closing or re
     expect(await ticketNow(ticket.id)).toEqual(ticket);
   });
 
-  it('leaves the reopen dialog, reopening nothing, when the citizen says something else', async () => {
+  it('leaves the reopen dialog only by a button, reopening nothing; typing the code offers both choices again, so the reopen is never lost', async () => {
     const user = `away-${randomUUID().slice(0, 8)}`;
     const { ticket } = await answeredFor(user);
-    expect(texts(await chat(user, `tk:reopen:${ticket.code}`, true))).toBe(vi.bot.tickets.reopenPrompt(ticket.code));
-    expect(texts(await chat(user, 'xin chào'))).toBe(vi.bot.greeting);
+    const prompt = await chat(user, `tk:reopen:${ticket.code}`, true);
+    expect(texts(prompt)).toBe(vi.bot.tickets.reopenPrompt(ticket.code));
+    expect(prompt[0]!.meta).toMatchObject({ tag: 'reopen-prompt' });
+    // The citizen may still close it instead.
+    expect(prompt[0]!.buttons).toEqual([{ title: vi.bot.tickets.answerButtons.close, payload: `tk:close:${ticket.code}` }]);
+    expect(texts(await chat(user, 'menu:help', true))).toBe(vi.bot.help);
     expect(await ticketNow(ticket.id)).toEqual(ticket);
+    // The answer's choices come back with the tracking code.
+    const lookup = await chat(user, ticket.code.toLowerCase());
+    expect(lookup[0]!.buttons).toEqual([
+      { title: vi.bot.tickets.answerButtons.close, payload: `tk:close:${ticket.code}` },
+      { title: vi.bot.tickets.answerButtons.reopen, payload: `tk:reopen:${ticket.code}` },
+    ]);
+    expect(texts(await chat(user, '2'))).toBe(vi.bot.tickets.reopenPrompt(ticket.code));
+  });
+
+  for (const typed of ['chưa rõ', 'chua ro', 'à mà tôi vẫn chưa rõ câu trả lời']) {
+    it(`brings the answer's two choices back when the citizen types "${typed}" after other messages`, async () => {
+      const user = `unclear-${randomUUID().slice(0, 8)}`;
+      const { ticket } = await answeredFor(user);
+      await chat(user, 'cảm ơn');
+      const again = await chat(user, typed);
+      expect(again[0]!.meta).toMatchObject({ tag: 'tickets' });
+      expect(again[0]!.buttons).toEqual([
+        { title: vi.bot.tickets.answerButtons.close, payload: `tk:close:${ticket.code}` },
+        { title: vi.bot.tickets.answerButtons.reopen, payload: `tk:reopen:${ticket.code}` },
+      ]);
+      expect(await system.store.requests.listByConversation(conversation(user).id)).toHaveLength(0);
+    });
+  }
+
+  it('takes whatever is typed in the reopen dialog as the reason, even a greeting or "liên hệ ai" (never an operator request)', async () => {
+    const user = `why-${randomUUID().slice(0, 8)}`;
+    const { ticket } = await answeredFor(user);
+    offsetMs = 1 * DAY_MS;
+    await chat(user, `tk:reopen:${ticket.code}`, true);
+    const reason = 'Xin chào, vậy tôi cần liên hệ ai để hỏi thêm, gặp tổng đài viên được không?';
+    const done = await chat(user, reason);
+    expect(done[0]!.meta).toMatchObject({ tag: 'reopened' });
+    const reopened = await ticketNow(ticket.id);
+    expect(reopened.status).toBe('reopened');
+    expect(reopened.timeline.at(-1)).toMatchObject({ action: 'reopen', note: reason });
+    expect(await system.store.requests.listByConversation(conversation(user).id)).toHaveLength(0);
   });
 });

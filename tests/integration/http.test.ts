@@ -91,7 +91,7 @@ describe('POST /api/v1/ask', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       question: 'làm giấy khai sinh cần gì?',
-      intent: 'procedure', language: 'vi',
+      intent: 'procedure',
       decision: 'answer',
       answered: true,
       procedure: { code: '1.001193', name: 'Đăng ký khai sinh' },
@@ -103,7 +103,7 @@ describe('POST /api/v1/ask', () => {
 
   it('When the brain abstains, then procedure is null and score is 0', async () => {
     const response = await ask(JSON.stringify({ question: 'thời tiết hôm nay' }));
-    expect(await response.json()).toMatchObject({ intent: 'other', language: 'vi', decision: 'abstain', answered: false, procedure: null, alternatives: [], score: 0 });
+    expect(await response.json()).toMatchObject({ intent: 'other', decision: 'abstain', answered: false, procedure: null, alternatives: [], score: 0 });
   });
 
   it.each([['{"question":""}'], ['{"question":"   \\n "}'], ['{}'], ['{"question":null}']])(

@@ -46,6 +46,10 @@ function failingServices(failOn: string): FlowServices {
   };
   return {
     copy: vi,
+    copyFor: () => vi,
+    setLocale: async () => {},
+    agency: () => undefined,
+    contactText: () => undefined,
     ask: (q) => {
       fail(q);
       return { question: q, intent: 'greeting', language: 'vi', decision: 'abstain', best: null, alternatives: [] };

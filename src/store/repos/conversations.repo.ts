@@ -33,7 +33,7 @@ export class ConversationsRepo implements ConversationRepo {
     return doc ? fromDoc(doc) : undefined;
   }
 
-  async update(id: string, patch: Partial<Pick<Conversation, 'mode' | 'lastInboundAt'>>): Promise<void> {
+  async update(id: string, patch: Partial<Pick<Conversation, 'mode' | 'lastInboundAt' | 'locale'>>): Promise<void> {
     await this.conversations.updateOne({ _id: id }, { $set: { ...defined(patch), updatedAt: this.now() } });
   }
 }
