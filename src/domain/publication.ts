@@ -1,13 +1,16 @@
-import { maskPii } from './pii.js';
+import { maskPii, redactPersonalData, type Redaction, type RedactionOptions } from './pii.js';
 
 /**
  * Public Q&A entries (issue 4): an answered ticket the citizen agreed to publish (`consent.publish`)
  * and an editor approved becomes a question and answer anyone may read, with personal data removed.
  * Pure rules only: publishing.ts decides who may publish and when.
  *
- * Personal data. Both texts are masked with maskPii when the entry is built, whatever the editor
- * typed, so a phone number, ID number or e-mail address never reaches the public page. Names and
- * addresses cannot be masked reliably: the editor's edited text is where they are removed. The entry
+ * Personal data. Both texts are redacted (pii.ts redactPersonalData) when the entry is built, whatever
+ * the editor typed: phone, ID and e-mail always; names (the ticket's contact name, self-introductions,
+ * names after a form of address) and street addresses of private persons as well as rules can find
+ * them. The question is the citizen's words, so any house address goes; the answer is the agency's,
+ * where "số 12 đường Lê Lợi" is usually an office, so only residential forms go. The coordinator sees
+ * the same redaction as a preview (redactForPublication) and may edit it before publishing. The entry
  * keeps no conversation id, contact or tracking code: only the ticket id, for unpublishing.
  */
 export interface PublishedAnswer {
@@ -36,17 +39,42 @@ export function publicationId(ticketId: string): string {
 /** What an editor approves; the entry's id follows from the ticket (publicationId). */
 export type NewPublication = Omit<PublishedAnswer, 'id'>;
 
-/** Builds the entry, masking personal data in both texts and normalizing whitespace. */
-export function buildPublication(input: NewPublication): PublishedAnswer {
-  const clean = (text: string): string => maskPii(text.replace(/\r\n?/g, '\n').replace(/[ \t]+/g, ' ').trim());
+/** How published text is redacted: the placeholders (copy) and the names the ticket knows. */
+export interface PublicationRedaction {
+  placeholders: RedactionOptions['placeholders'];
+  names?: readonly string[];
+}
+
+/** Line breaks and runs of spaces normalized, NFC, trimmed. */
+export function normalizePublishedText(text: string): string {
+  return text.normalize('NFC').replace(/\r\n?/g, '\n').replace(/[ \t]+/g, ' ').trim();
+}
+
+/** The question and answer as they would be published, with what was removed (the coordinator's preview). */
+export function redactForPublication(texts: { question: string; answer: string }, redaction: PublicationRedaction): { question: Redaction; answer: Redaction; removed: number } {
+  const names = redaction.names ?? [];
+  const question = redactPersonalData(normalizePublishedText(texts.question), { placeholders: redaction.placeholders, names, addresses: 'all' });
+  const answer = redactPersonalData(normalizePublishedText(texts.answer), { placeholders: redaction.placeholders, names, addresses: 'residential' });
+  const total = (r: Redaction): number => Object.values(r.removed).reduce<number>((sum, n) => sum + (n ?? 0), 0);
+  return { question, answer, removed: total(question) + total(answer) };
+}
+
+/**
+ * Builds the entry, redacting personal data in both texts (redactForPublication) and normalizing
+ * whitespace. Without `redaction` only phone, ID and e-mail are masked (maskPii), as in logs.
+ */
+export function buildPublication(input: NewPublication, redaction?: PublicationRedaction): PublishedAnswer {
   const field = input.field?.trim();
+  const texts = redaction
+    ? (({ question, answer }) => ({ question: question.text, answer: answer.text }))(redactForPublication(input, redaction))
+    : { question: maskPii(normalizePublishedText(input.question)), answer: maskPii(normalizePublishedText(input.answer)) };
   return {
     id: publicationId(input.ticketId),
     ticketId: input.ticketId,
     ...(field ? { field } : {}),
     agencyId: input.agencyId,
-    question: clean(input.question),
-    answer: clean(input.answer),
+    question: texts.question,
+    answer: texts.answer,
     publishedAt: input.publishedAt,
     approvedBy: input.approvedBy,
   };

@@ -18,8 +18,9 @@ import { commaSeparated } from './query-params.js';
  *   POST /tickets/:id/answer   {text}               staff of the agency or coordinator → answered, queued to the citizen
  *   POST /tickets/:id/return   {reason}             staff → returned to the coordinator
  *   POST /tickets/:id/reroute  {agencyId, note?}    coordinator → assigned to another agency
- *   POST   /tickets/:id/publish {question?, answer?, field?}  coordinator → public Q&A entry (consent + answer needed)
- *   DELETE /tickets/:id/publish                     coordinator → unpublish
+ *   GET    /tickets/:id/publication                 coordinator → the redacted preview to edit, and the public entry if any
+ *   POST   /tickets/:id/publish {question?, answer?, field?}  coordinator → public Q&A entry (consent + answer needed; redacted again)
+ *   DELETE /tickets/:id/publish                     coordinator → unpublish (both audited by the use case)
  *
  * Another agency's ticket is 404 TICKET.NOT_FOUND like an unknown id, never 403. Responses are JSON
  * (`Cache-Control: no-store`); citizen text travels as JSON strings, never as HTML.
@@ -108,6 +109,16 @@ export function createInboxRouter(deps: InboxRouterDeps): Router {
 
   const publishing = deps.publishing;
   if (publishing) {
+    router.get('/tickets/:id/publication', async (req, res) => {
+      const preview = await publishing.preview(req.console!.account, ticketId(req));
+      res.json({
+        publication: {
+          ...preview,
+          ...(preview.published && { published: { ...preview.published, publishedAt: preview.published.publishedAt.toISOString() } }),
+        },
+      });
+    });
+
     router.post('/tickets/:id/publish', async (req, res) => {
       const id = ticketId(req);
       const body = parseInput(publishSchema, req.body ?? {}, 'body: expected {"question"?: string, "answer"?: string, "field"?: string}');

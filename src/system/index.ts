@@ -201,7 +201,20 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
     // Citizens track a ticket by code + proof (widget session or last 4 phone digits): POST /api/v1/tickets/lookup, before the API's 64 kB parser.
     widget.use(createTicketLookupRouter({ lookup: tickets.lookup, agencyName, copy: vi, failures: { byAddress: limiters.lookupByAddress, proofByCode: limiters.proofByCode }, sessions: webchat.sessions, accountId: WIDGET_ACCOUNT_ID }));
-    const publishing = createPublishing({ tickets: store.tickets, publications: store.publications, clock, fieldOf: (id) => knowledge.getProcedure(id)?.field, events });
+    const publishing = createPublishing({
+      tickets: store.tickets,
+      publications: store.publications,
+      clock,
+      fieldOf: (id) => knowledge.getProcedure(id)?.field,
+      events,
+      placeholders: vi.qa.redacted,
+      audit: loggerAuditLog(logger.child({ component: 'audit' })),
+    });
+    // Entries published before names and addresses were removed get today's redaction (in the background).
+    void publishing
+      .redactStored()
+      .then((changed) => changed > 0 && logger.info({ entries: changed }, 'removed personal data from earlier published Q&A entries'))
+      .catch((err: unknown) => logger.warn({ err }, 'could not re-check published Q&A entries for personal data'));
     const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets });
     app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox, accounts }, health, publishing: { publishing, agencyName }, stats: { statistics, labels: vi.stats } });
   } else {

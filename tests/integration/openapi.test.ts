@@ -574,13 +574,20 @@ describe('responses match the documented schemas', () => {
     const delivered = await documented({ method: 'POST', template: '/api/v1/tickets/lookup', body: { code: answered.code, phoneLast4: LAST4 } });
     expect(delivered).toMatchObject({ status: 200, body: { status: 'delivered', answer: { text: expect.any(String) } } });
 
+    const preview = await documented({ method: 'GET', template: '/api/v1/inbox/tickets/{id}/publication', params: { id: answered.id }, as: coordinator });
+    expect(preview).toMatchObject({ status: 200, body: { publication: { ticketId: answered.id, draft: { removed: expect.any(Number) } } } });
+    expect(JSON.stringify(preview.body)).not.toContain(NAME);
+    expect(await documented({ method: 'GET', template: '/api/v1/inbox/tickets/{id}/publication', params: { id: feedback.id }, as: coordinator })).toMatchObject({ status: 200, body: { publication: { blocker: 'no-consent' } } });
+    expect(await documented({ method: 'GET', template: '/api/v1/inbox/tickets/{id}/publication', params: { id: answered.id }, as: staff })).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN' } });
     const published = await documented({ method: 'POST', template: '/api/v1/inbox/tickets/{id}/publish', params: { id: answered.id }, body: { question: 'Đăng ký khai sinh cần giấy tờ gì?' }, as: coordinator });
     expect(published.status).toBe(200);
+    expect(await documented({ method: 'GET', template: '/api/v1/inbox/tickets/{id}/publication', params: { id: answered.id }, as: coordinator })).toMatchObject({ status: 200, body: { publication: { published: { ticketId: answered.id } } } });
     expect(await documented({ method: 'POST', template: '/api/v1/inbox/tickets/{id}/publish', params: { id: feedback.id }, body: {}, as: coordinator })).toMatchObject({ status: 409, body: { code: 'PUBLISH.NOT_ALLOWED' } });
     expect(await documented({ method: 'POST', template: '/api/v1/inbox/tickets/{id}/publish', params: { id: answered.id }, body: {}, as: staff })).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN' } });
     const qa = await documented({ method: 'GET', template: '/api/v1/qa' });
     expect((qa.body as { entries: unknown[] }).entries).toHaveLength(1);
     expect(await documented({ method: 'GET', template: '/api/v1/qa', query: '?limit=0' })).toMatchObject({ status: 400 });
+    expect(((await documented({ method: 'GET', template: '/api/v1/qa', query: '?q=khai%20sinh' })).body as { entries: unknown[] }).entries).toHaveLength(1);
 
     // The citizen reopens; a reminder and a held answer's notice fill the remaining optional fields.
     await system.tickets.reopenByAsker(answered.code, { phoneLast4: LAST4 }, REOPEN_REASON);

@@ -35,8 +35,15 @@ beforeAll(async () => {
   const published = createPublishedAnswers({ brain, publications: store.publications, clock: systemClock });
   await published.refresh();
   const ticket = { id: 't-1', agencyId: AGENCY.id, question: QUESTION, status: 'answered', consent: { forward: true, publish: true }, answer: { text: ANSWER } } as unknown as Ticket;
-  const publishing = createPublishing({ tickets: { get: async () => ticket }, publications: store.publications, clock: systemClock, events: { publish: () => published.refresh() } });
-  await publishing.publish({ id: 'editor', role: 'coordinator' } as Account, ticket.id);
+  const publishing = createPublishing({
+    tickets: { get: async () => ticket },
+    publications: store.publications,
+    clock: systemClock,
+    events: { publish: () => published.refresh() },
+    placeholders: vi.qa.redacted,
+    audit: { record: async () => undefined },
+  });
+  await publishing.publish({ id: 'editor', username: 'editor', role: 'coordinator', disabled: false } as Account, ticket.id);
   const services = buildFlowServices({ knowledge: brain, store, copy: vi, clock: systemClock, tickets: {} as TicketService, published });
   engine = await createBotEngine({ dialogState: store.dialogState, services });
 });
