@@ -54,7 +54,7 @@ module.exports = {
       comment: 'src/http routers use core, ports and domain with express and zod; stores, queues, adapters, the brain and flows are injected, never imported.',
       severity: 'error',
       from: { path: '^src/http/' },
-      to: only('^src/(domain|ports|core|http)/', pkg('express', 'zod', '@types/express', 'body-parser')),
+      to: only('^src/(domain|ports|core|http)/', pkg('express', 'zod', '@types/express', 'body-parser', 'compression')),
     },
     {
       name: 'bot-bridges-botkit-to-ports',

@@ -13,6 +13,7 @@ import type { StatsCopy } from './domain/copy/types.js';
 import { createAccountsRouter } from './http/accounts.router.js';
 import { createAskRouter } from './http/ask.router.js';
 import { createAuthRouter } from './http/auth.router.js';
+import { compressResponses } from './http/compression.js';
 import { createConsolePagesRouter } from './http/console-pages.router.js';
 import { createDemoPageRouter } from './http/demo-page.router.js';
 import { createErrorMiddleware, notFoundHandler } from './http/error-middleware.js';
@@ -59,6 +60,7 @@ export function buildApp(deps: AppDeps): Express {
   app.set('trust proxy', Array.isArray(trustProxy) ? [...trustProxy] : trustProxy);
   app.use(securityHeaders({ hsts: deps.config.nodeEnv === 'production' }));
   app.use(requestLog(deps.logger));
+  app.use(compressResponses()); // gzip/brotli for pages, scripts, styles, public JSON (http/compression.ts)
   app.use(createHealthRouter({ logger: deps.logger, ...deps.health }));
   app.use(createDemoPageRouter());
   if (deps.publishing) app.use(createQaRouter(deps.publishing));

@@ -8,12 +8,14 @@ import type { RateLimiter } from '../ports/limiter.js';
 import type { Logger } from '../ports/logger.js';
 import type { InboundRepo, OutboundRepo } from '../ports/store.js';
 import { clientAddress } from './client-address.js';
+import { compressAsset, sendAsset } from './compressed-asset.js';
 
 /**
  * The web widget's HTTP API under /widget (the browser side is adapters/webchat/client/widget.js):
  *
- *   GET  /widget/widget.js, /widget/widget.css   the embeddable widget (one <script> tag on any portal)
- *   GET  /widget/config                          the widget's Vietnamese text (copy.widget) and limits
+ *   GET  /widget/widget.js                       the embeddable widget (one <script> tag on any portal), with its
+ *                                                config and styles written in (widgetScript); precompressed
+ *   GET  /widget/widget.css, /widget/config      the same styles and config on their own (fallbacks)
  *   POST /widget/session                         a new visitor session, or a renewed one for a valid Bearer token
  *   POST /widget/messages                        Bearer: a citizen message or a tapped button → core (202)
  *   GET  /widget/events?token=…                  Server-Sent Events: the assistant's replies, live
@@ -107,6 +109,25 @@ const messageSchema = z.object({
 });
 
 type ParsedMessage = { clientMessageId: string } & ({ kind: 'message'; text: string } | { kind: 'postback'; payload: string });
+
+/** Where widget.js takes its boot data: the server writes `{config, css}` there (widgetScript). */
+export const WIDGET_BOOT_MARKER = '/*@troly1022-boot*/null';
+
+/**
+ * widget.js as served: the script with its config (the copy and limits /widget/config gives) and its
+ * styles written in at the marker, so the launcher needs one request instead of three in a row
+ * (script, then config, then styles). JSON is a JavaScript expression; `<`, U+2028 and U+2029 are escaped
+ * so the text also survives being inlined in HTML. A script without the marker is served as it is.
+ */
+export function widgetScript(js: Buffer | string, config: unknown, css: Buffer | string): string {
+  const source = String(js);
+  if (!source.includes(WIDGET_BOOT_MARKER)) return source;
+  const boot = JSON.stringify({ config, css: String(css) })
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+  return source.replace(WIDGET_BOOT_MARKER, () => boot);
+}
 
 /** Validates a widget message at the edge: a uuid, and exactly one of text (1–2,000 characters) or payload. */
 export function parseWidgetMessage(body: unknown): ParsedMessage {
@@ -224,19 +245,15 @@ export function createWidgetRouter(deps: WidgetRouterDeps): WidgetRouter {
 
   router.use('/widget', widgetCors('GET, POST, OPTIONS'));
 
-  router.get('/widget/widget.js', (_req, res) => {
-    res.type('text/javascript; charset=utf-8').set('Cache-Control', ASSET_CACHE).send(Buffer.from(deps.assets.js));
-  });
-  router.get('/widget/widget.css', (_req, res) => {
-    res.type('text/css; charset=utf-8').set('Cache-Control', ASSET_CACHE).send(Buffer.from(deps.assets.css));
-  });
-
+  const config = { locale: deps.copy.locale, copy: deps.copy.widget, limits: { text: WIDGET_MAX_TEXT, payload: WIDGET_MAX_PAYLOAD } };
+  const script = compressAsset(widgetScript(deps.assets.js, config, deps.assets.css), 'text/javascript; charset=utf-8');
+  const styles = compressAsset(deps.assets.css, 'text/css; charset=utf-8');
+  router.get('/widget/widget.js', (req, res) => sendAsset(req, res, script, ASSET_CACHE));
+  // The script carries its styles and config; these two stay for browsers without constructable
+  // stylesheets (widget.css) and for scripts cached before they did (both).
+  router.get('/widget/widget.css', (req, res) => sendAsset(req, res, styles, ASSET_CACHE));
   router.get('/widget/config', (_req, res) => {
-    res.set('Cache-Control', 'public, max-age=300').json({
-      locale: deps.copy.locale,
-      copy: deps.copy.widget,
-      limits: { text: WIDGET_MAX_TEXT, payload: WIDGET_MAX_PAYLOAD },
-    });
+    res.set('Cache-Control', 'public, max-age=300').json(config);
   });
 
   router.post('/widget/session', json, (req, res) => {

@@ -322,6 +322,41 @@ describe('ticket lookup in the web widget', () => {
     expect(await backButton(page).locator('.tl-badge').isHidden()).toBe(true);
   });
 
+  for (const viewport of [
+    { width: 1280, height: 860 },
+    { width: 360, height: 740 },
+  ]) {
+    it(`When new replies pin the way back to the chat (${viewport.width} px), then the looked-up ticket's focused heading is not under it`, async () => {
+      // Arrange: a reply arrives behind the lookup form, so its "back to the chat" bar is pinned.
+      const page = await openPortal(viewport);
+      await launcher(page).click();
+      const visitorId = await visitorIdOf(page);
+      await lookupButton(page).click();
+      await operatorReply(visitorId, 'Tổng đài viên: chúng tôi đã nhận câu hỏi của bạn.');
+      await page.getByRole('button', { name: backWith(1) }).waitFor();
+
+      // Act
+      await codeInput(page).fill(answered.code);
+      await phoneInput(page).fill('5678');
+      await submit(page).click();
+      await result(page).waitFor();
+
+      // Assert: the view scrolled to the result (the bar is stuck over the content), and the focused
+      // heading is below the bar: the point at its centre is the heading, not the bar.
+      expect(await focused(page)).toMatch(/^h3#tl-result-title/);
+      const seen = (await page.evaluate(`(() => {
+        const root = document.getElementById('troly1022-widget').shadowRoot;
+        const view = root.querySelector('.tl-lookup');
+        const bar = root.querySelector('.tl-lookup-bar').getBoundingClientRect();
+        const heading = root.querySelector('#tl-result-title');
+        const h = heading.getBoundingClientRect();
+        const atCentre = root.elementFromPoint(h.left + h.width / 2, h.top + h.height / 2);
+        return { scrolled: view.scrollTop > 0, belowBar: h.top >= bar.bottom, visible: heading.contains(atCentre) };
+      })()`)) as Record<string, boolean>;
+      expect(seen).toEqual({ scrolled: true, belowBar: true, visible: true });
+    });
+  }
+
   it("When the agency's answer contains HTML, then it is shown as text and no element is created", async () => {
     const page = await openPortal();
     await launcher(page).click();

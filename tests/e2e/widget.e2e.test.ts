@@ -1,5 +1,6 @@
 import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { vi as copy } from '../../src/domain/copy/vi.js';
 import { focused, launchChromium, watchPage } from './browser.js';
 import { startHarness, type Harness } from './harness.js';
 
@@ -81,7 +82,7 @@ describe('web widget on the demo portal', () => {
     await ask(page, 'đăng ký khai sinh cần gì');
 
     // Assert
-    await waitForText(assistantBubbles(page), 'Đăng ký khai sinh (mã thủ tục 1.001193)');
+    await waitForText(assistantBubbles(page), 'Đăng ký khai sinh – mã thủ tục 1.001193');
     expect(await citizenBubbles(page).allTextContents()).toEqual(['đăng ký khai sinh cần gì']);
     expect(await assistantBubbles(page).last().textContent()).toContain('Tờ khai đăng ký khai sinh');
     expect(await input(page).inputValue()).toBe('');
@@ -103,13 +104,14 @@ describe('web widget on the demo portal', () => {
       'Chứng thực chữ ký',
       'Chứng thực bản sao từ bản chính',
       'Chứng thực hợp đồng, giao dịch',
+      copy.bot.talk.noneButton, // every clarification also offers "none of these"
     ]);
 
     // Act
     await option.click();
 
     // Assert
-    await waitForText(assistantBubbles(page), 'Chứng thực bản sao từ bản chính (mã thủ tục 2.000815)');
+    await waitForText(assistantBubbles(page), 'Chứng thực bản sao từ bản chính – mã thủ tục 2.000815');
     expect(await citizenBubbles(page).allTextContents()).toEqual(['chứng thực', 'Chứng thực bản sao từ bản chính']);
     expect(await log(page).getByRole('button', { name: 'Chứng thực chữ ký' }).isVisible()).toBe(false); // answered: options retire
   });
@@ -120,7 +122,7 @@ describe('web widget on the demo portal', () => {
     await launcher(page).click();
     await ask(page, 'chứng thực');
     await log(page).getByRole('button', { name: 'Chứng thực chữ ký' }).click();
-    await waitForText(assistantBubbles(page), 'Chứng thực chữ ký (mã thủ tục 2.000884)');
+    await waitForText(assistantBubbles(page), 'Chứng thực chữ ký – mã thủ tục 2.000884');
     const visitorId = await visitorIdOf(page);
     await page.close();
     await harness.operatorReply(visitorId, { text: 'Tổng đài viên: hồ sơ của bạn cần thêm bản sao căn cước.' });
@@ -138,7 +140,7 @@ describe('web widget on the demo portal', () => {
     const answers = await assistantBubbles(page).allTextContents();
     expect(answers).toHaveLength(3);
     expect(answers[0]).toContain('Bạn đang hỏi về thủ tục nào dưới đây?');
-    expect(answers[1]).toContain('Chứng thực chữ ký (mã thủ tục 2.000884)');
+    expect(answers[1]).toContain('Chứng thực chữ ký – mã thủ tục 2.000884');
     expect(await launcher(page).getAttribute('aria-expanded')).toBe('true');
     expect(await page.getByRole('button', { name: /tin nhắn mới/ }).count()).toBe(0);
   });
@@ -159,10 +161,12 @@ describe('web widget on the demo portal', () => {
     await page.keyboard.press('Enter');
     await log(page).getByRole('button', { name: 'Chứng thực hợp đồng, giao dịch' }).waitFor();
 
-    await page.keyboard.press('Shift+Tab'); // back from the input: the last option
+    await page.keyboard.press('Shift+Tab'); // back from the input: the last option ("none of these"), then the one before
+    expect(await focused(page)).toBe(`button:${copy.bot.talk.noneButton}`);
+    await page.keyboard.press('Shift+Tab');
     expect(await focused(page)).toBe('button:Chứng thực hợp đồng, giao dịch');
     await page.keyboard.press('Enter');
-    await waitForText(assistantBubbles(page), 'Chứng thực hợp đồng, giao dịch (mã thủ tục 2.001035)');
+    await waitForText(assistantBubbles(page), 'Chứng thực hợp đồng, giao dịch – mã thủ tục 2.001035');
     expect(await focused(page)).toMatch(/^textarea#tl-input/); // back to the input for the next question
 
     await page.keyboard.press('Tab'); // the send button is labelled
@@ -249,7 +253,7 @@ describe('web widget on the demo portal', () => {
     await retry.click();
 
     // Assert
-    await waitForText(assistantBubbles(page), 'Đăng ký kết hôn (mã thủ tục 1.000894)');
+    await waitForText(assistantBubbles(page), 'Đăng ký kết hôn – mã thủ tục 1.000894');
     expect(await log(page).locator('.tl-failed').count()).toBe(0);
     expect(await citizenBubbles(page).allTextContents()).toEqual(['đăng ký kết hôn']);
     expectedNetworkErrors();

@@ -3,9 +3,11 @@
  *
  *   <script src="https://HOST/widget/widget.js" async></script>
  *
- * Plain browser JavaScript (no build step, no framework). It finds its server from its own src, fetches
- * its Vietnamese text from /widget/config, and renders a launcher button and a chat panel inside a
- * shadow root (the portal's CSS cannot break it, and its CSS cannot leak into the portal).
+ * Plain browser JavaScript (no build step, no framework). It finds its server from its own src, and
+ * renders a launcher button and a chat panel inside a shadow root (the portal's CSS cannot break it, and
+ * its CSS cannot leak into the portal). The server writes the widget's Vietnamese text and its styles
+ * into this script (BOOT below), so the launcher shows after this one request; served as a plain file,
+ * the script fetches /widget/config and links /widget/widget.css instead.
  * Any element with a `data-troly1022-open` attribute opens the panel when clicked; one with
  * `data-troly1022-lookup` opens it on the ticket lookup form ("Tra cứu": tracking code + proof).
  *
@@ -27,12 +29,19 @@
     })[0];
   if (!script || !script.src) return;
 
+  /** {config, css} written in by the server (src/http/widget.router.ts widgetScript); null in the plain file. */
+  var BOOT = /*@troly1022-boot*/null;
+
   var BASE = new URL('.', script.src); // e.g. https://host/widget/
   var STORAGE_KEY = 'troly1022:' + BASE.href;
   var MAX_SEND_TRIES = 3;
   var TYPING_TIMEOUT_MS = 20000;
+  /** The full-screen layout of widget.css (@media (max-width: 480px)): there the open panel is a modal dialog. */
+  var phoneLayout = window.matchMedia ? window.matchMedia('(max-width: 480px)') : null;
 
   var copy = null;
+  /** The widget's language (config.locale, "vi"): its root declares it whatever the host page says. */
+  var lang = 'vi';
   var locale;
   var limits = { text: 2000, payload: 200 };
   var token = null;
@@ -419,11 +428,17 @@
     renderLookupUnread();
   }
 
+  /**
+   * Replies that arrived while the panel was closed: a badge for the eyes, the count in the launcher's
+   * name, and a polite announcement from a live region outside the (hidden) panel, so a screen-reader user
+   * reading the portal hears "Trợ lý 1022: 1 tin nhắn mới". Focus never moves.
+   */
   function renderUnread() {
     ui.badge.hidden = unread === 0;
     ui.badge.textContent = String(unread);
     if (unread) ui.launcher.setAttribute('aria-label', copy.launcherLabel + ', ' + format(copy.unreadLabel, unread));
     else ui.launcher.removeAttribute('aria-label');
+    ui.announcer.textContent = unread && !isOpen ? copy.assistantName + ': ' + format(copy.unreadLabel, unread) : '';
   }
 
   /**
@@ -438,6 +453,21 @@
     if (n) ui.back.setAttribute('aria-label', copy.lookup.backLabel + ', ' + format(copy.unreadLabel, n));
     else ui.back.removeAttribute('aria-label');
     ui.lookupNews.textContent = n ? format(copy.lookup.newReplies || copy.unreadLabel, n) : '';
+    ui.lookup.classList.toggle('tl-pinned', n > 0);
+    if (n) clearOfBar(ui.shadow.activeElement);
+  }
+
+  /**
+   * A focused element of the lookup view is never left under the pinned "back to the chat" bar: the view
+   * scrolls it just below the bar (the browser's own focus scrolling keeps clear of it through the view's
+   * scroll-padding-top, .tl-pinned in widget.css; this covers focus moved by the script).
+   */
+  function clearOfBar(target) {
+    if (!ui || !target || !ui.lookupBar.classList.contains('tl-has-new')) return;
+    if (!ui.lookup.contains(target) || ui.lookupBar.contains(target)) return;
+    var bar = ui.lookupBar.getBoundingClientRect();
+    var box = target.getBoundingClientRect();
+    if (box.top < bar.bottom + 4) ui.lookup.scrollTop -= bar.bottom + 8 - box.top;
   }
 
   /** Everything in the log has been seen (a reload then counts only later replies as unread). */
@@ -725,6 +755,7 @@
     } catch (e) {
       heading.focus();
     }
+    clearOfBar(heading); // the bar pinned by new replies must not cover it
   }
 
   function submitLookup() {
@@ -858,6 +889,9 @@
     back.addEventListener('click', function () {
       setLookupMode(false, true);
     });
+    view.addEventListener('focusin', function (e) {
+      clearOfBar(e.target);
+    });
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       submitLookup();
@@ -873,6 +907,7 @@
     ui.root.classList.add('tl-open');
     ui.panel.hidden = false;
     ui.launcher.setAttribute('aria-expanded', 'true');
+    renderModal();
     if (lookupMode && unread) {
       // Opened on the lookup form: the replies it hides stay counted, on its way back to the chat.
       lookupUnread += unread;
@@ -904,7 +939,84 @@
     ui.root.classList.remove('tl-open');
     ui.panel.hidden = true;
     ui.launcher.setAttribute('aria-expanded', 'false');
+    renderModal();
     if (hadFocus) ui.launcher.focus();
+  }
+
+  // ---------- the phone's full-screen panel is modal ----------
+
+  function isModal() {
+    return Boolean(ui && isOpen && phoneLayout && phoneLayout.matches);
+  }
+
+  /** aria-modal follows the layout: true while the open panel covers the screen, false when it floats. */
+  function renderModal() {
+    ui.panel.setAttribute('aria-modal', isModal() ? 'true' : 'false');
+  }
+
+  /** The panel's controls a Tab can reach now, in document order (hidden views have no boxes). */
+  function tabbables() {
+    var nodes = ui.panel.querySelectorAll('button, a[href], input, textarea, select, [tabindex]');
+    return Array.prototype.filter.call(nodes, function (n) {
+      return n.tabIndex >= 0 && !n.disabled && n.getClientRects().length > 0;
+    });
+  }
+
+  /**
+   * Tab and Shift+Tab inside the modal panel: from the last control to the first and back, never to the
+   * page behind it. From an element outside the tab order (the lookup result's heading) Tab goes on to the
+   * next control after it, as the browser would.
+   */
+  function trapTab(e) {
+    var list = tabbables();
+    if (list.length === 0) return;
+    var active = ui.shadow.activeElement;
+    var target = null;
+    var inside = active && ui.panel.contains(active);
+    if (e.shiftKey) {
+      for (var i = list.length - 1; i >= 0 && inside && !target; i--) {
+        if (active.compareDocumentPosition(list[i]) & Node.DOCUMENT_POSITION_PRECEDING) target = list[i];
+      }
+      target = target || list[list.length - 1];
+    } else {
+      for (var j = 0; j < list.length && inside && !target; j++) {
+        var position = active.compareDocumentPosition(list[j]);
+        if (position & Node.DOCUMENT_POSITION_FOLLOWING && !(position & Node.DOCUMENT_POSITION_CONTAINS)) target = list[j];
+      }
+      target = target || list[0];
+    }
+    e.preventDefault();
+    target.focus();
+  }
+
+  // ---------- the launcher never covers the page's focused control ----------
+
+  function overlaps(a, b) {
+    return a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+  }
+
+  /**
+   * When a control of the page takes focus under the launcher (the browser scrolls it just into view, which
+   * on a phone is often right behind the launcher), the page scrolls it clear if it can; otherwise the
+   * launcher moves up above it until focus moves on. A control taller than the room above the launcher is
+   * left as it is: the launcher then covers only part of it.
+   */
+  function placeLauncher(target, mayScroll) {
+    if (!ui) return;
+    ui.launcher.style.removeProperty('--tl-lift');
+    if (!target || target === ui.host || typeof target.getBoundingClientRect !== 'function') return;
+    var l = ui.launcher.getBoundingClientRect();
+    var box = target.getBoundingClientRect();
+    if (l.width === 0 || !overlaps(box, l)) return;
+    var needed = box.bottom - l.top + 8;
+    var page = document.scrollingElement || document.documentElement;
+    if (mayScroll && box.top - needed >= 0 && page.scrollHeight - window.innerHeight - window.scrollY >= needed) {
+      window.scrollBy(0, needed);
+      box = target.getBoundingClientRect();
+      if (!overlaps(box, l)) return;
+    }
+    var lift = l.bottom - box.top + 8;
+    if (box.top - l.height - 8 >= 0) ui.launcher.style.setProperty('--tl-lift', Math.ceil(lift) + 'px');
   }
 
   // ---------- building the widget ----------
@@ -912,14 +1024,29 @@
   function build() {
     var host = document.createElement('div');
     host.id = 'troly1022-widget';
+    // The widget speaks Vietnamese whatever the portal's own language (a page in English, say).
+    host.lang = lang;
     var shadow = host.attachShadow({ mode: 'open' });
-    var link = document.createElement('link');
-    link.rel = 'stylesheet';
-    link.href = url('widget.css');
-    shadow.appendChild(link);
+    // The styles the server wrote into this script, as a constructed stylesheet (no request, and not an
+    // inline <style>, which a portal's Content-Security-Policy may forbid); else a link to widget.css.
+    var sheet = constructedSheet(BOOT && BOOT.css);
+    var link = null;
+    if (sheet) {
+      shadow.adoptedStyleSheets = [sheet];
+    } else {
+      link = document.createElement('link');
+      link.rel = 'stylesheet';
+      link.href = url('widget.css');
+      shadow.appendChild(link);
+    }
 
     var root = el('div', 'tl-root');
-    root.hidden = true; // until the styles are in, so nothing flashes unstyled
+    root.lang = lang;
+    root.hidden = !sheet; // until linked styles are in, so nothing flashes unstyled
+
+    // Says "Trợ lý 1022: n tin nhắn mới" when replies arrive while the panel is closed (renderUnread).
+    var announcer = el('p', 'tl-sr');
+    announcer.setAttribute('role', 'status');
 
     var launcher = el('button', 'tl-launcher');
     launcher.type = 'button';
@@ -940,7 +1067,8 @@
     panel.setAttribute('aria-modal', 'false');
     panel.setAttribute('aria-labelledby', 'tl-title');
 
-    var header = el('header', 'tl-header');
+    // Not <header>: inside the dialog it would be a second banner landmark beside the portal's.
+    var header = el('div', 'tl-header');
     var heading = el('div', 'tl-heading');
     var title = el('h2', 'tl-title', copy.title);
     title.id = 'tl-title';
@@ -1006,6 +1134,7 @@
     panel.appendChild(note);
     root.appendChild(panel);
     root.appendChild(launcher);
+    root.appendChild(announcer);
     shadow.appendChild(root);
 
     ui = {
@@ -1014,6 +1143,7 @@
       root: root,
       launcher: launcher,
       badge: badge,
+      announcer: announcer,
       panel: panel,
       log: log,
       status: status,
@@ -1043,8 +1173,43 @@
       if (e.key === 'Escape' && isOpen) {
         e.preventDefault();
         closePanel();
+      } else if (e.key === 'Tab' && isModal()) {
+        trapTab(e);
       }
     });
+    if (phoneLayout) {
+      var relayout = function () {
+        if (isOpen) renderModal();
+      };
+      if (phoneLayout.addEventListener) phoneLayout.addEventListener('change', relayout);
+      else if (phoneLayout.addListener) phoneLayout.addListener(relayout);
+    }
+    // Focus that reaches the page while the modal panel covers it (a screen reader's cursor, a script)
+    // comes back into the panel; on the page, focused controls are kept clear of the launcher.
+    document.addEventListener('focusin', function (e) {
+      if (e.target === host) return;
+      if (isModal()) {
+        (lookupMode ? ui.codeInput : ui.input).focus();
+        return;
+      }
+      placeLauncher(e.target, true);
+    });
+    document.addEventListener('focusout', function (e) {
+      if (!e.relatedTarget) placeLauncher(null, false);
+    });
+    var placing = false;
+    window.addEventListener(
+      'scroll',
+      function () {
+        if (placing || !ui.launcher.style.getPropertyValue('--tl-lift')) return;
+        placing = true;
+        window.requestAnimationFrame(function () {
+          placing = false;
+          placeLauncher(document.activeElement === document.body ? null : document.activeElement, false);
+        });
+      },
+      { passive: true },
+    );
     form.addEventListener('submit', function (e) {
       e.preventDefault();
       submitInput();
@@ -1080,33 +1245,55 @@
       if (!stream && token) scheduleReconnect();
     });
 
-    var reveal = function () {
-      root.hidden = false;
-    };
-    link.addEventListener('load', reveal);
-    link.addEventListener('error', reveal);
+    if (link) {
+      var reveal = function () {
+        root.hidden = false;
+      };
+      link.addEventListener('load', reveal);
+      link.addEventListener('error', reveal);
+    }
     (document.body || document.documentElement).appendChild(host);
   }
 
+  /** The css as a constructable stylesheet for adoptedStyleSheets; null where the browser has none. */
+  function constructedSheet(css) {
+    if (typeof css !== 'string' || !css) return null;
+    try {
+      if (!window.ShadowRoot || !('adoptedStyleSheets' in window.ShadowRoot.prototype)) return null;
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      return sheet;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  function begin(config) {
+    copy = config.copy;
+    lang = config.locale || 'vi';
+    locale = config.locale === 'vi' ? 'vi-VN' : config.locale;
+    if (config.limits) limits = config.limits;
+    build();
+    // A returning visitor: renew the session and catch up, so replies that arrived while they
+    // were away (an operator's or an agency's answer) show, with a badge on the launcher.
+    if (loadState().token) {
+      ensureSession(true).then(connect, function () {
+        /* try again when they open the panel */
+      });
+    }
+  }
+
   function start() {
+    if (BOOT && BOOT.config && BOOT.config.copy) {
+      begin(BOOT.config);
+      return;
+    }
     fetch(url('config'), { credentials: 'omit' })
       .then(function (res) {
         if (!res.ok) throw new Error('config ' + res.status);
         return res.json();
       })
-      .then(function (config) {
-        copy = config.copy;
-        locale = config.locale === 'vi' ? 'vi-VN' : config.locale;
-        if (config.limits) limits = config.limits;
-        build();
-        // A returning visitor: renew the session and catch up, so replies that arrived while they
-        // were away (an operator's or an agency's answer) show, with a badge on the launcher.
-        if (loadState().token) {
-          ensureSession(true).then(connect, function () {
-            /* try again when they open the panel */
-          });
-        }
-      })
+      .then(begin)
       .catch(function () {
         // Server unreachable: stay invisible rather than show a broken widget; try once more later.
         setTimeout(start, 30000);

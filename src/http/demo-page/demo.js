@@ -33,7 +33,6 @@ function show(lines, isError) {
     output.appendChild(el);
   }
   output.classList.toggle('error', Boolean(isError));
-  output.hidden = false;
 }
 
 function describe(result) {

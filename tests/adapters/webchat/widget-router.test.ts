@@ -106,10 +106,11 @@ const post = (token: string | undefined, body: unknown, raw?: string) =>
 describe('widget files and config', () => {
   it('When a portal loads widget.js, then it is JavaScript, cacheable, loadable cross-origin, and revalidates by ETag', async () => {
     // Act
-    const res = await fetch(`${base}/widget/widget.js`);
+    const res = await fetch(`${base}/widget/widget.js`, { headers: { 'accept-encoding': 'gzip' } });
     // node:http, not fetch: fetch adds Cache-Control: no-cache to conditional requests, which forbids a 304.
+    // Each encoding has its own ETag, so the revalidation asks for the same encoding.
     const again = await new Promise<IncomingMessage>((resolve) =>
-      httpGet(`${base}/widget/widget.js`, { headers: { 'if-none-match': res.headers.get('etag')! } }, (r) => resolve(r.resume())),
+      httpGet(`${base}/widget/widget.js`, { headers: { 'if-none-match': res.headers.get('etag')!, 'accept-encoding': 'gzip' } }, (r) => resolve(r.resume())),
     );
 
     // Assert
