@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { QueryToken } from '../nlp/analyze.js';
 import { AccentedPhraseTable } from '../nlp/accent-phrases.js';
-import { readDataFile } from './data-file.js';
+import { readDataFile } from '../catalog/data-file.js';
 
 /**
  * Replies that pick an option of the last clarification by its position (knowledge/data/choices.vi.json):

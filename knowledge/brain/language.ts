@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Locale } from '../../src/domain/locale.js';
 import { hasDiacritics, syllables } from '../nlp/vietnamese.js';
-import { readDataFile } from './data-file.js';
+import { readDataFile } from '../catalog/data-file.js';
 
 /**
  * The language of one message (knowledge/data/language.json): Khmer script is Khmer; a message

@@ -5,7 +5,7 @@ import type { QueryToken } from '../nlp/analyze.js';
 import { AccentedPhraseTable } from '../nlp/accent-phrases.js';
 import { foldPhrase } from '../nlp/lexicon.js';
 import { PhraseTable } from '../nlp/phrase-table.js';
-import { readDataFile } from './data-file.js';
+import { readDataFile } from '../catalog/data-file.js';
 
 /**
  * Matters outside the catalog (knowledge/data/outside.vi.json): divorce, inheritance, land and labour

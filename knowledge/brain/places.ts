@@ -6,7 +6,7 @@ import type { QueryToken } from '../nlp/analyze.js';
 import { AccentedPhraseTable } from '../nlp/accent-phrases.js';
 import { foldPhrase } from '../nlp/lexicon.js';
 import { PhraseTable } from '../nlp/phrase-table.js';
-import { readDataFile } from './data-file.js';
+import { readDataFile } from '../catalog/data-file.js';
 
 /**
  * Places the citizen names (knowledge/data/places.vi.json, demo data): a commune's office ("UBND

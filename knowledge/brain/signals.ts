@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readDataFile } from '../catalog/data-file.js';
 import type { FollowUpTopic, Intent } from '../../src/ports/knowledge.js';
 import { foldPhrase } from '../nlp/lexicon.js';
 import { PhraseTable } from '../nlp/phrase-table.js';
@@ -48,18 +48,9 @@ export interface Signals {
   followUpPhrases: string[];
 }
 
-function parse<T>(file: string, schema: z.ZodType<T>): T {
-  const result = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!result.success) {
-    const i = result.error.issues[0];
-    throw new Error(`${file}: ${i?.path.join('.') ?? ''} ${i?.message ?? 'invalid'}`);
-  }
-  return result.data;
-}
-
 export function loadSignals(dataDir: string): Signals {
-  const intents = parse(join(dataDir, 'intents.vi.json'), intentsSchema);
-  const followUps = parse(join(dataDir, 'followups.vi.json'), followUpSchema);
+  const intents = readDataFile(join(dataDir, 'intents.vi.json'), intentsSchema);
+  const followUps = readDataFile(join(dataDir, 'followups.vi.json'), followUpSchema);
   const signals: Signals = {
     intents: new PhraseTable(),
     cues: new PhraseTable(),

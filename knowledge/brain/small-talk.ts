@@ -4,7 +4,7 @@ import type { SmallTalk } from '../../src/ports/knowledge.js';
 import type { AnalyzedQuery } from '../nlp/analyze.js';
 import { AccentedPhraseTable } from '../nlp/accent-phrases.js';
 import { foldSyllable, syllables } from '../nlp/vietnamese.js';
-import { readDataFile } from './data-file.js';
+import { readDataFile } from '../catalog/data-file.js';
 
 /**
  * Small talk and repair (knowledge/data/smalltalk.vi.json): a message that is essentially thanks, ok,

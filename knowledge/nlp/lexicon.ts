@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { readDataFile } from '../catalog/data-file.js';
 import { PhraseTable } from './phrase-table.js';
 import { cleanText, foldSyllable, syllables } from './vietnamese.js';
 
@@ -37,23 +37,15 @@ export function foldPhrase(phrase: string): string[] {
   return syllables(cleanText(phrase)).map(foldSyllable);
 }
 
-function readJson<T>(file: string, schema: z.ZodType<T>): T {
-  const parsed = schema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) {
-    const first = parsed.error.issues[0];
-    throw new Error(`${file}: ${first?.path.join('.') ?? ''} ${first?.message ?? 'invalid'}`);
-  }
-  return parsed.data;
-}
 
 /** Loads the lexicon files from `<dataDir>/lexicon`. Throws naming the file on invalid data. */
 export function loadLexicon(dataDir: string): Lexicon {
   const dir = join(dataDir, 'lexicon');
-  const teencodeData = readJson(join(dir, 'teencode.vi.json'), entriesSchema);
-  const abbreviations = readJson(join(dir, 'abbreviations.vi.json'), entriesSchema);
-  const synonyms = readJson(join(dir, 'synonyms.vi.json'), synonymsSchema);
-  const filler = readJson(join(dir, 'filler.vi.json'), phrasesSchema);
-  const stop = readJson(join(dir, 'stopwords.vi.json'), wordsSchema);
+  const teencodeData = readDataFile(join(dir, 'teencode.vi.json'), entriesSchema);
+  const abbreviations = readDataFile(join(dir, 'abbreviations.vi.json'), entriesSchema);
+  const synonyms = readDataFile(join(dir, 'synonyms.vi.json'), synonymsSchema);
+  const filler = readDataFile(join(dir, 'filler.vi.json'), phrasesSchema);
+  const stop = readDataFile(join(dir, 'stopwords.vi.json'), wordsSchema);
 
   const lexicon: Lexicon = { teencode: new Map(), expansions: new PhraseTable(), filler: new PhraseTable(), stopwords: new Set(), words: new Set(), protectedPhrases: new PhraseTable() };
   const expansionHeads = new Set<string>();
