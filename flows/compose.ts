@@ -43,7 +43,7 @@ export function clarifyShown(services: FlowServices, result: AskResult): Shown &
 
 /** After "không phải / sai rồi / chưa hiểu" or "none of these": rephrase, send the question on, or a person. */
 export function repairShown(copy: Copy): Shown {
-  return { text: copy.bot.talk.repair, buttons: repairButtons(copy), meta: { tag: 'repair' } };
+  return { text: copy.bot.talk.repair, buttons: repairButtons(copy), meta: { tag: 'repair', locale: copy.locale } };
 }
 
 /**
@@ -51,6 +51,11 @@ export function repairShown(copy: Copy): Shown {
  * a negation or "chưa hiểu" is repair. Undefined when the message is not small talk.
  */
 export function talkShown(copy: Copy, result: AskResult): Shown | undefined {
+  const shown = talkIn(copy, result);
+  return shown && { ...shown, meta: { ...shown.meta, locale: copy.locale } };
+}
+
+function talkIn(copy: Copy, result: AskResult): Shown | undefined {
   const t = copy.bot.talk;
   switch (result.smallTalk) {
     case undefined:

@@ -1,3 +1,4 @@
+import type { Locale } from '../src/domain/locale.js';
 import type { BotWorker } from 'botkit';
 import type { Copy } from '../src/domain/copy/types.js';
 import type { FlowServices } from '../src/ports/flow-services.js';
@@ -60,6 +61,8 @@ export interface RequestVars {
   procedureId?: string;
   /** The first prompt's meta (JSON, replies.ts metaJson). */
   meta?: string;
+  /** The conversation's language when the dialog began: the consent prompt and the confirmation use it. */
+  locale?: Locale;
 }
 
 export interface ReopenVars {

@@ -4,7 +4,7 @@ import { parsePayload } from '../src/domain/payloads.js';
 import type { AskResult, FlowServices } from '../src/ports/flow-services.js';
 import { answerShown, clarifyShown, contactShown, repairShown, talkShown } from './compose.js';
 import { PROCEDURE_DIALOG, type FlowKit, type ProcedureVars, type RouteContext } from './dialogs.js';
-import { metaJson, sayWith, yesNo, type Shown } from './replies.js';
+import { askContextOf, metaJson, sayWith, type Shown, storedLocaleOf, turnMessageOf, yesNo } from './replies.js';
 
 /**
  * `procedure`: the topic under discussion. It holds the procedure being talked about and the options of
@@ -114,12 +114,10 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
           if (typed === 'yes' && vars.options?.length === 1) return show(answerShown(services, vars.options[0]!), { procedureId: vars.options[0]! });
           if (typed === 'no') return aside(repairShown(copy));
 
-          const result = services.ask(response, {
-            ...(vars.procedureId ? { currentProcedureId: vars.procedureId } : {}),
-            ...(vars.options?.length ? { options: vars.options } : {}),
-          });
+          const result = services.ask(response, askContextOf(vars));
           if (result.language !== copy.locale) return reroute(bot, response, context);
-          const talk = talkShown(copy, result);
+          // Small talk in the conversation's language (a Khmer or English conversation stays in it).
+          const talk = talkShown(services.copyFor(storedLocaleOf(turnMessageOf(bot)) ?? copy.locale), result);
           if (talk) return aside(talk);
           const contact = contactShown(services, result, vars.procedureId);
           if (contact) return show(contact, { ...(contact.meta.procedureId ? { procedureId: contact.meta.procedureId } : {}) });

@@ -3,8 +3,10 @@ import type { Locale } from '../src/domain/locale.js';
 import type { ReplyMeta } from '../src/domain/message.js';
 import { parsePayload } from '../src/domain/payloads.js';
 import { phoneLast4 } from '../src/domain/ticket.js';
-import { normalize as normalizeTrackingCode } from '../src/domain/tracking-code.js';
+import { isValid as isValidTrackingCode, normalize as normalizeTrackingCode } from '../src/domain/tracking-code.js';
+import type { AskContext } from '../src/ports/flow-services.js';
 import type { QuickReply } from './buttons.js';
+import type { RouteContext } from './dialogs.js';
 
 /**
  * What the flows share to say things and to read what the citizen typed: replies with their meta,
@@ -167,4 +169,18 @@ export function freeTextStep(step: {
 export async function invalid(say: Say, shown: Shown, convo: BotkitDialogWrapper): Promise<void> {
   await say(shown);
   await convo.repeat();
+}
+
+/** A tracking code in the text whose check symbol holds (a code the citizen surely meant), or undefined. */
+export function validCodeIn(text: string): string | undefined {
+  const code = trackingCodeIn(text);
+  return code !== undefined && isValidTrackingCode(code) ? code : undefined;
+}
+
+/** What the brain needs of a conversation's context: the procedure under discussion and the last clarification's options. */
+export function askContextOf(context: RouteContext): AskContext {
+  return {
+    ...(context.procedureId ? { currentProcedureId: context.procedureId } : {}),
+    ...(context.options?.length ? { options: context.options } : {}),
+  };
 }

@@ -3,11 +3,10 @@ import type { Locale } from '../src/domain/locale.js';
 import type { ReplyMeta } from '../src/domain/message.js';
 import { parsePayload } from '../src/domain/payloads.js';
 import { phoneLast4 } from '../src/domain/ticket.js';
-import { isValid as isValidTrackingCode } from '../src/domain/tracking-code.js';
 import type { FlowServices } from '../src/ports/flow-services.js';
 import { fallbackButtons, menuButtons, skipButtons, yesNoButtons } from './buttons.js';
 import { REQUEST_DIALOG, type FlowKit, type RequestVars } from './dialogs.js';
-import { freeTextStep, invalid, matches, metaJson, normalizeAnswer, phoneCandidate, sayWith, tidy, trackingCodeIn, turnIdOf, yesNo } from './replies.js';
+import { freeTextStep, invalid, matches, metaJson, normalizeAnswer, phoneCandidate, sayWith, tidy, validCodeIn, turnIdOf, yesNo } from './replies.js';
 
 /**
  * `request`: sending a question or a problem report to an agency. It starts from an offer (no answer
@@ -54,14 +53,15 @@ export async function requestOperator(
 export function register(controller: Botkit, { services, copy, reroute }: FlowKit): void {
   const meta = (tag: ReplyMeta['tag']) => ({ meta: { tag, locale: copy.locale } });
   const tickets = copy.bot.tickets;
+  /** The ticket texts in the language the dialog began in (Khmer and English translate the consent and the confirmation). */
+  const ticketsIn = (vars: RequestVars) => services.copyFor(vars.locale ?? copy.locale).bot.tickets;
 
   /**
    * Whether a typed reply to the place step is clearly something else: a tracking code, a greeting, a
    * call for an operator, a lookup or news. Such a reply is routed afresh.
    */
   function isOtherMessage(text: string): boolean {
-    const code = trackingCodeIn(text);
-    if (code !== undefined && isValidTrackingCode(code)) return true;
+    if (validCodeIn(text) !== undefined) return true;
     const intent = services.ask(text).intent;
     return intent === 'greeting' || intent === 'handoff' || intent === 'track' || intent === 'news';
   }
@@ -129,8 +129,8 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
   // Step 2: the question shown back, and consent to forward it: only an explicit yes goes on.
   request.addQuestion(
     {
-      text: (_template: unknown, vars: RequestVars) => tickets.consentPrompt(vars.question, vars.reason === 'feedback' ? 'feedback' : 'question'),
-      quick_replies: () => yesNoButtons(tickets.consentButtons),
+      text: (_template: unknown, vars: RequestVars) => ticketsIn(vars).consentPrompt(vars.question, vars.reason === 'feedback' ? 'feedback' : 'question'),
+      quick_replies: (_template: unknown, vars: RequestVars) => yesNoButtons(ticketsIn(vars).consentButtons),
       channelData: meta('consent'),
     },
     [
@@ -209,8 +209,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
             const name = tidy(response, NAME_MAX);
             // A question or a long message is not a name: the citizen moved on.
             if (response.includes('?') || response.trim().split(/\s+/).length > NAME_MAX_WORDS) return reroute(bot, response);
-            const code = trackingCodeIn(response);
-            if (code !== undefined && isValidTrackingCode(code)) return reroute(bot, response);
+            if (validCodeIn(response) !== undefined) return reroute(bot, response);
             if (/\d/.test(name) || !/\p{L}/u.test(name)) return invalid(sayWith(bot, copy.locale), { text: tickets.nameInvalid, meta: { tag: 'name' } }, convo);
             convo.setVar('name', name);
             return convo.gotoThread('phone');
@@ -237,9 +236,10 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
       ...(phone ? { phone } : {}),
     });
     const place = feedback && vars.place ? { place: vars.place } : {};
-    await sayWith(bot, copy.locale)({
-      text: tickets.opened({ ...opened, callback: phone !== undefined, kind: feedback ? 'feedback' : 'question', ...place }),
-      buttons: menuButtons(copy),
+    const confirmation = services.copyFor(vars.locale ?? copy.locale);
+    await sayWith(bot, confirmation.locale)({
+      text: confirmation.bot.tickets.opened({ ...opened, callback: phone !== undefined, kind: feedback ? 'feedback' : 'question', ...place }),
+      buttons: menuButtons(confirmation),
       meta: { tag: 'ticket-opened', ...(vars.procedureId ? { procedureId: vars.procedureId } : {}) },
     });
   }

@@ -11,7 +11,7 @@ import { beginTopic, topicStep } from './procedure.flow.js';
 import { sayRefusal } from './reopen.flow.js';
 import { requestOperator } from './request.flow.js';
 import { ticketShown } from './track-proof.flow.js';
-import { conversationIdOf, sayWith, storedLocaleOf, trackingCodeIn, type Say, type Shown } from './replies.js';
+import { askContextOf, conversationIdOf, type Say, sayWith, type Shown, storedLocaleOf, trackingCodeIn } from './replies.js';
 
 /**
  * The out-of-dialog router: one message outside any dialog (or handed back by one, with what it knew)
@@ -100,7 +100,7 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
   }
 
   const request = (turn: Turn, vars: Omit<RequestVars, 'conversationId'>) =>
-    turn.bot.beginDialog(REQUEST_DIALOG, { conversationId: turn.conversationId, ...vars } satisfies RequestVars);
+    turn.bot.beginDialog(REQUEST_DIALOG, { conversationId: turn.conversationId, locale: turn.fixed.locale, ...vars } satisfies RequestVars);
 
   const rows: Row[] = [
     // Buttons.
@@ -171,6 +171,11 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
     },
     // Typed text.
     {
+      name: 'nothing typed (only spaces, an empty message): help',
+      when: (turn) => turn.payload === undefined && turn.text.trim() === '',
+      run: (turn) => turn.say({ text: turn.fixed.bot.help, buttons: menuButtons(turn.fixed), meta: { tag: 'help', locale: turn.fixed.locale } }),
+    },
+    {
       name: 'a tracking code: valid however typed ("k7qx 3m2pc"), or one the brain reads as a lookup (a mistyped check symbol)',
       when: (turn) => turn.payload === undefined && (turn.typedCode() !== undefined || turn.mistypedCode()),
       run: track,
@@ -181,7 +186,8 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
       run: async (turn) => {
         const locale = turn.result().language;
         if (locale !== turn.storedLocale) await services.setLocale(turn.conversationId, locale);
-        return turn.say(languageShown(services, locale));
+        // The topic dialog keeps the message, so "a person" under this reply carries it to the operator.
+        return beginTopic(turn.bot, services, { before: [], prompt: languageShown(services, locale), state: { question: turn.text } });
       },
     },
     {
@@ -189,7 +195,7 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
       when: typed((r) => r.smallTalk !== undefined),
       run: async (turn) => {
         const answer = turn.result().smallTalk === 'confused' ? await awaitingAnswer(turn) : undefined;
-        return turn.say(answer ?? talkShown(copy, turn.result())!);
+        return turn.say(answer ?? talkShown(turn.fixed, turn.result())!);
       },
     },
     {
@@ -252,10 +258,7 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
       storedLocale,
       fixed: services.copyFor(storedLocale ?? copy.locale),
       result: () =>
-        (result ??= services.ask(text, {
-          ...(context.procedureId ? { currentProcedureId: context.procedureId } : {}),
-          ...(context.options?.length ? { options: context.options } : {}),
-        })),
+        (result ??= services.ask(text, askContextOf(context))),
       typedCode() {
         if (!code) {
           // The brain knows codes written with their dash; a valid code typed another way ("k7qx 3m2pc") is a lookup too.
@@ -270,10 +273,11 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
         return text.trim().split(/\s+/).length <= 2 || turn.result().intent === 'track';
       },
     };
-    // A Vietnamese message in a conversation that was in another language: back to Vietnamese.
+    // A Vietnamese message in a conversation that was in another language: back to Vietnamese. Small
+    // talk and greetings ("ok", "hi", "thank you", "no") are shared words, not a change of language.
     if (turn.payload === undefined && storedLocale !== undefined && storedLocale !== copy.locale && /\p{L}/u.test(text)) {
-      const { language, smallTalk } = turn.result();
-      if (language === copy.locale && smallTalk === undefined) await services.setLocale(turn.conversationId, language);
+      const { language, smallTalk, intent } = turn.result();
+      if (language === copy.locale && smallTalk === undefined && intent !== 'greeting') await services.setLocale(turn.conversationId, language);
     }
     const row = rows.find((r) => r.when(turn))!;
     await row.run(turn);

@@ -1,11 +1,10 @@
 import { BotkitConversation, type Botkit, type BotkitDialogWrapper, type BotWorker } from 'botkit';
 import { parsePayload } from '../src/domain/payloads.js';
-import { isValid as isValidTrackingCode } from '../src/domain/tracking-code.js';
 import type { TicketDetails } from '../src/ports/flow-services.js';
 import type { Copy } from '../src/domain/copy/types.js';
 import { menuButtons, skipButtons, ticketButtons } from './buttons.js';
 import { TRACK_PROOF_DIALOG, type FlowKit, type TrackProofVars } from './dialogs.js';
-import { last4In, normalizeAnswer, sayWith, trackingCodeIn, type Shown } from './replies.js';
+import { last4In, normalizeAnswer, sayWith, validCodeIn, type Shown } from './replies.js';
 
 /**
  * `track-proof`: a typed tracking code not found with this conversation as proof gets the usual "not
@@ -42,8 +41,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
           }
           if (payload) return reroute(bot, response);
           // Another code (even one of digits only) is a new lookup.
-          const code = trackingCodeIn(response);
-          if (code !== undefined && isValidTrackingCode(code)) return reroute(bot, response);
+          if (validCodeIn(response) !== undefined) return reroute(bot, response);
           const last4 = last4In(response);
           if (last4 === undefined) return reroute(bot, response);
           const found = await services.lookupTicketByPhone(vars.code, last4, vars.conversationId);

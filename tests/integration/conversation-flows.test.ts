@@ -339,6 +339,32 @@ describe('conversations that follow the citizen (issue 9, flows)', () => {
     expect(await store.tickets.find({ conversationId: conversation('l1').id, limit: 10 })).toHaveLength(0);
   });
 
+  it('keeps an English conversation in English through shared words ("ok"), answers them in English, and gives the operator the message', async () => {
+    const identity = { channel: 'webchat' as const, accountId: 'portal', userId: 'l2' };
+    const contact = await store.contacts.upsertByIdentity(identity, new Date());
+    await store.conversations.getOrOpen({ id: conversation('l2').id, contactId: contact.id, ...identity, at: new Date() });
+
+    await say('l2', 'How do I register a birth?');
+    const ok = await say('l2', 'ok');
+    expect(ok[0]!.meta).toMatchObject({ tag: 'small-talk', locale: 'en' });
+    expect(texts(ok)).toBe(copyFor('en').bot.talk.ok);
+    expect((await store.conversations.get(conversation('l2').id))!.locale).toBe('en');
+
+    await say('l2', 'How do I register a birth?');
+    await say('l2', 'req:operator', true);
+    const [request] = await store.requests.listByConversation(conversation('l2').id);
+    expect(request!.question).toBe('How do I register a birth?');
+  });
+
+  it('answers an empty or blank message with help, opening nothing', async () => {
+    for (const text of ['', '   ']) {
+      const help = await say('e1', text);
+      expect(help[0]!.meta).toMatchObject({ tag: 'help' });
+      expect(texts(help)).toBe(vi.bot.help);
+    }
+    await expectNothingOpened('e1');
+  });
+
   for (const text of ['tôi muốn gửi câu hỏi cho cơ quan', 'toi muon gui cau hoi cho co quan']) {
     it(`starts the agency request for "${text}", never the ticket list`, async () => {
       const prompt = await say('a1', text);

@@ -205,7 +205,7 @@ describe('flows', () => {
   it('asks where the problem is for feedback, refuses a reply that is no place, and repeats the place when the ticket opens', async () => {
     const report = 'Đèn đường ở thôn 3 bị hỏng cả tháng nay, không ai sửa';
     expect(texts(await say('u1', report))).toBe(vi.bot.feedbackOffer);
-    expect(texts(await say('u1', 'req:agency', { payload: true }))).toBe(vi.bot.tickets.consentPrompt(report));
+    expect(texts(await say('u1', 'req:agency', { payload: true }))).toBe(vi.bot.tickets.consentPrompt(report, 'feedback'));
     const place = await say('u1', 'ans:yes', { payload: true });
     expect(texts(place)).toBe(vi.bot.tickets.placePrompt);
     expect(place[0]!.buttons).toBeUndefined();
