@@ -40,9 +40,13 @@ const BARE_84 = String.raw`84[ \-]?(?:${mobileTail(SEP_NO_DOT)}|${landlineTail(S
 
 const PHONE_RE = new RegExp(`${PHONE_START}(?:${PLUS_84}|${BARE_84}|${NATIONAL})${PHONE_END}`, 'gu');
 
-/** Not glued to letters or to a longer number, date or code (HS-001203001234, 1.001193); cccd/cmnd prefixes are fine. */
+/**
+ * ID numbers: căn cước/CCCD (12 digits), the social-insurance number (mã số BHXH, 10 digits), the old
+ * CMND (9). Not glued to letters or to a longer number, date or code (HS-001203001234, 1.001193);
+ * cccd/cmnd prefixes are fine.
+ */
 const ID_START = String.raw`(?:(?<![\p{L}\p{M}\p{N}_+])(?<![\p{L}\p{N}][.,/\-])|(?<=(?:cccd|cmnd|cmtnd|cmt)[:#]?))`;
-const ID_RE = new RegExp(`${ID_START}(?:\\d{12}|\\d{4} \\d{4} \\d{4}|\\d{9})(?![\\p{L}\\p{M}_])${NUMBER_END}`, 'giu');
+const ID_RE = new RegExp(`${ID_START}(?:\\d{12}|\\d{4} \\d{4} \\d{4}|\\d{10}|\\d{9})(?![\\p{L}\\p{M}_])${NUMBER_END}`, 'giu');
 
 const EMAIL_RE = /[\p{L}\p{N}._%+-]+@(?:[\p{L}\p{N}-]+\.)+\p{L}{2,}/gu;
 
@@ -277,6 +281,8 @@ function nameSpans(original: string, folded: string, names: readonly string[]): 
 const HOUSE_MARKED = /(?<![\p{L}\p{N}])(?:so\s+nha|nha\s+so|sn)\s*:?\s*\d+[a-z]?(?:\s*[/-]\s*\d+[a-z]?)*(?![\p{L}\p{N}])/gu;
 const HOUSE_BEFORE_ALLEY = /(?<![\p{L}\p{N}./-])(?:so\s+)?\d+[a-z]?(?:\/\d+[a-z]?)*(?=\s*,?\s*(?:ngo|ngach|hem|kiet)\s+\d)/gu;
 const HOUSE_BEFORE_STREET = /(?<![\p{L}\p{N}])so\s+\d+[a-z]?(?:\/\d+[a-z]?)*(?=\s*,?\s*(?:duong|pho)\s+\S)/gu;
+/** A slashed house number after where someone lives ("nhà ở 45/12 Nguyễn Trãi", "địa chỉ: 7/3B"). */
+const HOUSE_SLASHED = /(?<=(?<![\p{L}\p{N}])(?:o|tai|dia\s+chi|nha)\s*:?\s*)\d+[a-z]?(?:\s*\/\s*\d+[a-z]?)+(?![\p{L}\p{N}])/gu;
 
 /** Extends an address past the alleys and the street that follow the house number. */
 function extendAddress(original: string, folded: string, end: number): number {
@@ -318,7 +324,7 @@ function extendAddress(original: string, folded: string, end: number): number {
 
 function addressSpans(original: string, folded: string, mode: 'all' | 'residential'): Span[] {
   const spans: Span[] = [];
-  const patterns = mode === 'all' ? [HOUSE_MARKED, HOUSE_BEFORE_ALLEY, HOUSE_BEFORE_STREET] : [HOUSE_MARKED, HOUSE_BEFORE_ALLEY];
+  const patterns = mode === 'all' ? [HOUSE_MARKED, HOUSE_BEFORE_ALLEY, HOUSE_BEFORE_STREET, HOUSE_SLASHED] : [HOUSE_MARKED, HOUSE_BEFORE_ALLEY];
   for (const re of patterns) {
     for (const m of folded.matchAll(re)) spans.push({ start: m.index, end: extendAddress(original, folded, m.index + m[0].length), kind: 'address' });
   }

@@ -210,11 +210,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       placeholders: vi.qa.redacted,
       audit: loggerAuditLog(logger.child({ component: 'audit' })),
     });
-    // Entries published before names and addresses were removed get today's redaction (in the background).
-    void publishing
-      .redactStored()
-      .then((changed) => changed > 0 && logger.info({ entries: changed }, 'removed personal data from earlier published Q&A entries'))
-      .catch((err: unknown) => logger.warn({ err }, 'could not re-check published Q&A entries for personal data'));
+    // Entries published before names and addresses were removed get today's redaction before the
+    // server listens, so /hoi-dap never serves them unredacted.
+    try {
+      const changed = await publishing.redactStored();
+      if (changed > 0) logger.info({ entries: changed }, 'removed personal data from earlier published Q&A entries');
+    } catch (err) {
+      logger.warn({ err }, 'could not re-check published Q&A entries for personal data');
+    }
     const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets });
     app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox, accounts }, health, publishing: { publishing, agencyName }, stats: { statistics, labels: vi.stats } });
   } else {

@@ -56,6 +56,10 @@ describe('redactPersonalData: phones, ID numbers, e-mails', () => {
     expect(result.text).toBe(`SĐT ${P.phone}, CCCD ${P.id}, CMND ${P.id}, email ${P.email}`);
     expect(result.removed).toEqual({ phone: 1, id: 2, email: 1 });
   });
+
+  it('When the text has a social-insurance number (mã số BHXH, 10 digits), then it goes like an ID number', () => {
+    expect(redact('mã số BHXH 7912345678 của tôi chưa được chốt sổ')).toBe(`mã số BHXH ${P.id} của tôi chưa được chốt sổ`);
+  });
 });
 
 describe('redactPersonalData: addresses', () => {
@@ -67,6 +71,8 @@ describe('redactPersonalData: addresses', () => {
     ['sn 7 kiệt 15 Hùng Vương', `${P.address} Hùng Vương`],
     ['nhà số 5/2 đường số 9, khu phố 3', `${P.address}, khu phố 3`],
     ['tôi ở số 21 đường Trần Phú', `tôi ở ${P.address}`],
+    ['nhà ở 45/12 Nguyễn Trãi, phường 3', `nhà ở ${P.address} Nguyễn Trãi, phường 3`],
+    ['dia chi: 7/3B Le Loi, phuong Tan An', `dia chi: ${P.address} Le Loi, phuong Tan An`],
   ])('When the citizen writes "%s", then the house address goes and the ward stays', (text, expected) => {
     expect(redact(text)).toBe(expected);
   });
