@@ -42,6 +42,8 @@ export interface Prediction {
   procedureId: string | null;
   /** Best candidate even when abstaining, to tell a useful abstention from a lost answer. */
   topCandidateId?: string | null;
+  /** Whether the procedure was given as the answer outright (not offered in a clarification or a confirmation). */
+  answered?: boolean;
 }
 
 export interface Metrics {
@@ -52,6 +54,12 @@ export interface Metrics {
   intentAccuracy: number;
   abstentionPrecision: number;
   abstentionRecall: number;
+  /**
+   * Share of all questions answered outright with a procedure that is not the expected one (or with
+   * any procedure where none fits): the worst outcome, counted apart from misses that were offered as a
+   * choice or routed.
+   */
+  confidentlyWrong: number;
   byVariant: Record<string, { n: number; top1: number }>;
   errors: Array<{ q: string; expectIntent: Intent; expect: string | null; gotIntent: Intent; got: string | null }>;
 }
@@ -64,12 +72,14 @@ export function evaluate(items: LabelledQuestion[], predict: (q: string) => Pred
   let abstained = 0;
   let goodAbstentions = 0;
   let oosAbstained = 0;
+  let confidentlyWrong = 0;
   const byVariant: Record<string, { n: number; ok: number }> = {};
   const errors: Metrics['errors'] = [];
   for (const item of items) {
     const p = predict(item.q);
     if (p.intent === item.intent) intentOk++;
     const ok = p.procedureId === item.expect;
+    if (p.answered && p.procedureId !== null && !ok) confidentlyWrong++;
     if (item.expect !== null) {
       const v = (byVariant[item.variant] ??= { n: 0, ok: 0 });
       v.n++;
@@ -95,6 +105,7 @@ export function evaluate(items: LabelledQuestion[], predict: (q: string) => Pred
     intentAccuracy: ratio(intentOk, items.length),
     abstentionPrecision: ratio(goodAbstentions, abstained),
     abstentionRecall: ratio(oosAbstained, outOfScope),
+    confidentlyWrong: items.length === 0 ? 0 : confidentlyWrong / items.length,
     byVariant: Object.fromEntries(Object.entries(byVariant).map(([k, v]) => [k, { n: v.n, top1: ratio(v.ok, v.n) }])),
     errors,
   };
@@ -109,5 +120,5 @@ export function evaluate(items: LabelledQuestion[], predict: (q: string) => Pred
 export function brainPrediction(result: AskResult, strictIntent = false): Prediction {
   const top = result.best ?? result.alternatives[0] ?? null;
   const intent = result.outside && !strictIntent ? 'procedure' : result.intent;
-  return { intent, procedureId: result.best?.procedure.id ?? null, topCandidateId: top?.procedure.id ?? null };
+  return { intent, procedureId: result.best?.procedure.id ?? null, topCandidateId: top?.procedure.id ?? null, answered: result.decision === 'answer' && result.best !== null };
 }

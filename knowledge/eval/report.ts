@@ -14,5 +14,5 @@ if (!process.argv.includes('--quiet')) {
   for (const e of m.errors) console.log(`${e.expectIntent}/${e.expect ?? '-'} ← ${e.gotIntent}/${e.got ?? '-'}  | ${e.q}`);
 }
 console.log(`\n${file}\nn=${m.total} in-scope=${m.inScope} oos=${m.outOfScope}`);
-console.log(`top1=${pct(m.top1)} intent=${pct(m.intentAccuracy)} abstainP=${pct(m.abstentionPrecision)} abstainR=${pct(m.abstentionRecall)}`);
+console.log(`top1=${pct(m.top1)} intent=${pct(m.intentAccuracy)} abstainP=${pct(m.abstentionPrecision)} abstainR=${pct(m.abstentionRecall)} confidentlyWrong=${pct(m.confidentlyWrong)}`);
 console.log(Object.entries(m.byVariant).map(([k, v]) => `${k}:${pct(v.top1)}(${v.n})`).join(' '));
