@@ -44,6 +44,32 @@ export interface Prediction {
   topCandidateId?: string | null;
   /** Whether the procedure was given as the answer outright (not offered in a clarification or a confirmation). */
   answered?: boolean;
+  /** The brain's confidence in its best candidate, for the reliability table. */
+  score?: number;
+}
+
+/** One band of the reliability table: questions whose best candidate scored in [from, to), and how many it got right. */
+export interface ReliabilityBand {
+  from: number;
+  to: number;
+  n: number;
+  correct: number;
+}
+
+/**
+ * The reliability table: how often the best candidate is right at each confidence band (a question
+ * with no fitting procedure is never right). Calibrated scores would have `correct / n` near the band.
+ */
+export function reliability(items: LabelledQuestion[], predict: (q: string) => Prediction, width = 0.1): ReliabilityBand[] {
+  const bands = Array.from({ length: Math.round(1 / width) }, (_, k) => ({ from: k * width, to: (k + 1) * width, n: 0, correct: 0 }));
+  for (const item of items) {
+    const p = predict(item.q);
+    if (p.score === undefined || p.topCandidateId == null) continue;
+    const band = bands[Math.min(bands.length - 1, Math.floor(p.score / width))]!;
+    band.n++;
+    if (p.topCandidateId === item.expect) band.correct++;
+  }
+  return bands.filter((b) => b.n > 0);
 }
 
 export interface Metrics {
@@ -120,5 +146,5 @@ export function evaluate(items: LabelledQuestion[], predict: (q: string) => Pred
 export function brainPrediction(result: AskResult, strictIntent = false): Prediction {
   const top = result.best ?? result.alternatives[0] ?? null;
   const intent = result.outside && !strictIntent ? 'procedure' : result.intent;
-  return { intent, procedureId: result.best?.procedure.id ?? null, topCandidateId: top?.procedure.id ?? null, answered: result.decision === 'answer' && result.best !== null };
+  return { intent, procedureId: result.best?.procedure.id ?? null, topCandidateId: top?.procedure.id ?? null, answered: result.decision === 'answer' && result.best !== null, ...(top ? { score: top.score } : {}) };
 }

@@ -1,14 +1,16 @@
 import { loadBrain } from '../brain/index.js';
-import { brainPrediction, evaluate, GOLDEN_FILE, HOLDOUT_FILE, loadQuestions } from './evaluate.js';
+import { brainPrediction, evaluate, GOLDEN_FILE, HOLDOUT_FILE, loadQuestions, reliability } from './evaluate.js';
 
 /**
- * Developer report: metrics and every error on the golden (or --holdout) set; --strict-intent counts a
+ * Developer report: metrics, the reliability table and every error on the golden (or --holdout) set; --strict-intent counts a
  * matter outside the catalog as the brain's intent `other` instead of a procedure question without one.
  */
 const file = process.argv.includes('--holdout') ? HOLDOUT_FILE : GOLDEN_FILE;
 const brain = loadBrain();
 const strict = process.argv.includes('--strict-intent');
-const m = evaluate(loadQuestions(file), (q) => brainPrediction(brain.ask(q), strict));
+const items = loadQuestions(file);
+const predict = (q: string) => brainPrediction(brain.ask(q), strict);
+const m = evaluate(items, predict);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 if (!process.argv.includes('--quiet')) {
   for (const e of m.errors) console.log(`${e.expectIntent}/${e.expect ?? '-'} ← ${e.gotIntent}/${e.got ?? '-'}  | ${e.q}`);
@@ -16,3 +18,5 @@ if (!process.argv.includes('--quiet')) {
 console.log(`\n${file}\nn=${m.total} in-scope=${m.inScope} oos=${m.outOfScope}`);
 console.log(`top1=${pct(m.top1)} intent=${pct(m.intentAccuracy)} abstainP=${pct(m.abstentionPrecision)} abstainR=${pct(m.abstentionRecall)} confidentlyWrong=${pct(m.confidentlyWrong)}`);
 console.log(Object.entries(m.byVariant).map(([k, v]) => `${k}:${pct(v.top1)}(${v.n})`).join(' '));
+console.log('reliability (score band of the best candidate: questions, share right):');
+for (const b of reliability(items, predict)) console.log(`  ${b.from.toFixed(1)}–${b.to.toFixed(1)}  n=${String(b.n).padStart(3)}  right=${pct(b.correct / b.n)}`);
