@@ -11,7 +11,7 @@ import type { RunningSystem } from '../../src/system/index.js';
 import { openWebchatConversation } from '../integration/console-client.js';
 import { startTestSystem } from '../integration/test-system.js';
 import { axeViolations } from './axe.js';
-import { launchChromium, watchPage } from './browser.js';
+import { launchChromium, visitorIdOf, watchPage, widgetLauncher } from './browser.js';
 
 /**
  * axe-core (WCAG 2.0–2.2 A/AA and best practices) in real headless Chromium, against the whole system in
@@ -69,7 +69,7 @@ async function open(path: string, device: Device, expected?: RegExp): Promise<Pa
   return page;
 }
 
-const launcher = (page: Page) => page.getByRole('button', { name: /^Hỏi Trợ lý 1022/ });
+const launcher = widgetLauncher;
 const panel = (page: Page) => page.getByRole('dialog', { name: copy.widget.title });
 
 /** The widget's panel once its opening animation is over (axe measures colours and boxes). */
@@ -77,15 +77,6 @@ async function settled(page: Page): Promise<void> {
   await page.evaluate(`Promise.all(document.getElementById('troly1022-widget').shadowRoot.getAnimations().map((a) => a.finished)).then(() => true)`);
 }
 
-/** The visitor id inside the widget's session token, once the widget has one. */
-async function visitorIdOf(page: Page): Promise<string> {
-  await page.waitForFunction(`Object.keys(localStorage).some((k) => k.startsWith('troly1022:') && JSON.parse(localStorage.getItem(k)).token)`);
-  return (await page.evaluate(`(() => {
-    const key = Object.keys(localStorage).find((k) => k.startsWith('troly1022:'));
-    const token = JSON.parse(localStorage.getItem(key)).token;
-    return JSON.parse(atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))).v;
-  })()`)) as string;
-}
 
 /** An operator's reply with choices and a link, delivered like any other: the widget's richest message. */
 async function operatorReply(visitorId: string): Promise<void> {

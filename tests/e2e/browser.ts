@@ -37,3 +37,16 @@ export const focused = async (page: Page): Promise<string> =>
     const name = (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 60);
     return el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ':' + name;
   })()`)) as string;
+
+/** The widget's launcher on a page that embeds it. */
+export const widgetLauncher = (page: Page) => page.getByRole('button', { name: /^Hỏi Trợ lý 1022/ });
+
+/** The visitor id inside the widget's session token, once the widget has one. */
+export async function visitorIdOf(page: Page): Promise<string> {
+  await page.waitForFunction(`Object.keys(localStorage).some((k) => k.startsWith('troly1022:') && JSON.parse(localStorage.getItem(k)).token)`);
+  return (await page.evaluate(`(() => {
+    const key = Object.keys(localStorage).find((k) => k.startsWith('troly1022:'));
+    const token = JSON.parse(localStorage.getItem(key)).token;
+    return JSON.parse(atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))).v;
+  })()`)) as string;
+}

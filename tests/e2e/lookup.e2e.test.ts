@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { focused, launchChromium, watchPage } from './browser.js';
+import { focused, launchChromium, visitorIdOf, watchPage, widgetLauncher } from './browser.js';
 import { outboundQueueName, queueDelivery, type DeliveryJob } from '../../src/core/queues.js';
 import { vi as copy } from '../../src/domain/copy/vi.js';
 import { conversationKey } from '../../src/domain/message.js';
@@ -92,7 +92,7 @@ async function openPortal(viewport = { width: 1280, height: 860 }): Promise<Page
   return page;
 }
 
-const launcher = (page: Page) => page.getByRole('button', { name: /^Hỏi Trợ lý 1022/ });
+const launcher = widgetLauncher;
 const panel = (page: Page) => page.getByRole('dialog', { name: 'Trợ lý 1022' });
 const lookupButton = (page: Page) => page.getByRole('button', { name: LK.openLabel });
 const codeInput = (page: Page) => page.getByRole('textbox', { name: LK.codeLabel });
@@ -106,15 +106,6 @@ const chatLog = (page: Page) => page.getByRole('log', { name: copy.widget.logLab
 /** The back button's name with `n` new replies: "Quay lại trò chuyện, 2 tin nhắn mới". */
 const backWith = (n: number) => `${LK.backLabel}, ${copy.widget.unreadLabel.replace('{n}', String(n))}`;
 
-/** The visitor id inside the widget's session token, once the widget has one. */
-async function visitorIdOf(page: Page): Promise<string> {
-  await page.waitForFunction(`Object.keys(localStorage).some((k) => k.startsWith('troly1022:') && JSON.parse(localStorage.getItem(k)).token)`);
-  return (await page.evaluate(`(() => {
-    const key = Object.keys(localStorage).find((k) => k.startsWith('troly1022:'));
-    const token = JSON.parse(localStorage.getItem(key)).token;
-    return JSON.parse(atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))).v;
-  })()`)) as string;
-}
 
 /**
  * An operator's or agency's reply to the visitor, stored and delivered like any other (as harness.ts

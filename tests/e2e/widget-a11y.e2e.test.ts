@@ -1,7 +1,7 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { vi as copy } from '../../src/domain/copy/vi.js';
-import { focused, launchChromium, watchPage } from './browser.js';
+import { focused, launchChromium, visitorIdOf, watchPage, widgetLauncher } from './browser.js';
 import { startHarness, type Harness } from './harness.js';
 
 /**
@@ -47,22 +47,13 @@ async function openPortal(device: Device, path = '/'): Promise<Page> {
   return page;
 }
 
-const launcher = (page: Page) => page.getByRole('button', { name: /^Hỏi Trợ lý 1022/ });
+const launcher = widgetLauncher;
 const panel = (page: Page) => page.getByRole('dialog', { name: W.title });
 
 /** Whether the page's focus is inside the widget (its shadow host is the document's active element). */
 const focusInWidget = async (page: Page): Promise<boolean> =>
   (await page.evaluate(`document.activeElement === document.getElementById('troly1022-widget')`)) as boolean;
 
-/** The visitor id inside the widget's session token, once the widget has one. */
-async function visitorIdOf(page: Page): Promise<string> {
-  await page.waitForFunction(`Object.keys(localStorage).some((k) => k.startsWith('troly1022:') && JSON.parse(localStorage.getItem(k)).token)`);
-  return (await page.evaluate(`(() => {
-    const key = Object.keys(localStorage).find((k) => k.startsWith('troly1022:'));
-    const token = JSON.parse(localStorage.getItem(key)).token;
-    return JSON.parse(atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))).v;
-  })()`)) as string;
-}
 
 describe('the full-screen panel on a phone is a modal dialog', () => {
   it('When the panel is open on a 360 px phone, then it is aria-modal, Tab and Shift+Tab stay inside, and Escape returns focus to the launcher', async () => {

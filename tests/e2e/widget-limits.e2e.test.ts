@@ -1,7 +1,7 @@
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { vi as copy } from '../../src/domain/copy/vi.js';
-import { launchChromium, watchPage } from './browser.js';
+import { launchChromium, watchPage, widgetLauncher } from './browser.js';
 import { startHarness, type Harness } from './harness.js';
 
 /**
@@ -31,7 +31,7 @@ afterEach(async () => {
   expect(problems).toEqual([]);
 });
 
-const launcher = (page: Page) => page.getByRole('button', { name: /^Hỏi Trợ lý 1022/ });
+const launcher = widgetLauncher;
 const log = (page: Page) => page.getByRole('log', { name: 'Tin nhắn' });
 const input = (page: Page) => page.getByRole('textbox', { name: 'Câu hỏi của bạn' });
 const status = (page: Page) => page.getByRole('status').filter({ hasText: 'Bạn gửi tin nhắn hơi nhanh' });

@@ -1,7 +1,7 @@
 import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { vi as copy } from '../../src/domain/copy/vi.js';
-import { focused, launchChromium, watchPage } from './browser.js';
+import { focused, launchChromium, visitorIdOf, watchPage, widgetLauncher } from './browser.js';
 import { startHarness, type Harness } from './harness.js';
 
 /**
@@ -47,20 +47,12 @@ function expectedNetworkErrors(): void {
   problems = problems.filter((p) => !/Failed to load resource: net::ERR_/.test(p));
 }
 
-const launcher = (page: Page) => page.getByRole('button', { name: /^Hỏi Trợ lý 1022/ });
+const launcher = widgetLauncher;
 const panel = (page: Page) => page.getByRole('dialog', { name: 'Trợ lý 1022' });
 const log = (page: Page) => page.getByRole('log', { name: 'Tin nhắn' });
 const input = (page: Page) => page.getByRole('textbox', { name: 'Câu hỏi của bạn' });
 const citizenBubbles = (page: Page) => log(page).locator('.tl-from-citizen .tl-text');
 const assistantBubbles = (page: Page) => log(page).locator('.tl-from-assistant:not(.tl-welcome) .tl-text');
-
-/** The visitor id inside the session token the widget keeps (the server chose it; the page only stores it). */
-const visitorIdOf = async (page: Page): Promise<string> =>
-  (await page.evaluate(`(() => {
-    const key = Object.keys(localStorage).find((k) => k.startsWith('troly1022:'));
-    const token = JSON.parse(localStorage.getItem(key)).token;
-    return JSON.parse(atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))).v;
-  })()`)) as string;
 
 async function waitForText(locator: Locator, text: string): Promise<void> {
   await locator.filter({ hasText: text }).first().waitFor();
