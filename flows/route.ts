@@ -34,6 +34,8 @@ interface Turn {
   /** The copy in the conversation's language, for the fixed texts (help, prompts, the operator request). */
   fixed: Copy;
   result(): AskResult;
+  /** Whatever in the text reads as a tracking code (canonical), its check symbol right or not. */
+  codeInText(): string | undefined;
   /** A tracking code typed in the text, canonical, with a valid check symbol. */
   typedCode(): string | undefined;
   /** A code with a wrong check symbol typed alone (or read as a lookup): "looks mistyped", not gibberish. */
@@ -70,7 +72,7 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
 
   /** The ticket lookup of typed text: a code (this conversation's ticket, or the phone-digits offer), else the list. */
   async function track(turn: Turn): Promise<void> {
-    const code = turn.typedCode() ?? trackingCodeIn(turn.text);
+    const code = turn.typedCode() ?? turn.codeInText();
     if (code !== undefined) {
       const found = await services.lookupTicket(code, turn.conversationId);
       if (found.outcome === 'found') return turn.say(ticketShown(copy, found.ticket));
@@ -246,7 +248,7 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
 
   return async function route(bot, message, text, context = {}) {
     let result: AskResult | undefined;
-    let code: { value: string | undefined } | undefined;
+    let inText: { code: string | undefined } | undefined;
     const storedLocale = storedLocaleOf(message);
     const turn: Turn = {
       bot,
@@ -259,16 +261,14 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
       fixed: services.copyFor(storedLocale ?? copy.locale),
       result: () =>
         (result ??= services.ask(text, askContextOf(context))),
+      codeInText: () => (inText ??= { code: trackingCodeIn(text) }).code,
       typedCode() {
-        if (!code) {
-          // The brain knows codes written with their dash; a valid code typed another way ("k7qx 3m2pc") is a lookup too.
-          const found = trackingCodeIn(text);
-          code = { value: found !== undefined && /\p{L}/u.test(found) && isValidTrackingCode(found) ? found : undefined };
-        }
-        return code.value;
+        // The brain knows codes written with their dash; a valid code typed another way ("k7qx 3m2pc") is a lookup too.
+        const found = turn.codeInText();
+        return found !== undefined && /\p{L}/u.test(found) && isValidTrackingCode(found) ? found : undefined;
       },
       mistypedCode() {
-        const found = trackingCodeIn(text);
+        const found = turn.codeInText();
         if (found === undefined || !/\p{L}/u.test(found)) return false;
         return text.trim().split(/\s+/).length <= 2 || turn.result().intent === 'track';
       },

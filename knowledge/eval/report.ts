@@ -9,7 +9,9 @@ const file = process.argv.includes('--holdout') ? HOLDOUT_FILE : GOLDEN_FILE;
 const brain = loadBrain();
 const strict = process.argv.includes('--strict-intent');
 const items = loadQuestions(file);
-const predict = (q: string) => brainPrediction(brain.ask(q), strict);
+// Each question asked once: the metrics and the reliability table read the same predictions.
+const predictions = new Map(items.map((i) => [i.q, brainPrediction(brain.ask(i.q), strict)]));
+const predict = (q: string) => predictions.get(q)!;
 const m = evaluate(items, predict);
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
 if (!process.argv.includes('--quiet')) {
