@@ -42,7 +42,6 @@ export const en: CopyTranslation = {
     operatorRequested: (reference) =>
       `Your request to talk to a person has been recorded (reference ${reference}). ` +
       'This channel is not yet connected to the operators, so nobody can answer you here right away. For help now, please call the 1022 hotline during office hours.',
-    handoffOffer: 'What do you need help with? Please describe it briefly and I will record your request.',
     news: 'News from the provincial portal is not available on this channel yet. You can read the latest news on the provincial portal.',
     feedbackOffer: 'Thank you for your report. Would you like me to record it and forward it to the responsible agency?',
     outOfScope:

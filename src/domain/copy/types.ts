@@ -111,7 +111,6 @@ export interface BotCopy {
   rephrase: string;
   /** Said after recording a request for an operator, with its reference. */
   operatorRequested: (reference: string) => string;
-  handoffOffer: string;
   news: string;
   tickets: TicketCopy;
   feedbackOffer: string;

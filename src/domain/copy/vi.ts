@@ -120,7 +120,6 @@ export const vi: Copy = {
     operatorRequested: (reference) =>
       `Tôi đã ghi nhận yêu cầu gặp tổng đài viên của bạn (mã ghi nhận ${reference}). ` +
       'Hiện kênh này chưa kết nối trực tiếp với tổng đài viên nên chưa thể trả lời bạn ngay tại đây. Để được hỗ trợ ngay, bạn vui lòng gọi đường dây nóng 1022 trong giờ hành chính.',
-    handoffOffer: 'Bạn cần tổng đài viên hỗ trợ việc gì? Bạn hãy nhập ngắn gọn nội dung để tôi ghi nhận yêu cầu.',
     news: 'Tính năng nhận tin tức từ cổng thông tin của tỉnh đang được hoàn thiện, chưa hoạt động trên kênh này. Bạn có thể xem tin mới trên Cổng thông tin điện tử của tỉnh.',
     tickets: {
       questionPrompt: 'Bạn hãy nhập câu hỏi muốn gửi đến cơ quan có thẩm quyền, càng cụ thể càng tốt: việc gì, ở đâu, đã làm đến bước nào.',
