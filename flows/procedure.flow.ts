@@ -4,7 +4,7 @@ import { parsePayload } from '../src/domain/payloads.js';
 import type { AskResult, FlowServices } from '../src/ports/flow-services.js';
 import { answerShown, clarifyShown, contactShown, repairShown, talkShown } from './compose.js';
 import { PROCEDURE_DIALOG, type FlowKit, type ProcedureVars, type RouteContext } from './dialogs.js';
-import { askContextOf, metaJson, sayWith, type Shown, storedLocaleOf, turnMessageOf, yesNo } from './replies.js';
+import { askContextOf, metaJson, sayWith, type Shown, storedLocaleOf, turnMessageOf, withProcedure, yesNo } from './replies.js';
 
 /**
  * `procedure`: the topic under discussion. It holds the procedure being talked about and the options of
@@ -45,7 +45,7 @@ export function topicStep(services: FlowServices, result: AskResult, question: s
   }
   if (result.decision === 'clarify') {
     const shown = clarifyShown(services, result);
-    return { before: [], prompt: shown, state: { ...(context.procedureId ? { procedureId: context.procedureId } : {}), options: shown.options, question } };
+    return { before: [], prompt: shown, state: { ...withProcedure(context), options: shown.options, question } };
   }
   return undefined;
 }
@@ -83,7 +83,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
         handler: async (response: string, convo: BotkitDialogWrapper, bot: BotWorker) => {
           const vars = convo.vars as ProcedureVars;
           const context: RouteContext = {
-            ...(vars.procedureId ? { procedureId: vars.procedureId } : {}),
+            ...withProcedure(vars),
             ...(vars.options?.length ? { options: vars.options } : {}),
             ...(vars.question ? { question: vars.question } : {}),
           };
@@ -120,7 +120,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
           const talk = talkShown(services.copyFor(storedLocaleOf(turnMessageOf(bot)) ?? copy.locale), result);
           if (talk) return aside(talk);
           const contact = contactShown(services, result, vars.procedureId);
-          if (contact) return show(contact, { ...(contact.meta.procedureId ? { procedureId: contact.meta.procedureId } : {}) });
+          if (contact) return show(contact, { ...withProcedure(contact.meta) });
           const step = topicStep(services, result, response, context);
           if (step) {
             for (const shown of step.before) await say(shown);

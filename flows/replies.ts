@@ -184,3 +184,8 @@ export function askContextOf(context: RouteContext): AskContext {
     ...(context.options?.length ? { options: context.options } : {}),
   };
 }
+
+/** `{ procedureId }` when there is one, else nothing: the spread every message about a procedure carries. */
+export function withProcedure(from: { procedureId?: string | undefined }): { procedureId?: string } {
+  return from.procedureId ? { procedureId: from.procedureId } : {};
+}

@@ -6,7 +6,7 @@ import { phoneLast4 } from '../src/domain/ticket.js';
 import type { FlowServices } from '../src/ports/flow-services.js';
 import { fallbackButtons, menuButtons, skipButtons, yesNoButtons } from './buttons.js';
 import { REQUEST_DIALOG, type FlowKit, type RequestVars } from './dialogs.js';
-import { freeTextStep, invalid, matches, metaJson, normalizeAnswer, phoneCandidate, sayWith, tidy, validCodeIn, turnIdOf, yesNo } from './replies.js';
+import { freeTextStep, invalid, matches, metaJson, normalizeAnswer, phoneCandidate, sayWith, tidy, turnIdOf, validCodeIn, withProcedure, yesNo } from './replies.js';
 
 /**
  * `request`: sending a question or a problem report to an agency. It starts from an offer (no answer
@@ -40,13 +40,13 @@ export async function requestOperator(
   const reference = await services.requestOperator({
     conversationId: input.conversationId,
     question: input.question,
-    ...(input.procedureId ? { procedureId: input.procedureId } : {}),
+    ...withProcedure(input),
   });
   const copy = services.copyFor(locale);
   await sayWith(bot, locale)({
     text: copy.bot.operatorRequested(reference),
     buttons: menuButtons(copy),
-    meta: { tag: 'operator-requested', ...(input.procedureId ? { procedureId: input.procedureId } : {}) },
+    meta: { tag: 'operator-requested', ...withProcedure(input) },
   });
 }
 
@@ -71,8 +71,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
     const vars = convo.vars as RequestVars;
     // The citizen chose an agency and the question is known ("none of these", a matter outside the catalog): straight to consent.
     if (vars.reason === 'agency' && vars.question) return convo.gotoThread('consent');
-    const about = vars.procedureId ? { procedureId: vars.procedureId } : {};
-    convo.setVar('meta', metaJson({ tag: vars.question ? 'offer' : 'ask-prompt', ...about }, copy.locale));
+    convo.setVar('meta', metaJson({ tag: vars.question ? 'offer' : 'ask-prompt', ...withProcedure(vars) }, copy.locale));
   });
 
   // Step 1: what to do with the question (or, after the citizen chose an agency, the question itself).
@@ -104,7 +103,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
             return convo.stop();
           }
           if (payload?.kind === 'request' && payload.item === 'agency' && vars.question) return convo.gotoThread('consent');
-          if (payload) return reroute(bot, response, vars.procedureId ? { procedureId: vars.procedureId } : {});
+          if (payload) return reroute(bot, response, withProcedure(vars));
           if (!vars.question) {
             // "Cảm ơn", "thôi", "không phải" are no question: answered as small talk, the dialog left.
             if (services.ask(response).smallTalk !== undefined) return reroute(bot, response);
@@ -119,7 +118,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
             await say({ text: tickets.consentDeclined, buttons: menuButtons(copy), meta: { tag: 'help' } });
             return convo.stop();
           }
-          return reroute(bot, response, vars.procedureId ? { procedureId: vars.procedureId } : {});
+          return reroute(bot, response, withProcedure(vars));
         },
       },
     ],
@@ -230,7 +229,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
       kind: feedback ? 'feedback' : 'question',
       question: vars.question,
       ...(feedback && vars.place ? { place: vars.place } : {}),
-      ...(vars.procedureId ? { procedureId: vars.procedureId } : {}),
+      ...withProcedure(vars),
       publish: vars.publish === true,
       ...(vars.name ? { name: vars.name } : {}),
       ...(phone ? { phone } : {}),
@@ -240,7 +239,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
     await sayWith(bot, confirmation.locale)({
       text: confirmation.bot.tickets.opened({ ...opened, callback: phone !== undefined, kind: feedback ? 'feedback' : 'question', ...place }),
       buttons: menuButtons(confirmation),
-      meta: { tag: 'ticket-opened', ...(vars.procedureId ? { procedureId: vars.procedureId } : {}) },
+      meta: { tag: 'ticket-opened', ...withProcedure(vars) },
     });
   }
 

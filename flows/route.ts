@@ -11,7 +11,7 @@ import { beginTopic, topicStep } from './procedure.flow.js';
 import { sayRefusal } from './reopen.flow.js';
 import { requestOperator } from './request.flow.js';
 import { ticketShown } from './track-proof.flow.js';
-import { askContextOf, conversationIdOf, type Say, sayWith, type Shown, storedLocaleOf, trackingCodeIn } from './replies.js';
+import { askContextOf, conversationIdOf, type Say, sayWith, type Shown, storedLocaleOf, trackingCodeIn, withProcedure } from './replies.js';
 
 /**
  * The out-of-dialog router: one message outside any dialog (or handed back by one, with what it knew)
@@ -68,7 +68,6 @@ const payloadOf = <K extends Payload['kind']>(turn: Turn) => turn.payload as Pay
 export function createRoute(services: FlowServices): (bot: BotWorker, message: BotkitMessage, text: string, context?: RouteContext) => Promise<void> {
   const copy: Copy = services.copy;
   const menu = () => menuButtons(copy);
-  const withProcedure = (context: RouteContext) => (context.procedureId ? { procedureId: context.procedureId } : {});
 
   /** The ticket lookup of typed text: a code (this conversation's ticket, or the phone-digits offer), else the list. */
   async function track(turn: Turn): Promise<void> {
