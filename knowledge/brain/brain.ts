@@ -1,13 +1,16 @@
 import type { Agency, Procedure } from '../../src/domain/procedure.js';
-import type { AskContext, AskResult, Candidate, Decision, Intent, KnowledgeSearch, SmallTalk } from '../../src/ports/knowledge.js';
+import type { AskContext, AskResult, Candidate, ConfidenceEvidence, Decision, Intent, KnowledgeSearch, SmallTalk } from '../../src/ports/knowledge.js';
 import type { Catalog } from '../catalog/load.js';
 import { analyzeQuery, type AnalyzedQuery } from '../nlp/analyze.js';
 import { foldPhrase, type Lexicon } from '../nlp/lexicon.js';
 import type { PhraseTable } from '../nlp/phrase-table.js';
 import { foldSyllable, looksVietnamese, syllables } from '../nlp/vietnamese.js';
 import type { ChoicePhrases } from './choices.js';
+import type { Calibration } from './calibration.js';
+import type { ConcernReader } from './concerns.js';
 import { buildIndex, DEFAULT_INDEX_PARAMS, type IndexParams, type ProcedureIndex } from './inverted-index.js';
 import type { LanguageDetector } from './language.js';
+import type { NarrativeReader } from './narrative.js';
 import type { OutsideMatters } from './outside.js';
 import type { PlaceDirectory } from './places.js';
 import { DEFAULT_RETRIEVAL_PARAMS, retrieve, scoreAmong, type RetrievalParams, type ScoredDoc } from './retrieve.js';
@@ -46,7 +49,7 @@ export interface BrainParams {
 export const DEFAULT_BRAIN_PARAMS: BrainParams = {
   index: DEFAULT_INDEX_PARAMS,
   retrieval: DEFAULT_RETRIEVAL_PARAMS,
-  decision: { low: 0.3, answer: 0.45, margin: 0.12, classifierWeight: 0.4, patternBonus: 2, retrievalBonus: 4, cueBonus: 0.5 },
+  decision: { low: 0.31, answer: 0.45, margin: 0.12, classifierWeight: 0.4, patternBonus: 2, retrievalBonus: 4, cueBonus: 0.5 },
 };
 
 /** Longest lexicon phrase (in syllables) compared against procedure names. */
@@ -75,6 +78,8 @@ export interface ConversationTables {
   outside: OutsideMatters;
   places: PlaceDirectory;
   choices: ChoicePhrases;
+  narrative: NarrativeReader;
+  concerns: ConcernReader;
 }
 
 export interface BrainDeps {
@@ -83,6 +88,8 @@ export interface BrainDeps {
   signals: Signals;
   conversation: ConversationTables;
   params?: Partial<BrainParams>;
+  /** Turns retrieval evidence into a probability and sets the answer and confirm thresholds (absent: scores alone decide). */
+  calibration?: Calibration;
 }
 
 type Base = Pick<AskResult, 'question' | 'alternatives' | 'language'>;
@@ -116,8 +123,8 @@ export class Brain implements KnowledgeSearch {
     }
     deps.lexicon.expansions.retain((from) => !namePhrases.has(from.join(' ')));
     const { intents, cues, followUps, askAgency } = deps.signals;
-    const { smallTalk, outside, places } = deps.conversation;
-    for (const table of [intents, cues, followUps, askAgency, smallTalk, outside, places]) for (const w of table.words()) deps.lexicon.words.add(w);
+    const { smallTalk, outside, places, narrative, concerns } = deps.conversation;
+    for (const table of [intents, cues, followUps, askAgency, smallTalk, outside, places, narrative, concerns]) for (const w of table.words()) deps.lexicon.words.add(w);
     for (const table of [intents, smallTalk]) for (const p of table.phrases()) deps.lexicon.protectedPhrases.add(p, true);
     this.classifier = this.trainClassifier();
     const vocabulary = this.index.vocabulary;
@@ -188,13 +195,20 @@ export class Brain implements KnowledgeSearch {
     const picked = options.length > 0 ? this.pickOption(query, options) : undefined;
     if (picked) return { ...base, intent: 'procedure', decision: 'answer', best: picked, alternatives: [] };
 
-    const hits = matchSignals(this.deps.signals, query.normalized);
-    const ranked = retrieve(this.index, query, this.deps.lexicon.stopwords, this.params.retrieval);
-    const intent = this.detectIntent(query, hits, ranked);
+    // A story is searched without its greetings; its question alone says which aspect it asks about
+    // and raises some concerns (narrative.ts, concerns.ts). Places count anywhere.
+    const story = this.deps.conversation.narrative.read(query.cleaned);
+    const asked = story ? this.analyzeAspects(story.ask) : query;
+    const told = story ? this.analyzeAspects(story.text) : query;
+    const hits = matchSignals(this.deps.signals, told.normalized);
+    // The aspect a story asks about is the one its question names ("… Tôi nộp hồ sơ ở đâu?").
+    if (story) hits.followUp = matchSignals(this.deps.signals, asked.normalized).followUp ?? hits.followUp;
+    const ranked = retrieve(this.index, told, this.deps.lexicon.stopwords, this.params.retrieval);
+    const intent = this.detectIntent(told, hits, ranked);
     const current = context.currentProcedureId ? this.getProcedure(context.currentProcedureId) : undefined;
     const top = ranked[0];
     const found = places.find(query.tokens, (top ? this.index.procedures[top.doc] : current)?.agencyId);
-    const named = this.namesProcedure(query, top, hits, found?.span);
+    const named = this.namesProcedure(told, top, hits, story ? undefined : found?.span);
     const topProcedure = named && top ? this.index.procedures[top.doc] : undefined;
     // A place is what an answer, a contact or a ticket is about; asking for a person names none.
     const place = intent === 'handoff' ? undefined : found?.mention;
@@ -224,11 +238,22 @@ export class Brain implements KnowledgeSearch {
       // A wish to send a question on is never a lookup of earlier ones, whatever the classifier guessed.
       if (wantsAgency && (!named || intent !== 'procedure')) return abstain('other', { wantsAgency: true, ...withPlace });
     }
+    // A complaint, dispute, amount or legal judgement about a procedure: routed, the procedure only context.
+    if (intent !== 'greeting' && intent !== 'handoff' && intent !== 'news' && !this.hasCode(query)) {
+      const kind = this.deps.conversation.concerns.read(query.tokens, asked.tokens);
+      const related = top && top.score >= this.params.decision.low ? this.index.procedures[top.doc] : current;
+      if (kind) return abstain(kind === 'complaint' ? 'feedback' : 'other', { concern: { kind, ...(related && { related }) }, ...withPlace });
+    }
     if (intent !== 'procedure') return abstain(intent, withPlace);
-    const result = this.decide(base, ranked, hits);
-    const also = result.decision !== 'abstain' ? this.secondProcedure(query, result) : undefined;
+    const result = this.decide(base, ranked, hits, { story: story !== undefined, words: syllables(query.cleaned).length, accents: round(query.accentShare) });
+    const also = result.decision !== 'abstain' ? this.secondProcedure(told, result) : undefined;
     if (also) return { ...result, decision: 'answer', best: also[0], alternatives: [], also: also[1], ...withPlace, ...(wantsAgency && { wantsAgency }) };
     return { ...result, ...withPlace, ...(wantsAgency && { wantsAgency }) };
+  }
+
+  /** A part of a message analyzed as retrieval sees it, aspect and place phrases set aside. */
+  private analyzeAspects(text: string): AnalyzedQuery {
+    return analyzeQuery(text, this.deps.lexicon, this.index.vocabulary, [this.deps.signals.followUps, this.deps.conversation.places.communePhrases]);
   }
 
   /** Small talk and repair: phrases from data, or keyboard mashing with no word any table knows. */
@@ -340,7 +365,7 @@ export class Brain implements KnowledgeSearch {
     return { procedure: this.index.procedures[r.doc]!, score: round(r.score) };
   }
 
-  private decide(base: Base, ranked: ScoredDoc[], hits: SignalHits): AskResult {
+  private decide(base: Base, ranked: ScoredDoc[], hits: SignalHits, message: Pick<ConfidenceEvidence, 'story' | 'words' | 'accents'>): AskResult {
     const { low, answer, margin } = this.params.decision;
     const best = ranked[0];
     if (!best || best.score < low) {
@@ -353,8 +378,23 @@ export class Brain implements KnowledgeSearch {
       .slice(0, 3);
     let decision: Decision = 'answer';
     if (close.length > 1 || best.score < answer) decision = 'clarify';
+    const evidence: ConfidenceEvidence = { score: round(best.score), margin: round(best.score - (ranked[1]?.score ?? 0)), coverage: round(best.nameCoverage ?? 0), ...message };
+    const calibration = this.deps.calibration;
+    const confidence = calibration ? round(calibration.probability(evidence)) : undefined;
+    const followUp = hits.followUp ? { followUp: hits.followUp } : {};
+    const calibrated = confidence !== undefined ? { confidence, evidence } : { evidence };
+    // Answered outright only when the calibrated probability reaches the precision threshold: in
+    // between, one yes/no confirmation of the best candidate; below, the question is routed.
+    const thresholds = calibration?.thresholdsFor(evidence);
+    const single = close.length === 1;
+    if (thresholds && confidence !== undefined && single && confidence < thresholds.answerAt) {
+      if (confidence < thresholds.confirmAt) {
+        return { ...base, intent: 'procedure', decision: 'abstain', best: null, alternatives: [this.candidate(best)], ...calibrated };
+      }
+      return { ...base, intent: 'procedure', decision: 'clarify', best: this.candidate(best), alternatives: [this.candidate(best)], ...followUp, ...calibrated };
+    }
     const alternatives = (decision === 'clarify' ? close : ranked.slice(1, 4)).map((r) => this.candidate(r));
-    return { ...base, intent: 'procedure', decision, best: this.candidate(best), alternatives, ...(hits.followUp ? { followUp: hits.followUp } : {}) };
+    return { ...base, intent: 'procedure', decision, best: this.candidate(best), alternatives, ...followUp, ...calibrated };
   }
 
   /** A dossier or tracking code in the message: a lookup whatever else it says. */

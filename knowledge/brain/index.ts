@@ -2,8 +2,11 @@ import type { KnowledgeSearch } from '../../src/ports/knowledge.js';
 import { DEFAULT_DATA_DIR, loadCatalog, type Catalog } from '../catalog/load.js';
 import { loadLexicon } from '../nlp/lexicon.js';
 import { Brain, type BrainParams, type ConversationTables } from './brain.js';
+import { loadCalibration } from './calibration.js';
 import { loadChoices } from './choices.js';
+import { loadConcerns } from './concerns.js';
 import { LanguageDetector, loadLanguageData } from './language.js';
+import { loadNarrative } from './narrative.js';
 import { loadOutsideMatters } from './outside.js';
 import { loadPlaces } from './places.js';
 import { loadSignals } from './signals.js';
@@ -18,12 +21,15 @@ export interface BrainOptions {
    */
   dataDir?: string;
   params?: Partial<BrainParams>;
+  /** Use the fitted confidence model of the data folder (default true; the fitter itself turns it off). */
+  calibrated?: boolean;
 }
 
 /** Builds the brain over a loaded catalog, with the lexicons and signals from the data folder. */
 export function createBrain(catalog: Catalog, options: BrainOptions = {}): Brain & KnowledgeSearch {
   const dataDir = options.dataDir ?? DEFAULT_DATA_DIR;
-  return new Brain({ catalog, lexicon: loadLexicon(dataDir), signals: loadSignals(dataDir), conversation: loadConversation(dataDir, catalog), params: options.params });
+  const calibration = options.calibrated === false ? undefined : loadCalibration(dataDir);
+  return new Brain({ catalog, lexicon: loadLexicon(dataDir), signals: loadSignals(dataDir), conversation: loadConversation(dataDir, catalog), params: options.params, ...(calibration && { calibration }) });
 }
 
 /** The conversation tables: language, small talk, matters outside the catalog, places, choices. */
@@ -35,6 +41,8 @@ export function loadConversation(dataDir: string, catalog: Catalog): Conversatio
     outside: loadOutsideMatters(dataDir),
     places: loadPlaces(dataDir, catalog.directory.agencies),
     choices: loadChoices(dataDir),
+    narrative: loadNarrative(dataDir),
+    concerns: loadConcerns(dataDir),
   };
 }
 

@@ -145,6 +145,8 @@ export function evaluate(items: LabelledQuestion[], predict: (q: string) => Pred
  */
 export function brainPrediction(result: AskResult, strictIntent = false): Prediction {
   const top = result.best ?? result.alternatives[0] ?? null;
-  const intent = result.outside && !strictIntent ? 'procedure' : result.intent;
-  return { intent, procedureId: result.best?.procedure.id ?? null, topCandidateId: top?.procedure.id ?? null, answered: result.decision === 'answer' && result.best !== null, ...(top ? { score: top.score } : {}) };
+  // A dispute, amount or legal judgement about a procedure is a procedure question routed on, naming that procedure as context.
+  const routed = result.concern && result.concern.kind !== 'complaint' && !strictIntent ? result.concern : undefined;
+  const intent = (result.outside || routed) && !strictIntent ? 'procedure' : result.intent;
+  return { intent, procedureId: result.best?.procedure.id ?? routed?.related?.id ?? null, topCandidateId: top?.procedure.id ?? null, answered: result.decision === 'answer' && result.best !== null, ...(top ? { score: result.confidence ?? top.score } : {}) };
 }

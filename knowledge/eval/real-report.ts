@@ -4,7 +4,8 @@ import { evaluateReal, LENGTH_BANDS, loadRealQuestions, realSetOf, type RealTall
 /**
  * `npm run eval:real [-- --set golden|holdout|all]`: the brain on real citizens' questions: top-1 where
  * a procedure fits, abstention where none does, and confidently wrong, overall, per kind and per length
- * band (issue 10). The holdout (a third of the source pages) is reported, never tuned on.
+ * band, with the reliability table of the calibrated confidence (issue 10). The holdout (a third of the
+ * source pages) is reported, never tuned on.
  */
 const arg = process.argv.indexOf('--set');
 const wanted = arg > 0 ? process.argv[arg + 1] : 'all';
@@ -24,4 +25,8 @@ for (const set of ['golden', 'holdout'] as const) {
   console.log(line('TOTAL', report.total));
   for (const [kind, t] of Object.entries(report.byKind)) console.log(line(kind, t));
   for (const { name } of LENGTH_BANDS) if (report.byLength[name]) console.log(line(name, report.byLength[name]));
+  console.log('  reliability (calibrated confidence in the best guess: questions, mean, share right):');
+  for (const b of report.reliability.filter((b) => b.n > 0)) {
+    console.log(`    ${b.from.toFixed(1)}–${(b.from + 0.1).toFixed(1)}  n=${String(b.n).padStart(3)}  p̄=${(b.sum / b.n).toFixed(2)}  right=${pct(b.right, b.n)}`);
+  }
 }

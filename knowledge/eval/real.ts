@@ -71,14 +71,23 @@ export interface RealReport {
   total: RealTally;
   byKind: Record<string, RealTally>;
   byLength: Record<string, RealTally>;
+  /** Per band of the brain's calibrated confidence in its best guess: questions, and how many it got right. */
+  reliability: Array<{ from: number; n: number; right: number; sum: number }>;
 }
 
 /** Tallies the brain's answers to the questions, overall, per kind and per length band. */
 export function evaluateReal(questions: RealQuestion[], ask: (text: string) => AskResult): RealReport {
-  const report: RealReport = { total: empty(), byKind: {}, byLength: {} };
+  const report: RealReport = { total: empty(), byKind: {}, byLength: {}, reliability: Array.from({ length: 10 }, (_, k) => ({ from: k / 10, n: 0, right: 0, sum: 0 })) };
   for (const q of questions) {
     const r = ask(q.text);
     const best = r.best?.procedure.id ?? null;
+    const guess = (r.best ?? r.alternatives[0])?.procedure.id;
+    if (r.confidence !== undefined && guess !== undefined) {
+      const band = report.reliability[Math.min(9, Math.floor(r.confidence * 10))]!;
+      band.n++;
+      band.sum += r.confidence;
+      if (guess === q.label) band.right++;
+    }
     const answered = r.intent === 'procedure' && r.decision === 'answer' && best !== null;
     const band = LENGTH_BANDS.find((b) => q.words <= b.max)!.name;
     for (const t of [report.total, (report.byKind[q.kind] ??= empty()), (report.byLength[band] ??= empty())]) {

@@ -81,6 +81,37 @@ export interface PlaceMention {
   entry?: DirectoryEntry;
 }
 
+/**
+ * What a message asks about a procedure that the procedure itself does not answer (issue 10): a
+ * complaint (a benefit not paid, a file not handled), a dispute between people (heirs, neighbours,
+ * co-owners), an entitlement or amount ("how much will I get", "am I entitled"), or a legal judgement
+ * (a fine, "is this legal", "is it compulsory"). Complaints take the feedback path; the others are
+ * sent on to the agency. The procedure is named only as context.
+ */
+export type ConcernKind = 'complaint' | 'dispute' | 'entitlement' | 'legal';
+
+export interface Concern {
+  kind: ConcernKind;
+  /** The procedure the matter is about, shown only as context ("Thủ tục liên quan: …"). */
+  related?: Procedure;
+}
+
+/** What the brain's confidence in its best candidate is computed from (knowledge/brain/calibration.ts). */
+export interface ConfidenceEvidence {
+  /** The best candidate's normalized retrieval score. */
+  score: number;
+  /** Its lead over the runner-up (the score itself when there is none). */
+  margin: number;
+  /** Idf-weighted share of its name the message contains. */
+  coverage: number;
+  /** Whether the message was read as a story (context sentences besides the question). */
+  story: boolean;
+  /** Syllables in the message. */
+  words: number;
+  /** Share of its syllables typed with Vietnamese marks (unaccented messages score lower for the same certainty). */
+  accents: number;
+}
+
 export interface AskResult {
   question: string;
   intent: Intent;
@@ -111,6 +142,19 @@ export interface AskResult {
    * named; the flows offer the ask-an-agency dialog.
    */
   wantsAgency?: boolean;
+  /**
+   * A complaint, dispute, entitlement or legal judgement about a procedure (decision `abstain`, no
+   * `best`): intent `feedback` for a complaint, `other` for the rest.
+   */
+  concern?: Concern;
+  /**
+   * The probability that `best` is the procedure the citizen needs, calibrated on real questions
+   * (knowledge/brain/calibration.ts): `answer` only above the precision threshold, a yes/no
+   * confirmation in between, routing below.
+   */
+  confidence?: number;
+  /** What `confidence` was computed from (evaluation and calibration read it). */
+  evidence?: ConfidenceEvidence;
 }
 
 /**

@@ -31,8 +31,8 @@ describe('golden set', () => {
     expect(m.top1).toBeGreaterThanOrEqual(0.95);
     expect(m.abstentionRecall).toBeGreaterThanOrEqual(0.9);
     expect(m.intentAccuracy).toBeGreaterThanOrEqual(0.95);
-    // Answered outright with the wrong procedure: 2.5 % when first counted (issue 10 asks ≤ 2 % on real questions).
-    expect(m.confidentlyWrong).toBeLessThanOrEqual(0.03);
+    // Answered outright with the wrong procedure: 2.5 % when first counted, 0.8 % once answers need a calibrated probability (issue 10).
+    expect(m.confidentlyWrong).toBeLessThanOrEqual(0.015);
     const accented = m.byVariant.accented!.top1;
     const unaccented = m.byVariant.unaccented!.top1;
     expect(unaccented).toBeGreaterThanOrEqual(accented - 0.03);
@@ -49,4 +49,4 @@ describe('holdout set (never tuned on)', () => {
   });
 });
 
-const HOLDOUT_FLOORS = { top1: 0.93, abstentionRecall: 0.85, intent: 0.95, confidentlyWrongAtMost: 0.02 };
+const HOLDOUT_FLOORS = { top1: 0.93, abstentionRecall: 0.85, intent: 0.95, confidentlyWrongAtMost: 0.015 };

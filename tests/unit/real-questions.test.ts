@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../knowledge/catalog/load.js';
-import { loadRealQuestions, realSetOf } from '../../knowledge/eval/real.js';
+import { loadBrain } from '../../knowledge/brain/index.js';
+import { evaluateReal, loadRealQuestions, realSetOf } from '../../knowledge/eval/real.js';
 import { maskPii } from '../../src/domain/pii.js';
 
 /** The collection of real citizens' questions (knowledge/eval/real, issue 10): every line as its README says. */
@@ -34,5 +35,21 @@ describe("real citizens' questions", () => {
     const holdout = all.filter((q) => realSetOf(q) === 'holdout').length / all.length;
     expect(holdout).toBeGreaterThan(0.25);
     expect(holdout).toBeLessThan(0.45);
+  });
+
+  /**
+   * Floors under the figures measured when they were set (golden 79.7 / 94.0 / 2.9 %, holdout 65.9 /
+   * 91.3 / 4.7 %), to catch regressions. Issue 10 asks the holdout for top-1 ≥ 90 %, abstention ≥ 85 %
+   * and confidently wrong ≤ 2 %: not all met yet (see `npm run eval:real`).
+   */
+  it('meets its floors: top-1 where a procedure fits, abstention where none does, few confident wrong answers', () => {
+    const brain = loadBrain();
+    const floors = { golden: { top1: 0.78, abstain: 0.92, wrongAtMost: 0.035 }, holdout: { top1: 0.64, abstain: 0.88, wrongAtMost: 0.055 } };
+    for (const set of ['golden', 'holdout'] as const) {
+      const { total } = evaluateReal(all.filter((q) => realSetOf(q) === set), (text) => brain.ask(text));
+      expect(total.top1 / total.fit, `${set} top-1`).toBeGreaterThanOrEqual(floors[set].top1);
+      expect(total.abstained / total.none, `${set} abstention`).toBeGreaterThanOrEqual(floors[set].abstain);
+      expect(total.confidentlyWrong / total.n, `${set} confidently wrong`).toBeLessThanOrEqual(floors[set].wrongAtMost);
+    }
   });
 });
