@@ -79,6 +79,19 @@ export function outsideButtons(copy: Copy): QuickReply[] {
   ];
 }
 
+/**
+ * Under a dispute, an entitlement or a legal judgement: send the question on to an agency, see the
+ * related procedure (when there is one: its answer, never in place of the question), then the menu.
+ */
+export function concernButtons(copy: Copy, procedureId?: string): QuickReply[] {
+  const b = copy.bot.talk.concernButtons;
+  return [
+    { title: b.agency, payload: REQUEST_AGENCY },
+    ...(procedureId ? [{ title: b.procedure, payload: procedurePayload(procedureId) }] : []),
+    ...menuButtons(copy).filter((m) => m.payload !== REQUEST_AGENCY),
+  ];
+}
+
 /** Under a reply in Khmer or English (titled in that language): continue in Vietnamese, or a person. */
 export function languageButtons(copy: Copy): QuickReply[] {
   const b = copy.bot.languageButtons;

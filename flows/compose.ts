@@ -1,13 +1,14 @@
-import type { Copy } from '../src/domain/copy/types.js';
+import type { ConcernReplyKind, Copy } from '../src/domain/copy/types.js';
 import type { Locale } from '../src/domain/locale.js';
-import type { AskResult, FlowServices, FollowUpTopic, OutsideMatter } from '../src/ports/flow-services.js';
-import { clarifyButtons, clarifyOptions, followUpButtons, languageButtons, menuButtons, outsideButtons, repairButtons } from './buttons.js';
-import type { Shown } from './replies.js';
+import type { AskResult, Concern, FlowServices, FollowUpTopic, OutsideMatter } from '../src/ports/flow-services.js';
+import { clarifyButtons, clarifyOptions, concernButtons, followUpButtons, languageButtons, menuButtons, outsideButtons, repairButtons } from './buttons.js';
+import { type Shown, withProcedure } from './replies.js';
 
 /**
  * The replies to what the brain understood, composed once for the router and the procedure dialog:
  * an answer, a clarification or confirmation, small talk, repair, a contact, a matter outside the
- * catalog, a message in another language. Pure: nothing here is said or stored.
+ * catalog, a concern about a procedure, a message in another language. Pure: nothing here is said or
+ * stored.
  */
 
 /**
@@ -86,7 +87,7 @@ function talkIn(copy: Copy, result: AskResult): Shown | undefined {
 export function contactShown(services: FlowServices, result: AskResult, currentProcedureId?: string): Shown | undefined {
   const { place } = result;
   const officeNamed = place !== undefined && (place.entry !== undefined || place.agencyId !== undefined);
-  const asksContact = result.followUp === 'contact' || (result.intent === 'other' && officeNamed && !result.outside && !result.smallTalk);
+  const asksContact = result.followUp === 'contact' || (result.intent === 'other' && officeNamed && !result.outside && !result.concern && !result.smallTalk);
   if (!asksContact) return undefined;
   const procedureId = result.best?.procedure.id ?? currentProcedureId;
   const text = services.contactText({
@@ -108,6 +109,21 @@ export function outsideShown(copy: Copy, matter: OutsideMatter): Shown {
     text: copy.bot.talk.outside({ name: matter.name, body: matter.body, guidance: matter.guidance, ...(matter.source ? { source: matter.source } : {}) }),
     buttons: outsideButtons(copy),
     meta: { tag: 'outside' },
+  };
+}
+
+/**
+ * A dispute, an entitlement or amount, or a legal judgement about a procedure: what such a question
+ * needs, the related procedure named only as context (never answered in place of the question); send
+ * the question on, see that procedure, or the menu. A complaint is no reply of its own: it takes the
+ * feedback offer (route.ts).
+ */
+export function concernShown(copy: Copy, concern: Concern & { kind: ConcernReplyKind }): Shown {
+  const related = concern.related;
+  return {
+    text: copy.bot.talk.concern({ kind: concern.kind, ...(related ? { procedure: related.name } : {}) }),
+    buttons: concernButtons(copy, related?.id),
+    meta: { tag: 'concern', ...withProcedure({ procedureId: related?.id }) },
   };
 }
 

@@ -53,11 +53,17 @@ export interface RequestVars {
   published?: string;
   /** The citizen's consent to publish question and answer without personal data. */
   publish?: boolean;
+  /**
+   * Feedback only: a complaint about how a procedure was handled (the brain's `concern`): the offer
+   * acknowledges it and names `procedureId` as context (without one, the usual feedback offer); what
+   * the citizen wrote is the question, whole.
+   */
+  complaint?: boolean;
   /** Feedback only: where the problem is. */
   place?: string;
   /** The optional name the agency may address the citizen by. */
   name?: string;
-  /** The procedure under discussion when the citizen asked for an agency. */
+  /** The procedure under discussion when the citizen asked for an agency, or the one a complaint is about. */
   procedureId?: string;
   /** The first prompt's meta (JSON, replies.ts metaJson). */
   meta?: string;

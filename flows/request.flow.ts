@@ -12,12 +12,14 @@ import { freeTextStep, invalid, matches, metaJson, normalizeAnswer, phoneCandida
  * `request`: sending a question or a problem report to an agency. It starts from an offer (no answer
  * found, an agency's published answer to a similar question, a problem reported) or from the citizen's
  * own choice of an agency (then it asks for the question, or goes straight to consent when the question
- * is known). The question is shown back and forwarded only on an explicit yes (a button or a typed
- * yes); feedback then asks where the problem is (required); then consent to publish without personal
- * data, an optional name and an optional phone for a call-back; then the ticket is opened and the
- * citizen gets its tracking code, agency and due date. An operator is asked for with a button: the
- * request is recorded at once (no step waits for it). A message a step cannot use ends the dialog and
- * is routed afresh, so the citizen is never stuck and nothing is opened by accident.
+ * is known). A complaint about how a procedure was handled is feedback whose offer names that procedure
+ * as context; the complaint itself, as written, is what is forwarded. The question is shown back and
+ * forwarded only on an explicit yes (a button or a typed yes); feedback then asks where the problem is
+ * (required); then consent to publish without personal data, an optional name and an optional phone for
+ * a call-back; then the ticket is opened and the citizen gets its tracking code, agency and due date. An
+ * operator is asked for with a button: the request is recorded at once (no step waits for it). A message
+ * a step cannot use ends the dialog and is routed afresh, so the citizen is never stuck and nothing is
+ * opened by accident.
  */
 
 /** Longest name kept (the rest is cut): a name, not a message. */
@@ -80,8 +82,8 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
       text: (_template: unknown, vars: RequestVars) => {
         if (vars.reason === 'published' && vars.published) return `${vars.published}\n\n${copy.bot.publishedAnswerOffer}`;
         if (vars.reason === 'unanswered') return copy.bot.fallbackOffer;
-        if (vars.reason === 'feedback') return copy.bot.feedbackOffer;
         const procedure = vars.procedureId ? services.getProcedure(vars.procedureId) : undefined;
+        if (vars.reason === 'feedback') return vars.complaint && procedure ? copy.bot.complaintOffer(procedure.name) : copy.bot.feedbackOffer;
         return procedure ? tickets.questionPromptAbout(procedure.name) : tickets.questionPrompt;
       },
       quick_replies: (_template: unknown, vars: RequestVars) => (vars.question ? fallbackButtons(copy) : []),

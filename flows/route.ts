@@ -5,7 +5,7 @@ import { parsePayload, type Payload } from '../src/domain/payloads.js';
 import { isValid as isValidTrackingCode } from '../src/domain/tracking-code.js';
 import type { AskResult, FlowServices } from '../src/ports/flow-services.js';
 import { menuButtons, ticketButtons } from './buttons.js';
-import { answerShown, contactShown, languageShown, outsideShown, repairShown, talkShown } from './compose.js';
+import { answerShown, concernShown, contactShown, languageShown, outsideShown, repairShown, talkShown } from './compose.js';
 import { REOPEN_DIALOG, REQUEST_DIALOG, TRACK_PROOF_DIALOG, type ReopenVars, type RequestVars, type RouteContext, type TrackProofVars } from './dialogs.js';
 import { beginTopic, topicStep } from './procedure.flow.js';
 import { sayRefusal } from './reopen.flow.js';
@@ -64,6 +64,9 @@ const typed =
     turn.payload === undefined && test(turn.result(), turn);
 
 const payloadOf = <K extends Payload['kind']>(turn: Turn) => turn.payload as PayloadOf<K>;
+
+/** The brain's concern when the flows answer it with a reply: a dispute, an entitlement or a legal judgement (a complaint is feedback). */
+const concernReply = (r: AskResult) => (r.concern && r.concern.kind !== 'complaint' ? { ...r.concern, kind: r.concern.kind } : undefined);
 
 export function createRoute(services: FlowServices): (bot: BotWorker, message: BotkitMessage, text: string, context?: RouteContext) => Promise<void> {
   const copy: Copy = services.copy;
@@ -197,6 +200,21 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
       run: async (turn) => {
         const answer = turn.result().smallTalk === 'confused' ? await awaitingAnswer(turn) : undefined;
         return turn.say(answer ?? talkShown(turn.fixed, turn.result())!);
+      },
+    },
+    // A concern about a procedure carries the citizen's own words: before the wish to write to an agency
+    // (which asks for the question again), the generic feedback offer and the matters outside the catalog.
+    {
+      name: 'a complaint about how a procedure was handled: the feedback offer, naming that procedure as context (the complaint, whole, is what is sent)',
+      when: typed((r) => r.concern?.kind === 'complaint'),
+      run: (turn) => request(turn, { question: turn.text, reason: 'feedback', complaint: true, ...withProcedure({ procedureId: turn.result().concern!.related?.id }) }),
+    },
+    {
+      name: 'a dispute, an entitlement or a legal judgement: what it needs, the related procedure as context (the topic dialog keeps the question, to send it on)',
+      when: typed((r) => concernReply(r) !== undefined),
+      run: (turn) => {
+        const shown = concernShown(copy, concernReply(turn.result())!);
+        return beginTopic(turn.bot, services, { before: [], prompt: shown, state: { ...withProcedure(shown.meta), question: turn.text } });
       },
     },
     {

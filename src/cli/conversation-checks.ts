@@ -20,6 +20,7 @@ const TAGS: Record<ReplyTag, true> = {
   repair: true,
   contact: true,
   outside: true,
+  concern: true,
   language: true,
   offer: true,
   consent: true,

@@ -51,6 +51,9 @@ export interface ReplyButton {
  * - `small-talk`: thanks, ok, goodbye, laughter, insults, gibberish; `repair`: after "không phải / chưa
  *   hiểu", the offer to rephrase or to send the question on;
  * - `contact`: an agency's directory entry; `outside`: a matter outside the catalog and its competent body;
+ * - `concern`: a dispute, an entitlement or amount, or a legal judgement about a procedure: what such a
+ *   question needs, the related procedure named only as context (`procedureId`), and the offer to send
+ *   it on (a complaint about a procedure gets the feedback `offer`, with its `procedureId`);
  * - `language`: a Khmer or English message answered in its language (what the assistant can do);
  * - `offer`: the offer to send a question or a report to an agency or an operator (no answer found, a
  *   published answer, feedback); then the request dialog's prompts `consent`, `place`, `publish`, `name`,
@@ -67,6 +70,7 @@ export type ReplyTag =
   | 'repair'
   | 'contact'
   | 'outside'
+  | 'concern'
   | 'language'
   | 'offer'
   | 'consent'
@@ -91,7 +95,7 @@ export type ReplyTag =
 
 export interface ReplyMeta {
   tag: ReplyTag;
-  /** The procedure the reply is about (answer, confirm, and the request dialog when it carries one). */
+  /** The procedure the reply is about (answer, confirm, and the request dialog when it carries one); for `concern`, the related procedure. */
   procedureId?: string;
   /** The aspect answered (answer only). */
   topic?: FollowUpTopic;

@@ -131,4 +131,4 @@ export interface TrackedTicket {
   awaitingAsker?: boolean;
 }
 
-export type { AskContext, AskResult, FollowUpTopic, OutsideMatter } from './knowledge.js';
+export type { AskContext, AskResult, Concern, FollowUpTopic, OutsideMatter } from './knowledge.js';

@@ -44,6 +44,9 @@ export const en: CopyTranslation = {
       'This channel is not yet connected to the operators, so nobody can answer you here right away. For help now, please call the 1022 hotline during office hours.',
     news: 'News from the provincial portal is not available on this channel yet. You can read the latest news on the provincial portal.',
     feedbackOffer: 'Thank you for your report. Would you like me to record it and forward it to the responsible agency?',
+    complaintOffer: (procedureName) =>
+      `You are reporting how the procedure "${procedureName}" was handled. ` +
+      'The 1022 Assistant does not settle complaints itself, but it can record exactly what you wrote and forward it to the responsible agency for review and an answer. Would you like to send it?',
     outOfScope:
       'Sorry, this question is outside what the 1022 Assistant covers. I explain administrative procedures and forward questions and reports to the agencies of the province.',
     apology: 'Sorry, something went wrong while handling your message. It has been saved. Please send it again in a few minutes, or call the 1022 hotline.',
@@ -57,6 +60,18 @@ export const en: CopyTranslation = {
       goodbye: 'Goodbye. When you need help with an administrative procedure, just send me a message.',
       confirmButtons: { yes: 'Yes', no: 'No' },
       noneButton: 'None of these',
+      concern: ({ kind, procedure }) =>
+        ({
+          dispute:
+            'This is a dispute between the parties, so the 1022 Assistant cannot say who is right. Usually the parties first try to reach an agreement; if that fails, they can ask for mediation in their hamlet or residential group or at the commune People’s Committee, and a dispute that cannot be settled there may go to court. The exact steps depend on the kind of dispute (land, inheritance, shared property…), so please ask the competent agency, a lawyer or legal aid.',
+          entitlement:
+            'The benefit or amount in each case is calculated by the agency in charge from the actual application file and the rules in force, so the 1022 Assistant cannot calculate or promise it on the agency’s behalf.',
+          legal:
+            'Whether something is a violation, whether it is compulsory, or what fine applies in a particular case is for the competent agency to decide, so the 1022 Assistant cannot decide it. You can ask the competent agency, a lawyer, or the provincial State Legal Aid Centre (free of charge for people eligible for legal aid).',
+        }[kind] +
+        (procedure ? `\nRelated procedure: "${procedure}".` : '') +
+        '\nIf you wish, I can send your question to the agency in charge for an answer about your particular case.'),
+      concernButtons: { agency: 'Ask an agency', procedure: 'Related procedure' },
     },
     tickets: {
       questionPrompt:

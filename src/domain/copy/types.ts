@@ -7,6 +7,13 @@ import type { ActorKind, TicketAction, TicketDelivery, TicketDeliveryNotice, Tic
 export type IntentName = 'procedure' | 'greeting' | 'handoff' | 'news' | 'track' | 'feedback' | 'other';
 
 /**
+ * What a question about a procedure asks that the procedure itself does not answer, and the flows
+ * answer with a reply of their own (mirrors ports/knowledge ConcernKind; a `complaint` takes the
+ * feedback offer, `complaintOffer`): a dispute between people, an entitlement or amount, a legal judgement.
+ */
+export type ConcernReplyKind = 'dispute' | 'entitlement' | 'legal';
+
+/**
  * Everything a citizen reads from the answering brain, as one typed object per language, so that
  * English and Khmer can be added as siblings of vi.ts without touching code.
  */
@@ -114,6 +121,12 @@ export interface BotCopy {
   news: string;
   tickets: TicketCopy;
   feedbackOffer: string;
+  /**
+   * The feedback offer for a complaint about how a procedure was handled (a benefit not paid, a file
+   * not handled): the complaint acknowledged, the procedure named as context, the assistant settling no
+   * complaint itself, and the offer to forward what the citizen wrote. Without a procedure: `feedbackOffer`.
+   */
+  complaintOffer: (procedureName: string) => string;
   outOfScope: string;
   apology: string;
   /** Hint under options shown as a numbered list on channels without buttons. */
@@ -152,6 +165,15 @@ export interface TalkCopy {
   /** A matter outside the catalog: the competent body, its guidance, where that comes from, and the offer. */
   outside: (matter: { name: string; body: string; guidance: string; source?: { title: string; url?: string } }) => string;
   outsideButtons: { agency: string; other: string };
+  /**
+   * A dispute, an entitlement or amount, or a legal judgement about a procedure: what such a question
+   * needs (the parties, mediation or the court; the agency computing it from the file; the agency or a
+   * lawyer, legal aid), honestly hedged, the procedure named only as context (`procedure`, its name),
+   * and the offer to send the question on.
+   */
+  concern: (input: { kind: ConcernReplyKind; procedure?: string }) => string;
+  /** Under a concern: send the question to the agency, see the related procedure (the menu follows). */
+  concernButtons: { agency: string; procedure: string };
   /** "liên hệ ai" with no procedure or place known: which agency or procedure. */
   contactWhich: string;
 }

@@ -210,6 +210,9 @@ export const vi: Copy = {
       skipWords: ['bo qua', 'khong', 'ko', 'k', 'thoi', 'khong can'],
     },
     feedbackOffer: 'Cảm ơn bạn đã phản ánh. Bạn có muốn tôi ghi nhận nội dung này để chuyển đến cơ quan có trách nhiệm không?',
+    complaintOffer: (procedureName) =>
+      `Bạn phản ánh về việc giải quyết thủ tục "${procedureName}". ` +
+      'Trợ lý 1022 không tự giải quyết khiếu nại, nhưng có thể ghi nhận đúng nội dung bạn vừa gửi để chuyển đến cơ quan có trách nhiệm xem xét, trả lời. Bạn có muốn gửi không?',
     outOfScope:
       'Xin lỗi, câu hỏi này nằm ngoài phạm vi hỗ trợ của Trợ lý 1022. Tôi hướng dẫn thủ tục hành chính và chuyển câu hỏi, phản ánh của bạn đến cơ quan của tỉnh.',
     apology:
@@ -237,6 +240,18 @@ export const vi: Copy = {
         (source ? `\nNguồn: ${source.title}.` : '') +
         '\nNếu cần, tôi có thể chuyển câu hỏi của bạn đến cơ quan nhà nước để được hướng dẫn thêm.',
       outsideButtons: { agency: 'Gửi câu hỏi cho cơ quan', other: 'Hỏi việc khác' },
+      concern: ({ kind, procedure }) =>
+        ({
+          dispute:
+            'Đây là tranh chấp giữa các bên, nên Trợ lý 1022 không thể xác định ai đúng, ai sai. Thông thường, các bên thương lượng với nhau trước; nếu không được, có thể đề nghị hòa giải ở thôn, tổ dân phố hoặc tại UBND cấp xã; tranh chấp không hòa giải được có thể do Tòa án giải quyết. Trình tự cụ thể tùy loại tranh chấp (đất đai, thừa kế, tài sản chung…), nên bạn nên hỏi cơ quan có thẩm quyền, luật sư hoặc trợ giúp pháp lý.',
+          entitlement:
+            'Mức được hưởng, số tiền cụ thể của từng trường hợp do cơ quan giải quyết tính theo hồ sơ thực tế và quy định hiện hành, nên Trợ lý 1022 không thể tính hay hứa trước thay cơ quan.',
+          legal:
+            'Việc có vi phạm hay không, có bắt buộc hay không, hoặc mức xử phạt trong một trường hợp cụ thể do cơ quan có thẩm quyền xem xét, kết luận, nên Trợ lý 1022 không thể kết luận thay. Bạn có thể hỏi cơ quan có thẩm quyền, luật sư, hoặc Trung tâm trợ giúp pháp lý nhà nước của tỉnh (miễn phí cho người thuộc diện được trợ giúp pháp lý).',
+        }[kind] +
+        (procedure ? `\nThủ tục liên quan: "${procedure}".` : '') +
+        '\nNếu cần, tôi có thể chuyển câu hỏi của bạn đến cơ quan giải quyết để được trả lời cho trường hợp cụ thể.'),
+      concernButtons: { agency: 'Gửi câu hỏi cho cơ quan', procedure: 'Xem thủ tục liên quan' },
       contactWhich: 'Bạn muốn liên hệ cơ quan nào, hoặc về thủ tục nào? Ví dụ: "số điện thoại UBND phường Tân An", "đăng ký khai sinh liên hệ ở đâu".',
     },
   },
