@@ -1,25 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { concernShown } from '../../flows/compose.js';
-import { loadBrain, type Brain } from '../../knowledge/brain/index.js';
-import { loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
-import { loadCatalog } from '../../knowledge/catalog/load.js';
-import { createRouter } from '../../knowledge/routing/index.js';
-import { createBotEngine } from '../../src/bot/engine.js';
-import { createTicketService } from '../../src/core/tickets.js';
-import type { Conversation, InboundMessage } from '../../src/domain/conversation.js';
+import type { Brain } from '../../knowledge/brain/index.js';
 import { copyFor } from '../../src/domain/copy/index.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import type { Reply } from '../../src/domain/message.js';
-import type { WorkingCalendar } from '../../src/domain/working-days.js';
-import { systemClock } from '../../src/ports/clock.js';
-import type { ConversationEngine } from '../../src/ports/conversation-engine.js';
-import type { AgencyRouter, AskContext, AskResult, Concern, KnowledgeSearch } from '../../src/ports/knowledge.js';
-import type { Store } from '../../src/ports/store.js';
-import { createNedbStore } from '../../src/store/nedb/index.js';
-import { buildFlowServices } from '../../src/system/flow-services.js';
+import type { AskContext, AskResult, Concern, KnowledgeSearch } from '../../src/ports/knowledge.js';
+import { useFlowHarness } from './flow-harness.js';
 
 /**
  * A concern about a procedure (issue 10) through the real Botkit engine and the embedded store: a
@@ -28,13 +14,6 @@ import { buildFlowServices } from '../../src/system/flow-services.js';
  * these tests hold whatever the brain's concern rules say. The related procedure is named only as
  * context: it is never answered in place of the question, and what the citizen wrote is what is sent on.
  */
-let brain: Brain;
-let router: AgencyRouter;
-let calendar: WorkingCalendar;
-let store: Store;
-let dataDir: string;
-let engine: ConversationEngine;
-let seq = 0;
 
 const THAT_NGHIEP = 'tro-cap-that-nghiep';
 const THUA_KE = 'dang-ky-bien-dong-thua-ke';
@@ -49,7 +28,7 @@ const LEGAL = 'Chuyển nhà mà không đăng ký thường trú có bị phạ
 const LEGAL_NO_PROCEDURE = 'Hàng xóm xây lấn sang đất nhà tôi có vi phạm không?';
 
 const base = (question: string): AskResult => ({ question, intent: 'other', decision: 'abstain', best: null, alternatives: [], language: 'vi' });
-const concern = (kind: Concern['kind'], related?: string): Concern => ({ kind, ...(related ? { related: brain.getProcedure(related)! } : {}) });
+const concern = (kind: Concern['kind'], related?: string): Concern => ({ kind, ...(related ? { related: harness.brain.getProcedure(related)! } : {}) });
 
 /** The readings the scripted brain gives, by message: what the brain will set (decision abstain, no best). */
 function scripted(question: string): AskResult | undefined {
@@ -74,7 +53,7 @@ function scripted(question: string): AskResult | undefined {
   }
 }
 
-function scriptedBrain(): KnowledgeSearch {
+function scriptedBrain(brain: Brain): KnowledgeSearch {
   return {
     ask: (question: string, context?: AskContext) => scripted(question) ?? brain.ask(question, context),
     getProcedure: (id) => brain.getProcedure(id),
@@ -82,58 +61,18 @@ function scriptedBrain(): KnowledgeSearch {
   };
 }
 
-beforeAll(() => {
-  brain = loadBrain();
-  router = createRouter({ catalog: loadCatalog(), brain });
-  calendar = loadHolidayCalendar().calendar;
-});
-
-beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'concern-flows-'));
-  store = createNedbStore({ dataDir });
-  await store.init();
-  const deliveries = () => ({ name: 'outbound-test', add: async () => {} });
-  const tickets = createTicketService({ store, router, calendar, clock: systemClock, deliveries, answerNotice: (t) => ({ text: t.answer?.text ?? '' }) });
-  engine = await createBotEngine({ dialogState: store.dialogState, services: buildFlowServices({ knowledge: scriptedBrain(), store, copy: vi, clock: systemClock, tickets }) });
-});
-
-afterEach(async () => {
-  await store.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function conversation(user: string): Conversation {
-  const now = new Date();
-  return { id: `webchat:portal:${user}`, contactId: `c-${user}`, channel: 'webchat', accountId: 'portal', userId: user, mode: 'bot', lastInboundAt: now, createdAt: now, updatedAt: now };
-}
-
-/** One citizen message (or a tapped button). */
-async function say(user: string, text: string, payload = false): Promise<Reply[]> {
-  seq++;
-  const message: InboundMessage = {
-    id: `webchat:cc${seq}`,
-    conversationId: conversation(user).id,
-    externalId: `cc${seq}`,
-    seq,
-    kind: payload ? 'postback' : 'message',
-    ...(payload ? { payload: text } : { text }),
-    status: 'received',
-    receivedAt: new Date(),
-  };
-  const replies = await engine.handleTurn({ conversation: conversation(user), message });
-  for (const reply of replies) expect(reply.meta?.tag, reply.text).toBeDefined();
-  return replies;
-}
+const harness = useFlowHarness(scriptedBrain);
+const { say, conversation } = harness;
 
 const texts = (replies: Reply[]) => replies.map((r) => r.text).join('\n');
 const payloads = (reply: Reply | undefined) => (reply?.buttons ?? []).map((b) => b.payload);
-const nameOf = (id: string) => brain.getProcedure(id)!.name;
-const ticketsOf = (user: string) => store.tickets.find({ conversationId: conversation(user).id, limit: 10 });
+const nameOf = (id: string) => harness.brain.getProcedure(id)!.name;
+const ticketsOf = (user: string) => harness.store.tickets.find({ conversationId: conversation(user).id, limit: 10 });
 
 /** Nothing was sent anywhere: no ticket, no operator request. */
 async function expectNothingOpened(user: string): Promise<void> {
   expect(await ticketsOf(user)).toHaveLength(0);
-  expect(await store.requests.listByConversation(conversation(user).id)).toHaveLength(0);
+  expect(await harness.store.requests.listByConversation(conversation(user).id)).toHaveLength(0);
 }
 
 /** The procedure's answer was not given: its documents, fee and follow-up buttons are absent. */
@@ -179,13 +118,13 @@ describe('a complaint about how a procedure was handled (issue 10): the feedback
     expect(others).toHaveLength(0);
     expect(ticket).toMatchObject({ kind: 'feedback', question: COMPLAINT, procedureId: THAT_NGHIEP, place: 'Bảo hiểm xã hội huyện, xã Bình Minh' });
     // The procedure decides the agency (RouteHints.procedureId).
-    expect(ticket!.agencyId).toBe(brain.getProcedure(THAT_NGHIEP)!.agencyId);
+    expect(ticket!.agencyId).toBe(harness.brain.getProcedure(THAT_NGHIEP)!.agencyId);
   });
 
   it('gives a person the complaint and its procedure when the citizen taps "Gặp tổng đài viên"', async () => {
     await say('c2', COMPLAINT);
     await say('c2', 'req:operator', true);
-    const [request] = await store.requests.listByConversation(conversation('c2').id);
+    const [request] = await harness.store.requests.listByConversation(conversation('c2').id);
     expect(request).toMatchObject({ kind: 'operator', question: COMPLAINT, procedureId: THAT_NGHIEP });
     expect(await ticketsOf('c2')).toHaveLength(0);
   });
@@ -260,7 +199,7 @@ describe('a dispute, an entitlement or a legal judgement (issue 10): what it nee
   it('gives a person the question and its procedure from the menu under a concern', async () => {
     await say('k2', DISPUTE);
     await say('k2', 'req:operator', true);
-    const [request] = await store.requests.listByConversation(conversation('k2').id);
+    const [request] = await harness.store.requests.listByConversation(conversation('k2').id);
     expect(request).toMatchObject({ kind: 'operator', question: DISPUTE, procedureId: THUA_KE });
   });
 

@@ -1,24 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { loadBrain, type Brain } from '../../knowledge/brain/index.js';
-import { loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
-import { loadCatalog } from '../../knowledge/catalog/load.js';
-import { createRouter } from '../../knowledge/routing/index.js';
-import { createBotEngine } from '../../src/bot/engine.js';
-import { createTicketService } from '../../src/core/tickets.js';
-import type { Conversation, InboundMessage } from '../../src/domain/conversation.js';
+import { describe, expect, it } from 'vitest';
+import type { Brain } from '../../knowledge/brain/index.js';
 import { copyFor } from '../../src/domain/copy/index.js';
 import { vi } from '../../src/domain/copy/vi.js';
 import type { Reply } from '../../src/domain/message.js';
-import type { WorkingCalendar } from '../../src/domain/working-days.js';
-import { systemClock } from '../../src/ports/clock.js';
-import type { ConversationEngine } from '../../src/ports/conversation-engine.js';
-import type { AgencyRouter, AskContext, AskResult, KnowledgeSearch } from '../../src/ports/knowledge.js';
-import type { Store } from '../../src/ports/store.js';
-import { createNedbStore } from '../../src/store/nedb/index.js';
-import { buildFlowServices } from '../../src/system/flow-services.js';
+import type { AskContext, AskResult, KnowledgeSearch } from '../../src/ports/knowledge.js';
+import { useFlowHarness } from './flow-harness.js';
 
 /**
  * The flows' side of issue 9 through the real Botkit engine and the embedded store, with a scripted
@@ -28,13 +14,6 @@ import { buildFlowServices } from '../../src/system/flow-services.js';
  * Every reply is checked for its meta (what it is), and no ticket or operator request may appear
  * without the citizen's explicit choice.
  */
-let brain: Brain;
-let router: AgencyRouter;
-let calendar: WorkingCalendar;
-let store: Store;
-let dataDir: string;
-let engine: ConversationEngine;
-let seq = 0;
 /** The context the brain was last asked with, per question. */
 const asked = new Map<string, AskContext | undefined>();
 
@@ -42,7 +21,7 @@ const KHAI_SINH = 'dang-ky-khai-sinh';
 const THUONG_TRU = 'dang-ky-thuong-tru';
 const KET_HON = 'dang-ky-ket-hon';
 
-const candidate = (id: string, score = 0.8) => ({ procedure: brain.getProcedure(id)!, score });
+const candidate = (id: string, score = 0.8) => ({ procedure: harness.brain.getProcedure(id)!, score });
 const base = (question: string): AskResult => ({ question, intent: 'other', decision: 'abstain', best: null, alternatives: [], language: 'vi' });
 
 /** The readings the scripted brain gives, by message. */
@@ -100,7 +79,7 @@ function scripted(question: string, context: AskContext | undefined): AskResult 
   }
 }
 
-function scriptedBrain(): KnowledgeSearch {
+function scriptedBrain(brain: Brain): KnowledgeSearch {
   return {
     ask(question, context) {
       asked.set(question, context);
@@ -111,51 +90,8 @@ function scriptedBrain(): KnowledgeSearch {
   };
 }
 
-beforeAll(() => {
-  brain = loadBrain();
-  router = createRouter({ catalog: loadCatalog(), brain });
-  calendar = loadHolidayCalendar().calendar;
-});
-
-beforeEach(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'conversation-flows-'));
-  store = createNedbStore({ dataDir });
-  await store.init();
-  asked.clear();
-  const deliveries = () => ({ name: 'outbound-test', add: async () => {} });
-  const tickets = createTicketService({ store, router, calendar, clock: systemClock, deliveries, answerNotice: (t) => ({ text: t.answer?.text ?? '' }) });
-  engine = await createBotEngine({ dialogState: store.dialogState, services: buildFlowServices({ knowledge: scriptedBrain(), store, copy: vi, clock: systemClock, tickets }) });
-});
-
-afterEach(async () => {
-  await store.close();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-function conversation(user: string): Conversation {
-  const now = new Date();
-  return { id: `webchat:portal:${user}`, contactId: `c-${user}`, channel: 'webchat', accountId: 'portal', userId: user, mode: 'bot', lastInboundAt: now, createdAt: now, updatedAt: now };
-}
-
-/** One citizen message (or a tapped button), with the conversation as the store has it (its locale). */
-async function say(user: string, text: string, payload = false): Promise<Reply[]> {
-  seq++;
-  const stored = await store.conversations.get(conversation(user).id);
-  const message: InboundMessage = {
-    id: `webchat:cf${seq}`,
-    conversationId: conversation(user).id,
-    externalId: `cf${seq}`,
-    seq,
-    kind: payload ? 'postback' : 'message',
-    ...(payload ? { payload: text } : { text }),
-    status: 'received',
-    receivedAt: new Date(),
-  };
-  const replies = await engine.handleTurn({ conversation: stored ?? conversation(user), message });
-  // Every reply says what it is.
-  for (const reply of replies) expect(reply.meta?.tag, reply.text).toBeDefined();
-  return replies;
-}
+const harness = useFlowHarness(scriptedBrain);
+const { say, conversation } = harness;
 
 const texts = (replies: Reply[]) => replies.map((r) => r.text).join('\n');
 const tags = (replies: Reply[]) => replies.map((r) => r.meta!.tag);
@@ -163,8 +99,8 @@ const payloads = (reply: Reply | undefined) => (reply?.buttons ?? []).map((b) =>
 
 /** Nothing was sent anywhere: no ticket, no operator request. */
 async function expectNothingOpened(user: string): Promise<void> {
-  expect(await store.tickets.find({ conversationId: conversation(user).id, limit: 10 })).toHaveLength(0);
-  expect(await store.requests.listByConversation(conversation(user).id)).toHaveLength(0);
+  expect(await harness.store.tickets.find({ conversationId: conversation(user).id, limit: 10 })).toHaveLength(0);
+  expect(await harness.store.requests.listByConversation(conversation(user).id)).toHaveLength(0);
 }
 
 describe('conversations that follow the citizen (issue 9, flows)', () => {
@@ -205,7 +141,7 @@ describe('conversations that follow the citizen (issue 9, flows)', () => {
   it('answers both procedures named in one message, and follows the second', async () => {
     const replies = await say('b1', 'khai sinh và thường trú');
     expect(replies.map((r) => r.meta!.procedureId)).toEqual([KHAI_SINH, THUONG_TRU]);
-    expect(replies[0]!.text).toContain(vi.bot.talk.both(brain.getProcedure(KHAI_SINH)!.name, brain.getProcedure(THUONG_TRU)!.name));
+    expect(replies[0]!.text).toContain(vi.bot.talk.both(harness.brain.getProcedure(KHAI_SINH)!.name, harness.brain.getProcedure(THUONG_TRU)!.name));
     await say('b1', 'mất bao lâu');
     expect(asked.get('mất bao lâu')).toMatchObject({ currentProcedureId: THUONG_TRU });
   });
@@ -262,13 +198,13 @@ describe('conversations that follow the citizen (issue 9, flows)', () => {
   describe('a person only on an explicit wish', () => {
     it('records "Gặp tổng đài viên" at once, promises no button, and routes the next message normally', async () => {
       const done = await say('o1', 'req:operator', true);
-      const [request, ...others] = await store.requests.listByConversation(conversation('o1').id);
+      const [request, ...others] = await harness.store.requests.listByConversation(conversation('o1').id);
       expect(others).toHaveLength(0);
       expect(texts(done)).toBe(vi.bot.operatorRequested(request!.id));
       expect(done[0]!.meta).toMatchObject({ tag: 'operator-requested' });
       const next = await say('o1', 'đăng ký khai sinh');
       expect(next.at(-1)!.meta).toMatchObject({ tag: 'answer', procedureId: KHAI_SINH });
-      expect(await store.requests.listByConversation(conversation('o1').id)).toHaveLength(1);
+      expect(await harness.store.requests.listByConversation(conversation('o1').id)).toHaveLength(1);
     });
 
     for (const text of ['liên hệ ai', 'lien he ai']) {
@@ -276,7 +212,7 @@ describe('conversations that follow the citizen (issue 9, flows)', () => {
         await say('k1', 'đăng ký khai sinh');
         const contact = await say('k1', text);
         expect(contact[0]!.meta).toMatchObject({ tag: 'contact', procedureId: KHAI_SINH });
-        const agency = brain.listAgencies().find((a) => a.id === brain.getProcedure(KHAI_SINH)!.agencyId)!;
+        const agency = harness.brain.listAgencies().find((a) => a.id === harness.brain.getProcedure(KHAI_SINH)!.agencyId)!;
         expect(contact[0]!.text).toContain(agency.contacts.phone ?? agency.name);
         await expectNothingOpened('k1');
       });
@@ -305,54 +241,54 @@ describe('conversations that follow the citizen (issue 9, flows)', () => {
       await say('x1', 'ans:skip', true);
       const opened = await say('x1', 'ans:skip', true);
       expect(opened[0]!.meta).toMatchObject({ tag: 'ticket-opened' });
-      expect(await store.tickets.find({ conversationId: conversation('x1').id, limit: 10 })).toHaveLength(1);
+      expect(await harness.store.tickets.find({ conversationId: conversation('x1').id, limit: 10 })).toHaveLength(1);
     });
   }
 
   it('answers English and Khmer in their language, keeps the locale on the conversation, and goes back to Vietnamese', async () => {
     const identity = { channel: 'webchat' as const, accountId: 'portal', userId: 'l1' };
-    const contact = await store.contacts.upsertByIdentity(identity, new Date());
-    await store.conversations.getOrOpen({ id: conversation('l1').id, contactId: contact.id, ...identity, at: new Date() });
+    const contact = await harness.store.contacts.upsertByIdentity(identity, new Date());
+    await harness.store.conversations.getOrOpen({ id: conversation('l1').id, contactId: contact.id, ...identity, at: new Date() });
 
     const english = await say('l1', 'How do I register a birth?');
     expect(english[0]!.meta).toEqual({ tag: 'language', locale: 'en' });
     expect(texts(english)).toBe(copyFor('en').bot.languageNotice);
     expect(english[0]!.buttons!.map((b) => b.title)).toEqual([copyFor('en').bot.languageButtons.vietnamese, copyFor('en').bot.languageButtons.operator]);
     expect(payloads(english[0])).toEqual(['lang:vi', 'req:operator']);
-    expect((await store.conversations.get(conversation('l1').id))!.locale).toBe('en');
+    expect((await harness.store.conversations.get(conversation('l1').id))!.locale).toBe('en');
 
     const khmer = await say('l1', 'សួស្តី');
     expect(khmer[0]!.meta).toEqual({ tag: 'language', locale: 'km' });
     expect(texts(khmer)).toBe(copyFor('km').bot.languageNotice);
-    expect((await store.conversations.get(conversation('l1').id))!.locale).toBe('km');
+    expect((await harness.store.conversations.get(conversation('l1').id))!.locale).toBe('km');
 
     // "A person", in the conversation's language.
     const person = await say('l1', 'req:operator', true);
-    const [request] = await store.requests.listByConversation(conversation('l1').id);
+    const [request] = await harness.store.requests.listByConversation(conversation('l1').id);
     expect(texts(person)).toBe(copyFor('km').bot.operatorRequested(request!.id));
     expect(person[0]!.meta).toEqual({ tag: 'operator-requested', locale: 'km' });
 
     const back = await say('l1', 'lang:vi', true);
     expect(texts(back)).toBe(vi.bot.greeting);
     expect(back[0]!.meta).toEqual({ tag: 'greeting', locale: 'vi' });
-    expect((await store.conversations.get(conversation('l1').id))!.locale).toBe('vi');
-    expect(await store.tickets.find({ conversationId: conversation('l1').id, limit: 10 })).toHaveLength(0);
+    expect((await harness.store.conversations.get(conversation('l1').id))!.locale).toBe('vi');
+    expect(await harness.store.tickets.find({ conversationId: conversation('l1').id, limit: 10 })).toHaveLength(0);
   });
 
   it('keeps an English conversation in English through shared words ("ok"), answers them in English, and gives the operator the message', async () => {
     const identity = { channel: 'webchat' as const, accountId: 'portal', userId: 'l2' };
-    const contact = await store.contacts.upsertByIdentity(identity, new Date());
-    await store.conversations.getOrOpen({ id: conversation('l2').id, contactId: contact.id, ...identity, at: new Date() });
+    const contact = await harness.store.contacts.upsertByIdentity(identity, new Date());
+    await harness.store.conversations.getOrOpen({ id: conversation('l2').id, contactId: contact.id, ...identity, at: new Date() });
 
     await say('l2', 'How do I register a birth?');
     const ok = await say('l2', 'ok');
     expect(ok[0]!.meta).toMatchObject({ tag: 'small-talk', locale: 'en' });
     expect(texts(ok)).toBe(copyFor('en').bot.talk.ok);
-    expect((await store.conversations.get(conversation('l2').id))!.locale).toBe('en');
+    expect((await harness.store.conversations.get(conversation('l2').id))!.locale).toBe('en');
 
     await say('l2', 'How do I register a birth?');
     await say('l2', 'req:operator', true);
-    const [request] = await store.requests.listByConversation(conversation('l2').id);
+    const [request] = await harness.store.requests.listByConversation(conversation('l2').id);
     expect(request!.question).toBe('How do I register a birth?');
   });
 
@@ -388,8 +324,8 @@ describe('conversations that follow the citizen (issue 9, flows)', () => {
 
   it('opens nothing whatever a citizen types in any state, until an explicit yes or a request for a person', async () => {
     const messages = ['cảm ơn', 'ok', 'không phải', 'sai rồi', 'chưa hiểu', 'liên hệ ai', 'thủ tục ly hôn', 'bot ngu quá', 'asdfgh qwer', 'mất bao lâu', 'How do I register a birth?'];
-    for (const start of ['đăng ký khai sinh', 'cấp lại', 'giấy tờ kết hôn', 'xin cấp phép bay flycam chụp ảnh cưới', 'con tôi bị đuổi học vô lý']) {
-      const user = `inv-${seq}`;
+    for (const [k, start] of ['đăng ký khai sinh', 'cấp lại', 'giấy tờ kết hôn', 'xin cấp phép bay flycam chụp ảnh cưới', 'con tôi bị đuổi học vô lý'].entries()) {
+      const user = `inv-${k}`;
       await say(user, start);
       for (const text of messages) await say(user, text);
       await expectNothingOpened(user);
