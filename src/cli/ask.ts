@@ -6,7 +6,7 @@ import { toAskSummary } from '../core/ask-summary.js';
 
 /**
  * `npm run ask -- --jsonl`: one question per stdin line, one JSON object per stdout line (nothing else on
- * stdout). `npm run ask -- "câu hỏi"`: prints the answer the citizen would read.
+ * stdout; its keys are fixed: the API's view without decision, follow-up, confidence and concern). `npm run ask -- "câu hỏi"`: prints the answer the citizen would read.
  */
 const args = process.argv.slice(2);
 const brain = loadBrain();
@@ -16,7 +16,7 @@ if (args.includes('--jsonl')) {
   for await (const line of rl) {
     const question = line.trim();
     if (!question) continue;
-    const { decision: _decision, followUp: _followUp, ...summary } = toAskSummary(brain.ask(question));
+    const { decision: _decision, followUp: _followUp, confidence: _confidence, concern: _concern, ...summary } = toAskSummary(brain.ask(question));
     process.stdout.write(`${JSON.stringify(summary)}\n`);
   }
 } else {

@@ -10,6 +10,10 @@ export interface AskSummary {
   score: number;
   alternatives: Array<{ code: string; name: string; score: number }>;
   followUp?: string;
+  /** Calibrated probability that `procedure` (or the first alternative) is the one asked for. */
+  confidence?: number;
+  /** A complaint, dispute, amount or legal question about a procedure, with that procedure's code as context. */
+  concern?: { kind: string; related?: { code: string; name: string } };
 }
 
 export function toAskSummary(result: AskResult): AskSummary {
@@ -24,5 +28,9 @@ export function toAskSummary(result: AskResult): AskSummary {
       .filter((c) => c.procedure !== result.best?.procedure)
       .map((c) => ({ code: c.procedure.code, name: c.procedure.name, score: c.score })),
     ...(result.followUp ? { followUp: result.followUp } : {}),
+    ...(result.confidence !== undefined ? { confidence: result.confidence } : {}),
+    ...(result.concern
+      ? { concern: { kind: result.concern.kind, ...(result.concern.related ? { related: { code: result.concern.related.code, name: result.concern.related.name } } : {}) } }
+      : {}),
   };
 }
