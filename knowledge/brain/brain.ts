@@ -204,6 +204,7 @@ export class Brain implements KnowledgeSearch {
     // The aspect a story asks about is the one its question names ("… Tôi nộp hồ sơ ở đâu?").
     if (story) hits.followUp = matchSignals(this.deps.signals, asked.normalized).followUp ?? hits.followUp;
     const ranked = retrieve(this.index, told, this.deps.lexicon.stopwords, this.params.retrieval);
+    if (story) this.followTheAsk(asked, ranked);
     const intent = this.detectIntent(told, hits, ranked);
     const current = context.currentProcedureId ? this.getProcedure(context.currentProcedureId) : undefined;
     const top = ranked[0];
@@ -249,6 +250,25 @@ export class Brain implements KnowledgeSearch {
     const also = result.decision !== 'abstain' ? this.secondProcedure(told, result) : undefined;
     if (also) return { ...result, decision: 'answer', best: also[0], alternatives: [], also: also[1], ...withPlace, ...(wantsAgency && { wantsAgency }) };
     return { ...result, ...withPlace, ...(wantsAgency && { wantsAgency }) };
+  }
+
+  /**
+   * A story's own words must not outweigh its question: when the sentences that ask name a procedure
+   * in full ("… đăng ký khai sinh cho cháu cần giấy tờ gì?") and the story's best is another one ("đi
+   * làm xa" → tạm vắng), the named one comes first, unless the story's best refines it (the story says
+   * the spouse is a foreigner: "kết hôn có yếu tố nước ngoài" refines "đăng ký kết hôn").
+   */
+  private followTheAsk(asked: AnalyzedQuery, ranked: ScoredDoc[]): void {
+    const named = retrieve(this.index, asked, this.deps.lexicon.stopwords, this.params.retrieval, 3)[0];
+    const first = ranked[0];
+    if (!named || !first || named.doc === first.doc || (named.nameCoverage ?? 0) < 1 || named.score < this.params.decision.answer) return;
+    const terms = (doc: number) => this.index.nameTerms[doc]!.filter((t) => !this.deps.lexicon.stopwords.has(t));
+    const firstTerms = new Set(terms(first.doc));
+    if (terms(named.doc).every((t) => firstTerms.has(t))) return;
+    const at = ranked.findIndex((r) => r.doc === named.doc);
+    const entry = at >= 0 ? ranked.splice(at, 1)[0]! : { ...named };
+    // Its confidence is what the question itself says of it.
+    ranked.unshift({ ...entry, score: Math.max(entry.score, named.score), nameCoverage: 1 });
   }
 
   /** A part of a message analyzed as retrieval sees it, aspect and place phrases set aside. */

@@ -39,6 +39,25 @@ describe('reading a story', () => {
   });
 });
 
+describe('the question a story asks', () => {
+  it('When the asking sentence names a procedure in full, then words of the story do not outweigh it', () => {
+    const r = brain.ask('Tôi mới sinh con ở bệnh viện huyện. Chồng tôi đi làm xa. Đăng ký khai sinh cho cháu cần giấy tờ gì?');
+    expect(r.best?.procedure.id).toBe('dang-ky-khai-sinh');
+    expect(r.followUp).toBe('documents');
+  });
+
+  it('When the story says who it concerns, then its variant of the named procedure stays', () => {
+    const r = brain.ask('Tôi quen chồng sắp cưới khi đi làm ở Hàn Quốc, anh ấy là người Hàn Quốc. Chúng tôi muốn đăng ký kết hôn ở Việt Nam. Thủ tục đăng ký kết hôn thế nào?');
+    expect(r.best?.procedure.id).toBe('dang-ky-ket-hon-yeu-to-nuoc-ngoai');
+  });
+
+  it('When a story asks about one aspect, then the answer is that aspect (where to submit), not the whole procedure', () => {
+    const r = brain.ask('Nhà tôi là nhà cấp 4 cũ, tôi định đập bỏ để xây mới nhà 2 tầng. Hàng xóm bảo phải có giấy phép. Tôi nộp hồ sơ ở đâu?');
+    expect(r.best?.procedure.id).toBe('cap-giay-phep-xay-dung-nha-o');
+    expect(r.followUp).toBe('place');
+  });
+});
+
 describe('complaints, disputes, amounts and legal judgements', () => {
   it('When a benefit was applied for and never paid, then it is a complaint about that procedure, not the procedure', () => {
     const r = brain.ask('Tôi đã nộp giấy tờ vào công ty được hơn một tháng nhưng vẫn chưa nhận được tiền thai sản. Bây giờ tôi phải làm sao?');
