@@ -247,7 +247,8 @@ export class Brain implements KnowledgeSearch {
     }
     if (intent !== 'procedure') return abstain(intent, withPlace);
     const result = this.decide(base, ranked, hits, { story: story !== undefined, words: syllables(query.cleaned).length, accents: round(query.accentShare) });
-    const also = result.decision !== 'abstain' ? this.secondProcedure(told, result) : undefined;
+    // Two procedures joined in a short message are both answered; a story's "và" joins its events, not its asks.
+    const also = result.decision !== 'abstain' && !story ? this.secondProcedure(told, result) : undefined;
     if (also) return { ...result, decision: 'answer', best: also[0], alternatives: [], also: also[1], ...withPlace, ...(wantsAgency && { wantsAgency }) };
     return { ...result, ...withPlace, ...(wantsAgency && { wantsAgency }) };
   }

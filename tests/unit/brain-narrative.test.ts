@@ -47,7 +47,7 @@ describe('the question a story asks', () => {
   });
 
   it('When the story says who it concerns, then its variant of the named procedure stays', () => {
-    const r = brain.ask('Tôi quen chồng sắp cưới khi đi làm ở Hàn Quốc, anh ấy là người Hàn Quốc. Chúng tôi muốn đăng ký kết hôn ở Việt Nam. Thủ tục đăng ký kết hôn thế nào?');
+    const r = brain.ask('Chồng sắp cưới của tôi là người nước ngoài, quốc tịch Hàn Quốc. Chúng tôi muốn đăng ký kết hôn ở Việt Nam. Thủ tục đăng ký kết hôn thế nào?');
     expect(r.best?.procedure.id).toBe('dang-ky-ket-hon-yeu-to-nuoc-ngoai');
   });
 

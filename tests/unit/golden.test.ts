@@ -28,7 +28,7 @@ describe('golden set', () => {
 
   it('meets the accuracy floors', () => {
     const m = run(GOLDEN_FILE);
-    expect(m.top1).toBeGreaterThanOrEqual(0.95);
+    expect(m.top1).toBeGreaterThanOrEqual(0.96);
     expect(m.abstentionRecall).toBeGreaterThanOrEqual(0.9);
     expect(m.intentAccuracy).toBeGreaterThanOrEqual(0.95);
     // Answered outright with the wrong procedure: 2.5 % when first counted, 0.8 % once answers need a calibrated probability (issue 10).
@@ -49,4 +49,4 @@ describe('holdout set (never tuned on)', () => {
   });
 });
 
-const HOLDOUT_FLOORS = { top1: 0.93, abstentionRecall: 0.85, intent: 0.95, confidentlyWrongAtMost: 0.015 };
+const HOLDOUT_FLOORS = { top1: 0.95, abstentionRecall: 0.85, intent: 0.97, confidentlyWrongAtMost: 0.015 };
