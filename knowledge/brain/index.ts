@@ -17,7 +17,8 @@ export { Brain, DEFAULT_BRAIN_PARAMS, type BrainParams } from './brain.js';
 export interface BrainOptions {
   /**
    * Folder holding lexicon/, intents.vi.json, followups.vi.json and the conversation tables
-   * (smalltalk.vi.json, language.json, outside.vi.json, places.vi.json, choices.vi.json) (default: knowledge/data).
+   * (smalltalk.vi.json, language.json, outside.vi.json, places.vi.json, choices.vi.json, narrative.vi.json,
+   * concerns.vi.json) and the fitted confidence model calibration.json (default: knowledge/data).
    */
   dataDir?: string;
   params?: Partial<BrainParams>;
@@ -32,7 +33,7 @@ export function createBrain(catalog: Catalog, options: BrainOptions = {}): Brain
   return new Brain({ catalog, lexicon: loadLexicon(dataDir), signals: loadSignals(dataDir), conversation: loadConversation(dataDir, catalog), params: options.params, ...(calibration && { calibration }) });
 }
 
-/** The conversation tables: language, small talk, matters outside the catalog, places, choices. */
+/** The conversation tables: language, small talk, matters outside the catalog, places, choices, stories, concerns. */
 export function loadConversation(dataDir: string, catalog: Catalog): ConversationTables {
   const language = loadLanguageData(dataDir);
   return {
