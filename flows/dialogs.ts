@@ -3,6 +3,7 @@ import type { BotWorker } from 'botkit';
 import type { Copy } from '../src/domain/copy/types.js';
 import type { FlowServices } from '../src/ports/flow-services.js';
 import type { QuickReply } from './buttons.js';
+import type { FollowUpTopic } from '../src/ports/flow-services.js';
 
 /**
  * What the flows share without importing each other: the dialogs' ids and variables, what a dialog
@@ -22,6 +23,8 @@ export interface RouteContext {
   options?: string[];
   /** A question not answered yet (a clarification, then "none of these"): sent on if the citizen chooses to. */
   question?: string;
+  /** The aspect the question asked about (documents, place…), answered once a clarification is settled. */
+  topic?: FollowUpTopic;
 }
 
 /** Leaves the current dialog and routes the message afresh, with what the dialog knew. */

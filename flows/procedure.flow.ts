@@ -45,7 +45,7 @@ export function topicStep(services: FlowServices, result: AskResult, question: s
   }
   if (result.decision === 'clarify') {
     const shown = clarifyShown(services, result);
-    return { before: [], prompt: shown, state: { ...withProcedure(context), options: shown.options, question } };
+    return { before: [], prompt: shown, state: { ...withProcedure(context), options: shown.options, question, ...(result.followUp ? { topic: result.followUp } : {}) } };
   }
   return undefined;
 }
@@ -90,7 +90,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
           const say = sayWith(bot, copy.locale);
           /** The next prompt, with the topic's new state (what it leaves out is cleared). */
           const show = async (shown: Shown, state: RouteContext) => {
-            for (const key of ['procedureId', 'options', 'question'] as const) convo.setVar(key, state[key]);
+            for (const key of ['procedureId', 'options', 'question', 'topic'] as const) convo.setVar(key, state[key]);
             for (const [key, value] of Object.entries(varsOf(shown, state, copy.locale))) convo.setVar(key, value);
             await convo.repeat();
           };
@@ -103,7 +103,9 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
           };
 
           const payload = parsePayload(response);
-          if (payload?.kind === 'procedure') return show(answerShown(services, payload.id), { procedureId: payload.id });
+          // A settled clarification answers the aspect its question asked about ("… nộp ở đâu?").
+          const asked = (id: string) => (vars.options?.includes(id) ? vars.topic : undefined);
+          if (payload?.kind === 'procedure') return show(answerShown(services, payload.id, asked(payload.id)), { procedureId: payload.id });
           if (payload?.kind === 'topic' && vars.procedureId) return show(answerShown(services, vars.procedureId, payload.topic), { procedureId: vars.procedureId });
           if (payload?.kind === 'request' && payload.item === 'none') return aside(repairShown(copy));
           // A request for an agency or an operator from here is about this topic.
@@ -111,7 +113,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
 
           // A typed yes to "Có phải…?" picks its procedure; a typed no to a confirmation or a clarification is repair.
           const typed = vars.options?.length ? yesNo(response, copy.bot.tickets) : undefined;
-          if (typed === 'yes' && vars.options?.length === 1) return show(answerShown(services, vars.options[0]!), { procedureId: vars.options[0]! });
+          if (typed === 'yes' && vars.options?.length === 1) return show(answerShown(services, vars.options[0]!, vars.topic), { procedureId: vars.options[0]! });
           if (typed === 'no') return aside(repairShown(copy));
 
           const result = services.ask(response, askContextOf(vars));

@@ -203,7 +203,7 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
       },
     },
     // A concern about a procedure carries the citizen's own words: before the wish to write to an agency
-    // (which asks for the question again), the generic feedback offer and the matters outside the catalog.
+    // (which asks for the question again) and the generic feedback offer.
     {
       name: 'a complaint about how a procedure was handled: the feedback offer, naming that procedure as context (the complaint, whole, is what is sent)',
       when: typed((r) => r.concern?.kind === 'complaint'),

@@ -197,9 +197,11 @@ export class Brain implements KnowledgeSearch {
 
     // A story is searched without its greetings; its question alone says which aspect it asks about
     // and raises some concerns (narrative.ts, concerns.ts). Places count anywhere.
-    const story = this.deps.conversation.narrative.read(query.cleaned);
-    const asked = story ? this.analyzeAspects(story.ask) : query;
-    const told = story ? this.analyzeAspects(story.text) : query;
+    const read = this.deps.conversation.narrative.read(query.cleaned);
+    // A question that only had a greeting around it is no story.
+    const story = read && read.sentences > 1 ? read : undefined;
+    const asked = story ? this.analyzeAspects(story.ask) : read ? this.analyzeAspects(read.text) : query;
+    const told = read ? this.analyzeAspects(read.text) : query;
     const hits = matchSignals(this.deps.signals, told.normalized);
     // The aspect a story asks about is the one its question names ("… Tôi nộp hồ sơ ở đâu?").
     if (story) hits.followUp = matchSignals(this.deps.signals, asked.normalized).followUp ?? hits.followUp;
@@ -209,7 +211,7 @@ export class Brain implements KnowledgeSearch {
     const current = context.currentProcedureId ? this.getProcedure(context.currentProcedureId) : undefined;
     const top = ranked[0];
     const found = places.find(query.tokens, (top ? this.index.procedures[top.doc] : current)?.agencyId);
-    const named = this.namesProcedure(told, top, hits, story ? undefined : found?.span);
+    const named = this.namesProcedure(told, top, hits, read ? undefined : found?.span);
     const topProcedure = named && top ? this.index.procedures[top.doc] : undefined;
     // A place is what an answer, a contact or a ticket is about; asking for a person names none.
     const place = intent === 'handoff' ? undefined : found?.mention;
@@ -219,6 +221,18 @@ export class Brain implements KnowledgeSearch {
     // ai" is no complaint).
     const hunch = intent === 'procedure' || intent === 'other' || (hits.intents[intent] === 0 && !this.hasCode(query));
 
+    // A complaint, dispute, amount or legal judgement about a procedure is routed, also in the middle of a
+    // topic ("được hưởng bao nhiêu tiền") or with a wish to write to an agency; the procedure is named as
+    // context only when the message names it clearly, else the one under discussion. A matter outside the
+    // catalog (ly hôn, tranh chấp đất đai…) keeps its own reply, with its competent body.
+    if (intent !== 'greeting' && intent !== 'handoff' && intent !== 'news' && !this.hasCode(query)) {
+      const kind = this.deps.conversation.concerns.read(query.tokens, asked.tokens);
+      if (kind && !(kind === 'dispute' && outside.match(query.tokens))) {
+        const clear = topProcedure && top && top.score >= this.params.decision.answer ? topProcedure : undefined;
+        const related = clear ?? current;
+        return abstain(kind === 'complaint' ? 'feedback' : 'other', { concern: { kind, ...(related && { related }) }, ...withPlace });
+      }
+    }
     // A follow-up about the procedure under discussion, read in its context ("mất bao lâu" is time),
     // unless the message clearly names another procedure ("còn đăng ký tạm trú thì lệ phí bao nhiêu").
     const switches = top && topProcedure && topProcedure !== current && top.score >= this.params.decision.answer && (top.nameCoverage ?? 0) >= BESIDES_COVERAGE;
@@ -239,16 +253,12 @@ export class Brain implements KnowledgeSearch {
       // A wish to send a question on is never a lookup of earlier ones, whatever the classifier guessed.
       if (wantsAgency && (!named || intent !== 'procedure')) return abstain('other', { wantsAgency: true, ...withPlace });
     }
-    // A complaint, dispute, amount or legal judgement about a procedure: routed, the procedure only context.
-    if (intent !== 'greeting' && intent !== 'handoff' && intent !== 'news' && !this.hasCode(query)) {
-      const kind = this.deps.conversation.concerns.read(query.tokens, asked.tokens);
-      const related = top && top.score >= this.params.decision.low ? this.index.procedures[top.doc] : current;
-      if (kind) return abstain(kind === 'complaint' ? 'feedback' : 'other', { concern: { kind, ...(related && { related }) }, ...withPlace });
-    }
     if (intent !== 'procedure') return abstain(intent, withPlace);
     const result = this.decide(base, ranked, hits, { story: story !== undefined, words: syllables(query.cleaned).length, accents: round(query.accentShare) });
-    // Two procedures joined in a short message are both answered; a story's "và" joins its events, not its asks.
-    const also = result.decision !== 'abstain' && !story ? this.secondProcedure(told, result) : undefined;
+    // Two procedures joined in a short message are both answered (not when the best is only being
+    // confirmed: that confirmation stands); a story's "và" joins its events, not its asks.
+    const rivals = result.decision === 'answer' || (result.decision === 'clarify' && result.alternatives.length > 1);
+    const also = rivals && !story ? this.secondProcedure(told, result) : undefined;
     if (also) return { ...result, decision: 'answer', best: also[0], alternatives: [], also: also[1], ...withPlace, ...(wantsAgency && { wantsAgency }) };
     return { ...result, ...withPlace, ...(wantsAgency && { wantsAgency }) };
   }
@@ -401,15 +411,16 @@ export class Brain implements KnowledgeSearch {
     if (close.length > 1 || best.score < answer) decision = 'clarify';
     const evidence: ConfidenceEvidence = { score: round(best.score), margin: round(best.score - (ranked[1]?.score ?? 0)), coverage: round(best.nameCoverage ?? 0), ...message };
     const calibration = this.deps.calibration;
-    const confidence = calibration ? round(calibration.probability(evidence)) : undefined;
+    const probability = calibration?.probability(evidence);
+    const confidence = probability !== undefined ? round(probability) : undefined;
     const followUp = hits.followUp ? { followUp: hits.followUp } : {};
     const calibrated = confidence !== undefined ? { confidence, evidence } : { evidence };
     // Answered outright only when the calibrated probability reaches the precision threshold: in
     // between, one yes/no confirmation of the best candidate; below, the question is routed.
     const thresholds = calibration?.thresholdsFor(evidence);
     const single = close.length === 1;
-    if (thresholds && confidence !== undefined && single && confidence < thresholds.answerAt) {
-      if (confidence < thresholds.confirmAt) {
+    if (thresholds && probability !== undefined && single && probability < thresholds.answerAt) {
+      if (probability < thresholds.confirmAt) {
         return { ...base, intent: 'procedure', decision: 'abstain', best: null, alternatives: [this.candidate(best)], ...calibrated };
       }
       return { ...base, intent: 'procedure', decision: 'clarify', best: this.candidate(best), alternatives: [this.candidate(best)], ...followUp, ...calibrated };

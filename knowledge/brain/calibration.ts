@@ -64,4 +64,3 @@ export function loadCalibration(dataDir: string): Calibration | undefined {
   return existsSync(file) ? new Calibration(readDataFile(file, schema)) : undefined;
 }
 
-export { schema as calibrationSchema };

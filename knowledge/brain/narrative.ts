@@ -29,10 +29,10 @@ export type NarrativeData = z.infer<typeof schema>;
 export interface Narrative {
   /** The asking sentences, greetings removed. */
   ask: string;
-  /** The other sentences, greetings removed ('' when there are none). */
-  context: string;
   /** Every sentence in its order, greetings removed: the story as intent and signals read it. */
   text: string;
+  /** Sentences left once greetings are dropped: one is a plain question that only had a greeting. */
+  sentences: number;
 }
 
 /** Sentence ends: the punctuation that closes one, or a line break. */
@@ -60,7 +60,8 @@ export class NarrativeReader {
 
   /**
    * The message as a story, or undefined when it is a plain question: one sentence with no greeting
-   * to remove is read as it is, so short questions are understood exactly as before.
+   * to remove is read as it is, so short questions are understood exactly as before. A question that
+   * only had a greeting ("Làm căn cước ở đâu? Em cảm ơn!") comes back as one sentence.
    */
   read(cleaned: string): Narrative | undefined {
     const sentences = cleaned
@@ -73,8 +74,7 @@ export class NarrativeReader {
     let asks = read.filter((s) => s.asks);
     // No sentence asks in so many words: the last one is the question, as in a letter.
     if (asks.length === 0) asks = [read[read.length - 1]!];
-    const context = read.filter((s) => !asks.includes(s));
-    return { ask: asks.map((s) => s.text).join(' '), context: context.map((s) => s.text).join(' '), text: read.map((s) => s.text).join(' ') };
+    return { ask: asks.map((s) => s.text).join(' '), text: read.map((s) => s.text).join(' '), sentences: read.length };
   }
 
   /** One sentence: whether it asks, and its text without greetings (empty when it was only one). */
@@ -91,7 +91,7 @@ export class NarrativeReader {
       if (h.value !== 'addressee') continue;
       const before = courtesies.some((c) => c.start + c.length <= h.start && c.start + c.length >= h.start - 2);
       const after = NEAR_ADDRESSEE.has(tokens[h.start + h.length]?.f ?? '') || h.start + h.length === tokens.length;
-      if (!before && !after && courtesies.length === 0) continue;
+      if (!before && !after) continue;
       greeted = true;
       for (let k = 0; k < h.length; k++) drop.add(h.start + k);
     }

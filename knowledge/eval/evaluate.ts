@@ -147,6 +147,6 @@ export function brainPrediction(result: AskResult, strictIntent = false): Predic
   const top = result.best ?? result.alternatives[0] ?? null;
   // A dispute, amount or legal judgement about a procedure is a procedure question routed on, naming that procedure as context.
   const routed = result.concern && result.concern.kind !== 'complaint' && !strictIntent ? result.concern : undefined;
-  const intent = (result.outside || routed) && !strictIntent ? 'procedure' : result.intent;
+  const intent = result.outside || routed ? (strictIntent ? result.intent : 'procedure') : result.intent;
   return { intent, procedureId: result.best?.procedure.id ?? routed?.related?.id ?? null, topCandidateId: top?.procedure.id ?? null, answered: result.decision === 'answer' && result.best !== null, ...(top ? { score: result.confidence ?? top.score } : {}) };
 }

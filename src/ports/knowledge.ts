@@ -85,8 +85,9 @@ export interface PlaceMention {
  * What a message asks about a procedure that the procedure itself does not answer (issue 10): a
  * complaint (a benefit not paid, a file not handled), a dispute between people (heirs, neighbours,
  * co-owners), an entitlement or amount ("how much will I get", "am I entitled"), or a legal judgement
- * (a fine, "is this legal", "is it compulsory"). Complaints take the feedback path; the others are
- * sent on to the agency. The procedure is named only as context.
+ * (a fine, "is this legal", "is it compulsory"). Complaints take the feedback path; the others get a
+ * reply saying who decides them, with the offer to send them to the agency. The procedure is named
+ * only as context.
  */
 export type ConcernKind = 'complaint' | 'dispute' | 'entitlement' | 'legal';
 

@@ -23,14 +23,24 @@ describe('reading a story', () => {
   it('When a story ends with its question, then the asking sentences are the question and the rest is context', () => {
     const story = read('Tôi thường trú ở Hà Nội. Nay tôi chuyển vào TP. Hồ Chí Minh sinh sống. Vậy cho tôi hỏi, thủ tục chuyển khẩu thế nào?')!;
     expect(story.ask).toContain('chuyển khẩu');
-    expect(story.context).toContain('thường trú ở hà nội');
+    expect(story.text).toContain('thường trú ở hà nội');
     expect(story.ask).not.toContain('hà nội');
+    expect(story.sentences).toBeGreaterThan(1);
   });
 
   it('When a letter greets a lawyer or an editorial board, then the greetings are no content', () => {
     const story = read('Chào Luật sư. Tôi bị mất thẻ căn cước, làm lại ở đâu? Mong Luật sư tư vấn giúp tôi. Xin cảm ơn!')!;
     expect(story.text).not.toMatch(/luật sư|cảm ơn/);
     expect(story.ask).toContain('thẻ căn cước');
+  });
+
+  it('When a plain question only has a greeting or thanks around it, then it is one sentence, not a story', () => {
+    expect(read('Làm căn cước ở đâu? Em cảm ơn!')).toMatchObject({ sentences: 1, ask: 'làm căn cước ở đâu?' });
+    expect(brain.ask('Làm căn cước ở đâu? Em cảm ơn!').decision).toBe(brain.ask('Làm căn cước ở đâu?').decision);
+  });
+
+  it('When an addressee word is part of the story ("Bác tôi mất"), then it is kept', () => {
+    expect(read('Bác tôi mất năm ngoái để lại mảnh đất cho tôi. Tôi phải làm thủ tục gì?')!.text).toContain('bác tôi mất');
   });
 
   it('When no sentence asks in so many words, then the last one is the question', () => {
@@ -66,6 +76,22 @@ describe('complaints, disputes, amounts and legal judgements', () => {
     expect(r.intent).toBe('feedback');
     expect(r.decision).toBe('abstain');
     expect(r.best).toBeNull();
+  });
+
+  it('When a complaint is written in one sentence ("đã một tháng mà chưa nhận được tiền"), then it is a complaint too', () => {
+    const r = brain.ask('Tôi nộp hồ sơ hưởng trợ cấp thất nghiệp đã một tháng mà chưa nhận được tiền');
+    expect(r.concern?.kind).toBe('complaint');
+    expect(r.decision).toBe('abstain');
+  });
+
+  it('When a complaint also asks to write to an agency, then it stays a complaint (its words are what is sent)', () => {
+    expect(brain.ask('Cho tôi gửi câu hỏi đến cơ quan: tôi nộp hồ sơ thai sản hai tháng vẫn chưa nhận được tiền').concern?.kind).toBe('complaint');
+  });
+
+  it('When the message does not name a procedure clearly, then none is named as context', () => {
+    const r = brain.ask('Hồ sơ của tôi nộp ở xã đã 2 tháng vẫn chưa được giải quyết.');
+    expect(r.concern?.kind).toBe('complaint');
+    expect(r.concern?.related).toBeUndefined();
   });
 
   it('When heirs disagree over a plot, then it is a dispute, routed, with the inheritance registration only as context', () => {

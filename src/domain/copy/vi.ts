@@ -205,14 +205,14 @@ export const vi: Copy = {
       changeUnavailable: ({ code, status }) =>
         `Mã tra cứu ${code} hiện ở tình trạng "${status}" nên lựa chọn này không còn áp dụng. Bạn có thể gõ mã tra cứu để xem chi tiết.`,
       formatDate: (date) => formatVietnamDate(date),
-      yesWords: ['co', 'dong y', 'dong y gui', 'dong y dang', 'ok', 'oke', 'yes', 'vang', 'da', 'duoc', 'gui', 'u', 'uh'],
+      yesWords: ['co', 'dung vay', 'dung roi', 'dung the', 'chinh xac', 'dong y', 'dong y gui', 'dong y dang', 'ok', 'oke', 'yes', 'vang', 'da', 'duoc', 'gui', 'u', 'uh'],
       noWords: ['khong', 'ko', 'k', 'no', 'thoi', 'khong gui', 'khong dang', 'khong dong y'],
       skipWords: ['bo qua', 'khong', 'ko', 'k', 'thoi', 'khong can'],
     },
     feedbackOffer: 'Cảm ơn bạn đã phản ánh. Bạn có muốn tôi ghi nhận nội dung này để chuyển đến cơ quan có trách nhiệm không?',
     complaintOffer: (procedureName) =>
-      `Bạn phản ánh về việc giải quyết thủ tục "${procedureName}". ` +
-      'Trợ lý 1022 không tự giải quyết khiếu nại, nhưng có thể ghi nhận đúng nội dung bạn vừa gửi để chuyển đến cơ quan có trách nhiệm xem xét, trả lời. Bạn có muốn gửi không?',
+      `Bạn đang phản ánh về hồ sơ thủ tục "${procedureName}". ` +
+      'Trợ lý 1022 không trực tiếp xử lý phản ánh, kiến nghị, nhưng có thể chuyển nguyên văn nội dung bạn vừa gửi đến cơ quan có trách nhiệm xem xét, trả lời. Bạn có muốn gửi không?',
     outOfScope:
       'Xin lỗi, câu hỏi này nằm ngoài phạm vi hỗ trợ của Trợ lý 1022. Tôi hướng dẫn thủ tục hành chính và chuyển câu hỏi, phản ánh của bạn đến cơ quan của tỉnh.',
     apology:
@@ -243,7 +243,7 @@ export const vi: Copy = {
       concern: ({ kind, procedure }) =>
         ({
           dispute:
-            'Đây là tranh chấp giữa các bên, nên Trợ lý 1022 không thể xác định ai đúng, ai sai. Thông thường, các bên thương lượng với nhau trước; nếu không được, có thể đề nghị hòa giải ở thôn, tổ dân phố hoặc tại UBND cấp xã; tranh chấp không hòa giải được có thể do Tòa án giải quyết. Trình tự cụ thể tùy loại tranh chấp (đất đai, thừa kế, tài sản chung…), nên bạn nên hỏi cơ quan có thẩm quyền, luật sư hoặc trợ giúp pháp lý.',
+            'Đây là tranh chấp giữa các bên, nên Trợ lý 1022 không thể xác định ai đúng, ai sai. Thông thường, các bên thương lượng với nhau trước; nếu không được, có thể đề nghị hòa giải ở thôn, tổ dân phố hoặc tại UBND cấp xã; tranh chấp không hòa giải được có thể do Tòa án giải quyết. Trình tự cụ thể tùy loại tranh chấp (đất đai, thừa kế, tài sản chung…); bạn có thể hỏi cơ quan có thẩm quyền, luật sư hoặc trợ giúp pháp lý.',
           entitlement:
             'Mức được hưởng, số tiền cụ thể của từng trường hợp do cơ quan giải quyết tính theo hồ sơ thực tế và quy định hiện hành, nên Trợ lý 1022 không thể tính hay hứa trước thay cơ quan.',
           legal:
