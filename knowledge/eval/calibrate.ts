@@ -4,7 +4,7 @@ import type { AskResult, ConfidenceEvidence } from '../../src/ports/knowledge.js
 import { loadBrain } from '../brain/index.js';
 import { Calibration, CALIBRATION_FILE, featuresOf, type CalibrationData } from '../brain/calibration.js';
 import { DEFAULT_DATA_DIR } from '../catalog/load.js';
-import { GOLDEN_FILE, HOLDOUT_FILE, loadQuestions } from './evaluate.js';
+import { bandLine, GOLDEN_FILE, HOLDOUT_FILE, loadQuestions, reliabilityBands } from './evaluate.js';
 import { loadRealQuestions, realSetOf } from './real.js';
 
 /**
@@ -47,7 +47,8 @@ function real(set: 'golden' | 'holdout'): Example[] {
     .flatMap((q) => example(brain.ask(q.text), q.label === 'none' ? null : q.label) ?? []);
 }
 
-const KEYS = ['score', 'margin', 'coverage', 'story', 'words', 'storyScore', 'storyMargin', 'storyCoverage', 'accents'] as const;
+/** The model's features, in the order featuresOf gives them. */
+const KEYS = Object.keys(featuresOf({ score: 0, margin: 0, coverage: 0, story: false, words: 0, accents: 0 })) as Array<keyof CalibrationData['weights']>;
 
 /** Logistic regression by gradient descent, a little L2 to keep the weights sane. */
 function fit(examples: Example[]): Pick<CalibrationData, 'weights' | 'bias'> {
@@ -99,18 +100,8 @@ function confirmThreshold(model: Calibration, examples: Example[]): number {
 }
 
 function table(name: string, model: Calibration, examples: Example[]): void {
-  const bands = Array.from({ length: 10 }, (_, k) => ({ from: k / 10, n: 0, right: 0, sum: 0 }));
-  for (const e of examples) {
-    const p = model.probability(e.evidence);
-    const band = bands[Math.min(9, Math.floor(p * 10))]!;
-    band.n++;
-    band.sum += p;
-    if (e.right) band.right++;
-  }
   console.log(`\n${name} (n=${examples.length}): probability band, questions, mean probability, share right`);
-  for (const b of bands.filter((b) => b.n > 0)) {
-    console.log(`  ${b.from.toFixed(1)}–${(b.from + 0.1).toFixed(1)}  n=${String(b.n).padStart(3)}  p̄=${(b.sum / b.n).toFixed(2)}  right=${((100 * b.right) / b.n).toFixed(1)} %`);
-  }
+  for (const b of reliabilityBands(examples.map((e) => ({ p: model.probability(e.evidence), right: e.right })))) console.log(`  ${bandLine(b)}`);
 }
 
 const train = [...singleTurn(GOLDEN_FILE), ...real('golden')];

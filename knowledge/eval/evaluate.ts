@@ -48,28 +48,44 @@ export interface Prediction {
   score?: number;
 }
 
-/** One band of the reliability table: questions whose best candidate scored in [from, to), and how many it got right. */
+/** One band of a reliability table: guesses whose confidence fell in [from, to), their mean confidence, and how many were right. */
 export interface ReliabilityBand {
   from: number;
   to: number;
   n: number;
+  /** Mean confidence of the band's guesses. */
+  mean: number;
   correct: number;
 }
 
+/** Groups guesses (a confidence, right or not) into bands of `width`: the reliability table, empty bands left out. */
+export function reliabilityBands(guesses: Iterable<{ p: number; right: boolean }>, width = 0.1): ReliabilityBand[] {
+  const bands = Array.from({ length: Math.round(1 / width) }, (_, k) => ({ from: k * width, to: (k + 1) * width, n: 0, mean: 0, correct: 0 }));
+  for (const { p, right } of guesses) {
+    const band = bands[Math.min(bands.length - 1, Math.floor(p / width))]!;
+    band.n++;
+    band.mean += p;
+    if (right) band.correct++;
+  }
+  return bands.filter((b) => b.n > 0).map((b) => ({ ...b, mean: b.mean / b.n }));
+}
+
+/** One line of a reliability table, as the reports print it. */
+export function bandLine(b: ReliabilityBand): string {
+  return `${b.from.toFixed(1)}–${b.to.toFixed(1)}  n=${String(b.n).padStart(3)}  p̄=${b.mean.toFixed(2)}  right=${((100 * b.correct) / b.n).toFixed(1)} %`;
+}
+
 /**
- * The reliability table: how often the best candidate is right at each confidence band (a question
- * with no fitting procedure is never right). Calibrated scores would have `correct / n` near the band.
+ * The reliability table of a labelled set: how often the best candidate is right at each band of the
+ * brain's confidence (a question with no fitting procedure is never right). Calibrated confidences
+ * have the share right near the band's mean.
  */
 export function reliability(items: LabelledQuestion[], predict: (q: string) => Prediction, width = 0.1): ReliabilityBand[] {
-  const bands = Array.from({ length: Math.round(1 / width) }, (_, k) => ({ from: k * width, to: (k + 1) * width, n: 0, correct: 0 }));
-  for (const item of items) {
+  const guesses = items.flatMap((item) => {
     const p = predict(item.q);
-    if (p.score === undefined || p.topCandidateId == null) continue;
-    const band = bands[Math.min(bands.length - 1, Math.floor(p.score / width))]!;
-    band.n++;
-    if (p.topCandidateId === item.expect) band.correct++;
-  }
-  return bands.filter((b) => b.n > 0);
+    return p.score === undefined || p.topCandidateId == null ? [] : [{ p: p.score, right: p.topCandidateId === item.expect }];
+  });
+  return reliabilityBands(guesses, width);
 }
 
 export interface Metrics {

@@ -1,4 +1,5 @@
 import { loadBrain } from '../brain/index.js';
+import { bandLine } from './evaluate.js';
 import { evaluateReal, LENGTH_BANDS, loadRealQuestions, realSetOf, type RealTally } from './real.js';
 
 /**
@@ -26,7 +27,5 @@ for (const set of ['golden', 'holdout'] as const) {
   for (const [kind, t] of Object.entries(report.byKind)) console.log(line(kind, t));
   for (const { name } of LENGTH_BANDS) if (report.byLength[name]) console.log(line(name, report.byLength[name]));
   console.log('  reliability (calibrated confidence in the best guess: questions, mean, share right):');
-  for (const b of report.reliability.filter((b) => b.n > 0)) {
-    console.log(`    ${b.from.toFixed(1)}–${(b.from + 0.1).toFixed(1)}  n=${String(b.n).padStart(3)}  p̄=${(b.sum / b.n).toFixed(2)}  right=${pct(b.right, b.n)}`);
-  }
+  for (const b of report.reliability) console.log(`    ${bandLine(b)}`);
 }

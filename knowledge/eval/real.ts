@@ -3,7 +3,7 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { AskResult } from '../../src/ports/knowledge.js';
-import { loadJsonl } from './evaluate.js';
+import { loadJsonl, reliabilityBands, type ReliabilityBand } from './evaluate.js';
 
 /**
  * Real citizens' questions (knowledge/eval/real, issue 10): loading, the golden/holdout split and the
@@ -72,22 +72,18 @@ export interface RealReport {
   byKind: Record<string, RealTally>;
   byLength: Record<string, RealTally>;
   /** Per band of the brain's calibrated confidence in its best guess: questions, and how many it got right. */
-  reliability: Array<{ from: number; n: number; right: number; sum: number }>;
+  reliability: ReliabilityBand[];
 }
 
 /** Tallies the brain's answers to the questions, overall, per kind and per length band. */
 export function evaluateReal(questions: RealQuestion[], ask: (text: string) => AskResult): RealReport {
-  const report: RealReport = { total: empty(), byKind: {}, byLength: {}, reliability: Array.from({ length: 10 }, (_, k) => ({ from: k / 10, n: 0, right: 0, sum: 0 })) };
+  const report: RealReport = { total: empty(), byKind: {}, byLength: {}, reliability: [] };
+  const guesses: Array<{ p: number; right: boolean }> = [];
   for (const q of questions) {
     const r = ask(q.text);
     const best = r.best?.procedure.id ?? null;
     const guess = (r.best ?? r.alternatives[0])?.procedure.id;
-    if (r.confidence !== undefined && guess !== undefined) {
-      const band = report.reliability[Math.min(9, Math.floor(r.confidence * 10))]!;
-      band.n++;
-      band.sum += r.confidence;
-      if (guess === q.label) band.right++;
-    }
+    if (r.confidence !== undefined && guess !== undefined) guesses.push({ p: r.confidence, right: guess === q.label });
     const answered = r.intent === 'procedure' && r.decision === 'answer' && best !== null;
     const band = LENGTH_BANDS.find((b) => q.words <= b.max)!.name;
     for (const t of [report.total, (report.byKind[q.kind] ??= empty()), (report.byLength[band] ??= empty())]) {
@@ -102,5 +98,6 @@ export function evaluateReal(questions: RealQuestion[], ask: (text: string) => A
       if (answered && best !== q.label) t.confidentlyWrong++;
     }
   }
+  report.reliability = reliabilityBands(guesses);
   return report;
 }

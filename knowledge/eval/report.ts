@@ -1,5 +1,5 @@
 import { loadBrain } from '../brain/index.js';
-import { brainPrediction, evaluate, GOLDEN_FILE, HOLDOUT_FILE, loadQuestions, reliability } from './evaluate.js';
+import { bandLine, brainPrediction, evaluate, GOLDEN_FILE, HOLDOUT_FILE, loadQuestions, reliability } from './evaluate.js';
 
 /**
  * Developer report: metrics, the reliability table and every error on the golden (or --holdout) set; --strict-intent counts a
@@ -20,5 +20,5 @@ if (!process.argv.includes('--quiet')) {
 console.log(`\n${file}\nn=${m.total} in-scope=${m.inScope} oos=${m.outOfScope}`);
 console.log(`top1=${pct(m.top1)} intent=${pct(m.intentAccuracy)} abstainP=${pct(m.abstentionPrecision)} abstainR=${pct(m.abstentionRecall)} confidentlyWrong=${pct(m.confidentlyWrong)}`);
 console.log(Object.entries(m.byVariant).map(([k, v]) => `${k}:${pct(v.top1)}(${v.n})`).join(' '));
-console.log('reliability (band of the calibrated confidence in the best candidate: questions, share right):');
-for (const b of reliability(items, predict)) console.log(`  ${b.from.toFixed(1)}–${b.to.toFixed(1)}  n=${String(b.n).padStart(3)}  right=${pct(b.correct / b.n)}`);
+console.log('reliability (band of the calibrated confidence in the best candidate: questions, mean, share right):');
+for (const b of reliability(items, predict)) console.log(`  ${bandLine(b)}`);
