@@ -94,8 +94,8 @@ describe('a complaint about how a procedure was handled (issue 10): the feedback
   it('acknowledges the complaint, names the procedure as context, and forwards the complaint whole to that procedure’s agency', async () => {
     const offer = await say('c1', COMPLAINT);
     expect(texts(offer)).toBe(vi.bot.complaintOffer(nameOf(THAT_NGHIEP)));
-    expect(texts(offer)).toContain(`Bạn phản ánh về việc giải quyết thủ tục "${nameOf(THAT_NGHIEP)}"`);
-    expect(texts(offer)).toContain('không tự giải quyết khiếu nại');
+    expect(texts(offer)).toContain(`Bạn đang phản ánh về hồ sơ thủ tục "${nameOf(THAT_NGHIEP)}"`);
+    expect(texts(offer)).toContain('không trực tiếp xử lý phản ánh');
     expect(offer[0]!.meta).toMatchObject({ tag: 'offer', procedureId: THAT_NGHIEP, locale: 'vi' });
     expect(payloads(offer[0])).toEqual(['req:agency', 'req:operator', 'req:rephrase']);
     expectNoAnswer(offer);
