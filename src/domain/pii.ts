@@ -58,10 +58,21 @@ export const PII_PLACEHOLDERS = { phone: '[phone]', id: '[id]', email: '[email]'
  */
 export function maskPii(text: string): string {
   if (text.length === 0) return text;
-  return text
-    .replace(EMAIL_RE, PII_PLACEHOLDERS.email)
-    .replace(PHONE_RE, PII_PLACEHOLDERS.phone)
-    .replace(ID_RE, PII_PLACEHOLDERS.id);
+  // Identifiers the system generates (UUIDs: ticket, message ids) hold digit runs that read like a
+  // phone or ID number ("0a63db23-0364-4446-84ab-…"); they are no personal data and stay whole.
+  let out = '';
+  let at = 0;
+  for (const m of text.matchAll(UUID_RE)) {
+    out += maskPart(text.slice(at, m.index)) + m[0];
+    at = m.index + m[0].length;
+  }
+  return out + maskPart(text.slice(at));
+}
+
+const UUID_RE = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/giu;
+
+function maskPart(text: string): string {
+  return text.replace(EMAIL_RE, PII_PLACEHOLDERS.email).replace(PHONE_RE, PII_PLACEHOLDERS.phone).replace(ID_RE, PII_PLACEHOLDERS.id);
 }
 
 /* ------------------------------------------------------------------------------------------------ */

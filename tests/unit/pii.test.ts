@@ -57,6 +57,15 @@ describe('maskPii: phone numbers', () => {
   });
 });
 
+describe('maskPii: identifiers the system generates', () => {
+  it('When a log line carries a ticket or message UUID whose digits read like a phone or ID number, then the UUID stays whole', () => {
+    for (const id of ['0a63db23-0364-4446-84ab-8028918ed6d4', 'd623466c-50a3-4d54-a00e-ab0812446676', 'd6789e29-d8a3-4cc8-b073-6614323d8c07', '12345678-0912-4345-8678-012345678901']) {
+      expect(maskPii(`ticket ${id} published`)).toBe(`ticket ${id} published`);
+    }
+    expect(maskPii('ticket 0a63db23-0364-4446-84ab-8028918ed6d4, gọi 0912 345 678')).toBe('ticket 0a63db23-0364-4446-84ab-8028918ed6d4, gọi [phone]');
+  });
+});
+
 describe('maskPii: ID numbers (CCCD, CMND)', () => {
   it.each([['001203001234'], ['079203001234'], ['031203001234'], ['0012 0300 1234'], ['123456789']])(
     'When the text is the ID number %s, then it becomes [id]',
