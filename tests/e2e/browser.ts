@@ -1,4 +1,6 @@
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
+import { startHarness, type Harness } from './harness.js';
 
 /**
  * Real headless Chromium for the e2e tests: Debian's /usr/bin/chromium (`bash scripts/ensure-chromium.sh`
@@ -49,4 +51,65 @@ export async function visitorIdOf(page: Page): Promise<string> {
     const token = JSON.parse(localStorage.getItem(key)).token;
     return JSON.parse(atob(token.split('.')[0].replace(/-/g, '+').replace(/_/g, '/'))).v;
   })()`)) as string;
+}
+
+/** A test file's browser session (useBrowserSession). */
+export interface BrowserSession {
+  /** The whole system the pages talk to. */
+  readonly harness: Harness;
+  /**
+   * A page, watched for problems: in a fresh browser context with `options`, or without options in the
+   * current test's context (a second tab, same storage). `expected`: console errors the test causes.
+   */
+  open(options?: BrowserContextOptions, expected?: RegExp): Promise<Page>;
+  /** Forgives the problems matching `pattern` (requests the test made fail on purpose). */
+  forgive(pattern: RegExp): void;
+}
+
+/**
+ * The system (`startHarness(env)`) and Chromium, started once for a test file; one browser context per
+ * test, closed after it, and the test fails on any script error or CSP violation its pages logged.
+ * Registers its own vitest hooks; read `harness` inside tests, not at import.
+ */
+export function useBrowserSession(env: Record<string, string> = {}): BrowserSession {
+  let harness: Harness;
+  let browser: Browser;
+  let context: BrowserContext | undefined;
+  // One array for the whole file, emptied in place: watchPage keeps a reference to it.
+  const problems: string[] = [];
+
+  beforeAll(async () => {
+    harness = await startHarness(env);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  afterEach(async () => {
+    await context?.close();
+    context = undefined;
+    // No script errors and no Content-Security-Policy violations on the page.
+    expect(problems).toEqual([]);
+  });
+
+  return {
+    get harness() {
+      return harness;
+    },
+    async open(options, expected) {
+      if (options || !context) {
+        await context?.close();
+        context = await browser.newContext(options);
+        problems.length = 0;
+      }
+      return watchPage(await context.newPage(), problems, expected);
+    },
+    forgive(pattern) {
+      const kept = problems.filter((p) => !pattern.test(p));
+      problems.splice(0, problems.length, ...kept);
+    },
+  };
 }

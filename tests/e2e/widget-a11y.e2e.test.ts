@@ -1,8 +1,7 @@
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { vi as copy } from '../../src/domain/copy/vi.js';
-import { focused, launchChromium, visitorIdOf, watchPage, widgetLauncher } from './browser.js';
-import { startHarness, type Harness } from './harness.js';
+import { focused, useBrowserSession, visitorIdOf, widgetLauncher } from './browser.js';
 
 /**
  * What axe cannot see (a11y-audit-2026-12 M1, M4, M6, M7, M8), in real headless Chromium on the demo
@@ -17,32 +16,11 @@ const PHONE = { viewport: { width: 360, height: 740 }, isMobile: true, hasTouch:
 const DESKTOP = { viewport: { width: 1280, height: 860 } };
 type Device = typeof PHONE | typeof DESKTOP;
 
-let harness: Harness;
-let browser: Browser;
-let context: BrowserContext | undefined;
-let problems: string[];
-
-beforeAll(async () => {
-  harness = await startHarness();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
-});
-
-afterEach(async () => {
-  await context?.close();
-  context = undefined;
-  expect(problems).toEqual([]);
-});
+const session = useBrowserSession();
 
 async function openPortal(device: Device, path = '/'): Promise<Page> {
-  context = await browser.newContext({ ...device, locale: 'vi-VN' });
-  problems = [];
-  const page = watchPage(await context.newPage(), problems);
-  await page.goto(`${harness.url}${path}`);
+  const page = await session.open({ ...device, locale: 'vi-VN' });
+  await page.goto(`${session.harness.url}${path}`);
   await launcher(page).waitFor();
   return page;
 }
@@ -120,7 +98,7 @@ describe('replies that arrive while the panel is closed', () => {
     expect(await announcer.textContent()).toBe('');
 
     // Act
-    await harness.operatorReply(visitorId, { text: 'Tổng đài viên: hồ sơ của bạn đã được tiếp nhận.' });
+    await session.harness.operatorReply(visitorId, { text: 'Tổng đài viên: hồ sơ của bạn đã được tiếp nhận.' });
 
     // Assert
     await page.getByRole('button', { name: `${W.launcherLabel}, ${W.unreadLabel.replace('{n}', '1')}` }).waitFor();
@@ -140,10 +118,8 @@ describe('replies that arrive while the panel is closed', () => {
 describe('the widget speaks Vietnamese on any page', () => {
   it('When the host page is in English, then the widget still declares lang="vi"', async () => {
     // Arrange: a portal page in English on the same origin, embedding the widget the documented way.
-    context = await browser.newContext({ ...DESKTOP, locale: 'en-US' });
-    problems = [];
-    const page = watchPage(await context.newPage(), problems);
-    await page.route(`${harness.url}/english-portal`, (route) =>
+    const page = await session.open({ ...DESKTOP, locale: 'en-US' });
+    await page.route(`${session.harness.url}/english-portal`, (route) =>
       route.fulfill({
         contentType: 'text/html; charset=utf-8',
         body: '<!doctype html><html lang="en"><head><title>Portal</title></head><body><main><h1>Province portal</h1></main><script src="/widget/widget.js" async></script></body></html>',
@@ -151,7 +127,7 @@ describe('the widget speaks Vietnamese on any page', () => {
     );
 
     // Act
-    await page.goto(`${harness.url}/english-portal`);
+    await page.goto(`${session.harness.url}/english-portal`);
     await launcher(page).waitFor();
 
     // Assert: the host element and the widget's root say vi; the page keeps its own language.
@@ -176,10 +152,8 @@ describe('the demo portal on a 360 px phone', () => {
 
   it('When a portal page is wider than the phone, then the open panel still fits the screen', async () => {
     // Arrange: a host page with content 600 px wide on a 360 px screen (the layout viewport grows with it).
-    context = await browser.newContext({ ...PHONE, locale: 'vi-VN' });
-    problems = [];
-    const page = watchPage(await context.newPage(), problems);
-    await page.route(`${harness.url}/wide-portal`, (route) =>
+    const page = await session.open({ ...PHONE, locale: 'vi-VN' });
+    await page.route(`${session.harness.url}/wide-portal`, (route) =>
       route.fulfill({
         contentType: 'text/html; charset=utf-8',
         body:
@@ -187,7 +161,7 @@ describe('the demo portal on a 360 px phone', () => {
           '<body><main><h1>Cổng</h1><table><tr><td style="min-width:600px">Bảng rộng</td></tr></table></main><script src="/widget/widget.js" async></script></body></html>',
       }),
     );
-    await page.goto(`${harness.url}/wide-portal`);
+    await page.goto(`${session.harness.url}/wide-portal`);
     await launcher(page).waitFor();
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeGreaterThan(360);
 
@@ -234,10 +208,8 @@ describe('the demo portal on a 360 px phone', () => {
 
   it('When a control at the bottom of the screen takes focus and the page cannot scroll further, then the launcher moves above it', async () => {
     // Arrange: a page whose last control sits at the very bottom of the screen, with no room to scroll.
-    context = await browser.newContext({ ...PHONE, locale: 'vi-VN' });
-    problems = [];
-    const page = watchPage(await context.newPage(), problems);
-    await page.route(`${harness.url}/short-portal`, (route) =>
+    const page = await session.open({ ...PHONE, locale: 'vi-VN' });
+    await page.route(`${session.harness.url}/short-portal`, (route) =>
       route.fulfill({
         contentType: 'text/html; charset=utf-8',
         body:
@@ -246,7 +218,7 @@ describe('the demo portal on a 360 px phone', () => {
           '<script src="/widget/widget.js" async></script></body></html>',
       }),
     );
-    await page.goto(`${harness.url}/short-portal`);
+    await page.goto(`${session.harness.url}/short-portal`);
     await launcher(page).waitFor();
 
     // Act
@@ -271,9 +243,7 @@ describe('the demo portal on a 360 px phone', () => {
 describe("the widget's weight", () => {
   it('When the portal loads, then the launcher shows after one compressed widget request, styled, under the page CSP', async () => {
     // Arrange
-    context = await browser.newContext({ ...DESKTOP, locale: 'vi-VN' });
-    problems = [];
-    const page = watchPage(await context.newPage(), problems);
+    const page = await session.open({ ...DESKTOP, locale: 'vi-VN' });
     const widgetRequests: string[] = [];
     page.on('request', (r) => {
       if (r.url().includes('/widget/')) widgetRequests.push(new URL(r.url()).pathname);
@@ -281,7 +251,7 @@ describe("the widget's weight", () => {
     const script = page.waitForResponse((r) => new URL(r.url()).pathname === '/widget/widget.js');
 
     // Act
-    const document = await page.goto(`${harness.url}/`);
+    const document = await page.goto(`${session.harness.url}/`);
     await launcher(page).waitFor();
 
     // Assert: one request for the widget, compressed (as the page), and the launcher styled by the

@@ -1,8 +1,7 @@
-import { type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { vi as copy } from '../../src/domain/copy/vi.js';
-import { launchChromium, watchPage, widgetLauncher } from './browser.js';
-import { startHarness, type Harness } from './harness.js';
+import { useBrowserSession, widgetLauncher } from './browser.js';
 
 /**
  * The widget's message limit in real headless Chromium, against the whole system with a limit of 2
@@ -11,25 +10,7 @@ import { startHarness, type Harness } from './harness.js';
  * text back in the input, to send again after the wait.
  */
 
-let harness: Harness;
-let browser: Browser;
-let context: BrowserContext;
-let problems: string[];
-
-beforeAll(async () => {
-  harness = await startHarness({ WIDGET_RATE_PER_SESSION: '2' });
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
-});
-
-afterEach(async () => {
-  await context?.close();
-  expect(problems).toEqual([]);
-});
+const session = useBrowserSession({ WIDGET_RATE_PER_SESSION: '2' });
 
 const launcher = widgetLauncher;
 const log = (page: Page) => page.getByRole('log', { name: 'Tin nhắn' });
@@ -46,10 +27,8 @@ async function ask(page: Page, question: string): Promise<void> {
 describe('widget message limit', () => {
   it('When the citizen sends more messages than the limit, then the widget says politely how long to wait and keeps the typed text', async () => {
     // Arrange: the browser logs the refused request itself (a 429); that one is expected.
-    context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'vi-VN' });
-    problems = [];
-    const page = watchPage(await context.newPage(), problems, /status of 429/);
-    await page.goto(`${harness.url}/`);
+    const page = await session.open({ viewport: { width: 1280, height: 860 }, locale: 'vi-VN' }, /status of 429/);
+    await page.goto(`${session.harness.url}/`);
     await launcher(page).click();
     await ask(page, 'đăng ký khai sinh cần gì');
     await assistantBubbles(page).filter({ hasText: 'Đăng ký khai sinh' }).first().waitFor();

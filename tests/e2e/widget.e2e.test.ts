@@ -1,50 +1,28 @@
-import { type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { vi as copy } from '../../src/domain/copy/vi.js';
-import { focused, launchChromium, visitorIdOf, watchPage, widgetLauncher } from './browser.js';
-import { startHarness, type Harness } from './harness.js';
+import { focused, useBrowserSession, visitorIdOf, widgetLauncher } from './browser.js';
 
 /**
  * The web widget in real headless Chromium (Debian's /usr/bin/chromium; `bash scripts/ensure-chromium.sh`
- * installs it), on the demo portal page, against the whole system as `npm start` runs it (harness.ts): a
+ * installs it), on the demo portal page, against the whole system as `npm start` runs it (session.harness.ts): a
  * citizen asks, and the answer comes through the store, the queue, the Botkit flows, the delivery worker,
  * the webchat adapter and the event stream.
  */
 
 
-let harness: Harness;
-let browser: Browser;
-let context: BrowserContext;
-let problems: string[];
-
-beforeAll(async () => {
-  harness = await startHarness();
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await harness?.close();
-});
-
-afterEach(async () => {
-  await context?.close();
-  // No script errors and no Content-Security-Policy violations on the page.
-  expect(problems).toEqual([]);
-});
+const session = useBrowserSession();
 
 async function openPortal(viewport = { width: 1280, height: 860 }): Promise<Page> {
-  context = await browser.newContext({ viewport, locale: 'vi-VN' });
-  problems = [];
-  const page = watchPage(await context.newPage(), problems);
-  await page.goto(`${harness.url}/`);
+  const page = await session.open({ viewport, locale: 'vi-VN' });
+  await page.goto(`${session.harness.url}/`);
   await launcher(page).waitFor();
   return page;
 }
 
 /** The browser logs each request the test made fail; those are expected. */
 function expectedNetworkErrors(): void {
-  problems = problems.filter((p) => !/Failed to load resource: net::ERR_/.test(p));
+  session.forgive(/Failed to load resource: net::ERR_/);
 }
 
 const launcher = widgetLauncher;
@@ -117,11 +95,11 @@ describe('web widget on the demo portal', () => {
     await waitForText(assistantBubbles(page), 'Chứng thực chữ ký – mã thủ tục 2.000884');
     const visitorId = await visitorIdOf(page);
     await page.close();
-    await harness.operatorReply(visitorId, { text: 'Tổng đài viên: hồ sơ của bạn cần thêm bản sao căn cước.' });
+    await session.harness.operatorReply(visitorId, { text: 'Tổng đài viên: hồ sơ của bạn cần thêm bản sao căn cước.' });
 
     // Act
-    page = watchPage(await context.newPage(), problems);
-    await page.goto(`${harness.url}/`);
+    page = await session.open();
+    await page.goto(`${session.harness.url}/`);
 
     // Assert: the launcher announces the new reply before the panel is opened …
     await page.getByRole('button', { name: 'Hỏi Trợ lý 1022, 1 tin nhắn mới' }).waitFor();
@@ -180,7 +158,7 @@ describe('web widget on the demo portal', () => {
     await ask(page, attack);
     await assistantBubbles(page).first().waitFor();
     const visitorId = await visitorIdOf(page);
-    await harness.operatorReply(visitorId, {
+    await session.harness.operatorReply(visitorId, {
       text: `Trả lời ${attack}`,
       buttons: [{ title: '<img src=y onerror="window.__pwned=2">', payload: 'x' }],
       link: { title: 'Bấm vào đây', url: 'javascript:window.__pwned=3' },
