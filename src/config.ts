@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AppError } from './domain/errors.js';
+import { DEFAULT_OPERATOR_HOURS, type OperatorHoursSpec, parseOperatorHours } from './domain/operator-hours.js';
 
 export type NodeEnv = 'development' | 'test' | 'production';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -57,6 +58,11 @@ export interface MessengerConfig {
   readonly accountUpdateTag: boolean;
   /** Send operator replies with MESSAGE_TAG + HUMAN_AGENT, up to 7 days (needs Meta's App Review). */
   readonly humanAgentTag: boolean;
+  /**
+   * FB_APP_ID: the Meta app id, so `message_echoes` carrying this `app_id` are known as our own sends
+   * and other echoes as staff replies from Meta Business Suite. Optional; not a credential.
+   */
+  readonly appId?: string;
 }
 
 /**
@@ -85,6 +91,20 @@ export interface TicketConfig {
   readonly reminderLeadWorkingDays: number;
   /** Period of the deadline sweep, in milliseconds. */
   readonly sweepEveryMs: number;
+}
+
+/** Hotline operators' live handoff (README "Configuration"). */
+export interface OperatorsConfig {
+  /** OPERATOR_HOURS, parsed (src/domain/operator-hours.ts); public holidays are closed unless 24/7. */
+  readonly hours: OperatorHoursSpec;
+  /** A queued conversation nobody claims within this time gets the out-of-hours offer and returns to the bot. */
+  readonly claimTimeoutMs: number;
+  /** An assigned conversation without the operator's first reply within this time is offered to another operator. */
+  readonly firstReplyTimeoutMs: number;
+  /** Conversations one operator holds at most when routing assigns. */
+  readonly capacity: number;
+  /** How long the bot stays silent after staff answered from Zalo's or Meta's own inbox; each staff message renews it. */
+  readonly externalPauseMs: number;
 }
 
 export interface Config {
@@ -119,6 +139,7 @@ export interface Config {
   /** TRUST_PROXY: which proxies' X-Forwarded-For decides the client address (default: none). */
   readonly trustProxy: TrustProxy;
   readonly widget: WidgetLimitsConfig;
+  readonly operators: OperatorsConfig;
   /** Non-fatal findings for the start-up log (loadConfig has no logger yet). */
   readonly warnings: readonly string[];
 }
@@ -203,6 +224,19 @@ const trustProxyVar = z
   })
   .default(false);
 
+/** OPERATOR_HOURS: parsed by the domain, whose message says what is wrong (it quotes only pieces of the value). */
+const operatorHoursVar = z
+  .string()
+  .transform((value, ctx): OperatorHoursSpec => {
+    try {
+      return parseOperatorHours(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `${(err as Error).message} (format in README "Configuration")` });
+      return z.NEVER;
+    }
+  })
+  .default(parseOperatorHours(DEFAULT_OPERATOR_HOURS));
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
 
 const envSchema = z.object({
@@ -244,6 +278,12 @@ const envSchema = z.object({
   FB_SEND_RATE: z.string().regex(/^\d+$/, 'must be a positive integer').transform(Number).pipe(z.number().min(1, 'must be at least 1').max(10000, 'must be at most 10000')).default(250),
   FB_ACCOUNT_UPDATE_TAG: boolVar(false),
   FB_HUMAN_AGENT_TAG: boolVar(true),
+  FB_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric Meta app id').optional(),
+  OPERATOR_HOURS: operatorHoursVar,
+  OPERATOR_CLAIM_MINUTES: intVar(1, 240, 10),
+  OPERATOR_FIRST_REPLY_MINUTES: intVar(1, 120, 2),
+  OPERATOR_CAPACITY: intVar(1, 50, 5),
+  OPERATOR_EXTERNAL_PAUSE_MINUTES: intVar(1, 1440, 30),
   // Defaults equal DEFAULT_TICKET_POLICY (domain/ticket.ts), DEFAULT_DEADLINE_POLICY (core/ticket-deadlines.ts)
   // and DEFAULT_SWEEP_EVERY_MS (system/schedules.ts); tests/unit/config.test.ts keeps them in step.
   TICKET_DUE_DAYS_QUESTION: intVar(1, 100, 5),
@@ -348,6 +388,10 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
   if (e.ZALO_ANSWER_TEMPLATE_ID && !zaloEnabled) {
     warnings.push('ZALO_ANSWER_TEMPLATE_ID is set but Zalo is not configured: no template notice can be sent');
   }
+  const messengerEnabled = Boolean(e.FB_APP_SECRET && e.FB_PAGE_ACCESS_TOKEN && e.FB_VERIFY_TOKEN);
+  if (e.FB_APP_ID && !messengerEnabled) {
+    warnings.push('FB_APP_ID is set but Messenger is not configured: it is unused');
+  }
   const sessionSecretGenerated = !e.SESSION_SECRET;
   if (sessionSecretGenerated) {
     warnings.push('SESSION_SECRET is unset: widget sessions are signed with the secret kept in DATA_DIR/session-secret (created once, owner-only); set SESSION_SECRET when web processes do not share one DATA_DIR');
@@ -381,7 +425,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
         ...(e.ZALO_ANSWER_TEMPLATE_ID ? { answerTemplate: { templateId: e.ZALO_ANSWER_TEMPLATE_ID, params: e.ZALO_ANSWER_TEMPLATE_PARAMS } } : {}),
       },
       messenger: {
-        enabled: Boolean(e.FB_APP_SECRET && e.FB_PAGE_ACCESS_TOKEN && e.FB_VERIFY_TOKEN),
+        enabled: messengerEnabled,
         appSecret: e.FB_APP_SECRET,
         pageAccessToken: e.FB_PAGE_ACCESS_TOKEN,
         verifyToken: e.FB_VERIFY_TOKEN,
@@ -390,6 +434,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
         sendRatePerSecond: e.FB_SEND_RATE,
         accountUpdateTag: e.FB_ACCOUNT_UPDATE_TAG,
         humanAgentTag: e.FB_HUMAN_AGENT_TAG,
+        appId: e.FB_APP_ID,
       },
     },
     tickets: {
@@ -400,6 +445,13 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
     },
     trustProxy: e.TRUST_PROXY,
     widget: { perSessionPerMinute: e.WIDGET_RATE_PER_SESSION, perAddressPerMinute: e.WIDGET_RATE_PER_ADDRESS },
+    operators: {
+      hours: e.OPERATOR_HOURS,
+      claimTimeoutMs: e.OPERATOR_CLAIM_MINUTES * 60_000,
+      firstReplyTimeoutMs: e.OPERATOR_FIRST_REPLY_MINUTES * 60_000,
+      capacity: e.OPERATOR_CAPACITY,
+      externalPauseMs: e.OPERATOR_EXTERNAL_PAUSE_MINUTES * 60_000,
+    },
     warnings,
   };
 }
@@ -443,10 +495,18 @@ export function redactedSummary(config: Config): Record<string, unknown> {
         graphApiVersion: messenger.graphApiVersion,
         accountUpdateTag: messenger.accountUpdateTag,
         humanAgentTag: messenger.humanAgentTag,
+        appId: messenger.appId ?? 'unset',
       },
     },
     tickets: config.tickets,
     trustProxy: config.trustProxy,
     widget: config.widget,
+    operators: {
+      hours: config.operators.hours.text,
+      claimTimeoutMs: config.operators.claimTimeoutMs,
+      firstReplyTimeoutMs: config.operators.firstReplyTimeoutMs,
+      capacity: config.operators.capacity,
+      externalPauseMs: config.operators.externalPauseMs,
+    },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig, redactedSummary, type Config } from '../../src/config.js';
 import { DEFAULT_DEADLINE_POLICY } from '../../src/core/ticket-deadlines.js';
+import { DEFAULT_OPERATOR_HOURS, parseOperatorHours } from '../../src/domain/operator-hours.js';
 import { AppError } from '../../src/domain/errors.js';
 import { DEFAULT_TICKET_POLICY } from '../../src/domain/ticket.js';
 import { DEFAULT_WIDGET_LIMITS } from '../../src/system/coordination.js';
@@ -321,6 +322,90 @@ describe('config immutability and summary', () => {
       mongodbUrl: 'set',
       sessionSecret: 'set',
       channels: { zalo: { enabled: true, accessToken: 'set', appSecret: 'set' }, messenger: { enabled: true, verifyToken: 'set' } },
+    });
+  });
+});
+
+describe('loadConfig: hotline operators', () => {
+  it('When nothing is set, then the documented operator defaults apply', () => {
+    // Act
+    const { operators, channels } = loadConfig({});
+
+    // Assert
+    expect(operators).toEqual({
+      hours: parseOperatorHours('mon-fri 07:30-11:30,13:30-17:00'),
+      claimTimeoutMs: 10 * 60_000,
+      firstReplyTimeoutMs: 2 * 60_000,
+      capacity: 5,
+      externalPauseMs: 30 * 60_000,
+    });
+    expect(operators.hours.text).toBe(DEFAULT_OPERATOR_HOURS);
+    expect(channels.messenger.appId).toBeUndefined();
+  });
+
+  it('When the operator variables are set, then they are parsed (periods from minutes)', () => {
+    // Act
+    const config = loadConfig({
+      OPERATOR_HOURS: ' 24/7 ',
+      OPERATOR_CLAIM_MINUTES: '240',
+      OPERATOR_FIRST_REPLY_MINUTES: '1',
+      OPERATOR_CAPACITY: '50',
+      OPERATOR_EXTERNAL_PAUSE_MINUTES: '1440',
+      ...MESSENGER,
+      FB_APP_ID: '1234567890',
+    });
+
+    // Assert
+    expect(config.operators).toEqual({
+      hours: { alwaysOpen: true, groups: [], text: '24/7' },
+      claimTimeoutMs: 240 * 60_000,
+      firstReplyTimeoutMs: 60_000,
+      capacity: 50,
+      externalPauseMs: 1440 * 60_000,
+    });
+    expect(config.channels.messenger).toMatchObject({ enabled: true, appId: '1234567890' });
+    expect(config.warnings.some((w) => w.includes('FB_APP_ID'))).toBe(false);
+    expect(Object.isFrozen(config.operators.hours.groups)).toBe(true);
+  });
+
+  it('When OPERATOR_HOURS is malformed, then it is reported with what is wrong', () => {
+    expect(issuesOf({ OPERATOR_HOURS: 'mon-fri 25:00-26:00' })).toEqual({ OPERATOR_HOURS: expect.stringMatching(/not a time range HH:MM-HH:MM/) });
+    expect(issuesOf({ OPERATOR_HOURS: 'xyz 07:00-08:00' })).toEqual({ OPERATOR_HOURS: expect.stringMatching(/not a day/) });
+    expect(issuesOf({ OPERATOR_HOURS: 'mon 17:00-08:00' })).toEqual({ OPERATOR_HOURS: expect.stringMatching(/ends before it starts/) });
+  });
+
+  it('When operator numbers are out of range or not whole numbers, then each one is reported with its key', () => {
+    // Act
+    const issues = issuesOf({
+      OPERATOR_CLAIM_MINUTES: '241',
+      OPERATOR_FIRST_REPLY_MINUTES: '0',
+      OPERATOR_CAPACITY: '51',
+      OPERATOR_EXTERNAL_PAUSE_MINUTES: '1.5',
+      OPERATOR_HOURS: 'always',
+      FB_APP_ID: 'my-app',
+    });
+
+    // Assert
+    expect(Object.keys(issues).sort()).toEqual(
+      ['FB_APP_ID', 'OPERATOR_CAPACITY', 'OPERATOR_CLAIM_MINUTES', 'OPERATOR_EXTERNAL_PAUSE_MINUTES', 'OPERATOR_FIRST_REPLY_MINUTES', 'OPERATOR_HOURS'].sort(),
+    );
+    expect(issues.OPERATOR_CLAIM_MINUTES).toMatch(/between 1 and 240/);
+    expect(issues.OPERATOR_FIRST_REPLY_MINUTES).toMatch(/between 1 and 120/);
+    expect(issues.OPERATOR_CAPACITY).toMatch(/between 1 and 50/);
+    expect(issues.OPERATOR_EXTERNAL_PAUSE_MINUTES).toMatch(/between 1 and 1440/);
+    expect(issues.FB_APP_ID).toMatch(/numeric Meta app id/);
+  });
+
+  it('When FB_APP_ID is set alone, then Messenger stays disabled with a warning (it is not a credential)', () => {
+    const config = loadConfig({ FB_APP_ID: '1234567890' });
+    expect(config.channels.messenger.enabled).toBe(false);
+    expect(config.warnings.some((w) => w.includes('FB_APP_ID'))).toBe(true);
+  });
+
+  it('When the summary is logged, then it shows the operator settings and the Meta app id', () => {
+    expect(redactedSummary(loadConfig({ ...MESSENGER, FB_APP_ID: '42' }))).toMatchObject({
+      channels: { messenger: { appId: '42' } },
+      operators: { hours: DEFAULT_OPERATOR_HOURS, claimTimeoutMs: 600_000, firstReplyTimeoutMs: 120_000, capacity: 5, externalPauseMs: 1_800_000 },
     });
   });
 });
