@@ -25,4 +25,12 @@ export {
   type MessengerRenderOptions,
 } from './render.js';
 export * from './types.js';
-export { handshake, MESSENGER_SIGNATURE_HEADER, parseMessengerEvents, toInboundEvent, verifyMessengerSignature, type MessengerSignatureCheck } from './webhook.js';
+export {
+  handshake,
+  MESSENGER_SIGNATURE_HEADER,
+  PAGE_INBOX_APP_ID,
+  parseMessengerEvents,
+  toInboundEvent,
+  verifyMessengerSignature,
+  type MessengerSignatureCheck,
+} from './webhook.js';

@@ -51,8 +51,9 @@ export interface MessagingEvent {
 export interface MessengerInboundMessage {
   mid?: string;
   text?: string;
-  /** Set on our own messages echoed back (`message_echoes`). */
+  /** Set on messages the Page sent, echoed back (`message_echoes`): ours, or staff's from Meta Business Suite. */
   is_echo?: boolean;
+  /** Echoes: the app that sent it (a JSON number; Page Inbox = 263902037430900). */
   app_id?: number | string;
   metadata?: string;
   quick_reply?: { payload?: string };

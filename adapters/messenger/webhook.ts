@@ -53,14 +53,16 @@ export function verifyMessengerSignature(rawBody: Buffer | string, headers: RawH
 
 /**
  * Maps a verified webhook body (raw bytes, text, or parsed JSON) to the events the core handles: user
- * messages (text, quick-reply taps, attachments) and postbacks. Echoes of our own sends, delivery and
- * read receipts, reactions, opt-ins, referrals and `standby` entries (another app owns the thread) are
- * dropped. Throws SyntaxError on invalid JSON text, and WebhookEventError when any `messaging[]` item
- * has an id or timestamp of the wrong type (checked for the whole body first, so no event of a bad
- * body is produced).
+ * messages (text, quick-reply taps, attachments), postbacks, and echoes (`message_echoes`: a message the
+ * Page sent, by our app or by staff in Meta Business Suite, as kind 'echo' with the citizen as userId
+ * and the sending app in `echoAppId`). Deleted messages, delivery and read receipts, reactions, opt-ins,
+ * referrals and `standby` entries (another app owns the thread) are dropped. Throws SyntaxError on
+ * invalid JSON text, and WebhookEventError when any `messaging[]` item has an id or timestamp of the
+ * wrong type (checked for the whole body first, so no event of a bad body is produced).
  */
 export function parseMessengerEvents(body: unknown): InboundEvent[] {
-  const parsed = typeof body === 'string' || body instanceof Uint8Array ? (JSON.parse(Buffer.from(body).toString('utf8')) as unknown) : body;
+  const parsed =
+    typeof body === 'string' || body instanceof Uint8Array ? (JSON.parse(quoteLongAppIds(Buffer.from(body).toString('utf8'))) as unknown) : body;
   const root = asRecord(parsed);
   if (!root || root.object !== 'page' || !Array.isArray(root.entry)) return [];
   root.entry.forEach(assertEntryTypes);
@@ -80,14 +82,17 @@ export function parseMessengerEvents(body: unknown): InboundEvent[] {
 
 /** One `messaging[]` item → an InboundEvent, or undefined when the core has nothing to do with it. */
 export function toInboundEvent(item: MessagingEvent, pageId: string, entryTime?: number): InboundEvent | undefined {
-  const userId = idOf(item.sender?.id);
-  if (!userId || userId === pageId) return undefined; // sender = the Page: an echo, whatever its flags
+  const senderId = idOf(item.sender?.id);
+  if (!senderId) return undefined;
   const timestamp = epochMs(item.timestamp) ?? epochMs(entryTime) ?? 0;
-  const base = { channel: 'messenger' as const, userId, accountId: pageId, timestamp };
-
   const message = asRecord(item.message) as MessengerInboundMessage | undefined;
+  // Sent by the Page (`is_echo`, or sender = the Page whatever its flags): an echo, or nothing.
+  if (senderId === pageId || message?.is_echo) return message ? toEcho(item, message, pageId, timestamp) : undefined;
+
+  const userId = senderId;
+  const base = { channel: 'messenger' as const, userId, accountId: pageId, timestamp };
   if (message) {
-    if (message.is_echo || message.is_deleted || typeof message.mid !== 'string' || message.mid === '') return undefined;
+    if (message.is_deleted || typeof message.mid !== 'string' || message.mid === '') return undefined;
     const attachments = toAttachments(message.attachments);
     const payload = asRecord(message.quick_reply)?.payload;
     return {
@@ -112,6 +117,64 @@ export function toInboundEvent(item: MessagingEvent, pageId: string, entryTime?:
     };
   }
   return undefined; // read, delivery, reaction, optin, referral, handover…
+}
+
+/** Meta Page Inbox's app id: echoes carrying it were typed by staff in Meta Business Suite (B.1.2). */
+export const PAGE_INBOX_APP_ID = '263902037430900';
+
+/**
+ * A `message_echoes` item → kind 'echo': userId = the citizen (the recipient), accountId = the Page,
+ * externalId = the mid, echoAppId = the sending app (ours, Page Inbox 263902037430900, another app),
+ * text = what was typed (or a button template's text); other non-text echoes carry attachments only.
+ * Deleted echoes, echoes without a mid and echoes to the Page itself are dropped.
+ */
+function toEcho(item: MessagingEvent, message: MessengerInboundMessage, pageId: string, timestamp: number): InboundEvent | undefined {
+  const userId = idOf(item.recipient?.id);
+  if (!userId || userId === pageId) return undefined;
+  if (message.is_deleted || typeof message.mid !== 'string' || message.mid === '') return undefined;
+  const appId = appIdOf(message.app_id);
+  const attachments = toAttachments(message.attachments);
+  const text = typeof message.text === 'string' && message.text !== '' ? message.text : templateText(message.attachments);
+  return {
+    channel: 'messenger',
+    externalId: message.mid,
+    userId,
+    accountId: pageId,
+    kind: 'echo',
+    ...(appId ? { echoAppId: appId } : {}),
+    ...(text ? { text } : {}),
+    ...(attachments.length ? { attachments } : {}),
+    timestamp,
+  };
+}
+
+/** The text of an echoed button template (how our own messages with buttons come back). */
+function templateText(list: unknown): string | undefined {
+  if (!Array.isArray(list)) return undefined;
+  for (const raw of list) {
+    const attachment = asRecord(raw);
+    const text = attachment?.type === 'template' ? asRecord(attachment.payload)?.text : undefined;
+    if (typeof text === 'string' && text !== '') return text;
+  }
+  return undefined;
+}
+
+/**
+ * `message.app_id` as a string. Meta sends it as a JSON number; raw bodies get long ones quoted before
+ * parsing (quoteLongAppIds), and a number that already lost digits (not a safe integer) is not trusted.
+ */
+function appIdOf(value: unknown): string | undefined {
+  if (typeof value === 'string') return value !== '' ? value : undefined;
+  if (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) return String(value);
+  return undefined;
+}
+
+/**
+ * Quotes `"app_id": <16+ digits>` in raw JSON text so an app id above 2^53 keeps its digits. Only a key
+ * can match: inside a JSON string every `"` is escaped, so `app_id"` cannot occur there.
+ */
+function quoteLongAppIds(text: string): string {
+  return text.replace(/("app_id"\s*:\s*)(\d{16,})(?=\s*[,}])/g, '$1"$2"');
 }
 
 /**

@@ -34,6 +34,7 @@ export {
 export { ZaloTokenStore, type ZaloTokenSource, type ZaloTokenStoreOptions } from './token-store.js';
 export * from './types.js';
 export {
+  isEcho,
   parseZaloEvents,
   parseZaloWebhook,
   toInboundEvent,

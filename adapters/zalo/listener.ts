@@ -7,7 +7,7 @@ import type {
   ZaloUserMessageEvent,
   ZaloWebhookEvent,
 } from './types.js';
-import { isUserMessage, parseZaloWebhook, verifyZaloSignature, type ZaloSignatureCheck, type ZaloSignatureConfig } from './webhook.js';
+import { isEcho, isUserMessage, parseZaloWebhook, verifyZaloSignature, type ZaloSignatureCheck, type ZaloSignatureConfig } from './webhook.js';
 
 /**
  * zca-js's `api.listener`, for an OA (platforms.md §1.9): fed by whoever owns the HTTP route, it
@@ -21,7 +21,7 @@ export interface ZaloListenerEvents {
   follow: ZaloFollowEvent;
   unfollow: ZaloFollowEvent;
   submit_info: ZaloSubmitInfoEvent;
-  /** Our own send echoed back (`oa_send_*`). */
+  /** A message the OA sent echoed back (`oa_send_*`): our own API send, or staff answering from the OA admin / Zalo app. */
   echo: ZaloEchoEvent;
   receipt: ZaloReceiptEvent;
   /** Every verified event, whatever its name (also the unmapped ones). */
@@ -62,7 +62,7 @@ export class ZaloListener {
     if (isUserMessage(event)) this.emit('message', event);
     else if (name === 'follow' || name === 'unfollow') this.emit(name, event as ZaloFollowEvent);
     else if (name === 'user_submit_info') this.emit('submit_info', event as ZaloSubmitInfoEvent);
-    else if (name.startsWith('oa_send_')) this.emit('echo', event as ZaloEchoEvent);
+    else if (isEcho(event)) this.emit('echo', event);
     else if (name === 'user_received_message' || name === 'user_seen_message') this.emit('receipt', event as ZaloReceiptEvent);
     this.emit('event', event);
     return { signature, event };

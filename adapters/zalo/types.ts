@@ -172,6 +172,13 @@ export type ZaloEchoEventName =
 
 export type ZaloReceiptEventName = 'user_received_message' | 'user_seen_message';
 
+/**
+ * Messages the OA sent to a citizen, echoed to the webhook (platforms.md §1.7): our own API sends and
+ * staff answering from the OA admin or the Zalo app alike (news-handoff-languages.md B.1.3). Group chat
+ * (`oa_send_group_*`) and anonymous chat (`oa_send_anonymous_*`) are not in this list.
+ */
+export const ECHO_EVENTS: readonly ZaloEchoEventName[] = ['oa_send_text', 'oa_send_image', 'oa_send_gif', 'oa_send_list', 'oa_send_file', 'oa_send_sticker'];
+
 export const USER_MESSAGE_EVENTS: readonly ZaloUserMessageEventName[] = [
   'user_send_text',
   'user_send_image',
@@ -225,8 +232,9 @@ export interface ZaloUserMessageEvent extends ZaloEventBase {
 
 export interface ZaloEchoEvent extends ZaloEventBase {
   event_name: ZaloEchoEventName;
-  /** The OA (sender and recipient are swapped on echoes). */
+  /** The OA (sender and recipient are swapped on echoes); `admin_id` may name the staff member. */
   sender: { id: string; admin_id?: string };
+  /** The citizen. */
   recipient: { id: string };
   message: { msg_id: string; text?: string; attachments?: ZaloInboundAttachment[] };
 }

@@ -3,7 +3,10 @@ import type { InboundAttachment, InboundEvent } from '../../src/domain/message.j
 import { WebhookEventError, type RawHeaders } from '../../src/ports/channel.js';
 import { asObject, idString, parseJsonKeepingBigInts } from './json.js';
 import {
+  ECHO_EVENTS,
   USER_MESSAGE_EVENTS,
+  type ZaloEchoEvent,
+  type ZaloEchoEventName,
   type ZaloFollowEvent,
   type ZaloInboundAttachment,
   type ZaloSubmitInfoEvent,
@@ -123,9 +126,10 @@ function assertIdTypes(obj: Record<string, unknown>): void {
 }
 
 /**
- * Maps a webhook body to the events the core handles: citizen messages, follow, unfollow and
- * submitted info. Echoes of our own sends (`oa_send_*`), receipts, tags, anonymous and group chat
- * are dropped (an empty array).
+ * Maps a webhook body to the events the core handles: citizen messages, follow, unfollow, submitted
+ * info, and echoes (`oa_send_*`: a message the OA sent, ours or staff's from the OA admin / Zalo app,
+ * as kind 'echo' with the citizen as userId; the core tells them apart by msg_id). Receipts, tags,
+ * anonymous and group chat are dropped (an empty array).
  */
 export function parseZaloEvents(body: Buffer | Uint8Array | string | object): InboundEvent[] {
   const event = parseZaloWebhook(body);
@@ -140,23 +144,9 @@ export const ZALO_SUBMIT_INFO_PAYLOAD = 'zalo:user_submit_info';
 export function toInboundEvent(event: ZaloWebhookEvent): InboundEvent | undefined {
   const name = event.event_name;
   const timestamp = toEpochMs(event.timestamp);
-  if (isUserMessage(event)) {
-    const userId = event.sender?.id;
-    const accountId = event.recipient?.id;
-    if (!userId || !accountId) return undefined;
-    const message = event.message ?? ({} as ZaloUserMessageEvent['message']);
-    const attachments = (message.attachments ?? []).map(toAttachment);
-    return {
-      channel: 'zalo',
-      externalId: message.msg_id || syntheticId(name, userId, event.timestamp),
-      userId,
-      accountId,
-      kind: 'message',
-      ...(typeof message.text === 'string' && message.text !== '' ? { text: message.text } : {}),
-      ...(attachments.length ? { attachments } : {}),
-      timestamp,
-    };
-  }
+  // Sender and recipient are swapped on echoes: the citizen is the recipient, the OA the sender.
+  if (isUserMessage(event)) return messageEvent(event, 'message', event.sender?.id, event.recipient?.id, timestamp);
+  if (isEcho(event)) return messageEvent(event, 'echo', event.recipient?.id, event.sender?.id, timestamp);
   if (name === 'follow' || name === 'unfollow') {
     const follow = event as ZaloFollowEvent;
     const userId = follow.follower?.id;
@@ -181,11 +171,36 @@ export function toInboundEvent(event: ZaloWebhookEvent): InboundEvent | undefine
       timestamp,
     };
   }
-  return undefined; // oa_send_* echoes, receipts, add_user_to_tag, anonymous_*, group chat, ZNS…
+  return undefined; // receipts, add_user_to_tag, anonymous_*, group chat (user_send_group_*, oa_send_group_*), ZNS…
+}
+
+/**
+ * A citizen's message, or an echo of one sent to them: only what was typed is text (a photo, or an
+ * `oa_send_image` echo, carries none; its attachments say what it was).
+ */
+function messageEvent(event: ZaloUserMessageEvent | ZaloEchoEvent, kind: 'message' | 'echo', userId: string | undefined, accountId: string | undefined, timestamp: number): InboundEvent | undefined {
+  if (!userId || !accountId) return undefined;
+  const message = event.message ?? ({} as ZaloUserMessageEvent['message']);
+  const attachments = (message.attachments ?? []).map(toAttachment);
+  return {
+    channel: 'zalo',
+    externalId: message.msg_id || syntheticId(event.event_name, userId, event.timestamp),
+    userId,
+    accountId,
+    kind,
+    ...(typeof message.text === 'string' && message.text !== '' ? { text: message.text } : {}),
+    ...(attachments.length ? { attachments } : {}),
+    timestamp,
+  };
 }
 
 export function isUserMessage(event: ZaloWebhookEvent): event is ZaloUserMessageEvent {
   return (USER_MESSAGE_EVENTS as readonly string[]).includes(event.event_name as ZaloUserMessageEventName);
+}
+
+/** An `oa_send_*` echo of a message the OA sent to one citizen (not group or anonymous chat). */
+export function isEcho(event: ZaloWebhookEvent): event is ZaloEchoEvent {
+  return (ECHO_EVENTS as readonly string[]).includes(event.event_name as ZaloEchoEventName);
 }
 
 /** Stable across redeliveries of the same event (Zalo resends identical bodies), so dedupe works. */

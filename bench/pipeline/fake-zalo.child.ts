@@ -11,7 +11,8 @@ import type { FakeReady, FakeSent, ToFake } from './ipc.js';
 if (typeof process.send !== 'function') throw new Error('fake-zalo.child.ts must be started with an IPC channel');
 const send = process.send.bind(process);
 
-const fake = await new FakeZalo().start();
+// Echo every reply, as Zalo does: the system must recognise its own sends under load.
+const fake = await new FakeZalo({ echoSends: true }).start();
 const tokens = fake.issueTokens();
 
 let pending: [string, number][] = [];

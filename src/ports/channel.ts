@@ -21,7 +21,10 @@ export interface ChannelAdapter {
   handshake?(query: Record<string, unknown>): string | undefined;
   /** Checks the platform signature over the exact raw body. */
   verify(rawBody: Buffer, headers: RawHeaders): boolean;
-  /** Normalizes a verified body into events; drops echoes of our own messages. */
+  /**
+   * Normalizes a verified body into events. Messages the OA or Page sent to a citizen come back as
+   * `echo` events (ours, or staff answering from the platform's own inbox: src/core/handoff-citizen.ts).
+   */
   parse(body: unknown): InboundEvent[];
   /** Delivers one message; returns the platform message id. */
   send(message: OutboundMessage): Promise<{ externalId: string }>;

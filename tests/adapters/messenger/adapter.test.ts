@@ -115,7 +115,7 @@ describe('createMessengerAdapter: webhook', () => {
     expect(receiver.events).toEqual([]);
   });
 
-  it('When a batch mixes a quick reply, an attachment, receipts, a reaction and an echo, then only the citizen messages are handled', async () => {
+  it('When a batch mixes a quick reply, an attachment, receipts, a reaction and an echo, then the citizen messages and the echo are handled', async () => {
     const mid = 'm_previous';
     const delivery = driver.envelope(
       driver.quickReply(citizen, 'Lệ phí', 'FOLLOW_UP:fee'),
@@ -126,18 +126,22 @@ describe('createMessengerAdapter: webhook', () => {
       driver.attachments(citizen, [{ type: 'image', url: 'https://scontent.xx.fbcdn.net/v/cccd.jpg' }]),
     );
     expect((await driver.deliver(delivery)).status).toBe(200);
-    expect(receiver.events.map((e) => [e.kind, e.text, e.payload, e.attachments?.[0]?.type])).toEqual([
-      ['message', 'Lệ phí', 'FOLLOW_UP:fee', undefined],
-      ['message', undefined, undefined, 'image'],
+    expect(receiver.events.map((e) => [e.kind, e.userId, e.text, e.payload, e.attachments?.[0]?.type, e.echoAppId])).toEqual([
+      ['message', citizen, 'Lệ phí', 'FOLLOW_UP:fee', undefined, undefined],
+      ['echo', citizen, 'Dạ, lệ phí là 0 đồng.', undefined, undefined, fake.appId],
+      ['message', citizen, undefined, undefined, 'image', undefined],
     ]);
   });
 
-  it('When a send is echoed back by the platform, then the echo is verified and dropped', async () => {
+  it('When a send is echoed back by the platform, then the echo is verified and becomes one echo event with our mid and app', async () => {
     fake.webhookUrl = receiver.url;
-    await adapter.send(outbound(fake.pageId, citizen, { text: 'Xin chào / Hello' }));
+    fake.echoSends = true;
+    const { externalId } = await adapter.send(outbound(fake.pageId, citizen, { text: 'Xin chào / Hello' }));
     await fake.flushEchoes();
-    expect(fake.echoes.map((e) => e.status)).toEqual([200]);
-    expect(receiver.events).toEqual([]);
+    expect(fake.echoes.map((e) => [e.status, e.source])).toEqual([[200, 'api']]);
+    expect(receiver.events).toEqual([
+      { channel: 'messenger', externalId, userId: citizen, accountId: fake.pageId, kind: 'echo', echoAppId: fake.appId, text: 'Xin chào / Hello', timestamp: expect.any(Number) },
+    ]);
   });
 });
 

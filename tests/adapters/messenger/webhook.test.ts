@@ -163,9 +163,6 @@ describe('parseMessengerEvents', () => {
     expect(event?.attachments).toEqual([{ type: 'sticker', url: 'https://scontent.xx.fbcdn.net/v/t39.1997-6/like.png' }]);
   });
 
-  it('When our own message is echoed back, then nothing is produced', () => {
-    expect(parseMessengerEvents(fixture('echo.json'))).toEqual([]);
-  });
 
   it('When read, delivery and reaction events arrive, then nothing is produced', () => {
     expect(parseMessengerEvents(fixture('read-delivery.json'))).toEqual([]);
@@ -224,9 +221,12 @@ describe('parseMessengerEvents', () => {
     expect(parseMessengerEvents({ object: 'page', entry: [{ id: PAGE, messaging: [noSender] }] })).toEqual([]);
   });
 
-  it('When an echo lacks is_echo but the sender is the Page, then it is still dropped', () => {
+  it('When a message lacks is_echo but the sender is the Page, then it is an echo (the Page sent it) without an app', () => {
     const driver = new MessengerWebhookDriver({ appSecret: APP_SECRET, pageId: PAGE });
     const item = { ...driver.text(CITIZEN, 'x'), sender: { id: PAGE }, recipient: { id: CITIZEN } };
-    expect(parseMessengerEvents(driver.envelope(item).body)).toEqual([]);
+    const [event, ...rest] = parseMessengerEvents(driver.envelope(item).body);
+    expect(rest).toEqual([]);
+    expect(event).toMatchObject({ kind: 'echo', userId: CITIZEN, accountId: PAGE, text: 'x' });
+    expect(event).not.toHaveProperty('echoAppId');
   });
 });

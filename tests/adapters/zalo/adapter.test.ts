@@ -49,6 +49,7 @@ beforeEach(async () => {
     return 200;
   }).start();
   fake.webhookUrl = sink.url;
+  fake.echoSends = true;
   adapter = makeAdapter();
 });
 
@@ -93,14 +94,16 @@ describe('createZaloAdapter: inbound', () => {
     expect(inbound.map((e) => [e.kind, e.userId])).toEqual([['follow', citizen]]);
   });
 
-  it('When we send a message, then Zalo echoes it signed, the route accepts it, and no inbound event results', async () => {
-    await adapter.send(outbound({ text: 'Dạ, Quý vị mang theo CCCD bản gốc.' }));
+  it('When we send a message, then Zalo echoes it signed, the route accepts it, and one echo event with our msg_id results', async () => {
+    const { externalId } = await adapter.send(outbound({ text: 'Dạ, Quý vị mang theo CCCD bản gốc.' }));
     await fake.flushEchoes();
 
     expect(fake.echoes).toHaveLength(1);
-    expect(fake.echoes[0]).toMatchObject({ status: 200, event: { event_name: 'oa_send_text', sender: { id: fake.oaId }, recipient: { id: citizen } } });
+    expect(fake.echoes[0]).toMatchObject({ status: 200, source: 'api', event: { event_name: 'oa_send_text', sender: { id: fake.oaId }, recipient: { id: citizen } } });
     expect(sink.received).toHaveLength(1);
-    expect(inbound).toEqual([]);
+    expect(inbound).toEqual([
+      { channel: 'zalo', externalId, userId: citizen, accountId: fake.oaId, kind: 'echo', text: 'Dạ, Quý vị mang theo CCCD bản gốc.', timestamp: expect.any(Number) },
+    ]);
   });
 
   it('When parse gets a non-body, then it returns no events', () => {

@@ -158,8 +158,7 @@ describe('parseZaloEvents', () => {
     expect(parseZaloEvents(Buffer.from(delivery.raw))).toMatchObject([{ kind: 'unfollow', userId: CITIZEN, externalId: `unfollow:${CITIZEN}:1735689699000` }]);
   });
 
-  it('When the body is an echo of our own send or a receipt, then nothing is produced', () => {
-    expect(parseZaloEvents(fixture('oa-send-text.json'))).toEqual([]);
+  it('When the body is a receipt, then nothing is produced (echoes: tests/adapters/zalo/echo.test.ts)', () => {
     expect(parseZaloEvents(fixture('user-seen-message.json'))).toEqual([]);
   });
 

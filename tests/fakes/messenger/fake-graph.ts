@@ -9,8 +9,13 @@ import { obj, readBody } from '../http.js';
  * an ephemeral port serving `POST /{version}/me/messages`, with Graph's error envelope
  * `{error:{message,type,code,error_subcode,fbtrace_id}}`, the access token and `appsecret_proof` checks,
  * the request shape rules, the 24 h window and HUMAN_AGENT's 7 days per PSID, blocked users, a rate
- * limit, failure injection, a record of every request, and (optionally) signed echoes to a webhook.
+ * limit, failure injection, a record of every request, and signed echoes to a webhook: opt-in
+ * (`echoSends`), `message_echoes` of our sends (`app_id` = this app), and with `staffSend`, those of staff
+ * answering in Meta Business Suite (`app_id` = Page Inbox, 263902037430900; news-handoff-languages.md B.1.2).
  */
+
+/** Meta Page Inbox's app id (Meta Business Suite): the `app_id` of echoes of messages staff typed there. */
+export const PAGE_INBOX_APP_ID = '263902037430900';
 
 export interface FakeGraphOptions {
   /** The only version served (default v25.0); any other path answers 2500. */
@@ -30,8 +35,37 @@ export interface FakeGraphOptions {
   humanAgentApproved?: boolean;
   /** Answer 613 once more than `max` calls arrive within `windowMs` (Meta: 300/s per Page). */
   rateLimit?: { max: number; windowMs: number };
-  /** Where echoes of successful sends are POSTed, signed like Meta; none when absent. */
+  /**
+   * Where echoes are POSTed, signed like Meta (X-Hub-Signature-256 = `sha256=` + HMAC-SHA256 of the raw
+   * body with this fake's `appSecret`, the body encoded like Meta): the echoes of our sends when
+   * `echoSends` is on, and those of `staffSend`.
+   */
   webhookUrl?: string;
+  /**
+   * Echo each successful message send to `webhookUrl` as a `message_echoes` item (`is_echo: true`,
+   * `app_id` = this fake's `appId`, the `mid` it returned; sender = the Page, recipient = the PSID), as
+   * Meta does. Fire and forget: POSTed before the answer is written, never delaying it (wait with
+   * `echoesSettled()`); a failed POST is recorded as 'error'. Off by default (default false).
+   */
+  echoSends?: boolean;
+}
+
+/** One message a staff member typed in Meta Business Suite (FakeGraph.staffSend): never an API send. */
+export interface FakeStaffMessage {
+  messageId: string;
+  psid: string;
+  text: string;
+  /** The app the echo names (Page Inbox by default). */
+  appId: string;
+  at: number;
+}
+
+/** One echo POSTed to the webhook: of an API send (`source: 'api'`) or of a staff message (`'staff'`). */
+export interface FakeEchoDelivery {
+  body: unknown;
+  /** The webhook's answer, or 'error' when it could not be reached. */
+  status: number | 'error';
+  source: 'api' | 'staff';
 }
 
 export interface GraphErrorSpec {
@@ -100,11 +134,15 @@ export class FakeGraph {
   requireAppsecretProof: boolean;
   humanAgentApproved: boolean;
   webhookUrl: string | undefined;
+  /** See FakeGraphOptions.echoSends (settable at any time). */
+  echoSends: boolean;
   readonly requests: RecordedGraphRequest[] = [];
   readonly sent: FakeSentMessage[] = [];
   readonly actions: { psid: string; action: string; at: number }[] = [];
-  /** Echo deliveries to the webhook, with the status it answered. */
-  readonly echoes: { body: unknown; status: number | 'error' }[] = [];
+  /** Echo deliveries to the webhook, with the status it answered and whether an API send or staff caused it. */
+  readonly echoes: FakeEchoDelivery[] = [];
+  /** Messages staff typed in Meta Business Suite (staffSend), in order: their mids are in no API answer. */
+  readonly staffSent: FakeStaffMessage[] = [];
   /** PSID → last user interaction (epoch ms on the fake's clock). */
   readonly lastInteraction = new Map<string, number>();
   readonly blocked = new Set<string>();
@@ -133,6 +171,7 @@ export class FakeGraph {
     this.maxPayload = options.maxPayloadLength ?? 1000;
     this.rateLimit = options.rateLimit;
     this.webhookUrl = options.webhookUrl;
+    this.echoSends = options.echoSends ?? false;
   }
 
   async start(): Promise<this> {
@@ -224,6 +263,27 @@ export class FakeGraph {
   /** Waits until every echo POSTed so far has been answered. */
   async flushEchoes(): Promise<void> {
     while (this.pendingEchoes.size > 0) await Promise.all([...this.pendingEchoes]);
+  }
+
+  /** Same as flushEchoes: resolves once every echo POSTed so far was answered or failed (never rejects). */
+  echoesSettled(): Promise<void> {
+    return this.flushEchoes();
+  }
+
+  /**
+   * A staff member answers `psid` from Meta Business Suite: Meta POSTs a `message_echoes` item (sender =
+   * the Page, recipient = the PSID, `is_echo: true`, `app_id` = Page Inbox 263902037430900 unless
+   * `opts.appId` names another app) with a NEW mid, one no API call of this fake ever returned. Resolves
+   * with that mid once the webhook answered (or could not be reached: the status is then 'error' in
+   * `echoes`; it never rejects for that). Throws when no webhookUrl is set. Not subject to the window.
+   */
+  async staffSend(psid: string, text: string, opts: { appId?: string } = {}): Promise<string> {
+    if (!this.webhookUrl) throw new Error('FakeGraph.staffSend: no webhookUrl configured');
+    const mid = newMid();
+    const appId = opts.appId ?? PAGE_INBOX_APP_ID;
+    this.staffSent.push({ messageId: mid, psid, text, appId, at: this.now() });
+    await this.postEcho('staff', psid, { mid, is_echo: true, app_id: Number(appId), text });
+    return mid;
   }
 
   /* ------------------------------------------------------------------------------------------ */
@@ -419,9 +479,28 @@ export class FakeGraph {
     return undefined; // the other tags are for outside the window (policy, not checked)
   }
 
-  /** POSTs the `message_echoes` event Meta sends for a message the Page sent. */
+  /** POSTs the `message_echoes` event Meta sends for a message the Page sent through this app, fire and forget. */
   private echo(psid: string, mid: string, message: Record<string, unknown>): void {
-    if (!this.webhookUrl) return;
+    if (!this.webhookUrl || !this.echoSends) return;
+    // A template send comes back as a `template` attachment (title and url empty, payload as sent).
+    const attachment = obj(message.attachment);
+    const attachments = attachment ? [{ title: '', url: '', type: attachment.type, payload: attachment.payload }] : undefined;
+    void this.postEcho('api', psid, {
+      mid,
+      is_echo: true,
+      app_id: Number(this.appId),
+      ...(typeof message.text === 'string' ? { text: message.text } : {}),
+      ...(attachments ? { attachments } : {}),
+    });
+  }
+
+  /**
+   * Encodes, signs and POSTs one echo item to the webhook; the returned promise (also kept in
+   * pendingEchoes) settles once it was answered or failed, and never rejects.
+   */
+  private postEcho(source: 'api' | 'staff', psid: string, echoed: Record<string, unknown>): Promise<void> {
+    const url = this.webhookUrl;
+    if (!url) return Promise.resolve();
     const at = this.now();
     const body = {
       object: 'page',
@@ -434,7 +513,7 @@ export class FakeGraph {
               sender: { id: this.pageId },
               recipient: { id: psid },
               timestamp: at,
-              message: { mid, is_echo: true, app_id: Number(this.appId), ...(typeof message.text === 'string' ? { text: message.text } : {}) },
+              message: echoed,
             },
           ],
         },
@@ -442,7 +521,12 @@ export class FakeGraph {
     };
     const raw = metaJson(body);
     const headers = { 'Content-Type': 'application/json', 'X-Hub-Signature-256': hubSignature256(this.appSecret, raw) };
-    postEcho(this.pendingEchoes, this.webhookUrl, headers, raw, (status) => this.echoes.push({ body, status }));
+    return new Promise<void>((resolve) =>
+      postEcho(this.pendingEchoes, url, headers, raw, (status) => {
+        this.echoes.push({ body, status, source });
+        resolve();
+      }),
+    );
   }
 }
 

@@ -1,7 +1,10 @@
 export {
   FakeGraph,
   GRAPH_MESSAGES,
+  PAGE_INBOX_APP_ID,
+  type FakeEchoDelivery,
   type FakeGraphOptions,
+  type FakeStaffMessage,
   type FakeSentMessage,
   type GraphErrorSpec,
   type RecordedGraphRequest,

@@ -8,8 +8,10 @@ import { obj, readBody } from '../http.js';
  * A local fake of Zalo's openapi (https://openapi.zalo.me) and OAuth (https://oauth.zaloapp.com) hosts,
  * following platforms.md §1.10: two node:http servers on ephemeral ports, the real envelope (errors are
  * HTTP 200 + {error, message} without data), rotating single-use refresh tokens, the 7-day window,
- * rate limiting, failure injection, a record of every request, and an `oa_send_*` echo POSTed to the
- * webhook after each successful send.
+ * rate limiting, failure injection, a record of every request, and, opt-in (`echoSends`), an `oa_send_*`
+ * echo POSTed to the webhook after each successful send, as Zalo does. `staffSend` plays a staff member
+ * answering from the OA admin / Zalo app: an `oa_send_text` echo whose msg_id no API call ever returned
+ * (news-handoff-languages.md B.1.3).
  */
 
 export interface FakeZaloOptions {
@@ -17,8 +19,21 @@ export interface FakeZaloOptions {
   appSecret?: string;
   oaId?: string;
   oaSecretKey?: string;
-  /** Where echoes of successful sends are POSTed (signed like Zalo); none when absent. */
+  /**
+   * Where echoes are POSTed, signed like Zalo (X-ZEvent-Signature = `mac=` + sha256(app_id + body +
+   * timestamp + OA secret key), with this fake's `appId` and `oaSecretKey`): the echoes of our sends when
+   * `echoSends` is on, and those of `staffSend`.
+   */
   webhookUrl?: string;
+  /**
+   * Echo each successful POST /v3.0/oa/message/cs to `webhookUrl` as an `oa_send_*` event carrying the
+   * msg_id it returned (sender = the OA, recipient = the user), as Zalo does. Fire and forget: the echo is
+   * POSTed before the answer is written and never delays it (wait with `echoesSettled()`); a failed POST
+   * is recorded as 'error'. Off by default (default false): the webhook then gets no echo of our sends.
+   */
+  echoSends?: boolean;
+  /** `sender.admin_id` of staff echoes (a fresh 19-digit id by default). */
+  staffAdminId?: string;
   /** Users outside the 7-day interaction window: sends to them answer -230. */
   windowClosedUsers?: Iterable<string>;
   /** Answer -213 to users not in `followers` (whether Zalo requires following is UNCONFIRMED). */
@@ -93,6 +108,22 @@ export interface SentMessage {
   accessToken: string;
 }
 
+/** One message a staff member typed in the OA admin / Zalo app (FakeZalo.staffSend): never an API send. */
+export interface StaffMessage {
+  messageId: string;
+  userId: string;
+  text: string;
+  adminId: string;
+}
+
+/** One echo POSTed to the webhook: of an API send (`source: 'api'`) or of a staff message (`'staff'`). */
+export interface ZaloEchoDelivery {
+  event: Record<string, unknown>;
+  /** The webhook's answer, or 'error' when it could not be reached. */
+  status: number | 'error';
+  source: 'api' | 'staff';
+}
+
 interface Injected {
   code: number;
   remaining: number;
@@ -126,14 +157,20 @@ export class FakeZalo {
   readonly oaId: string;
   readonly oaSecretKey: string;
   webhookUrl: string | undefined;
+  /** See FakeZaloOptions.echoSends (settable at any time). */
+  echoSends: boolean;
   readonly requests: RecordedRequest[] = [];
   readonly sent: SentMessage[] = [];
   /** Template messages accepted, in order (they are not subject to the 7-day window). */
   readonly sentTemplates: SentTemplate[] = [];
   /** Approved templates: id → parameter names (see FakeZaloOptions.templates). */
   readonly templates: Map<string, readonly string[]>;
-  /** Echo deliveries to the webhook, with the status it answered. */
-  readonly echoes: { event: Record<string, unknown>; status: number | 'error' }[] = [];
+  /** Echo deliveries to the webhook, with the status it answered and whether an API send or staff caused it. */
+  readonly echoes: ZaloEchoDelivery[] = [];
+  /** Messages staff typed in the OA admin (staffSend), in order: their ids are in no API answer. */
+  readonly staffSent: StaffMessage[] = [];
+  /** `sender.admin_id` on staff echoes. */
+  readonly staffAdminId: string;
   readonly windowClosed: Set<string>;
   readonly followers: Set<string>;
   requireFollow: boolean;
@@ -166,6 +203,8 @@ export class FakeZalo {
     this.oaId = options.oaId ?? bigId();
     this.oaSecretKey = options.oaSecretKey ?? opaqueToken('oasecret');
     this.webhookUrl = options.webhookUrl;
+    this.echoSends = options.echoSends ?? false;
+    this.staffAdminId = options.staffAdminId ?? bigId();
     this.windowClosed = new Set(options.windowClosedUsers ?? []);
     this.followers = new Set(options.followers ?? []);
     this.requireFollow = options.requireFollow ?? false;
@@ -291,6 +330,25 @@ export class FakeZalo {
   /** Waits until every echo POSTed so far has been answered. */
   async flushEchoes(): Promise<void> {
     while (this.pendingEchoes.size > 0) await Promise.all([...this.pendingEchoes]);
+  }
+
+  /** Same as flushEchoes: resolves once every echo POSTed so far was answered or failed (never rejects). */
+  echoesSettled(): Promise<void> {
+    return this.flushEchoes();
+  }
+
+  /**
+   * A staff member answers `userId` from the OA admin / Zalo app: Zalo POSTs an `oa_send_text` echo
+   * (sender = the OA with `admin_id`, recipient = the citizen) with a NEW msg_id, one no API call of this
+   * fake ever returned. Resolves with that msg_id once the webhook answered (or could not be reached:
+   * the status is then 'error' in `echoes`; it never rejects for that). Throws when no webhookUrl is set.
+   */
+  async staffSend(userId: string, text: string): Promise<string> {
+    if (!this.webhookUrl) throw new Error('FakeZalo.staffSend: no webhookUrl configured');
+    const msgId = messageId();
+    this.staffSent.push({ messageId: msgId, userId, text, adminId: this.staffAdminId });
+    await this.postEcho('staff', 'oa_send_text', userId, { msg_id: msgId, text }, String(this.now()));
+    return msgId;
   }
 
   /* ------------------------------------------------------------------------------------------ */
@@ -569,26 +627,40 @@ export class FakeZalo {
     return { accessToken, refreshToken, expiresIn: this.accessTtlSeconds };
   }
 
-  /** POSTs the `oa_send_*` echo Zalo sends after our own message (sender = the OA). */
+  /** POSTs the `oa_send_*` echo Zalo sends after our own message (sender = the OA), fire and forget. */
   private echo(userId: string, msgId: string, message: Record<string, unknown>, timestamp: string): void {
-    if (!this.webhookUrl) return;
+    if (!this.webhookUrl || !this.echoSends) return;
     const attachment = obj(message.attachment);
     const payload = obj(attachment?.payload);
     const eventName =
       attachment?.type === 'file' ? 'oa_send_file' : payload?.template_type === 'media' ? 'oa_send_image' : payload?.buttons ? 'oa_send_list' : 'oa_send_text';
+    void this.postEcho('api', eventName, userId, { msg_id: msgId, ...(typeof message.text === 'string' ? { text: message.text } : {}) }, timestamp);
+  }
+
+  /**
+   * Signs and POSTs one echo event to the webhook; the returned promise (also kept in pendingEchoes)
+   * settles once it was answered or failed, and never rejects.
+   */
+  private postEcho(source: 'api' | 'staff', eventName: string, userId: string, message: Record<string, unknown>, timestamp: string): Promise<void> {
+    const url = this.webhookUrl;
+    if (!url) return Promise.resolve();
     const event: Record<string, unknown> = {
       app_id: this.appId,
       user_id_by_app: bigId(),
       event_name: eventName,
       timestamp,
-      sender: { id: this.oaId },
+      sender: source === 'staff' ? { id: this.oaId, admin_id: this.staffAdminId } : { id: this.oaId },
       recipient: { id: userId },
-      message: { msg_id: msgId, ...(typeof message.text === 'string' ? { text: message.text } : {}) },
+      message,
     };
     const raw = JSON.stringify(event);
-    const url = this.webhookUrl;
     const headers = { 'Content-Type': 'application/json', 'X-ZEvent-Signature': zaloMac(this.appId, raw, timestamp, this.oaSecretKey) };
-    postEcho(this.pendingEchoes, url, headers, raw, (status) => this.echoes.push({ event, status }));
+    return new Promise<void>((resolve) =>
+      postEcho(this.pendingEchoes, url, headers, raw, (status) => {
+        this.echoes.push({ event, status, source });
+        resolve();
+      }),
+    );
   }
 }
 
