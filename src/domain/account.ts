@@ -1,9 +1,12 @@
 /**
- * People who work the consoles: agency staff answer their agency's tickets, coordinators route and
- * re-route and approve publication, admins manage accounts. Staff belong to one agency and see only
- * its tickets.
+ * People who work the consoles: agency staff answer their agency's tickets, hotline operators take over
+ * citizens' conversations and record calls, coordinators route and re-route and approve publication
+ * (and may work the hotline's queue too), admins manage accounts. Staff belong to one agency and see
+ * only its tickets; operators see the hotline's conversations and no agency's inbox.
  */
-export type AccountRole = 'staff' | 'coordinator' | 'admin';
+export type AccountRole = 'staff' | 'operator' | 'coordinator' | 'admin';
+
+export const ACCOUNT_ROLES: readonly AccountRole[] = ['staff', 'operator', 'coordinator', 'admin'];
 
 export interface Account {
   id: string;

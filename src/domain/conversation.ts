@@ -1,3 +1,4 @@
+import type { HandoffState } from './handoff.js';
 import type { Locale } from './locale.js';
 import type { ChannelKind, DeliveryStatus, Reply, SendPurpose } from './message.js';
 
@@ -20,9 +21,6 @@ export interface Contact {
   createdAt: Date;
 }
 
-/** Who answers the conversation: the bot's flows, or a hotline operator who took it over. */
-export type ConversationMode = 'bot' | 'operator';
-
 export interface Conversation {
   /** conversationKey(channel, accountId, userId). */
   id: string;
@@ -30,7 +28,8 @@ export interface Conversation {
   channel: ChannelKind;
   accountId: string;
   userId: string;
-  mode: ConversationMode;
+  /** Who answers: the bot, or a person (domain/handoff.ts); absent on conversations from before handoff existed = bot. */
+  handoff?: HandoffState;
   /** The language the citizen writes in (detected from their messages); absent means Vietnamese. */
   locale?: Locale;
   /** Last time the citizen did something on the platform: opens Zalo's 7-day and Messenger's 24 h windows. */
@@ -49,7 +48,10 @@ export interface InboundMessage {
   externalId: string;
   /** Strictly increasing per conversation: the order turns are processed in. */
   seq: number;
-  kind: 'message' | 'postback' | 'follow' | 'unfollow';
+  /** `echo`: a message sent to the citizen from the OA or Page (ours, or staff in the platform's inbox); never a question. */
+  kind: 'message' | 'postback' | 'follow' | 'unfollow' | 'echo';
+  /** Echoes only: the sending app (Messenger `app_id`). */
+  echoAppId?: string;
   text?: string;
   payload?: string;
   status: InboundStatus;
@@ -66,6 +68,8 @@ export interface OutboundRecord {
   inReplyTo?: string;
   /** The ticket whose answer it carries, if any: its delivery outcome is recorded on the ticket. */
   ticketId?: string;
+  /** An operator's reply (purpose `human_agent`): who wrote it. Absent: the assistant or a system notice. */
+  author?: { id: string; name: string };
   reply: Reply;
   purpose: SendPurpose;
   status: DeliveryStatus;
@@ -76,14 +80,4 @@ export interface OutboundRecord {
   error?: { code: string; platformCode?: string | number; message?: string };
   createdAt: Date;
   sentAt?: Date;
-}
-
-/** A citizen's request to reach an agency or an operator, recorded until tickets and handoff exist. */
-export interface ContactRequest {
-  id: string;
-  conversationId: string;
-  kind: 'agency' | 'operator';
-  question: string;
-  procedureId?: string;
-  createdAt: Date;
 }

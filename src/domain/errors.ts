@@ -41,6 +41,12 @@ export const ERROR_CODES = {
   'AUTH.ACCOUNT_INVALID': { httpStatus: 400, meaning: 'A new console account has a malformed username or display name, or a staff account lacks its agency.' },
   'AUTH.USERNAME_TAKEN': { httpStatus: 409, meaning: 'A console account with this username already exists.' },
   'AUTH.ACCOUNT_NOT_FOUND': { httpStatus: 404, meaning: 'No console account with this id (account administration).' },
+  'HANDOFF.ILLEGAL_TRANSITION': { httpStatus: 409, meaning: 'The conversation cannot make this handoff move from its current state (e.g. claiming one already assigned, resolving one still queued).' },
+  'HANDOFF.CONFLICT': { httpStatus: 409, meaning: 'Another operator or the system changed the conversation at the same moment; reload it and try again.' },
+  'HANDOFF.NOT_FOUND': { httpStatus: 404, meaning: 'No conversation with this id.' },
+  'HANDOFF.NOT_ASSIGNEE': { httpStatus: 403, meaning: 'Only the operator the conversation is assigned to may reply to it, snooze it or hand it back (claim or take it over first).' },
+  'HANDOFF.WINDOW_CLOSED': { httpStatus: 409, meaning: "The channel's reply window for this citizen has closed (Zalo 7 days, Messenger 24 h or 7 days with HUMAN_AGENT, the widget's session): convert the conversation to a ticket instead." },
+  'HANDOFF.INPUT_INVALID': { httpStatus: 400, meaning: 'An operator request lacks what it needs or has a malformed value (an empty reply, an unknown canned-reply code, a rating outside 1–5).' },
   'PUBLISH.NOT_ALLOWED': { httpStatus: 409, meaning: 'The ticket cannot be published: the citizen did not consent to publication, or it has no answer yet (answered, delivered or closed only).' },
   'PUBLISH.NOT_FOUND': { httpStatus: 404, meaning: 'No public Q&A entry for this ticket.' },
 } as const satisfies Record<string, { httpStatus: number; meaning: string }>;

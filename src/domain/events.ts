@@ -1,4 +1,5 @@
 import type { OutboundRecord } from './conversation.js';
+import type { HandoffEvent, HandoffState } from './handoff.js';
 
 /**
  * The named domain events (Chatwoot's listener vocabulary): what happened in one feature, for the
@@ -13,6 +14,13 @@ export interface DomainEvents {
   'reply.settled': { record: OutboundRecord; outcome: ReplyOutcome; at: Date };
   /** The public Q&A changed: an answer was published, edited or unpublished. */
   'publications.changed': { at: Date };
+  /** A conversation's handoff moved (domain/handoff.ts), as stored. */
+  'handoff.moved': { conversationId: string; from: HandoffState; to: HandoffState; event: HandoffEvent; at: Date };
+  /**
+   * Something new in the transcript of a conversation a person needs or holds: the citizen wrote, an
+   * operator replied or noted, staff answered from the platform's inbox, or an operator is typing.
+   */
+  'handoff.activity': { conversationId: string; kind: 'citizen' | 'operator' | 'note' | 'staff' | 'typing'; at: Date; by?: string };
 }
 
 export type ReplyOutcome = 'sent' | 'held' | 'failed';

@@ -20,7 +20,15 @@ export interface InboundEvent {
   userId: string;
   /** The OA, Page or widget install that received it. */
   accountId: string;
-  kind: 'message' | 'postback' | 'follow' | 'unfollow';
+  /**
+   * `echo`: a message the OA or Page sent to this citizen, echoed back by the platform (Zalo `oa_send_*`,
+   * Messenger `message_echoes`): ours (its id is one of our sends, or its app is ours) or staff answering
+   * from the platform's own inbox, which hands the conversation to them (src/core/handoff-triggers.ts).
+   * `userId` is the citizen's id (the echo's recipient), `text` what was sent.
+   */
+  kind: 'message' | 'postback' | 'follow' | 'unfollow' | 'echo';
+  /** Echoes only: the app that sent it, when the platform says (Messenger `app_id`). */
+  echoAppId?: string;
   text?: string;
   /** Payload of a tapped button or quick reply. */
   payload?: string;
@@ -57,7 +65,10 @@ export interface ReplyButton {
  * - `language`: a Khmer or English message answered in its language (what the assistant can do);
  * - `offer`: the offer to send a question or a report to an agency or an operator (no answer found, a
  *   published answer, feedback); then the request dialog's prompts `consent`, `place`, `publish`, `name`,
- *   `phone`, and `ticket-opened`; `operator-requested` once an operator request is recorded;
+ *   `phone`, and `ticket-opened`; `operator-requested` when a person cannot be reached now (out of
+ *   hours, nobody online: with the offer to leave the question or be called back); `handoff`: the
+ *   system notices of a live handoff (queue position, operator joined, back to the assistant);
+ *   `csat`: the satisfaction question after a human conversation and its thanks;
  * - `tickets`: the citizen's tickets or one ticket's detail; `track-proof`: the phone-digits offer;
  *   `reopen-prompt`, `reopened`, `closed`, `refusal` (a close or reopen that did not happen);
  * - `greeting`, `help`, `ask-prompt`, `news`, `out-of-scope`, `error`.
@@ -80,6 +91,8 @@ export type ReplyTag =
   | 'phone'
   | 'ticket-opened'
   | 'operator-requested'
+  | 'handoff'
+  | 'csat'
   | 'tickets'
   | 'track-proof'
   | 'reopen-prompt'
@@ -103,6 +116,8 @@ export interface ReplyMeta {
   options?: string[];
   /** The language the reply is written in. */
   locale?: Locale;
+  /** The offer said because nothing answered the question (two in a row bring a person). */
+  fallback?: boolean;
 }
 
 /** What a flow or an operator says; adapters render it within each platform's limits. */

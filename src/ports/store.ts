@@ -1,5 +1,7 @@
-import type { Contact, ContactRequest, Conversation, InboundMessage, InboundStatus, OutboundRecord } from '../domain/conversation.js';
+import type { Contact, Conversation, InboundMessage, InboundStatus, OutboundRecord } from '../domain/conversation.js';
 import type { Account, ConsoleSession } from '../domain/account.js';
+import type { AuditEntry } from './audit.js';
+import type { CannedReply, ConversationActivity, HandoffRecord, HandoffState, HandoffStatus, OperatorPresence, PhoneCall } from '../domain/handoff.js';
 import type { ChannelKind, DeliveryStatus } from '../domain/message.js';
 import type { PublishedAnswer } from '../domain/publication.js';
 import type { Ticket, TicketStatus } from '../domain/ticket.js';
@@ -18,11 +20,18 @@ export interface ContactRepo {
 }
 
 export interface ConversationRepo {
-  /** Returns the conversation with this id, creating it in `bot` mode if absent. */
-  getOrOpen(input: Omit<Conversation, 'mode' | 'createdAt' | 'updatedAt' | 'lastInboundAt'> & { at: Date }): Promise<Conversation>;
+  /** Returns the conversation with this id, creating it (with the bot answering) if absent. */
+  getOrOpen(input: Omit<Conversation, 'handoff' | 'createdAt' | 'updatedAt' | 'lastInboundAt'> & { at: Date }): Promise<Conversation>;
   get(id: string): Promise<Conversation | undefined>;
   /** Applies the patch and stamps `updatedAt`; does nothing if the conversation does not exist. */
-  update(id: string, patch: Partial<Pick<Conversation, 'mode' | 'lastInboundAt' | 'locale'>>): Promise<void>;
+  update(id: string, patch: Partial<Pick<Conversation, 'lastInboundAt' | 'locale'>>): Promise<void>;
+  /**
+   * Writes the handoff state only over the revision `expectedRev` (0 = a conversation without one yet);
+   * returns whether it wrote (false: someone else moved it first, or no such conversation).
+   */
+  setHandoff(id: string, expectedRev: number, next: HandoffState): Promise<boolean>;
+  /** Conversations whose handoff is in one of these states, oldest in the queue first (queuedAt, then id). */
+  listByHandoff(statuses: readonly HandoffStatus[], limit: number): Promise<Conversation[]>;
 }
 
 export interface InboundRepo {
@@ -47,6 +56,8 @@ export interface OutboundRepo {
   insert(record: OutboundRecord): Promise<{ created: boolean }>;
   get(id: string): Promise<OutboundRecord | undefined>;
   update(id: string, patch: Partial<Pick<OutboundRecord, 'status' | 'externalId' | 'attempts' | 'error' | 'sentAt'>>): Promise<void>;
+  /** The conversation's record sent with this platform message id (an echo of our own send), if any. */
+  findByExternalId(conversationId: string, externalId: string): Promise<OutboundRecord | undefined>;
   /** At most `limit` records in this state, oldest first (createdAt). */
   listByStatus(status: DeliveryStatus, limit: number): Promise<OutboundRecord[]>;
   /** The latest `limit` records of the conversation, oldest first (createdAt). */
@@ -70,13 +81,6 @@ export interface SecretRepo {
   get(key: string): Promise<{ value: Record<string, unknown>; version: number } | undefined>;
   /** Writes only if the stored version equals `expectedVersion` (0 = absent). Returns whether it wrote. */
   compareAndSet(key: string, expectedVersion: number, value: Record<string, unknown>): Promise<boolean>;
-}
-
-export interface ContactRequestRepo {
-  /** Idempotent on `id`: a replayed turn does not record the request twice. */
-  insert(request: ContactRequest): Promise<void>;
-  /** Oldest first (createdAt). */
-  listByConversation(conversationId: string): Promise<ContactRequest[]>;
 }
 
 export interface TicketQuery {
@@ -139,6 +143,57 @@ export interface PublicationRepo {
   remove(id: string): Promise<boolean>;
 }
 
+/** Human stretches of conversations (domain/handoff.ts HandoffRecord): the contact-centre figures. */
+export interface HandoffRepo {
+  /** Idempotent on `id`. */
+  insert(record: HandoffRecord): Promise<void>;
+  get(id: string): Promise<HandoffRecord | undefined>;
+  update(id: string, patch: Partial<Omit<HandoffRecord, 'id' | 'conversationId'>>): Promise<void>;
+  /** Newest first. */
+  listByConversation(conversationId: string, limit: number): Promise<HandoffRecord[]>;
+  /** Requested in [from, to), oldest first (statistics). */
+  listRequestedBetween(from: Date, to: Date): Promise<HandoffRecord[]>;
+}
+
+/** Transcript lines that are not messages: handoff moves and private notes. */
+export interface ActivityRepo {
+  /** Idempotent on `id`. */
+  insert(activity: ConversationActivity): Promise<void>;
+  /** The latest `limit`, oldest first. */
+  listByConversation(conversationId: string, limit: number): Promise<ConversationActivity[]>;
+}
+
+export interface OperatorPresenceRepo {
+  /** Inserts or replaces the operator's presence (all fields). */
+  put(presence: OperatorPresence): Promise<void>;
+  get(id: string): Promise<OperatorPresence | undefined>;
+  /** Every operator of the team that ever set a presence. */
+  listByTeam(team: string): Promise<OperatorPresence[]>;
+}
+
+export interface CannedReplyRepo {
+  /** Inserts or replaces the reply with this short code. */
+  put(reply: CannedReply): Promise<void>;
+  /** Returns whether one was removed. */
+  remove(id: string): Promise<boolean>;
+  /** By short code. */
+  list(): Promise<CannedReply[]>;
+}
+
+export interface PhoneCallRepo {
+  insert(call: PhoneCall): Promise<void>;
+  /** Received in [from, to), oldest first. */
+  listBetween(from: Date, to: Date): Promise<PhoneCall[]>;
+  /** Newest first. */
+  listRecent(limit: number): Promise<PhoneCall[]>;
+}
+
+/** The audit trail kept in the store (ports/audit.ts), newest first when listed. */
+export interface AuditRepo {
+  insert(entry: AuditEntry & { id: string }): Promise<void>;
+  list(query: { from?: Date; to?: Date; targetId?: string; limit: number }): Promise<(AuditEntry & { id: string })[]>;
+}
+
 /** Which engine serves the store, for readiness reports and for tests whose guarantee depends on it. */
 export interface EngineInfo {
   engine: 'nedb' | 'sqlite' | 'memory' | 'mongodb' | 'ferretdb';
@@ -157,11 +212,16 @@ export interface Store {
   outbound: OutboundRepo;
   dialogState: KeyValueRepo;
   secrets: SecretRepo;
-  requests: ContactRequestRepo;
   tickets: TicketRepo;
   accounts: AccountRepo;
   sessions: ConsoleSessionRepo;
   publications: PublicationRepo;
+  handoffs: HandoffRepo;
+  activities: ActivityRepo;
+  presence: OperatorPresenceRepo;
+  canned: CannedReplyRepo;
+  calls: PhoneCallRepo;
+  audit: AuditRepo;
   /** Creates indexes / opens files; idempotent. */
   init(): Promise<void>;
   /** Resolves when the engine answers; rejects otherwise (readiness checks). */

@@ -58,10 +58,10 @@ export function contactFromDoc(doc: ContactDoc): Contact {
 }
 
 
-/** A new conversation as getOrOpen creates it: in `bot` mode, every timestamp at `at`. */
+/** A new conversation as getOrOpen creates it: the bot answers (handoff `bot`, revision 0), every timestamp at `at`. */
 export function openConversation(input: Parameters<ConversationRepo['getOrOpen']>[0]): Conversation {
   const { id, contactId, channel, accountId, userId, at } = input;
-  return { id, contactId, channel, accountId, userId, mode: 'bot', lastInboundAt: at, createdAt: at, updatedAt: at };
+  return { id, contactId, channel, accountId, userId, handoff: { status: 'bot', rev: 0 }, lastInboundAt: at, createdAt: at, updatedAt: at };
 }
 
 /** A new inbound message with its seq, still to be processed. */

@@ -22,19 +22,22 @@ import type { IndexSpec } from './collection.js';
  *   channel        string  zalo | messenger | webchat
  *   accountId      string  OA / Page / widget install id
  *   userId         string  the citizen's id on the channel
- *   mode           string  bot | operator
+ *   handoff        object  { status: bot | queued | assigned | snoozed, rev, handoffId?, team?, reason?,
+ *                           queuedAt?, assigneeId?, assigneeName?, assignedAt?, firstReplyAt?, offeredTo?,
+ *                           pausedUntil?, snoozedUntil?, handedBack? } (domain/handoff.ts); absent = bot
  *   locale         string? vi | km | en: the language the citizen writes in (absent: vi)
  *   lastInboundAt  Date    opens the platform's reply window
  *   createdAt      Date
  *   updatedAt      Date
- * Indexes: contactId
+ * Indexes: contactId; { handoff.status, handoff.queuedAt } (the operators' queue)
  *
  * == Schema: inbound_messages ==
  *   _id         string  `${channel}:${externalId}`: a redelivered webhook hits E11000
  *   conversationId string
  *   externalId  string  platform message id
  *   seq         number  per conversation, strictly increasing (last seq + 1; the unique index refuses a taken one)
- *   kind        string  message | postback | follow | unfollow
+ *   kind        string  message | postback | follow | unfollow | echo (sent to the citizen by the OA/Page)
+ *   echoAppId   string? echo only: the sending app (Messenger)
  *   text        string?
  *   payload     string?
  *   status      string  received | done | failed
@@ -50,13 +53,15 @@ import type { IndexSpec } from './collection.js';
  *   inReplyTo   string? → inbound_messages._id
  *   reply       object  { text, buttons?, link? }
  *   purpose     string  response | human_agent | update
+ *   author      object? { id, name }: the operator who wrote it (human_agent)
  *   status      string  pending | sent | held | failed
  *   externalId  string? platform message id once sent
  *   attempts    number
  *   error       object? { code, platformCode?, message? }
  *   createdAt   Date
  *   sentAt      Date?
- * Indexes: { conversationId, createdAt }; { status, createdAt }; { conversationId, status, createdAt } (listWithStatus)
+ * Indexes: { conversationId, createdAt }; { status, createdAt }; { conversationId, status, createdAt } (listWithStatus);
+ *          { conversationId, externalId } (echoes of our own sends)
  *
  * == Schema: dialog_state ==
  *   _id        string  Botkit storage key
@@ -68,16 +73,6 @@ import type { IndexSpec } from './collection.js';
  *   value      object
  *   version    number  1 on first write, +1 per successful compare-and-set
  *   updatedAt  Date
- *
- * == Schema: contact_requests ==
- *   _id          string
- *   conversationId string
- *   kind         string  agency | operator
- *   question     string
- *   procedureId  string?
- *   createdAt    Date
- * Indexes: { conversationId, createdAt }
- *
  *
  * == Schema: tickets ==
  *   _id            string  ticket id
@@ -131,6 +126,43 @@ import type { IndexSpec } from './collection.js';
  *   publishedAt  Date
  *   approvedBy   string  → accounts._id (the approving editor)
  * Indexes: { field, publishedAt } (public page by field); publishedAt
+ *
+ * == Schema: handoffs ==  (one human stretch of a conversation, domain/handoff.ts HandoffRecord)
+ *   _id            string
+ *   conversationId string
+ *   channel        string
+ *   team           string  hotline
+ *   reason         string  requested | fallbacks | sensitive | takeover | external
+ *   question       string? the citizen's words when they asked (personal data)
+ *   procedureId    string?
+ *   requestedAt    Date
+ *   queuedAt, assignedAt, firstReplyAt, endedAt  Date?
+ *   assigneeId     string? account id | external
+ *   outcome        string? resolved | abandoned | unclaimed | closed | external-ended
+ *   summary        string? the operator's hand-back summary
+ *   csat           number? 1–5
+ *   reoffers       number
+ * Indexes: { conversationId, requestedAt }; requestedAt
+ *
+ * == Schema: conversation_activities ==  (transcript lines that are not messages)
+ *   _id, conversationId, at, kind (transition | note), from?, to?, event?, reason?, actor? { id, name }, text?
+ * Indexes: { conversationId, at }
+ *
+ * == Schema: operator_presence ==
+ *   _id (account id), name, team, status (online | away | offline), seenAt, lastAssignedAt?
+ * Indexes: team
+ *
+ * == Schema: canned_replies ==
+ *   _id (short code), text, updatedAt, updatedBy
+ *
+ * == Schema: phone_calls ==
+ *   _id, operatorId, question, callbackPhone? (personal data), answer?, procedureId?, ticketCode?,
+ *   receivedAt, durationSeconds?
+ * Indexes: receivedAt
+ *
+ * == Schema: audit_log ==
+ *   _id, action, actor { id, username }, target { kind, id, … }, targetId (= target.id), at, details?
+ * Indexes: at; { targetId, at }
  */
 
 /** Collection names: one MongoDB collection or one nedb file (`<dataDir>/store/<name>.db`) each. */
@@ -141,11 +173,16 @@ export const COLLECTIONS = {
   outbound: 'outbound_messages',
   dialogState: 'dialog_state',
   secrets: 'secrets',
-  requests: 'contact_requests',
   tickets: 'tickets',
   accounts: 'accounts',
   sessions: 'console_sessions',
   publications: 'publications',
+  handoffs: 'handoffs',
+  activities: 'conversation_activities',
+  presence: 'operator_presence',
+  canned: 'canned_replies',
+  calls: 'phone_calls',
+  audit: 'audit_log',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -156,7 +193,10 @@ export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
  */
 export const INDEXES: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
   contacts: [{ name: 'identityKeys_unique', keys: { identityKeys: 1 }, unique: true }],
-  conversations: [{ name: 'contactId', keys: { contactId: 1 } }],
+  conversations: [
+    { name: 'contactId', keys: { contactId: 1 } },
+    { name: 'handoff_queue', keys: { 'handoff.status': 1, 'handoff.queuedAt': 1 } },
+  ],
   inbound_messages: [
     { name: 'conversation_seq_unique', keys: { conversationId: 1, seq: 1 }, unique: true },
     { name: 'conversation_status_seq', keys: { conversationId: 1, status: 1, seq: 1 } },
@@ -167,10 +207,10 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
     { name: 'conversation_createdAt', keys: { conversationId: 1, createdAt: 1 } },
     { name: 'status_createdAt', keys: { status: 1, createdAt: 1 } },
     { name: 'conversation_status_createdAt', keys: { conversationId: 1, status: 1, createdAt: 1 } },
+    { name: 'conversation_externalId', keys: { conversationId: 1, externalId: 1 } },
   ],
   dialog_state: [],
   secrets: [],
-  contact_requests: [{ name: 'conversation_createdAt', keys: { conversationId: 1, createdAt: 1 } }],
   tickets: [
     { name: 'code_unique', keys: { code: 1 }, unique: true },
     { name: 'agency_status_createdAt', keys: { agencyId: 1, status: 1, createdAt: 1 } },
@@ -186,5 +226,17 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
   publications: [
     { name: 'field_publishedAt', keys: { field: 1, publishedAt: -1 } },
     { name: 'publishedAt', keys: { publishedAt: -1 } },
+  ],
+  handoffs: [
+    { name: 'conversation_requestedAt', keys: { conversationId: 1, requestedAt: 1 } },
+    { name: 'requestedAt', keys: { requestedAt: 1 } },
+  ],
+  conversation_activities: [{ name: 'conversation_at', keys: { conversationId: 1, at: 1 } }],
+  operator_presence: [{ name: 'team', keys: { team: 1 } }],
+  canned_replies: [],
+  phone_calls: [{ name: 'receivedAt', keys: { receivedAt: 1 } }],
+  audit_log: [
+    { name: 'at', keys: { at: -1 } },
+    { name: 'target_at', keys: { targetId: 1, at: -1 } },
   ],
 };

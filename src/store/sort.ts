@@ -28,11 +28,21 @@ export function compareValues(a: unknown, b: unknown): number {
   return 0;
 }
 
+/** A field's value, dotted paths (`handoff.queuedAt`) followed into embedded documents. */
+function valueAt(doc: Record<string, unknown>, path: readonly string[]): unknown {
+  let value: unknown = doc;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
 export function comparator(sort: Sort): (a: Record<string, unknown>, b: Record<string, unknown>) => number {
-  const keys = Object.entries(sort);
+  const keys = Object.entries(sort).map(([key, direction]) => [key.split('.'), direction] as const);
   return (a, b) => {
-    for (const [key, direction] of keys) {
-      const c = compareValues(a[key], b[key]);
+    for (const [path, direction] of keys) {
+      const c = compareValues(path.length === 1 ? a[path[0]!] : valueAt(a, path), path.length === 1 ? b[path[0]!] : valueAt(b, path));
       if (c !== 0) return c * direction;
     }
     return 0;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Account, ConsoleSession } from '../../src/domain/account.js';
-import type { ContactIdentity, ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../src/domain/conversation.js';
+import type { ContactIdentity, Conversation, InboundMessage, OutboundRecord } from '../../src/domain/conversation.js';
 import { conversationKey, type ChannelKind } from '../../src/domain/message.js';
 import { createTicket, transition, type NewTicket, type Ticket, type TicketStatus } from '../../src/domain/ticket.js';
 import { generate as generateTrackingCode } from '../../src/domain/tracking-code.js';
@@ -221,16 +221,16 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
       it('When a conversation is opened, then it is in bot mode with every timestamp at the given time', async () => {
         const at = new Date('2026-04-05T01:02:03.456Z');
         const conversation = await openConversation(store, at);
-        expect(conversation).toMatchObject({ mode: 'bot', lastInboundAt: at, createdAt: at, updatedAt: at });
+        expect(conversation).toMatchObject({ handoff: { status: 'bot', rev: 0 }, lastInboundAt: at, createdAt: at, updatedAt: at });
         expect(await store.conversations.get(conversation.id)).toEqual(conversation);
       });
 
       it('When getOrOpen finds an existing conversation, then it returns it unchanged', async () => {
         const conversation = await openConversation(store, new Date('2026-01-01T00:00:00Z'));
-        await store.conversations.update(conversation.id, { mode: 'operator' });
+        await store.conversations.update(conversation.id, { locale: 'en' });
         const { id, contactId, channel, accountId, userId } = conversation;
         const again = await store.conversations.getOrOpen({ id, contactId, channel, accountId, userId, at: new Date('2026-02-01T00:00:00Z') });
-        expect(again.mode).toBe('operator');
+        expect(again.locale).toBe('en');
         expect(again.createdAt).toEqual(conversation.createdAt);
       });
 
@@ -246,25 +246,102 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         const conversation = await openConversation(store, new Date('2026-01-01T00:00:00Z'));
         expect(conversation.locale).toBeUndefined();
         await store.conversations.update(conversation.id, { locale: 'km' });
-        expect(await store.conversations.get(conversation.id)).toMatchObject({ locale: 'km', mode: 'bot' });
+        expect(await store.conversations.get(conversation.id)).toMatchObject({ locale: 'km', handoff: { status: 'bot' } });
         await store.conversations.update(conversation.id, { locale: 'vi' });
         expect((await store.conversations.get(conversation.id))?.locale).toBe('vi');
       });
 
-      it('When mode and lastInboundAt are updated, then get returns them and a later updatedAt', async () => {
+      it('When lastInboundAt is updated, then get returns it and a later updatedAt', async () => {
         const conversation = await openConversation(store, new Date('2026-01-01T00:00:00Z'));
         const lastInboundAt = new Date('2026-06-01T10:00:00Z');
-        await store.conversations.update(conversation.id, { mode: 'operator', lastInboundAt });
+        await store.conversations.update(conversation.id, { lastInboundAt });
         const stored = await store.conversations.get(conversation.id);
-        expect(stored).toMatchObject({ mode: 'operator', lastInboundAt, createdAt: conversation.createdAt });
+        expect(stored).toMatchObject({ lastInboundAt, createdAt: conversation.createdAt });
         expect(stored?.lastInboundAt).toBeInstanceOf(Date);
         expect(stored!.updatedAt.getTime()).toBeGreaterThan(conversation.updatedAt.getTime());
       });
 
       it('When an unknown conversation is read or updated, then it is undefined and nothing is created', async () => {
         const id = uid('none');
-        await store.conversations.update(id, { mode: 'operator' });
+        await store.conversations.update(id, { locale: 'en' });
+        expect(await store.conversations.setHandoff(id, 0, { status: 'queued', rev: 1 })).toBe(false);
         expect(await store.conversations.get(id)).toBeUndefined();
+      });
+
+      it('When two moves are computed from the same handoff revision, then only the first is written', async () => {
+        const conversation = await openConversation(store);
+        const queuedAt = new Date('2026-03-02T01:00:00Z');
+        expect(await store.conversations.setHandoff(conversation.id, 0, { status: 'queued', rev: 1, team: 'hotline', queuedAt, offeredTo: ['a'] })).toBe(true);
+        expect(await store.conversations.setHandoff(conversation.id, 0, { status: 'assigned', rev: 1 })).toBe(false);
+        expect(await store.conversations.setHandoff(conversation.id, 1, { status: 'assigned', rev: 2, assigneeId: 'op-1', queuedAt })).toBe(true);
+        expect(await store.conversations.setHandoff(conversation.id, 1, { status: 'bot', rev: 2 })).toBe(false);
+        expect((await store.conversations.get(conversation.id))?.handoff).toEqual({ status: 'assigned', rev: 2, assigneeId: 'op-1', queuedAt });
+      });
+
+      it('When conversations wait in the queue, then listByHandoff returns them oldest in the queue first', async () => {
+        const team = uid('team');
+        const ids: string[] = [];
+        for (const minute of [30, 10, 20]) {
+          const c = await openConversation(store);
+          await store.conversations.setHandoff(c.id, 0, { status: 'queued', rev: 1, team, queuedAt: new Date(Date.UTC(2031, 0, 1, 0, minute)) });
+          ids.push(c.id);
+        }
+        const listed = (await store.conversations.listByHandoff(['queued'], 1000)).filter((c) => c.handoff?.team === team).map((c) => c.id);
+        expect(listed).toEqual([ids[1], ids[2], ids[0]]);
+      });
+    });
+
+    describe('handoff records, activities, presence, canned replies, calls, audit', () => {
+      it('When a stretch is recorded twice and updated, then one record holds the update and is listed by conversation and by time', async () => {
+        const conversationId = uid('conv');
+        const requestedAt = new Date('2031-02-01T02:00:00Z');
+        const record = { id: uid('h'), conversationId, channel: 'zalo' as const, team: 'hotline', reason: 'requested' as const, requestedAt, reoffers: 0 };
+        await store.handoffs.insert(record);
+        await store.handoffs.insert({ ...record, reason: 'fallbacks' });
+        await store.handoffs.update(record.id, { assignedAt: new Date('2031-02-01T02:05:00Z'), outcome: 'resolved', csat: 5 });
+        expect(await store.handoffs.get(record.id)).toMatchObject({ reason: 'requested', outcome: 'resolved', csat: 5 });
+        expect((await store.handoffs.listByConversation(conversationId, 10)).map((h) => h.id)).toEqual([record.id]);
+        const between = await store.handoffs.listRequestedBetween(new Date('2031-02-01T00:00:00Z'), new Date('2031-02-02T00:00:00Z'));
+        expect(between.map((h) => h.id)).toContain(record.id);
+      });
+
+      it('When activities are added, then they are listed oldest first and a replayed id is ignored', async () => {
+        const conversationId = uid('conv');
+        const first = { id: uid('a'), conversationId, at: new Date('2031-01-01T00:00:00Z'), kind: 'transition' as const, from: 'bot' as const, to: 'queued' as const, event: 'request' as const };
+        const note = { id: uid('a'), conversationId, at: new Date('2031-01-01T00:01:00Z'), kind: 'note' as const, actor: { id: 'op', name: 'Lan' }, text: 'gọi lại sau' };
+        await store.activities.insert(note);
+        await store.activities.insert(first);
+        await store.activities.insert(first);
+        expect((await store.activities.listByConversation(conversationId, 10)).map((a) => a.id)).toEqual([first.id, note.id]);
+      });
+
+      it('When presence, canned replies and calls are written, then they read back', async () => {
+        const team = uid('team');
+        const seenAt = new Date('2031-01-01T00:00:00Z');
+        await store.presence.put({ id: 'op-a', name: 'A', team, status: 'online', seenAt });
+        await store.presence.put({ id: 'op-a', name: 'A', team, status: 'away', seenAt, lastAssignedAt: seenAt });
+        expect(await store.presence.listByTeam(team)).toEqual([{ id: 'op-a', name: 'A', team, status: 'away', seenAt, lastAssignedAt: seenAt }]);
+        const code = uid('kh').toLowerCase();
+        await store.canned.put({ id: code, text: 'Xin chào', updatedAt: seenAt, updatedBy: 'op-a' });
+        expect((await store.canned.list()).find((c) => c.id === code)?.text).toBe('Xin chào');
+        expect(await store.canned.remove(code)).toBe(true);
+        expect(await store.canned.remove(code)).toBe(false);
+        const call = { id: uid('call'), operatorId: 'op-a', question: 'Hỏi khai sinh', receivedAt: new Date('2031-03-03T03:00:00Z') };
+        await store.calls.insert(call);
+        expect((await store.calls.listBetween(new Date('2031-03-03T00:00:00Z'), new Date('2031-03-04T00:00:00Z'))).map((c) => c.id)).toContain(call.id);
+        expect((await store.calls.listRecent(1000)).some((c) => c.id === call.id)).toBe(true);
+      });
+
+      it('When audit entries are written, then they are listed newest first, by target and by time', async () => {
+        const target = uid('conv');
+        const at = (m: number) => new Date(Date.UTC(2031, 4, 1, 0, m));
+        const entry = (id: string, m: number) => ({ id, action: 'conversation.reply' as const, actor: { id: 'op', username: 'lan' }, target: { kind: 'conversation' as const, id: target }, at: at(m) });
+        await store.audit.insert(entry(uid('e'), 1));
+        await store.audit.insert(entry(uid('e'), 2));
+        const listed = await store.audit.list({ targetId: target, limit: 10 });
+        expect(listed.map((e) => e.at)).toEqual([at(2), at(1)]);
+        expect(listed[0]).toMatchObject({ action: 'conversation.reply', target: { kind: 'conversation', id: target } });
+        expect(await store.audit.list({ targetId: target, from: at(2), limit: 10 })).toHaveLength(1);
       });
     });
 
@@ -485,23 +562,6 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         const results = await Promise.all(['A', 'B'].map((w) => store.secrets.compareAndSet(key, 0, { by: w })));
         expect(results.filter(Boolean)).toHaveLength(1);
         expect((await store.secrets.get(key))?.version).toBe(1);
-      });
-    });
-
-    describe('contact requests', () => {
-      it('When requests are recorded, then a conversation lists its own, oldest first, each once', async () => {
-        const conversation = await openConversation(store);
-        const other = await openConversation(store);
-        const request = (n: number, extra: Partial<ContactRequest> = {}): ContactRequest => ({
-          id: uid('req'), conversationId: conversation.id, kind: 'agency', question: `Câu hỏi ${n}`, createdAt: new Date(Date.UTC(2026, 2, n)), ...extra,
-        });
-        const second = request(2, { kind: 'operator' });
-        const first = request(1, { procedureId: '1.001193' });
-        await store.requests.insert(second);
-        await store.requests.insert(first);
-        await store.requests.insert(first);
-        await store.requests.insert(request(3, { conversationId: other.id }));
-        expect(await store.requests.listByConversation(conversation.id)).toEqual([first, second]);
       });
     });
 
@@ -788,8 +848,9 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
           await before.outbound.update(record.id, { attempts: 2 });
           await before.dialogState.write({ [`dialog:${conversation.id}`]: { step: 2 } });
           await before.secrets.compareAndSet('zalo:tokens', 0, { refreshToken: 'r1' });
-          const request: ContactRequest = { id: uid('req'), conversationId: conversation.id, kind: 'operator', question: 'Gặp tổng đài viên', createdAt: new Date() };
-          await before.requests.insert(request);
+          const stretch = { id: uid('h'), conversationId: conversation.id, channel: 'webchat' as const, team: 'hotline', reason: 'requested' as const, question: 'Gặp tổng đài viên', requestedAt: new Date(), reoffers: 0 };
+          await before.handoffs.insert(stretch);
+          await before.conversations.setHandoff(conversation.id, 0, { status: 'queued', rev: 1, handoffId: stretch.id, queuedAt: stretch.requestedAt });
           const ticket = newTicket({ conversationId: conversation.id });
           await before.tickets.insert(ticket);
           const assigned = transition(ticket, 'assign', { kind: 'system' }, later(HOUR));
@@ -804,14 +865,14 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
 
           const after = await probe.reopen();
           await after.init();
-          expect(await after.conversations.get(conversation.id)).toEqual(conversation);
+          expect(await after.conversations.get(conversation.id)).toMatchObject({ ...conversation, handoff: { status: 'queued', rev: 1, handoffId: stretch.id }, updatedAt: expect.any(Date) });
           expect(await after.contacts.get(conversation.contactId)).toMatchObject({ id: conversation.contactId, createdAt: conversation.createdAt });
           expect((await after.inbound.listByConversation(conversation.id, 10)).map((m) => m.id)).toEqual(msgs.map((m) => m.id));
           expect(await after.inbound.conversationsWithPending()).toContain(conversation.id);
           expect(await after.outbound.listWithStatus(conversation.id, 'held')).toEqual([{ ...record, attempts: 2 }]);
           expect(await after.dialogState.read([`dialog:${conversation.id}`])).toEqual({ [`dialog:${conversation.id}`]: { step: 2 } });
           expect(await after.secrets.get('zalo:tokens')).toEqual({ value: { refreshToken: 'r1' }, version: 1 });
-          expect(await after.requests.listByConversation(conversation.id)).toEqual([request]);
+          expect(await after.handoffs.listByConversation(conversation.id, 10)).toEqual([stretch]);
           // Unique indexes and seq survive too: a redelivery is still refused, the next message continues the sequence.
           expect((await after.inbound.insert(msgs[0]!)).created).toBe(false);
           expect((await after.inbound.insert(inbound(conversation.id))).message.seq).toBe(3);

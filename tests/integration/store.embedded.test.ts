@@ -23,7 +23,24 @@ describe('embedded store files', () => {
     await h.store.close();
     const files = (await readdir(join(h.dataDir, 'store'))).sort();
     expect(files).toEqual(
-      ['accounts', 'console_sessions', 'contact_requests', 'contacts', 'conversations', 'dialog_state', 'inbound_messages', 'outbound_messages', 'publications', 'secrets', 'tickets'].map(
+      [
+        'accounts',
+        'audit_log',
+        'canned_replies',
+        'console_sessions',
+        'contacts',
+        'conversation_activities',
+        'conversations',
+        'dialog_state',
+        'handoffs',
+        'inbound_messages',
+        'operator_presence',
+        'outbound_messages',
+        'phone_calls',
+        'publications',
+        'secrets',
+        'tickets',
+      ].map(
         (n) => `${n}.db`,
       ),
     );

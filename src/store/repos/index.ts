@@ -1,5 +1,7 @@
 import type { Account, ConsoleSession } from '../../domain/account.js';
-import type { ContactRequest, Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
+import type { Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
+import type { CannedReply, ConversationActivity, HandoffRecord, OperatorPresence, PhoneCall } from '../../domain/handoff.js';
+import type { AuditEntry } from '../../ports/audit.js';
 import type { PublishedAnswer } from '../../domain/publication.js';
 import type { Ticket } from '../../domain/ticket.js';
 import type { Store } from '../../ports/store.js';
@@ -7,13 +9,18 @@ import type { Database } from '../collection.js';
 import type { ContactDoc, Doc, KeyValueDoc, SecretDoc } from '../documents.js';
 import { COLLECTIONS } from '../schema.js';
 import { AccountsRepo } from './accounts.repo.js';
+import { ActivitiesRepo } from './activities.repo.js';
+import { AuditEntriesRepo } from './audit.repo.js';
+import { PhoneCallsRepo } from './calls.repo.js';
+import { CannedRepliesRepo } from './canned.repo.js';
+import { HandoffsRepo } from './handoffs.repo.js';
+import { PresenceRepo } from './presence.repo.js';
 import { ContactsRepo } from './contacts.repo.js';
 import { ConversationsRepo } from './conversations.repo.js';
 import { KeyValueDocsRepo } from './dialog-state.repo.js';
 import { InboundMessagesRepo } from './inbound.repo.js';
 import { OutboundMessagesRepo } from './outbound.repo.js';
 import { PublicationsRepo } from './publications.repo.js';
-import { ContactRequestsRepo } from './requests.repo.js';
 import { SecretsRepo } from './secrets.repo.js';
 import { ConsoleSessionsRepo } from './sessions.repo.js';
 import { TicketsRepo } from './tickets.repo.js';
@@ -30,11 +37,16 @@ export function createStore(db: Database, now: () => Date = () => new Date()): S
     outbound: new OutboundMessagesRepo(db.collection<Doc<OutboundRecord>>(COLLECTIONS.outbound)),
     dialogState: new KeyValueDocsRepo(db.collection<KeyValueDoc>(COLLECTIONS.dialogState), now),
     secrets: new SecretsRepo(db.collection<SecretDoc>(COLLECTIONS.secrets), now),
-    requests: new ContactRequestsRepo(db.collection<Doc<ContactRequest>>(COLLECTIONS.requests)),
     tickets: new TicketsRepo(db.collection<Doc<Ticket>>(COLLECTIONS.tickets)),
     accounts: new AccountsRepo(db.collection<Doc<Account>>(COLLECTIONS.accounts)),
     sessions: new ConsoleSessionsRepo(db.collection<Doc<ConsoleSession>>(COLLECTIONS.sessions)),
     publications: new PublicationsRepo(db.collection<Doc<PublishedAnswer>>(COLLECTIONS.publications)),
+    handoffs: new HandoffsRepo(db.collection<Doc<HandoffRecord>>(COLLECTIONS.handoffs)),
+    activities: new ActivitiesRepo(db.collection<Doc<ConversationActivity>>(COLLECTIONS.activities)),
+    presence: new PresenceRepo(db.collection<Doc<OperatorPresence>>(COLLECTIONS.presence)),
+    canned: new CannedRepliesRepo(db.collection<Doc<CannedReply>>(COLLECTIONS.canned)),
+    calls: new PhoneCallsRepo(db.collection<Doc<PhoneCall>>(COLLECTIONS.calls)),
+    audit: new AuditEntriesRepo(db.collection<Doc<AuditEntry & { id: string }> & { targetId: string }>(COLLECTIONS.audit)),
     init: () => db.init(),
     ping: () => db.ping(),
     info: () => db.info(),

@@ -33,6 +33,11 @@ export class OutboundMessagesRepo implements OutboundRepo {
     await this.outbound.updateOne({ _id: id }, { $set: set });
   }
 
+  async findByExternalId(conversationId: string, externalId: string): Promise<OutboundRecord | undefined> {
+    const doc = await this.outbound.findOne({ conversationId, externalId });
+    return doc ? fromDoc(doc) : undefined;
+  }
+
   async listByStatus(status: DeliveryStatus, limit: number): Promise<OutboundRecord[]> {
     if (limit <= 0) return [];
     const docs = await this.outbound.find({ status }, { sort: OLDEST_FIRST, limit });
