@@ -2,6 +2,7 @@ import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { ConsoleAuth } from '../core/console-auth.js';
 import { statisticsCsv, STATS_DIMENSIONS, type Statistics, type StatisticsQuery } from '../core/statistics.js';
+import type { Account } from '../domain/account.js';
 import { AppError } from '../domain/errors.js';
 import type { StatsCopy } from '../domain/copy/types.js';
 import { createConsoleSession } from './console-session.js';
@@ -11,17 +12,27 @@ import { commaSeparated } from './query-params.js';
  * Statistics for provincial reports, mounted under /api/v1, behind the console session:
  *
  *   GET /stats?from=YYYY-MM&to=YYYY-MM&groupBy=month,agency,channel   JSON {from, to, groupBy, rows}
- *   GET /stats.csv?…same…                                             CSV (UTF-8 with BOM, Vietnamese header)
+ *   GET /stats.csv?…same…                                             CSV (UTF-8 with BOM, Vietnamese header, agency names)
  *
- * Coordinators and admins see every agency; staff see only their own agency's rows (ticket figures:
- * inbound messages have no agency). Definitions of the figures: src/core/statistics.ts.
+ * Staff see only their own agency's rows (ticket figures: inbound messages, calls and operator stretches
+ * have no agency); every other role (coordinators, hotline operators, admins, and any role added later)
+ * sees every agency. Definitions of the figures: src/core/statistics.ts.
  */
 
 export interface StatsRouterDeps {
   auth: Pick<ConsoleAuth, 'authenticate'>;
   statistics: Statistics;
   labels: StatsCopy;
+  /** The agency's name for its id (core/agency-names.ts), for the CSV's agency column; the id when absent. */
+  agencyName?: (agencyId: string) => string;
   secureCookies: boolean;
+}
+
+/** Staff are restricted to their agency; every other role reads the whole report. */
+function restrictedAgency(account: Pick<Account, 'role' | 'agencyId'>): string | undefined {
+  if (account.role !== 'staff') return undefined;
+  if (!account.agencyId) throw new AppError('AUTH.FORBIDDEN', 'This account has no agency');
+  return account.agencyId;
 }
 
 const monthSchema = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/);
@@ -37,14 +48,13 @@ function statsQuery(req: Request): StatisticsQuery {
     const fields = [...new Set(parsed.error.issues.map((i) => i.path.join('.') || '(root)'))];
     throw new AppError('HTTP.BAD_REQUEST', 'Invalid query: expected from=YYYY-MM&to=YYYY-MM[&groupBy=month,agency,channel]', { details: { fields } });
   }
-  const account = req.console!.account;
+  const agencyId = restrictedAgency(req.console!.account);
   const groupBy = parsed.data.groupBy ?? [...STATS_DIMENSIONS];
-  if (account.role === 'staff' && !account.agencyId) throw new AppError('AUTH.FORBIDDEN', 'This account has no agency');
   return {
     from: parsed.data.from,
     to: parsed.data.to,
     groupBy,
-    ...(account.role === 'staff' && { agencyId: account.agencyId! }),
+    ...(agencyId !== undefined && { agencyId }),
   };
 }
 
@@ -65,7 +75,7 @@ export function createStatsRouter(deps: StatsRouterDeps): Router {
       .set('Cache-Control', 'no-store')
       .set('Content-Type', 'text/csv; charset=utf-8')
       .set('Content-Disposition', `attachment; filename="thong-ke-1022-${query.from}-${query.to}.csv"`)
-      .send(statisticsCsv(rows, deps.labels));
+      .send(statisticsCsv(rows, deps.labels, deps.agencyName ? { agencyName: deps.agencyName } : {}));
   });
 
   return router;
