@@ -111,7 +111,7 @@ it('an admin creates a staff account in the console, the new account signs in at
 
   // 5. A coordinator has no accounts view.
   const coordinatorPage = await signIn('dieuphoi', ADMIN_PASSWORD, problems);
-  expect(await coordinatorPage.locator('#nav').isHidden()).toBe(true);
+  expect(await coordinatorPage.locator('#nav-accounts').isHidden()).toBe(true);
 
   expect(problems).toEqual([]);
   expect(staffProblems).toEqual([]);

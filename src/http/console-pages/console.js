@@ -6,6 +6,12 @@
 // Agencies are shown by their directory name (the API's agencyName, GET /inbox/agencies), never by id.
 // Admins also get the accounts view (#accounts: GET/POST /admin/accounts): list, create, disable/enable,
 // reset a password.
+// Hotline operators (role operator; coordinators and admins too) get the operator views (issue 11):
+// #hotline[/id] the live handoff (presence, queue, conversations, transcript, composer; /api/v1/operator/*,
+// live through the EventSource GET /operator/events), #calls phone intake, #canned canned replies and
+// #stats the dashboard (GET /stats). Operators have no ticket inbox; staff have only theirs.
+// Accessibility: every view change moves focus to the new view's heading (tabindex=-1); #live (polite)
+// announces queue arrivals, new messages in the open conversation and filter results.
 'use strict';
 
 (function () {
@@ -90,7 +96,8 @@
     var data = null;
     try { data = await res.json(); } catch (e) { data = null; }
     if (!res.ok) {
-      var code = data && data.code;
+      // Errors are {code, message}; {error: {code, message}} is read too.
+      var code = data && (data.code || (data.error && data.error.code));
       var known = typeof code === 'string' ? own(C.errors, code) : undefined;
       var err = { code: code || 'HTTP', status: res.status, message: typeof known === 'string' ? known : t('httpError', { status: res.status }) };
       if (res.status === 401 && path !== '/auth/login' && path !== '/auth/me') { signedOut(); }
@@ -99,18 +106,51 @@
     return data;
   }
 
+  /** Each view and the navigation link that leads to it. */
+  var VIEWS = { 'login-view': null, 'list-view': 'nav-tickets', 'detail-view': null, 'accounts-view': 'nav-accounts', 'hotline-view': 'nav-hotline', 'calls-view': 'nav-calls', 'canned-view': 'nav-canned', 'stats-view': 'nav-stats' };
+
   function show(view) {
-    ['login-view', 'list-view', 'detail-view', 'accounts-view'].forEach(function (id) { $(id).hidden = id !== view; });
-    if (view === 'accounts-view') $('nav-accounts').setAttribute('aria-current', 'page'); else $('nav-accounts').removeAttribute('aria-current');
-    if (view === 'list-view') $('nav-tickets').setAttribute('aria-current', 'page'); else $('nav-tickets').removeAttribute('aria-current');
+    Object.keys(VIEWS).forEach(function (id) {
+      $(id).hidden = id !== view;
+      var link = VIEWS[id] && $(VIEWS[id]);
+      if (link) { if (id === view) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current'); }
+    });
+    $('main').className = view === 'hotline-view' || view === 'stats-view' ? 'wide' : '';
+    if (view !== 'hotline-view') closePop();
+  }
+
+  /** Moves focus to a view's (or a part's) heading, which is focusable by script only (tabindex=-1). */
+  function focusHeading(id) {
+    var el = $(id);
+    if (!el) return;
+    el.tabIndex = -1;
+    el.focus();
+  }
+
+  /** Says `text` in the polite live region (cleared first, so the same words are said again). */
+  var announceTimer = null;
+  function announce(text) {
+    var live = $('live');
+    live.textContent = '';
+    clearTimeout(announceTimer);
+    announceTimer = setTimeout(function () { live.textContent = text; }, 60);
   }
 
   function isAdmin() {
     return Boolean(state.account && state.account.role === 'admin');
   }
+  /** Operators, coordinators and admins work the hotline (queue, calls, canned replies, statistics). */
+  function canHotline() {
+    return Boolean(state.account && ['operator', 'coordinator', 'admin'].indexOf(state.account.role) >= 0);
+  }
+  /** Everyone but operators has the ticket inbox (staff: only their agency's). */
+  function canInbox() {
+    return Boolean(state.account && state.account.role !== 'operator');
+  }
 
   function signedOut() {
     state.account = null; state.csrf = ''; state.current = null; state.accounts = []; state.resetTarget = null;
+    stopHotline();
     $('who').hidden = true;
     $('nav').hidden = true;
     unmountAccounts();
@@ -122,7 +162,9 @@
     state.account = data.account; state.csrf = data.csrfToken;
     renderWho();
     $('who').hidden = false;
-    $('nav').hidden = !isAdmin();
+    $('nav').hidden = !canHotline();
+    $('nav-tickets').hidden = !canInbox();
+    $('nav-accounts').hidden = !isAdmin();
     $('list-title').textContent = t(data.account.role === 'staff' ? 'list.titleStaff' : 'list.titleAll');
   }
 
@@ -162,6 +204,13 @@
     var data = await api('GET', '/inbox/tickets' + (status ? '?status=' + encodeURIComponent(status) : ''));
     state.tickets = data.tickets;
     renderList();
+  }
+
+  /** After the filter changed: the new list, and how many tickets it shows, said to screen readers. */
+  async function filterList() {
+    await loadList();
+    var sel = $('status-filter');
+    announce(t('live.listCount', { filter: sel.options[sel.selectedIndex].textContent, count: state.tickets.length }));
   }
 
   function line(className, text) {
@@ -505,15 +554,933 @@
     await loadAccounts();
   }
 
+  // ---- the hotline (operators, coordinators, admins): /api/v1/operator/*
+  /**
+   * hot.items: the last GET /operator/conversations; hot.open: the open conversation (GET …/:id) and
+   * hot.messages its transcript; hot.queueIds / hot.msgIds: what was there at the last look, to say
+   * only what is new; hot.sigs: each list's last rendering, redrawn only when it changed.
+   */
+  var OP = '/operator';
+  var PRESENCE_KEY = 'troly1022.console.presence';
+  var HEARTBEAT_MS = 30000;
+  var TYPING_MS = 3000;
+  var hot = null;
+  function freshHot() {
+    return {
+      started: false, items: [], queueIds: null, openId: null, open: null, messages: [], msgIds: null,
+      canned: null, presence: 'offline', es: null, esRetry: null, heartbeat: null, ticker: null, refreshTimer: null,
+      lastTyping: 0, sigs: {}, fetchedAt: 0, pop: { items: [], index: 0, start: 0, end: 0 }, busy: false, again: false,
+      sentIds: [], suggestions: [], suggestFor: null, focusComposer: false
+    };
+  }
+  hot = freshHot();
+
+  function enc(id) { return encodeURIComponent(id); }
+  function channelName(ch) { return pick(C.operator.channels, ch); }
+
+  /** 75 → "1:15"; 3725 → "1:02:05". */
+  function clock(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    var two = function (n) { return (n < 10 ? '0' : '') + n; };
+    return h ? h + ':' + two(m) + ':' + two(s) : m + ':' + two(s);
+  }
+  /** A length of time in words (copy: operator.durations): seconds, minutes and seconds, or hours and minutes. */
+  function duration(seconds) {
+    seconds = Math.max(0, Math.round(seconds));
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    if (h >= 48) return fill(C.operator.durations.days, { d: Math.floor(h / 24), h: h % 24 });
+    if (h) return fill(C.operator.durations.hours, { h: h, m: m });
+    if (m) return fill(C.operator.durations.minutes, { m: m, s: s });
+    return fill(C.operator.durations.seconds, { s: s });
+  }
+  /** A transcript time in Vietnam time: "14:05" today, "14:05 06/12" before. */
+  function fmtTime(iso) {
+    if (!iso) return '';
+    var parts = function (d) {
+      var out = {};
+      new Intl.DateTimeFormat('en-GB', { day: '2-digit', month: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: C.timeZone })
+        .formatToParts(d).forEach(function (p) { out[p.type] = p.value; });
+      return out;
+    };
+    var p = parts(new Date(iso));
+    var today = parts(new Date());
+    var time = p.hour + ':' + p.minute;
+    return p.day === today.day && p.month === today.month ? time : time + ' ' + p.day + '/' + p.month;
+  }
+  /** When the item joined the queue, in ms (queuedAt, or the server's waitingSeconds at fetch time). */
+  function queuedSince(item) {
+    if (item.queuedAt) return new Date(item.queuedAt).getTime();
+    if (typeof item.waitingSeconds === 'number') return hot.fetchedAt - item.waitingSeconds * 1000;
+    return null;
+  }
+  function el(tag, className, text) {
+    var e = document.createElement(tag);
+    if (className) e.className = className;
+    if (text !== undefined && text !== null) e.textContent = text;
+    return e;
+  }
+
+  // presence: chosen by the operator, kept for the browser tab (sessionStorage), sent every 30 s
+  function presenceKey() { return PRESENCE_KEY + '.' + (state.account ? state.account.id : ''); }
+  async function setPresence(status, quiet) {
+    hot.presence = status;
+    $('presence').value = status;
+    try { sessionStorage.setItem(presenceKey(), status); } catch (e) { /* storage off: the choice lasts for this page */ }
+    await api('POST', OP + '/presence', { status: status });
+    if (!quiet) announce(t('operator.presence.changed', { status: pick(C.operator.presence, status) }));
+  }
+  function heartbeat() {
+    if (!hot.started || !state.account) return;
+    if (hot.presence !== 'offline') api('POST', OP + '/presence', { status: hot.presence }).catch(function () { /* next beat */ });
+    scheduleRefresh(0);
+  }
+
+  function startHotline() {
+    if (hot.started) return;
+    hot.started = true;
+    var kept = null;
+    try { kept = sessionStorage.getItem(presenceKey()); } catch (e) { kept = null; }
+    hot.presence = kept === 'online' || kept === 'away' ? kept : 'offline';
+    $('presence').value = hot.presence;
+    if (hot.presence !== 'offline') api('POST', OP + '/presence', { status: hot.presence }).catch(function () { /* heartbeat retries */ });
+    hot.heartbeat = setInterval(heartbeat, HEARTBEAT_MS);
+    hot.ticker = setInterval(tick, 1000);
+    connectEvents();
+  }
+
+  function stopHotline() {
+    if (hot.es) hot.es.close();
+    clearTimeout(hot.esRetry);
+    clearInterval(hot.heartbeat);
+    clearInterval(hot.ticker);
+    clearTimeout(hot.refreshTimer);
+    hot = freshHot();
+    ['queue-list', 'mine-list', 'others-list', 'transcript', 'suggest-list', 'earlier-tickets', 'earlier-convs', 'canned-list', 'calls-body', 'stats-out'].forEach(function (id) { $(id).replaceChildren(); });
+    $('conv-body').hidden = true;
+    $('conv-none').hidden = false;
+    $('composer-text').value = '';
+    $('ticket-result').hidden = true;
+    $('call-result').hidden = true;
+  }
+
+  /** Live updates: every event refreshes the lists (debounced) and the open conversation if it is the one. */
+  function connectEvents() {
+    if (!hot.started || hot.es || typeof EventSource !== 'function') return;
+    var es = new EventSource('/api/v1' + OP + '/events');
+    hot.es = es;
+    es.onmessage = function (ev) {
+      var data = null;
+      try { data = JSON.parse(ev.data); } catch (e) { data = null; }
+      scheduleRefresh(data && data.conversationId ? data.conversationId : true);
+    };
+    es.onerror = function () {
+      // EventSource reconnects by itself; when it gave up (a refused request), try again later.
+      if (es.readyState === 2) {
+        if (hot.es === es) hot.es = null;
+        clearTimeout(hot.esRetry);
+        hot.esRetry = setTimeout(function () { if (state.account) connectEvents(); }, 5000);
+      }
+    };
+  }
+
+  var pendingOpen = false;
+  /** Refreshes soon, once for a burst of events; `about`: a conversation id (its transcript too) or true. */
+  function scheduleRefresh(about) {
+    if (about === true || (about && about === hot.openId)) pendingOpen = true;
+    clearTimeout(hot.refreshTimer);
+    hot.refreshTimer = setTimeout(function () {
+      var withOpen = pendingOpen;
+      pendingOpen = false;
+      refreshAll(withOpen).catch(function (e) { notice(e && e.message ? e.message : t('genericError')); });
+    }, typeof about === 'number' ? about : 250);
+  }
+
+  /** One refresh at a time; one more after it if asked meanwhile. */
+  async function refreshAll(withOpen) {
+    if (!hot.started || !state.account) return;
+    if (hot.busy) { hot.again = true; if (withOpen) pendingOpen = true; return; }
+    hot.busy = true;
+    try {
+      // The queue is watched (and arrivals announced) on the hotline and phone intake views.
+      if (!$('hotline-view').hidden || !$('calls-view').hidden) await refreshLists();
+      if (!$('hotline-view').hidden && withOpen && hot.openId) await loadConversation(hot.openId, false);
+    } finally {
+      hot.busy = false;
+      if (hot.again) { hot.again = false; scheduleRefresh(pendingOpen ? true : 0); }
+    }
+  }
+
+  /** Every second: the waiting times in the queue, and the time left in the open conversation's window. */
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll('#queue-list [data-since]').forEach(function (e) {
+      e.textContent = t('operator.item.waiting', { time: clock((now - Number(e.getAttribute('data-since'))) / 1000) });
+    });
+  }
+
+  // ---- lists
+  async function refreshLists() {
+    var data = await api('GET', OP + '/conversations?status=queued,assigned,snoozed');
+    hot.fetchedAt = Date.now();
+    hot.items = data.items || [];
+    var queue = hot.items.filter(function (i) { return i.status === 'queued'; }).sort(function (a, b) {
+      return (a.position || 0) - (b.position || 0) || (queuedSince(a) || 0) - (queuedSince(b) || 0);
+    });
+    var held = hot.items.filter(function (i) { return i.status !== 'queued'; });
+    renderConvList('queue', queue);
+    renderConvList('mine', held.filter(function (i) { return i.mine; }));
+    renderConvList('others', held.filter(function (i) { return !i.mine; }));
+    var ids = queue.map(function (i) { return i.id; });
+    if (hot.queueIds) {
+      var known = hot.queueIds;
+      var arrived = ids.filter(function (id) { return known.indexOf(id) < 0; }).length;
+      if (arrived) announce(t('operator.queue.arrived', { count: arrived }));
+    }
+    hot.queueIds = ids;
+    tick();
+  }
+
+  function renderConvList(name, items) {
+    var ul = $(name + '-list');
+    $(name + '-empty').hidden = items.length > 0;
+    $(name + '-count').textContent = items.length ? '(' + items.length + ')' : '';
+    var sig = JSON.stringify([hot.openId, items.map(function (i) { return [i.id, i.rev, i.status, i.assigneeName, i.position, i.lastMessage && i.lastMessage.at, i.window && i.window.canReply]; })]);
+    if (hot.sigs[name] === sig) return;
+    hot.sigs[name] = sig;
+    // Keep the keyboard where it was: the same control of the same conversation, or the list's heading.
+    var active = document.activeElement;
+    var had = active && ul.contains(active) ? { id: active.getAttribute('data-id'), role: active.getAttribute('data-role') } : null;
+    ul.replaceChildren();
+    items.forEach(function (item) { ul.append(convItem(item, name)); });
+    if (had) {
+      var again = ul.querySelector('[data-id="' + CSS.escape(had.id || '') + '"][data-role="' + had.role + '"]');
+      if (again) again.focus(); else focusHeading(name + '-title');
+    }
+  }
+
+  function convItem(item, list) {
+    var li = el('li', 'conv-item' + (item.status === 'queued' ? ' queued' : '') + (item.id === hot.openId ? ' current' : ''));
+    li.dataset.id = item.id;
+    var a = el('a', 'conv-link');
+    a.href = '#hotline/' + enc(item.id);
+    a.dataset.id = item.id; a.dataset.role = 'open';
+    if (item.id === hot.openId) a.setAttribute('aria-current', 'true');
+    var top = el('span', 'conv-top');
+    top.append(el('strong', null, channelName(item.channel)));
+    if (item.reason) top.append(el('span', 'badge', pick(C.operator.reasons, item.reason)));
+    if (item.status === 'snoozed') top.append(el('span', 'badge warn', pick(C.operator.statuses, 'snoozed')));
+    a.append(top);
+    var meta = el('span', 'conv-meta');
+    if (list === 'queue') {
+      var since = queuedSince(item);
+      if (since !== null) { var w = el('span', 'conv-wait'); w.setAttribute('data-since', String(since)); meta.append(w); }
+      if (item.position) meta.append(since !== null ? ' · ' : '', t('operator.item.position', { position: item.position }));
+    } else if (list === 'others' && item.assigneeName) {
+      meta.append(t('operator.item.assignee', { name: item.assigneeName }));
+    } else if (item.lastMessage) {
+      meta.append(fmtTime(item.lastMessage.at));
+    }
+    if (meta.childNodes.length) a.append(meta);
+    var last = item.lastMessage && item.lastMessage.text ? item.lastMessage.text : t('operator.item.noMessage');
+    a.append(el('span', 'conv-last', last));
+    li.append(a);
+    if (list === 'queue') {
+      var b = el('button', null, t('operator.item.claim'));
+      b.type = 'button';
+      b.dataset.id = item.id; b.dataset.role = 'claim';
+      b.setAttribute('aria-label', t('operator.item.claimLabel', { channel: channelName(item.channel), text: last.slice(0, 80) }));
+      li.append(b);
+    }
+    return li;
+  }
+
+  // ---- the open conversation
+  async function showHotline(id) {
+    show('hotline-view');
+    startHotline();
+    if (hot.canned === null) loadCanned().catch(function () { /* the composer works without canned replies */ });
+    await refreshLists();
+    if (!id) {
+      closeConversation();
+      focusHeading('hotline-title');
+      return;
+    }
+    var switching = hot.openId !== id;
+    if (switching) resetComposer();
+    await loadConversation(id, switching, hot.focusComposer);
+    if (hot.focusComposer && !$('compose-area').hidden) $('composer-text').focus(); else focusHeading('conv-title');
+    hot.focusComposer = false;
+  }
+
+  function closeConversation() {
+    hot.openId = null; hot.open = null; hot.messages = []; hot.msgIds = null; hot.suggestFor = null;
+    $('conv-body').hidden = true;
+    $('conv-none').hidden = false;
+    hot.sigs = {};
+    refreshListMarks();
+  }
+
+  function resetComposer() {
+    $('composer-text').value = '';
+    $('composer-private').checked = false;
+    $('resolve-summary').value = '';
+    $('ticket-result').hidden = true;
+    hideTicketForm();
+    closePop();
+  }
+
+  /** Marks the open conversation in the lists (aria-current) without redrawing them. */
+  function refreshListMarks() {
+    document.querySelectorAll('#hotline-view .conv-item').forEach(function (li) {
+      var current = li.dataset.id === hot.openId;
+      li.classList.toggle('current', current);
+      var a = li.querySelector('a');
+      if (current) a.setAttribute('aria-current', 'true'); else a.removeAttribute('aria-current');
+    });
+  }
+
+  /** `own`: reloaded after this operator's own action, whose lines (event, notice) are not announced as new. */
+  async function loadConversation(id, switching, own) {
+    var both = await Promise.all([
+      api('GET', OP + '/conversations/' + enc(id)),
+      api('GET', OP + '/conversations/' + enc(id) + '/messages')
+    ]);
+    if (switching) { hot.msgIds = null; hot.suggestFor = null; }
+    hot.openId = id;
+    hot.open = both[0].conversation;
+    renderConversation();
+    renderTranscript(both[1].items || [], switching, own);
+    refreshListMarks();
+    if (isMine()) loadSuggestions().catch(function () { /* suggestions are a help, not needed */ });
+  }
+
+  function isMine() {
+    return Boolean(hot.open && hot.open.mine && (hot.open.status === 'assigned' || hot.open.status === 'snoozed'));
+  }
+
+  function fact2(id, text) {
+    $(id).textContent = text || '';
+    $(id).hidden = $(id + '-label').hidden = !text;
+  }
+
+  function renderConversation() {
+    var c = hot.open;
+    $('conv-none').hidden = true;
+    $('conv-body').hidden = false;
+    $('conv-title').textContent = t('operator.conversation.title', { channel: channelName(c.channel) });
+    var st = $('c-status'); st.replaceChildren(el('span', 'badge', pick(C.operator.statuses, c.status)));
+    fact2('c-reason', c.reason ? pick(C.operator.reasons, c.reason) : '');
+    fact2('c-assignee', c.status === 'assigned' || c.status === 'snoozed' ? (c.mine ? t('operator.conversation.you') : c.assigneeName || '') : '');
+    fact2('c-queued', c.status === 'queued' && c.queuedAt ? fmtDate(c.queuedAt) : '');
+    var mine = isMine();
+    var claim = $('conv-claim');
+    claim.hidden = mine;
+    claim.textContent = t(c.status === 'queued' ? 'operator.conversation.claim' : 'operator.conversation.takeover');
+    $('conv-transfer').hidden = !mine;
+    $('conv-to-agency').hidden = !mine;
+    if (!mine) hideTicketForm();
+    // Another operator took it over (or it went back to the queue) while the keyboard was in the composer:
+    // focus goes to the conversation's heading, not to the page body.
+    var lost = !mine && !$('compose-area').hidden && $('compose-area').contains(document.activeElement);
+    $('compose-area').hidden = !mine;
+    if (lost) focusHeading('conv-title');
+    renderWindow();
+    renderEarlier();
+  }
+
+  /** The channel's reply window above the composer; the send button or, window closed, "convert to ticket". */
+  function renderWindow() {
+    var c = hot.open;
+    var w = c.window || { canReply: true };
+    var info = $('window-info');
+    info.className = 'window-info' + (w.canReply ? '' : ' closed');
+    if (!w.canReply) info.textContent = t('operator.window.closed');
+    else if (w.closesAt) info.textContent = t('operator.window.until', { date: fmtDate(w.closesAt), left: duration((new Date(w.closesAt).getTime() - Date.now()) / 1000) });
+    else info.textContent = t('operator.window.open');
+    var badges = $('window-badges'); badges.replaceChildren();
+    if (c.channel === 'zalo' && w.billableAfter && new Date(w.billableAfter).getTime() <= Date.now()) {
+      var b = el('span', 'badge warn', t('operator.window.billable')); b.title = t('operator.window.billableHint');
+      badges.append(b, el('span', 'muted', t('operator.window.billableHint')));
+    }
+    if (w.tag === 'HUMAN_AGENT') {
+      badges.append(el('span', 'badge warn', t('operator.window.humanAgent')), el('span', 'muted', t('operator.window.humanAgentHint')));
+    }
+    syncComposer();
+  }
+
+  function syncComposer() {
+    if (!hot.open) return;
+    var w = hot.open.window || { canReply: true };
+    var note = $('composer-private').checked;
+    var canSend = note || w.canReply;
+    $('composer-send').hidden = !canSend;
+    $('composer-send').textContent = t(note ? 'operator.composer.saveNote' : 'operator.composer.send');
+    $('composer-convert').hidden = canSend;
+    $('composer').classList.toggle('note-mode', note);
+  }
+
+  function renderEarlier() {
+    var c = hot.open;
+    var tickets = c.tickets || [];
+    // Ended stretches only: the one under way is the conversation on screen.
+    var earlier = (c.earlier || []).filter(function (e) { return Boolean(e.outcome); });
+    $('earlier-empty').hidden = tickets.length + earlier.length > 0;
+    $('earlier-tickets-title').hidden = $('earlier-tickets').hidden = !tickets.length;
+    $('earlier-convs-title').hidden = $('earlier-convs').hidden = !earlier.length;
+    $('earlier-tickets').replaceChildren.apply($('earlier-tickets'), tickets.map(function (tk) {
+      return el('li', null, t('operator.earlier.ticket', { code: tk.code, agency: tk.agencyName || '', status: pick(C.statuses, tk.status), date: fmtDate(tk.dueDate) }));
+    }));
+    $('earlier-convs').replaceChildren.apply($('earlier-convs'), earlier.map(function (e) {
+      var li = el('li', null, t('operator.earlier.conversation', { date: fmtDate(e.requestedAt), outcome: e.outcome ? pick(C.operator.outcomes, e.outcome) : pick(C.operator.statuses, 'assigned') }));
+      if (e.summary) li.append(el('div', 'muted', t('operator.earlier.summary', { summary: e.summary })));
+      if (typeof e.csat === 'number') li.append(el('div', 'muted', t('operator.earlier.csat', { csat: e.csat })));
+      return li;
+    }));
+  }
+
+  function transcriptLine(m) {
+    var kind = m.kind;
+    if (kind === 'event') {
+      var known = typeof own(C.operator.events, m.event) === 'string';
+      var text = known ? pick(C.operator.events, m.event) : '';
+      if (m.author) text += (text ? ' · ' : '') + m.author;
+      // A move the copy does not name: its statuses say what happened.
+      if (!known && m.from && m.to) text += (text ? ' ' : '') + pick(C.operator.statuses, m.from) + ' → ' + pick(C.operator.statuses, m.to);
+      if (m.text) text += ': ' + m.text;
+      var ev = el('li', 'msg msg-event');
+      ev.dataset.id = m.id;
+      var when = el('time', null, fmtTime(m.at)); when.dateTime = m.at;
+      ev.append(when, ' · ', text);
+      return ev;
+    }
+    var li = el('li', 'msg msg-' + kind);
+    li.dataset.id = m.id;
+    var head = el('div', 'msg-head');
+    var who = pick(C.operator.transcript.authors, kind);
+    head.append(el('span', 'msg-who', m.author && kind !== 'citizen' && kind !== 'bot' && kind !== 'notice' ? who + ' · ' + m.author : who));
+    var time = el('time', null, fmtTime(m.at)); time.dateTime = m.at || '';
+    head.append(time);
+    // The platform's message tag (Messenger HUMAN_AGENT), not the system's own reply tags.
+    if (m.tag === 'HUMAN_AGENT') head.append(el('span', 'badge warn', t('operator.window.humanAgent')));
+    if (m.delivery) head.append(el('span', 'msg-delivery-' + m.delivery, pick(C.operator.transcript.delivery, m.delivery)));
+    li.append(head, el('p', null, m.text || ''));
+    if (m.procedureName || m.procedureId) li.append(el('p', 'msg-proc', t('operator.transcript.procedure', { name: m.procedureName || m.procedureId })));
+    return li;
+  }
+
+  function renderTranscript(items, switching, own) {
+    var box = $('transcript-box');
+    var atEnd = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
+    var ol = $('transcript');
+    ol.replaceChildren.apply(ol, items.map(transcriptLine));
+    $('transcript-empty').hidden = items.length > 0;
+    var before = hot.msgIds;
+    hot.messages = items;
+    hot.msgIds = items.map(function (m) { return m.id; });
+    if (switching || atEnd) box.scrollTop = box.scrollHeight;
+    if (!before || switching) return;
+    var fresh = items.filter(function (m) { return before.indexOf(m.id) < 0; });
+    var citizen = fresh.filter(function (m) { return m.kind === 'citizen'; });
+    var others = fresh.filter(function (m) { return m.kind !== 'citizen' && hot.sentIds.indexOf(m.id) < 0; });
+    if (citizen.length) {
+      announce(t('operator.transcript.newCitizen', { text: citizen.map(function (m) { return m.text || ''; }).join(' / ') }));
+      if (isMine()) loadSuggestions().catch(function () { /* a help only */ });
+    } else if (others.length && !own) {
+      announce(t('operator.transcript.newOther', { count: others.length }));
+    }
+  }
+
+  async function loadSuggestions() {
+    var last = hot.messages.filter(function (m) { return m.kind === 'citizen'; }).pop();
+    var key = hot.openId + ':' + (last ? last.id : '');
+    if (hot.suggestFor === key) return;
+    hot.suggestFor = key;
+    var data = await api('GET', OP + '/conversations/' + enc(hot.openId) + '/suggestions');
+    var items = data.items || [];
+    $('suggest-empty').hidden = items.length > 0;
+    var ul = $('suggest-list');
+    var wasHere = ul.contains(document.activeElement);
+    ul.replaceChildren.apply(ul, items.map(function (s, i) {
+      var li = el('li');
+      li.append(el('strong', null, s.name || s.procedureId));
+      li.append(el('p', null, s.text));
+      var b = el('button', null, t('operator.suggestions.insert'));
+      b.type = 'button';
+      b.dataset.index = String(i);
+      b.setAttribute('aria-label', t('operator.suggestions.insertLabel', { name: s.name || s.procedureId }));
+      li.append(b);
+      return li;
+    }));
+    hot.suggestions = items;
+    if (wasHere) focusHeading('suggest-title');
+  }
+
+  /** Puts `text` in the composer (after what is there), the caret at its end. */
+  function insertIntoComposer(text) {
+    var ta = $('composer-text');
+    ta.value = ta.value.trim() ? ta.value.replace(/\s+$/, '') + '\n\n' + text : text;
+    ta.focus();
+    ta.setSelectionRange(ta.value.length, ta.value.length);
+  }
+
+  // ---- actions on the open conversation
+  /** Claims (queued) or takes over (held by the bot, staff or another operator); focus goes to the composer. */
+  async function claim(id) {
+    await api('POST', OP + '/conversations/' + enc(id) + '/assign', {});
+    notice(t('operator.conversation.claimed'), 'ok');
+    hot.focusComposer = true;
+    if (location.hash !== '#hotline/' + enc(id)) { location.hash = '#hotline/' + enc(id); return; }
+    await showHotline(id);
+  }
+
+  async function sendComposer() {
+    var ta = $('composer-text');
+    var text = ta.value.trim();
+    var note = $('composer-private').checked;
+    if (!text) { ta.focus(); throw { message: t('operator.composer.empty') }; }
+    var w = hot.open.window || { canReply: true };
+    if (!note && !w.canReply) { showTicketForm(); return; }
+    var data;
+    try {
+      data = await api('POST', OP + '/conversations/' + enc(hot.openId) + '/messages', note ? { text: text, private: true } : { text: text });
+    } catch (e) {
+      if (e && (e.code === 'HANDOFF.WINDOW_CLOSED' || e.code === 'HANDOFF.NOT_ASSIGNEE')) await loadConversation(hot.openId, false);
+      throw e;
+    }
+    ta.value = '';
+    closePop();
+    if (data && data.message && data.message.id) hot.sentIds.push(data.message.id);
+    announce(t(note ? 'operator.composer.noted' : 'operator.composer.sent'));
+    await loadConversation(hot.openId, false, true);
+    ta.focus();
+  }
+
+  function showTicketForm() {
+    $('ticket-form').hidden = false;
+    $('conv-to-agency').setAttribute('aria-expanded', 'true');
+    focusHeading('ticket-form-title');
+  }
+  function hideTicketForm() {
+    $('ticket-form').hidden = true;
+    $('conv-to-agency').setAttribute('aria-expanded', 'false');
+  }
+
+  async function createTicketFromConversation() {
+    var question = $('ticket-question').value.trim();
+    var body = { kind: $('ticket-kind').value };
+    if (question) body.question = question;
+    var id = hot.openId;
+    var data = await api('POST', OP + '/conversations/' + enc(id) + '/ticket', body);
+    var tk = data.ticket;
+    hideTicketForm();
+    $('ticket-question').value = '';
+    $('ticket-result-code').textContent = tk.code;
+    $('ticket-result-agency').textContent = t('operator.toAgency.doneAgency', { agency: tk.agencyName || '', date: fmtDate(tk.dueDate) });
+    $('ticket-result').hidden = false;
+    await refreshLists();
+    await loadConversation(id, false, true);
+    $('ticket-result').focus();
+  }
+
+  async function transfer() {
+    await api('POST', OP + '/conversations/' + enc(hot.openId) + '/transfer', {});
+    notice(t('operator.conversation.transferred'), 'ok');
+    await refreshLists();
+    await loadConversation(hot.openId, false, true);
+    focusHeading('conv-title');
+  }
+
+  async function resolve() {
+    var summary = $('resolve-summary').value.trim();
+    await api('POST', OP + '/conversations/' + enc(hot.openId) + '/resolve', summary ? { summary: summary } : {});
+    $('resolve-summary').value = '';
+    notice(t('operator.conversation.resolved'), 'ok');
+    await refreshLists();
+    await loadConversation(hot.openId, false, true);
+    focusHeading('conv-title');
+  }
+
+  function typing() {
+    if (!isMine() || $('composer-private').checked) return;
+    var now = Date.now();
+    if (now - hot.lastTyping < TYPING_MS) return;
+    hot.lastTyping = now;
+    api('POST', OP + '/conversations/' + enc(hot.openId) + '/typing', {}).catch(function () { /* an indicator only */ });
+  }
+
+  // ---- canned replies in the composer: "/code" offers the matching replies (prefix first, then substring)
+  async function loadCanned() {
+    var data = await api('GET', OP + '/canned');
+    hot.canned = (data.items || []).slice().sort(function (a, b) { return a.code < b.code ? -1 : a.code > b.code ? 1 : 0; });
+    return hot.canned;
+  }
+
+  function cannedToken() {
+    var ta = $('composer-text');
+    var pos = ta.selectionStart;
+    if (pos !== ta.selectionEnd) return null;
+    var m = /(^|\s)\/([^\s\/]*)$/.exec(ta.value.slice(0, pos));
+    if (!m) return null;
+    return { q: m[2].toLowerCase(), start: pos - m[2].length - 1, end: pos };
+  }
+
+  function cannedMatches(q) {
+    var all = hot.canned || [];
+    var prefix = all.filter(function (c) { return c.code.toLowerCase().indexOf(q) === 0; });
+    var rest = all.filter(function (c) {
+      return prefix.indexOf(c) < 0 && (c.code.toLowerCase().indexOf(q) > 0 || (q.length > 1 && c.text.toLowerCase().indexOf(q) >= 0));
+    });
+    return prefix.concat(rest).slice(0, 8);
+  }
+
+  function updatePop() {
+    var token = cannedToken();
+    var items = token ? cannedMatches(token.q) : [];
+    if (!items.length) { closePop(); return; }
+    var before = hot.pop.items.map(function (c) { return c.code; }).join(' ');
+    hot.pop = { items: items, index: 0, start: token.start, end: token.end };
+    renderPop();
+    if (before !== items.map(function (c) { return c.code; }).join(' ')) announce(t('operator.composer.cannedCount', { count: items.length }));
+  }
+
+  function renderPop() {
+    var ul = $('canned-pop');
+    ul.replaceChildren.apply(ul, hot.pop.items.map(function (c, i) {
+      var li = el('li');
+      li.id = 'canned-opt-' + i;
+      li.setAttribute('role', 'option');
+      li.setAttribute('aria-selected', i === hot.pop.index ? 'true' : 'false');
+      li.dataset.index = String(i);
+      li.append(el('span', 'canned-code', '/' + c.code), ' ', c.text);
+      return li;
+    }));
+    ul.hidden = false;
+    $('composer-text').setAttribute('aria-activedescendant', 'canned-opt-' + hot.pop.index);
+    var sel = $('canned-opt-' + hot.pop.index);
+    if (sel && sel.scrollIntoView) sel.scrollIntoView({ block: 'nearest' });
+  }
+
+  function closePop() {
+    hot.pop = { items: [], index: 0, start: 0, end: 0 };
+    $('canned-pop').hidden = true;
+    $('canned-pop').replaceChildren();
+    $('composer-text').removeAttribute('aria-activedescendant');
+  }
+
+  function pickCanned(index) {
+    var c = hot.pop.items[index];
+    if (!c) return;
+    var ta = $('composer-text');
+    ta.value = ta.value.slice(0, hot.pop.start) + c.text + ta.value.slice(hot.pop.end);
+    var caret = hot.pop.start + c.text.length;
+    closePop();
+    ta.focus();
+    ta.setSelectionRange(caret, caret);
+    announce(t('operator.composer.cannedInserted'));
+  }
+
+  function composerKeydown(ev) {
+    var open = !$('canned-pop').hidden && hot.pop.items.length > 0;
+    if (open) {
+      if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+        ev.preventDefault();
+        var n = hot.pop.items.length;
+        hot.pop.index = (hot.pop.index + (ev.key === 'ArrowDown' ? 1 : n - 1)) % n;
+        renderPop();
+        return;
+      }
+      if ((ev.key === 'Enter' && !ev.shiftKey) || (ev.key === 'Tab' && !ev.shiftKey)) { ev.preventDefault(); pickCanned(hot.pop.index); return; }
+      if (ev.key === 'Escape') { ev.preventDefault(); closePop(); return; }
+    }
+    if (ev.key === 'Enter' && !ev.shiftKey && !ev.ctrlKey && !ev.altKey && !ev.metaKey && !ev.isComposing) {
+      ev.preventDefault();
+      $('composer').requestSubmit();
+    }
+  }
+
+  // ---- canned replies view (#canned): list, add, edit, delete
+  async function showCanned() {
+    show('canned-view');
+    focusHeading('canned-title');
+    await loadCanned();
+    renderCannedList();
+  }
+
+  function renderCannedList() {
+    var ul = $('canned-list');
+    var items = hot.canned || [];
+    $('canned-empty').hidden = items.length > 0;
+    ul.replaceChildren.apply(ul, items.map(function (c) {
+      var li = el('li', 'account canned-item');
+      li.append(el('strong', null, '/' + c.code), el('span', 'canned-text', c.text));
+      var actions = el('span', 'actions');
+      [['edit', 'canned.edit', 'canned.editLabel'], ['delete', 'canned.delete', 'canned.deleteLabel']].forEach(function (a) {
+        var b = el('button', null, t(a[1]));
+        b.type = 'button'; b.dataset.action = a[0]; b.dataset.code = c.code;
+        b.setAttribute('aria-label', t(a[2], { code: c.code }));
+        actions.append(b);
+      });
+      li.append(actions);
+      return li;
+    }));
+  }
+
+  function editCanned(code) {
+    var c = (hot.canned || []).filter(function (x) { return x.code === code; })[0];
+    if (!c) return;
+    $('canned-code').value = c.code;
+    $('canned-code').readOnly = true;
+    $('canned-text').value = c.text;
+    $('canned-form-title').textContent = t('canned.editTitle', { code: c.code });
+    $('canned-cancel').hidden = false;
+    $('canned-text').focus();
+  }
+
+  function resetCannedForm() {
+    $('canned-form').reset();
+    $('canned-code').readOnly = false;
+    $('canned-form-title').textContent = t('canned.formTitle');
+    $('canned-cancel').hidden = true;
+  }
+
+  async function saveCanned() {
+    var code = $('canned-code').value.trim().toLowerCase();
+    var text = $('canned-text').value.trim();
+    if (!code || !text) throw { message: t('canned.missing') };
+    await api('PUT', OP + '/canned/' + enc(code), { text: text });
+    resetCannedForm();
+    await loadCanned();
+    renderCannedList();
+    notice(t('canned.saved', { code: code }), 'ok');
+    $('canned-code').focus();
+  }
+
+  async function cannedAction(ev) {
+    var btn = ev.target && ev.target.closest ? ev.target.closest('button[data-action]') : null;
+    if (!btn) return;
+    var code = btn.dataset.code;
+    if (btn.dataset.action === 'edit') { editCanned(code); return; }
+    await api('DELETE', OP + '/canned/' + enc(code));
+    await loadCanned();
+    renderCannedList();
+    notice(t('canned.deleted', { code: code }), 'ok');
+    focusHeading('canned-title');
+  }
+
+  // ---- phone intake (#calls)
+  var callStartedAt = 0;
+  async function showCalls() {
+    show('calls-view');
+    focusHeading('calls-title');
+    await loadCalls();
+  }
+
+  async function loadCalls() {
+    var data = await api('GET', OP + '/calls?limit=50');
+    var items = data.items || [];
+    $('calls-empty').hidden = items.length > 0;
+    $('calls-wrap').hidden = !items.length;
+    var body = $('calls-body');
+    body.replaceChildren.apply(body, items.map(function (c) {
+      var tr = el('tr');
+      var when = el('td'); var time = el('time', null, fmtDate(c.receivedAt)); time.dateTime = c.receivedAt; when.append(time);
+      tr.append(when, el('td', null, c.question || ''), el('td', null, c.ticketCode ? t('calls.ticket', { code: c.ticketCode }) : c.answer || ''), el('td', null, c.callbackPhone || ''));
+      return tr;
+    }));
+  }
+
+  async function submitCall() {
+    var question = $('call-question').value.trim();
+    var answer = $('call-answer').value.trim();
+    var toAgency = $('call-to-agency').checked;
+    var phone = $('call-phone').value.trim();
+    if (!question) { $('call-question').focus(); throw { message: t('calls.missing') }; }
+    if (!answer && !toAgency) { $('call-answer').focus(); throw { message: t('calls.answerOrAgency') }; }
+    var body = { question: question };
+    if (phone) body.callbackPhone = phone;
+    if (answer) body.answer = answer;
+    if (toAgency) body.toAgency = true;
+    if (callStartedAt) body.durationSeconds = Math.max(1, Math.round((Date.now() - callStartedAt) / 1000));
+    var data = await api('POST', OP + '/calls', body);
+    $('call-form').reset();
+    callStartedAt = 0;
+    var tk = data.call && data.call.ticket;
+    if (tk) {
+      $('call-result-code').textContent = tk.code;
+      $('call-result-agency').textContent = t('calls.codeAgency', { agency: tk.agencyName || '', date: fmtDate(tk.dueDate) });
+      $('call-result').hidden = false;
+      $('call-result').focus();
+    } else {
+      $('call-result').hidden = true;
+      notice(t('calls.done'), 'ok');
+      $('call-question').focus();
+    }
+    await loadCalls();
+  }
+
+  // ---- the dashboard (#stats): GET /stats?from&to&groupBy=month,channel; a chart and a table per channel
+  var COUNT_FIGURES = ['questions', 'answeredByAssistant', 'handledByOperators', 'routed', 'answeredOnTime', 'answeredLate', 'open', 'calls', 'queued', 'abandoned', 'closed', 'csatCount'];
+  var AVERAGE_FIGURES = ['waitSecondsAvg', 'firstResponseSecondsAvg', 'handlingSecondsAvg', 'csatAvg'];
+  /** The figures a chart shows (counts of questions and how they were handled). */
+  var CHART_FIGURES = ['questions', 'answeredByAssistant', 'handledByOperators', 'routed', 'answeredOnTime', 'answeredLate', 'calls', 'abandoned'];
+
+  function monthOf(date) {
+    var parts = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', timeZone: C.timeZone }).formatToParts(date);
+    var y = parts.filter(function (p) { return p.type === 'year'; })[0].value;
+    var m = parts.filter(function (p) { return p.type === 'month'; })[0].value;
+    return y + '-' + m;
+  }
+  function monthsBefore(month, n) {
+    var y = Number(month.slice(0, 4)), m = Number(month.slice(5, 7)) - 1 - n;
+    while (m < 0) { m += 12; y -= 1; }
+    return y + '-' + (m < 9 ? '0' : '') + (m + 1);
+  }
+  function monthLabel(month) {
+    return month ? month.slice(5, 7) + '/' + month.slice(0, 4) : '';
+  }
+
+  async function showStats() {
+    show('stats-view');
+    focusHeading('stats-title');
+    if (!$('stats-to').value) {
+      var now = monthOf(new Date());
+      $('stats-to').value = now;
+      $('stats-from').value = monthsBefore(now, 5);
+    }
+    await loadStats(false);
+  }
+
+  async function loadStats(say) {
+    var from = $('stats-from').value, to = $('stats-to').value;
+    if (!/^\d{4}-\d{2}$/.test(from) || !/^\d{4}-\d{2}$/.test(to) || from > to) { $('stats-from').focus(); throw { message: t('dashboard.invalid') }; }
+    var query = '?from=' + from + '&to=' + to + '&groupBy=month,channel';
+    $('stats-csv').href = '/api/v1/stats.csv' + query;
+    var data = await api('GET', '/stats' + query);
+    renderStats(data.rows || [], from, to);
+    if (say) announce(t('dashboard.shown', { from: monthLabel(from), to: monthLabel(to) }));
+  }
+
+  function figureText(name, value) {
+    if (value === null || value === undefined || typeof value !== 'number' || !isFinite(value)) return t('dashboard.none');
+    if (/SecondsAvg$/.test(name)) return duration(value);
+    if (name === 'csatAvg') return value.toLocaleString(C.dateLocale, { maximumFractionDigits: 1 });
+    return value.toLocaleString(C.dateLocale);
+  }
+
+  function renderStats(rows, from, to) {
+    var out = $('stats-out');
+    out.replaceChildren();
+    $('stats-empty').hidden = rows.length > 0;
+    if (!rows.length) return;
+    // The figures the server sent (robust to figures being absent), in a fixed order.
+    var present = COUNT_FIGURES.concat(AVERAGE_FIGURES).filter(function (f) {
+      return rows.some(function (r) { return Object.prototype.hasOwnProperty.call(r, f); });
+    });
+    var channels = [];
+    rows.forEach(function (r) { var ch = r.channel || ''; if (channels.indexOf(ch) < 0) channels.push(ch); });
+    var ORDER = ['webchat', 'zalo', 'messenger', 'phone'];
+    channels.sort(function (a, b) {
+      var ia = ORDER.indexOf(a), ib = ORDER.indexOf(b);
+      return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib) || (a < b ? -1 : a > b ? 1 : 0);
+    });
+    channels.forEach(function (ch, n) {
+      var name = ch ? channelName(ch) : t('dashboard.unknownChannel');
+      var mine = rows.filter(function (r) { return (r.channel || '') === ch; }).sort(function (a, b) { return (a.month || '') < (b.month || '') ? -1 : 1; });
+      var section = el('section', 'card stats-channel');
+      var h = el('h3', null, t('dashboard.channelTitle', { channel: name }));
+      h.id = 'stats-ch-' + n;
+      section.setAttribute('aria-labelledby', h.id);
+      section.append(h);
+      var totals = {};
+      present.forEach(function (f) {
+        if (COUNT_FIGURES.indexOf(f) < 0) return;
+        totals[f] = mine.reduce(function (sum, r) { return sum + (typeof r[f] === 'number' ? r[f] : 0); }, 0);
+      });
+      var charted = CHART_FIGURES.filter(function (f) { return present.indexOf(f) >= 0; });
+      if (charted.length) section.append(chart(name, charted, totals, from, to));
+      section.append(statsTable(name, n, mine, present, totals));
+      out.append(section);
+    });
+  }
+
+  var SVG = 'http://www.w3.org/2000/svg';
+  function svgEl(tag, attrs, text) {
+    var e = document.createElementNS(SVG, tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, String(attrs[k])); });
+    if (text !== undefined) e.textContent = text;
+    return e;
+  }
+
+  /** A horizontal bar chart of the period's totals; its text alternative lists every bar (the table has the detail). */
+  function chart(channel, figures, totals, from, to) {
+    var fig = el('figure', 'chart');
+    var cap = el('figcaption', null, t('dashboard.chartCaption', { from: monthLabel(from), to: monthLabel(to) }));
+    var max = Math.max.apply(null, figures.map(function (f) { return totals[f]; }).concat([1]));
+    var rowH = 26, labelW = 250, barW = 380, width = labelW + barW + 60;
+    var svg = svgEl('svg', { viewBox: '0 0 ' + width + ' ' + (figures.length * rowH + 4), role: 'img', focusable: 'false' });
+    svg.setAttribute('aria-label', t('dashboard.chartLabel', {
+      channel: channel, from: monthLabel(from), to: monthLabel(to),
+      values: figures.map(function (f) { return pick(C.dashboard.figures, f) + ': ' + figureText(f, totals[f]); }).join('; ')
+    }));
+    figures.forEach(function (f, i) {
+      var y = i * rowH + 2;
+      svg.append(svgEl('text', { x: labelW - 8, y: y + 16, 'text-anchor': 'end', class: 'bar-label' }, pick(C.dashboard.figures, f)));
+      var w = Math.round((totals[f] / max) * barW);
+      svg.append(svgEl('rect', { x: labelW, y: y + 3, width: Math.max(w, totals[f] ? 2 : 0), height: rowH - 8, class: 'bar-rect' }));
+      svg.append(svgEl('text', { x: labelW + w + 6, y: y + 16, class: 'bar-value' }, figureText(f, totals[f])));
+    });
+    fig.append(cap, svg);
+    return fig;
+  }
+
+  /** One row per figure, one column per month, and the period's total for counts (the chart's accessible version). */
+  function statsTable(channel, n, rows, present, totals) {
+    var wrap = el('div', 'table-wrap');
+    wrap.setAttribute('role', 'region');
+    wrap.tabIndex = 0;
+    var table = el('table', 'data');
+    var caption = el('caption', null, t('dashboard.tableCaption', { channel: channel }));
+    caption.id = 'stats-cap-' + n;
+    wrap.setAttribute('aria-labelledby', caption.id);
+    table.append(caption);
+    var head = el('tr');
+    head.append(th('col', t('dashboard.figure')));
+    rows.forEach(function (r) { var c = th('col', monthLabel(r.month)); c.className = 'num'; head.append(c); });
+    var total = th('col', t('dashboard.total')); total.className = 'num'; head.append(total);
+    var thead = el('thead'); thead.append(head);
+    var tbody = el('tbody');
+    present.forEach(function (f) {
+      var tr = el('tr');
+      tr.append(th('row', pick(C.dashboard.figures, f)));
+      rows.forEach(function (r) { tr.append(el('td', 'num', figureText(f, r[f]))); });
+      tr.append(el('td', 'num total', COUNT_FIGURES.indexOf(f) >= 0 ? figureText(f, totals[f]) : t('dashboard.none')));
+      tbody.append(tr);
+    });
+    table.append(thead, tbody);
+    wrap.append(table);
+    return wrap;
+  }
+  function th(scope, text) { var c = el('th', null, text); c.scope = scope; return c; }
+
   // ---- routing
   async function route() {
     if (!state.account) return;
-    await loadAgencies();
-    if (location.hash === '#accounts' && isAdmin()) { await showAccounts(); return; }
+    if (canInbox()) await loadAgencies();
+    if (location.hash === '#accounts' && isAdmin()) { await showAccounts(); focusHeading('accounts-title'); return; }
     closePasswordForm();
+    if (canHotline()) {
+      var h = /^#hotline(?:\/(.+))?$/.exec(location.hash);
+      if (h) { await showHotline(h[1] ? decodeURIComponent(h[1]) : null); return; }
+      if (location.hash === '#calls') { await showCalls(); return; }
+      if (location.hash === '#canned') { await showCanned(); return; }
+      if (location.hash === '#stats') { await showStats(); return; }
+    }
+    if (!canInbox()) { await showHotline(null); return; }
     var m = /^#ticket\/(.+)$/.exec(location.hash);
     if (m) { await openTicket(decodeURIComponent(m[1])); return; }
     show('list-view');
+    focusHeading('list-title');
     await loadList();
   }
 
@@ -529,13 +1496,14 @@
     await route();
   }));
   $('logout').addEventListener('click', guard(async function () {
+    if (canHotline()) { try { await setPresence('offline', true); } catch (e) { /* signing out anyway */ } }
     try { await api('POST', '/auth/logout'); } finally {
       history.replaceState(null, '', location.pathname);
       signedOut();
       notice(t('signedOut'), 'ok');
     }
   }));
-  $('status-filter').addEventListener('change', guard(loadList));
+  $('status-filter').addEventListener('change', guard(filterList));
   $('back').addEventListener('click', function () { location.hash = ''; });
   window.addEventListener('hashchange', guard(route));
   $('answer-form').addEventListener('submit', guard(async function () {
@@ -543,12 +1511,15 @@
     if (!text) throw { message: t('answerForm.empty') };
     await act('/answer', { text: text }, t('answerForm.done'));
     $('answer-text').value = '';
+    // The answer form is gone: focus goes to the ticket's heading, not to the page body.
+    focusHeading('detail-title');
   }));
   $('return-form').addEventListener('submit', guard(async function () {
     var reason = $('return-reason').value.trim();
     if (!reason) throw { message: t('returnForm.empty') };
     await act('/return', { reason: reason }, t('returnForm.done'));
     $('return-reason').value = '';
+    focusHeading('detail-title');
   }));
   $('publish-form').addEventListener('submit', guard(async function () {
     var question = $('publish-question').value.trim();
@@ -573,6 +1544,54 @@
     await act('/reroute', note ? { agencyId: agencyId, note: note } : { agencyId: agencyId }, t('rerouteForm.done', { agency: agencyName(agencyId) }));
     $('reroute-note').value = '';
   }));
+
+  // ---- hotline events
+  $('presence').addEventListener('change', guard(async function () { await setPresence($('presence').value); }));
+  ['queue-list', 'mine-list', 'others-list'].forEach(function (id) {
+    $(id).addEventListener('click', function (ev) {
+      var btn = ev.target && ev.target.closest ? ev.target.closest('button[data-role="claim"]') : null;
+      if (!btn) return;
+      // One claim at a time (the button keeps focus: disabling it would drop focus to the page body).
+      if (btn.getAttribute('aria-busy') === 'true') return;
+      btn.setAttribute('aria-busy', 'true');
+      guard(function () { return claim(btn.dataset.id); })().finally(function () { btn.removeAttribute('aria-busy'); });
+    });
+  });
+  $('conv-claim').addEventListener('click', guard(function () { return claim(hot.openId); }));
+  $('conv-transfer').addEventListener('click', guard(transfer));
+  $('conv-to-agency').addEventListener('click', function () {
+    if ($('ticket-form').hidden) showTicketForm(); else { hideTicketForm(); $('conv-to-agency').focus(); }
+  });
+  $('composer-convert').addEventListener('click', showTicketForm);
+  $('ticket-cancel').addEventListener('click', function () { hideTicketForm(); $('conv-to-agency').focus(); });
+  $('ticket-form').addEventListener('submit', guard(createTicketFromConversation));
+  $('composer').addEventListener('submit', guard(sendComposer));
+  $('composer-text').addEventListener('keydown', composerKeydown);
+  $('composer-text').addEventListener('input', function () { typing(); updatePop(); });
+  $('composer-text').addEventListener('click', updatePop);
+  $('composer-text').addEventListener('blur', function () { setTimeout(function () { if (document.activeElement !== $('composer-text')) closePop(); }, 150); });
+  // A pointer on an option picks it; the keyboard does the same from the text field (arrows, Enter, Tab).
+  $('canned-pop').addEventListener('mousedown', function (ev) { ev.preventDefault(); });
+  $('canned-pop').addEventListener('click', function (ev) {
+    var li = ev.target && ev.target.closest ? ev.target.closest('li[data-index]') : null;
+    if (li) pickCanned(Number(li.dataset.index));
+  });
+  $('composer-private').addEventListener('change', syncComposer);
+  $('suggest-list').addEventListener('click', function (ev) {
+    var btn = ev.target && ev.target.closest ? ev.target.closest('button[data-index]') : null;
+    if (!btn) return;
+    var s = (hot.suggestions || [])[Number(btn.dataset.index)];
+    if (!s) return;
+    insertIntoComposer(s.text);
+    announce(t('operator.suggestions.inserted'));
+  });
+  $('resolve-form').addEventListener('submit', guard(resolve));
+  $('canned-form').addEventListener('submit', guard(saveCanned));
+  $('canned-cancel').addEventListener('click', function () { resetCannedForm(); $('canned-code').focus(); });
+  $('canned-list').addEventListener('click', guard(cannedAction));
+  $('call-form').addEventListener('input', function () { if (!callStartedAt) callStartedAt = Date.now(); });
+  $('call-form').addEventListener('submit', guard(submitCall));
+  $('stats-form').addEventListener('submit', guard(function () { return loadStats(true); }));
 
 
   // ---- start: the wording first (nothing is shown without it), then an existing session (reloaded
