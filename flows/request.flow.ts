@@ -1,7 +1,8 @@
 import { BotkitConversation, type Botkit, type BotkitDialogWrapper, type BotWorker } from 'botkit';
 import type { Locale } from '../src/domain/locale.js';
 import type { ReplyMeta } from '../src/domain/message.js';
-import { parsePayload } from '../src/domain/payloads.js';
+import { reachedOperators, type HandoffReason } from '../src/domain/handoff.js';
+import { parsePayload, REQUEST_AGENCY, REQUEST_CALLBACK } from '../src/domain/payloads.js';
 import { phoneLast4 } from '../src/domain/ticket.js';
 import type { FlowServices } from '../src/ports/flow-services.js';
 import { fallbackButtons, menuButtons, skipButtons, yesNoButtons } from './buttons.js';
@@ -17,7 +18,7 @@ import { freeTextStep, invalid, matches, metaJson, normalizeAnswer, phoneCandida
  * forwarded only on an explicit yes (a button or a typed yes); feedback then asks where the problem is
  * (required); then consent to publish without personal data, an optional name and an optional phone for
  * a call-back; then the ticket is opened and the citizen gets its tracking code, agency and due date. An
- * operator is asked for with a button: the request is recorded at once (no step waits for it). A message
+ * operator is asked for with a button: the handoff starts at once (no step waits for it). A message
  * a step cannot use ends the dialog and is routed afresh, so the citizen is never stuck and nothing is
  * opened by accident.
  */
@@ -30,26 +31,40 @@ const NAME_MAX_WORDS = 7;
 const PLACE_MAX = 300;
 
 /**
- * Records the citizen's explicit request for a person and says so (the hotline for now: live handoff
- * comes later), in the conversation's language (`locale`, Vietnamese by default).
+ * The citizen needs a person (`reason`): the conversation joins the hotline's queue, whose notice (place
+ * and wait) the handoff sends itself, so nothing more is said here; when nobody can be reached (out of
+ * hours, nobody online) the citizen is told so at once, in the conversation's language, and offered to
+ * leave the question for an agency or to be called back. `preface` (an emergency's numbers) comes first
+ * either way. Returns whether it was queued.
  */
 export async function requestOperator(
   bot: BotWorker,
   services: FlowServices,
-  input: { conversationId: string; question: string; procedureId?: string },
+  input: { conversationId: string; question: string; procedureId?: string; reason?: HandoffReason; preface?: string },
   locale: Locale = services.copy.locale,
-): Promise<void> {
-  const reference = await services.requestOperator({
+): Promise<boolean> {
+  const result = await services.requestOperator({
     conversationId: input.conversationId,
+    reason: input.reason ?? 'requested',
     question: input.question,
     ...withProcedure(input),
+    ...(input.preface !== undefined && { preface: input.preface }),
   });
+  if (reachedOperators(result)) return true;
   const copy = services.copyFor(locale);
-  await sayWith(bot, locale)({
-    text: copy.bot.operatorRequested(reference),
-    buttons: menuButtons(copy),
+  const handoff = copy.bot.handoff;
+  const say = sayWith(bot, locale);
+  // Said by the queue notice when queued; here, before the offer.
+  if (input.preface !== undefined) await say({ text: input.preface, meta: { tag: 'handoff' } });
+  await say({
+    text: result.outcome === 'out-of-hours' ? handoff.outOfHours(result) : handoff.nobodyOnline,
+    buttons: [
+      { title: handoff.offerButtons.agency, payload: REQUEST_AGENCY },
+      { title: handoff.offerButtons.callback, payload: REQUEST_CALLBACK },
+    ],
     meta: { tag: 'operator-requested', ...withProcedure(input) },
   });
+  return false;
 }
 
 export function register(controller: Botkit, { services, copy, reroute }: FlowKit): void {
@@ -73,7 +88,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
     const vars = convo.vars as RequestVars;
     // The citizen chose an agency and the question is known ("none of these", a matter outside the catalog): straight to consent.
     if (vars.reason === 'agency' && vars.question) return convo.gotoThread('consent');
-    convo.setVar('meta', metaJson({ tag: vars.question ? 'offer' : 'ask-prompt', ...withProcedure(vars) }, copy.locale));
+    convo.setVar('meta', metaJson({ tag: vars.question ? 'offer' : 'ask-prompt', ...withProcedure(vars), ...(vars.reason === 'unanswered' && { fallback: true }) }, copy.locale));
   });
 
   // Step 1: what to do with the question (or, after the citizen chose an agency, the question itself).
@@ -101,7 +116,7 @@ export function register(controller: Botkit, { services, copy, reroute }: FlowKi
             return convo.stop();
           }
           if (payload?.kind === 'request' && payload.item === 'operator') {
-            await requestOperator(bot, services, vars);
+            await requestOperator(bot, services, { conversationId: vars.conversationId, question: vars.question ?? '', ...withProcedure(vars) });
             return convo.stop();
           }
           if (payload?.kind === 'request' && payload.item === 'agency' && vars.question) return convo.gotoThread('consent');

@@ -1,6 +1,7 @@
 import type { BotkitMessage, BotWorker } from 'botkit';
 import type { Copy } from '../src/domain/copy/types.js';
 import type { Locale } from '../src/domain/locale.js';
+import { reachedOperators } from '../src/domain/handoff.js';
 import { parsePayload, type Payload } from '../src/domain/payloads.js';
 import { isValid as isValidTrackingCode } from '../src/domain/tracking-code.js';
 import type { AskResult, FlowServices } from '../src/ports/flow-services.js';
@@ -163,14 +164,27 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
     { name: '"none of these" / "no" under a clarification', when: payload('request', (p) => p.item === 'none'), run: (turn) => turn.say(repairShown(copy)) },
     { name: 'rephrase', when: payload('request', (p) => p.item === 'rephrase'), run: (turn) => turn.say({ text: copy.bot.rephrase, meta: { tag: 'ask-prompt' } }) },
     {
-      name: 'a person: recorded at once (the button is the explicit wish)',
+      name: 'a person: the handoff starts at once (the button is the explicit wish)',
       when: payload('request', (p) => p.item === 'operator'),
-      run: (turn) =>
-        requestOperator(turn.bot, services, { conversationId: turn.conversationId, question: turn.context.question ?? '', ...withProcedure(turn.context) }, turn.fixed.locale),
+      run: async (turn) => {
+        await requestOperator(turn.bot, services, { conversationId: turn.conversationId, question: turn.context.question ?? '', ...withProcedure(turn.context) }, turn.fixed.locale);
+      },
     },
     {
-      name: 'an agency: the question (known after "none of these"), else asked for',
-      when: payload('request', (p) => p.item === 'agency'),
+      name: 'the rating of a human conversation',
+      when: payload('csat'),
+      run: async (turn) => {
+        const { rating, handoffId } = payloadOf<'csat'>(turn);
+        if (await services.rateHandoff(turn.conversationId, handoffId, rating)) return turn.say({ text: turn.fixed.bot.handoff.csatThanks, meta: { tag: 'csat' } });
+        return turn.say({ text: copy.bot.help, buttons: menu(), meta: { tag: 'help' } });
+      },
+    },
+    // "Never mind" under a queue notice that has already ended (the operator took it, or it timed out).
+    { name: 'a stale "leave the queue"', when: payload('handoff'), run: (turn) => turn.say({ text: copy.bot.help, buttons: menu(), meta: { tag: 'help' } }) },
+    {
+      // The hotline desk is an agency of the directory: a call-back is a ticket whose phone step the citizen fills in.
+      name: 'an agency, or a call-back when no operator could be reached: the question (known after "none of these"), else asked for',
+      when: payload('request', (p) => p.item === 'agency' || p.item === 'callback'),
       run: (turn) => request(turn, { question: turn.context.question ?? '', reason: 'agency', ...withProcedure(turn.context) }),
     },
     // Typed text.
@@ -202,13 +216,25 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
         return turn.say(answer ?? talkShown(turn.fixed, turn.result())!);
       },
     },
+    {
+      name: 'an emergency: the emergency numbers at once, and a person when one can be reached',
+      when: typed((r) => r.sensitive === 'emergency'),
+      run: async (turn) => {
+        await requestOperator(turn.bot, services, { conversationId: turn.conversationId, question: turn.text, reason: 'sensitive', preface: turn.fixed.bot.emergency }, turn.fixed.locale);
+      },
+    },
+    {
+      name: 'a denunciation or a complaint: a person when one can be reached, else the feedback offer with the citizen’s own words',
+      when: typed((r) => r.sensitive === 'denunciation' || r.concern?.kind === 'complaint'),
+      run: async (turn) => {
+        const related = turn.result().concern?.related?.id;
+        const handed = await services.requestOperator({ conversationId: turn.conversationId, reason: 'sensitive', question: turn.text, ...withProcedure({ procedureId: related }) });
+        if (reachedOperators(handed)) return;
+        return request(turn, { question: turn.text, reason: 'feedback', complaint: turn.result().concern?.kind === 'complaint', ...withProcedure({ procedureId: related }) });
+      },
+    },
     // A concern about a procedure carries the citizen's own words: before the wish to write to an agency
     // (which asks for the question again) and the generic feedback offer.
-    {
-      name: 'a complaint about how a procedure was handled: the feedback offer, naming that procedure as context (the complaint, whole, is what is sent)',
-      when: typed((r) => r.concern?.kind === 'complaint'),
-      run: (turn) => request(turn, { question: turn.text, reason: 'feedback', complaint: true, ...withProcedure({ procedureId: turn.result().concern!.related?.id }) }),
-    },
     {
       name: 'a dispute, an entitlement or a legal judgement: what it needs, the related procedure as context (the topic dialog keeps the question, to send it on)',
       when: typed((r) => concernReply(r) !== undefined),
@@ -226,7 +252,9 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
     {
       name: 'an explicit wish to talk to a person',
       when: typed((r) => r.intent === 'handoff'),
-      run: (turn) => requestOperator(turn.bot, services, { conversationId: turn.conversationId, question: turn.text, ...withProcedure(turn.context) }),
+      run: async (turn) => {
+        await requestOperator(turn.bot, services, { conversationId: turn.conversationId, question: turn.text, ...withProcedure(turn.context) });
+      },
     },
     { name: 'news', when: typed((r) => r.intent === 'news'), run: (turn) => turn.say({ text: copy.bot.news, buttons: menu(), meta: { tag: 'news' } }) },
     { name: "the citizen's tickets", when: typed((r) => r.intent === 'track'), run: track },
@@ -258,6 +286,11 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
         // The catalog has no answer: an agency may have answered a similar question publicly.
         const published = turn.payload === undefined ? await services.publishedAnswer(turn.text) : undefined;
         if (published) return request(turn, { question: turn.text, reason: 'published', published: published.text, ...withProcedure(turn.context) });
+        // Two questions in a row without an answer: a person, when one can be reached.
+        if (turn.payload === undefined && (await services.lastReplyWasFallback(turn.conversationId))) {
+          const handed = await services.requestOperator({ conversationId: turn.conversationId, reason: 'fallbacks', question: turn.text, ...withProcedure(turn.context) });
+          if (reachedOperators(handed)) return;
+        }
         return request(turn, { question: turn.text, reason: 'unanswered', ...withProcedure(turn.context) });
       },
     },

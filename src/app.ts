@@ -39,14 +39,15 @@ export interface AppDeps {
   /** The 1022 web widget's routes (`/widget/*`), built by the composition root. */
   widget?: RequestHandler;
   /**
-   * The console API: sign-in (`/api/v1/auth/*`), the agency inbox (`/api/v1/inbox/*`) and, with
-   * `accounts`, account administration for admins (`/api/v1/admin/accounts`).
+   * The console API: sign-in (`/api/v1/auth/*`), the agency inbox (`/api/v1/inbox/*`), with
+   * `accounts` account administration for admins (`/api/v1/admin/accounts`), and with `operators` the
+   * hotline operators' API (`/api/v1/operator/*`, src/http/operator.router.ts).
    */
-  console?: { auth: ConsoleAuth; inbox: TicketInbox; accounts?: AccountAdmin };
+  console?: { auth: ConsoleAuth; inbox: TicketInbox; accounts?: AccountAdmin; operators?: RequestHandler };
   /** Public Q&A (`/api/v1/qa`, `/hoi-dap`) and, with `console`, the inbox's publish routes (issue 4). */
   publishing?: { publishing: Publishing; agencyName: (agencyId: string) => string };
   /** Report statistics (`/api/v1/stats`, `/api/v1/stats.csv`), behind the console session; needs `console`. */
-  stats?: { statistics: Statistics; labels: StatsCopy };
+  stats?: { statistics: Statistics; labels: StatsCopy; agencyName?: (agencyId: string) => string };
   /** Readiness checks of `GET /readyz` (store, queues …); without them /readyz answers ready. `/healthz` is always served. */
   health?: HealthRouterDeps;
 }
@@ -74,6 +75,7 @@ export function buildApp(deps: AppDeps): Express {
   if (deps.console) {
     app.use('/console', createConsolePagesRouter());
     if (deps.console.accounts) app.use('/api/v1/admin/accounts', createAccountsRouter({ auth: deps.console.auth, accounts: deps.console.accounts, secureCookies }));
+    if (deps.console.operators) app.use('/api/v1/operator', deps.console.operators);
     app.use('/api/v1/inbox', createInboxRouter({ auth: deps.console.auth, inbox: deps.console.inbox, secureCookies, ...(deps.publishing && { publishing: deps.publishing.publishing }) }));
     if (deps.stats) app.use('/api/v1', createStatsRouter({ auth: deps.console.auth, ...deps.stats, secureCookies }));
   }

@@ -8,6 +8,7 @@ import { foldSyllable, looksVietnamese, syllables } from '../nlp/vietnamese.js';
 import type { ChoicePhrases } from './choices.js';
 import type { Calibration } from './calibration.js';
 import type { ConcernReader } from './concerns.js';
+import type { SensitiveReader } from './sensitive.js';
 import { buildIndex, DEFAULT_INDEX_PARAMS, type IndexParams, type ProcedureIndex } from './inverted-index.js';
 import type { LanguageDetector } from './language.js';
 import type { NarrativeReader } from './narrative.js';
@@ -80,6 +81,7 @@ export interface ConversationTables {
   choices: ChoicePhrases;
   narrative: NarrativeReader;
   concerns: ConcernReader;
+  sensitive: SensitiveReader;
 }
 
 export interface BrainDeps {
@@ -92,7 +94,7 @@ export interface BrainDeps {
   calibration?: Calibration;
 }
 
-type Base = Pick<AskResult, 'question' | 'alternatives' | 'language'>;
+type Base = Pick<AskResult, 'question' | 'alternatives' | 'language' | 'sensitive'>;
 
 /** Conjunctions that join two procedures in one message ("khai sinh và thường trú"); never a comma (narratives). */
 const CONJUNCTION = /\s(?:và|va|với cả|lẫn|cùng với|xong thì|sau đó|\+|&)\s/u;
@@ -123,8 +125,8 @@ export class Brain implements KnowledgeSearch {
     }
     deps.lexicon.expansions.retain((from) => !namePhrases.has(from.join(' ')));
     const { intents, cues, followUps, askAgency } = deps.signals;
-    const { smallTalk, outside, places, narrative, concerns } = deps.conversation;
-    for (const table of [intents, cues, followUps, askAgency, smallTalk, outside, places, narrative, concerns]) for (const w of table.words()) deps.lexicon.words.add(w);
+    const { smallTalk, outside, places, narrative, concerns, sensitive } = deps.conversation;
+    for (const table of [intents, cues, followUps, askAgency, smallTalk, outside, places, narrative, concerns, sensitive]) for (const w of table.words()) deps.lexicon.words.add(w);
     for (const table of [intents, smallTalk]) for (const p of table.phrases()) deps.lexicon.protectedPhrases.add(p, true);
     this.classifier = this.trainClassifier();
     const vocabulary = this.index.vocabulary;
@@ -182,7 +184,8 @@ export class Brain implements KnowledgeSearch {
     const { places, outside } = this.deps.conversation;
     const query = analyzeQuery(question, this.deps.lexicon, this.index.vocabulary, [followUps, places.communePhrases]);
     const detected = this.language.detect(query.cleaned);
-    const base: Base = { question, alternatives: [], language: detected.language };
+    const sensitive = this.deps.conversation.sensitive.read(query.tokens);
+    const base: Base = { question, alternatives: [], language: detected.language, ...(sensitive && { sensitive }) };
     const abstain = (intent: Intent, extra: Partial<AskResult> = {}): AskResult => ({ ...base, intent, decision: 'abstain', best: null, ...extra });
     // Khmer and English messages are answered in their language (what the assistant can do), never searched.
     if (detected.language !== 'vi') return abstain(detected.greeting ? 'greeting' : 'other');

@@ -5,6 +5,7 @@ import { Brain, type BrainParams, type ConversationTables } from './brain.js';
 import { loadCalibration } from './calibration.js';
 import { loadChoices } from './choices.js';
 import { loadConcerns } from './concerns.js';
+import { loadSensitive } from './sensitive.js';
 import { LanguageDetector, loadLanguageData } from './language.js';
 import { loadNarrative } from './narrative.js';
 import { loadOutsideMatters } from './outside.js';
@@ -44,6 +45,7 @@ export function loadConversation(dataDir: string, catalog: Catalog): Conversatio
     choices: loadChoices(dataDir),
     narrative: loadNarrative(dataDir),
     concerns: loadConcerns(dataDir),
+    sensitive: loadSensitive(dataDir),
   };
 }
 

@@ -58,6 +58,7 @@ function readMeta(raw: ReplyMeta | string | undefined): ReplyMeta | undefined {
     ...(typeof m['procedureId'] === 'string' && m['procedureId'] !== '' ? { procedureId: m['procedureId'] } : {}),
     ...(typeof m['topic'] === 'string' && m['topic'] !== '' ? { topic: m['topic'] as NonNullable<ReplyMeta['topic']> } : {}),
     ...(options?.length ? { options } : {}),
+    ...(m['fallback'] === true ? { fallback: true } : {}),
     ...(isLocale(m['locale']) ? { locale: m['locale'] } : {}),
   };
 }

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.js';
 import { toPublicAccount } from '../core/console-auth.js';
-import type { AccountRole } from '../domain/account.js';
+import { ACCOUNT_ROLES, type AccountRole } from '../domain/account.js';
 import { AppError } from '../domain/errors.js';
 import { createLogger } from '../logging/logger.js';
 import { systemClock } from '../ports/clock.js';
@@ -15,7 +15,7 @@ import { buildConsoleAuth } from '../system/index.js';
  * Console accounts from the command line, over the configured store (embedded nedb files under
  * DATA_DIR, or MongoDB when MONGODB_URL and REDIS_URL are set, as `npm start` decides):
  *
- *   npm run accounts -- create --username ten.dang.nhap --role staff|coordinator|admin [--agency so-tu-phap] [--display-name "Họ tên"]
+ *   npm run accounts -- create --username ten.dang.nhap --role staff|operator|coordinator|admin [--agency so-tu-phap] [--display-name "Họ tên"]
  *
  * The password is read from stdin, never from the arguments (which end up in shell history and `ps`):
  * typed without echo on a terminal, or the first line of piped input. Nothing secret is printed: the
@@ -26,11 +26,11 @@ import { buildConsoleAuth } from '../system/index.js';
  * the account from the console (admins, /api/v1/admin/accounts) or to stop the server first.
  */
 
-const USAGE = `usage: npm run accounts -- create --username <name> --role staff|coordinator|admin [--agency <agencyId>] [--display-name <name>]
+const USAGE = `usage: npm run accounts -- create --username <name> --role staff|operator|coordinator|admin [--agency <agencyId>] [--display-name <name>]
        the password is read from stdin (typed without echo, or piped: printf '%s\\n' "$PW" | npm run accounts -- create ...)
 `;
 
-const ROLES: readonly AccountRole[] = ['staff', 'coordinator', 'admin'];
+const ROLES = ACCOUNT_ROLES;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`${message}\n`);

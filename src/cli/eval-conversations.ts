@@ -199,15 +199,8 @@ class ZaloCitizen implements Citizen {
 }
 
 async function sideEffectCounts(system: RunningSystem, conversationId: string): Promise<SideEffects> {
-  const [tickets, requests] = await Promise.all([
-    system.store.tickets.find({ conversationId, limit: 1000 }),
-    system.store.requests.listByConversation(conversationId),
-  ]);
-  return {
-    tickets: tickets.length,
-    operatorRequests: requests.filter((r) => r.kind === 'operator').length,
-    agencyRequests: requests.filter((r) => r.kind === 'agency').length,
-  };
+  const [tickets, handoffs] = await Promise.all([system.store.tickets.find({ conversationId, limit: 1000 }), system.store.handoffs.listByConversation(conversationId, 1000)]);
+  return { tickets: tickets.length, operatorRequests: handoffs.length };
 }
 
 const newestTicket = async (system: RunningSystem, conversationId: string): Promise<Ticket | undefined> =>
@@ -274,7 +267,7 @@ async function playConversation(system: RunningSystem, zalo: { driver: ZaloWebho
     const after = await sideEffectCounts(system, conversationId);
     const ticket = await newestTicket(system, conversationId);
     const observed: ObservedStep = { replies: played.replies, ...(ticket ? { ticketStatus: ticket.status } : {}) };
-    const created = { tickets: after.tickets - before.tickets, operatorRequests: after.operatorRequests - before.operatorRequests, agencyRequests: after.agencyRequests - before.agencyRequests };
+    const created = { tickets: after.tickets - before.tickets, operatorRequests: after.operatorRequests - before.operatorRequests };
     const problems = [...(played.problem ? [played.problem] : []), ...checkStep(step.expect, observed, ctx), ...checkSideEffects(step.opens, created)];
     if (problems.length > 0) {
       return { ...base, passed: false, failure: { step: index + 1, input: stepInput(step), problems, got: describeReplies(played.replies) } };

@@ -2,7 +2,6 @@ import type { Account, AccountRole } from '../domain/account.js';
 import { AppError } from '../domain/errors.js';
 import type { AuditAction, AuditEntry, AuditLog } from '../ports/audit.js';
 import type { Clock } from '../ports/clock.js';
-import type { Logger } from '../ports/logger.js';
 import type { AccountRepo, ConsoleSessionRepo } from '../ports/store.js';
 import type { ConsoleAuth, NewAccountInput } from './console-auth.js';
 import { DEFAULT_SCRYPT_PARAMS, hashPassword, type ScryptParams } from './password.js';
@@ -55,15 +54,6 @@ export interface AccountAdmin {
   enable(actor: Account, accountId: string): Promise<AccountSummary>;
   /** Sets a new password (policy as at creation) and ends the account's sessions, the admin's own included. */
   resetPassword(actor: Account, accountId: string, password: string): Promise<AccountSummary>;
-}
-
-/** The audit port as structured log lines (`{audit: {...}}`, message "audit"), until the store has an audit repository. */
-export function loggerAuditLog(logger: Pick<Logger, 'info'>): AuditLog {
-  return {
-    async record(entry) {
-      logger.info({ audit: { ...entry, at: entry.at.toISOString() } }, 'audit');
-    },
-  };
 }
 
 export function createAccountAdmin(deps: AccountAdminDeps): AccountAdmin {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import type { Account, AccountRole, ConsoleSession } from '../domain/account.js';
+import { ACCOUNT_ROLES, type Account, type AccountRole, type ConsoleSession } from '../domain/account.js';
 import { AppError } from '../domain/errors.js';
 import type { Ticket } from '../domain/ticket.js';
 import type { Clock } from '../ports/clock.js';
@@ -216,7 +216,7 @@ export function createConsoleAuth(deps: ConsoleAuthDeps): ConsoleAuth {
       if (displayName.length === 0 || [...displayName].length > DISPLAY_NAME_MAX) {
         throw accountInvalid('displayName', `Display name must be 1 to ${DISPLAY_NAME_MAX} characters`);
       }
-      if (!['staff', 'coordinator', 'admin'].includes(input.role)) throw accountInvalid('role', 'Unknown role');
+      if (!ACCOUNT_ROLES.includes(input.role)) throw accountInvalid('role', 'Unknown role');
       const agencyId = input.agencyId?.trim() || undefined;
       if (input.role === 'staff' && agencyId === undefined) throw accountInvalid('agencyId', 'A staff account needs its agency');
       if (input.role !== 'staff' && agencyId !== undefined) throw accountInvalid('agencyId', 'Only staff accounts belong to an agency');

@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { copyFor as copyForLocale } from '../domain/copy/index.js';
 import type { Copy } from '../domain/copy/types.js';
+import type { OperatorRequestOutcome } from '../domain/handoff.js';
 import type { Agency } from '../domain/procedure.js';
 import { AppError } from '../domain/errors.js';
 import { ANSWER_VISIBLE_STATUSES, type AskerProof, type Ticket, type TicketStatus } from '../domain/ticket.js';
@@ -15,14 +15,6 @@ import { agencyNames } from './agency-names.js';
 import { proofLimitKey } from './ticket-tracking.js';
 import type { TicketService } from './tickets.js';
 
-/** Unambiguous characters for references citizens may read out over the phone (no 0/O, 1/I/L). */
-const REFERENCE_ALPHABET = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
-
-function reference(): string {
-  const bytes = randomBytes(6);
-  return `YC-${[...bytes].map((b) => REFERENCE_ALPHABET[b % REFERENCE_ALPHABET.length]).join('')}`;
-}
-
 /** Failed phone-digit proofs in chat allowed per conversation (one citizen guessing); per code: DEFAULT_PROOF_LIMIT. */
 export const PROOF_PER_CONVERSATION_LIMIT: Readonly<LimitPolicy> = Object.freeze({ max: 5, windowMs: 15 * 60_000 });
 
@@ -30,7 +22,15 @@ export interface FlowServicesDeps {
   knowledge: KnowledgeSearch;
   /** The answer texts in the copy's language (knowledge/answers, bound by the composition root). */
   render: AnswerRenderer;
-  store: Pick<Store, 'requests' | 'conversations'>;
+  store: Pick<Store, 'conversations' | 'outbound'>;
+  /**
+   * Live handoff to hotline operators (core/handoff-routing.ts, handoff-citizen.ts); without it (tests of
+   * the flows alone) nobody is ever online.
+   */
+  handoff?: {
+    request(input: Parameters<FlowServices['requestOperator']>[0]): Promise<OperatorRequestOutcome>;
+    rate(conversationId: string, handoffId: string, rating: number): Promise<boolean>;
+  };
   copy: Copy;
   /** The copy in another language (Khmer, English); the domain's translations (domain/copy) unless given. */
   copyFor?: FlowServices['copyFor'];
@@ -48,7 +48,7 @@ export interface FlowServicesDeps {
 /**
  * The flows' window on the world (ports/flow-services.ts): the brain, the answer texts, published
  * answers, tickets and the request log, with the rules the flows rely on: the phone-digit proof
- * throttles, operator request references, and ticket refusals turned into outcomes the flows word.
+ * throttles, the operators' queue, and ticket refusals turned into outcomes the flows word.
  */
 export function createFlowServices(deps: FlowServicesDeps): FlowServices {
   const { knowledge, copy, render } = deps;
@@ -89,11 +89,14 @@ export function createFlowServices(deps: FlowServicesDeps): FlowServices {
       const p = knowledge.getProcedure(id);
       return p?.onlineUrl && p.onlineLevel !== 'khong' ? { title: copy.answers.onlineLinkTitle, url: p.onlineUrl } : undefined;
     },
-    async requestOperator({ conversationId, question, procedureId }) {
-      const id = reference();
-      await deps.store.requests.insert({ id, conversationId, kind: 'operator', question, ...(procedureId ? { procedureId } : {}), createdAt: deps.clock.now() });
-      return id;
+    async requestOperator(input) {
+      return deps.handoff ? deps.handoff.request(input) : { outcome: 'nobody-online' };
     },
+    async lastReplyWasFallback(conversationId) {
+      const latest = (await deps.store.outbound.listByConversation(conversationId, 1)).at(-1);
+      return latest?.reply.meta?.fallback === true;
+    },
+    rateHandoff: (conversationId, handoffId, rating) => deps.handoff?.rate(conversationId, handoffId, rating) ?? Promise.resolve(false),
     async openTicket({ conversationId, requestId, kind, question, place, procedureId, publish, name, phone }) {
       const contact = name || phone ? { ...(name ? { name } : {}), ...(phone ? { phone, callback: true } : {}) } : undefined;
       const ticket = await deps.tickets.openTicket({

@@ -1,9 +1,11 @@
 import type { Conversation, InboundMessage } from '../domain/conversation.js';
+import { handoffOf } from '../domain/handoff.js';
 import type { ChannelKind, Reply } from '../domain/message.js';
 import type { ConversationEngine } from '../ports/conversation-engine.js';
 import type { Logger } from '../ports/logger.js';
 import type { Job, JobQueue, QueueBackend } from '../ports/queue.js';
 import { withLease } from './conversation-lease.js';
+import type { HandoffCitizen } from './handoff-citizen.js';
 import type { Store } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 import { queueDelivery, type DeliveryJob, type TurnJob } from './queues.js';
@@ -21,6 +23,8 @@ export interface TurnRunnerDeps {
   turnTimeoutMs?: number;
   /** Shows a typing indicator on the conversation's channel while its turn runs (best effort). */
   typing?: (conversation: Conversation) => Promise<void>;
+  /** Live handoff: echoes, messages while a person needs or holds the conversation, the disclosure after external staff. */
+  handoff?: Pick<HandoffCitizen, 'echo' | 'held' | 'disclosure'>;
 }
 
 const DEFAULT_TURN_TIMEOUT_MS = 10_000;
@@ -72,15 +76,24 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
   }
 
   async function runOne(conversation: Conversation, message: InboundMessage): Promise<void> {
+    // An echo is something sent TO the citizen (ours, or staff from the platform's inbox): not an interaction.
+    if (message.kind === 'echo') {
+      await deps.handoff?.echo(conversation, message);
+      await deps.store.inbound.setStatus(message.id, 'done', { processedAt: deps.clock.now() });
+      return;
+    }
     await markInteraction(conversation, message);
-    if (conversation.mode !== 'bot') {
+    // A person needs or holds the conversation: the bot says nothing; the message waits in the transcript.
+    if (handoffOf(conversation).status !== 'bot') {
+      await deps.handoff?.held(conversation, message);
       await deps.store.inbound.setStatus(message.id, 'done', { processedAt: deps.clock.now() });
       return;
     }
     deps.typing?.(conversation).catch((err: unknown) => deps.logger.debug({ err, conversationId: conversation.id }, 'typing indicator failed'));
     try {
       const replies = await withTimeout(deps.engine.handleTurn({ conversation, message }), turnTimeoutMs);
-      await queueReplies(conversation, message, replies, 'r');
+      const disclosure = replies.length > 0 ? await deps.handoff?.disclosure(conversation) : undefined;
+      await queueReplies(conversation, message, disclosure ? [disclosure, ...replies] : replies, 'r');
       await deps.store.inbound.setStatus(message.id, 'done', { processedAt: deps.clock.now() });
     } catch (err) {
       const code = (err as { code?: string }).code ?? 'TURN.FAILED';

@@ -238,7 +238,8 @@ export function createTicketInbox(deps: TicketInboxDeps) {
   return {
     /** Newest first; staff get only their agency's tickets whatever the query says. */
     async list(account: Account, query: InboxQuery): Promise<InboxTicket[]> {
-      if (account.disabled) return [];
+      // Operators work the hotline's conversations, not agencies' tickets (they see a citizen's tickets in the conversation).
+      if (account.disabled || account.role === 'operator') return [];
       let agencyId: string | undefined;
       if (account.role === 'staff') {
         if (!account.agencyId) return [];

@@ -22,3 +22,11 @@ export function isoVietnamDate(date: Date | string): string {
   if (Number.isNaN(time)) throw new RangeError('invalid date');
   return new Date(time + VIETNAM_UTC_OFFSET_MS).toISOString().slice(0, 10);
 }
+
+/** `hh:mm dd/mm/yyyy` of an instant in Vietnam time (when the hotline opens again, a call's time). */
+export function formatVietnamDateTime(date: Date | string): string {
+  const time = (typeof date === 'string' ? new Date(date) : date).getTime();
+  if (Number.isNaN(time)) throw new RangeError('invalid date');
+  const local = new Date(time + VIETNAM_UTC_OFFSET_MS);
+  return `${pad2(local.getUTCHours())}:${pad2(local.getUTCMinutes())} ${formatVietnamDate(date)}`;
+}

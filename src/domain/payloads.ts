@@ -11,6 +11,13 @@ export const MENU_ASK = 'menu:ask';
 export const MENU_HELP = 'menu:help';
 export const REQUEST_AGENCY = 'req:agency';
 export const REQUEST_OPERATOR = 'req:operator';
+/** "Call me back" when no operator can be reached: the question goes to the hotline desk as a ticket with a phone number. */
+export const REQUEST_CALLBACK = 'req:callback';
+/** "Never mind" under the queue notice: the citizen leaves the operators' queue. */
+export const HANDOFF_LEAVE = 'hand:leave';
+export const handoffLeavePayload = () => HANDOFF_LEAVE;
+/** The citizen's rating 1–5 after a human conversation, with the stretch it rates (`csat:3:<stretch id>`). */
+export const csatPayload = (rating: number, handoffId: string) => `csat:${rating}:${handoffId}`;
 export const REQUEST_REPHRASE = 'req:rephrase';
 /** "None of these" under a clarification and "no" under a confirmation: leads to the repair offer. */
 export const REQUEST_NONE = 'req:none';
@@ -43,7 +50,9 @@ export type Payload =
   | { kind: 'procedure'; id: string }
   | { kind: 'topic'; topic: FollowUpTopic }
   | { kind: 'menu'; item: 'ask' | 'help' }
-  | { kind: 'request'; item: 'agency' | 'operator' | 'rephrase' | 'none' }
+  | { kind: 'request'; item: 'agency' | 'operator' | 'callback' | 'rephrase' | 'none' }
+  | { kind: 'handoff'; action: 'leave' }
+  | { kind: 'csat'; rating: number; handoffId: string }
   | { kind: 'language'; locale: Locale }
   | { kind: 'answer'; item: 'yes' | 'no' | 'skip' }
   | { kind: 'ticket'; action: TicketPayloadAction; code: string };
@@ -54,13 +63,16 @@ const TOPICS = new Set(['documents', 'fee', 'time', 'place', 'legal', 'online', 
 export function parsePayload(text: string | undefined): Payload | undefined {
   const ticket = /^tk:(close|reopen):([0-9A-Z]{4,6}-[0-9A-Z]{1,6})$/.exec(text?.trim() ?? '');
   if (ticket) return { kind: 'ticket', action: ticket[1] as TicketPayloadAction, code: ticket[2]! };
+  const csat = /^csat:([1-5]):([A-Za-z0-9_:.-]{1,200})$/.exec(text?.trim() ?? '');
+  if (csat) return { kind: 'csat', rating: Number(csat[1]), handoffId: csat[2]! };
+  if (text?.trim() === HANDOFF_LEAVE) return { kind: 'handoff', action: 'leave' };
   const m = /^(proc|topic|menu|req|ans|lang):([a-z0-9-]+)$/.exec(text?.trim() ?? '');
   if (!m) return undefined;
   const [, kind, value] = m as unknown as [string, string, string];
   if (kind === 'proc') return { kind: 'procedure', id: value };
   if (kind === 'topic' && TOPICS.has(value)) return { kind: 'topic', topic: value as FollowUpTopic };
   if (kind === 'menu' && (value === 'ask' || value === 'help')) return { kind: 'menu', item: value };
-  if (kind === 'req' && (value === 'agency' || value === 'operator' || value === 'rephrase' || value === 'none')) return { kind: 'request', item: value };
+  if (kind === 'req' && (value === 'agency' || value === 'operator' || value === 'callback' || value === 'rephrase' || value === 'none')) return { kind: 'request', item: value };
   if (kind === 'lang' && isLocale(value)) return { kind: 'language', locale: value };
   if (kind === 'ans' && (value === 'yes' || value === 'no' || value === 'skip')) return { kind: 'answer', item: value };
   return undefined;

@@ -1,6 +1,7 @@
 import { Router, type Request } from 'express';
 import { z } from 'zod';
 import type { AccountAdmin, AccountSummary } from '../core/account-admin.js';
+import { ACCOUNT_ROLES } from '../domain/account.js';
 import type { ConsoleAuth } from '../core/console-auth.js';
 import { parseInput, pathId } from './parse-input.js';
 import { createConsoleSession, requireRole } from './console-session.js';
@@ -32,7 +33,7 @@ const createSchema = z
   .object({
     username: z.string().max(200),
     displayName: z.string().max(400),
-    role: z.enum(['staff', 'coordinator', 'admin']),
+    role: z.enum(ACCOUNT_ROLES),
     agencyId: z.string().max(100).optional(),
     password: z.string().max(1024),
   })

@@ -9,6 +9,7 @@ import type { Logger } from '../ports/logger.js';
 import type { InboundRepo, OutboundRepo } from '../ports/store.js';
 import { clientAddress } from './client-address.js';
 import { compressAsset, sendAsset } from './compressed-asset.js';
+import { openEventStream, sseMessage } from './event-stream.js';
 
 /**
  * The web widget's HTTP API under /widget (the browser side is adapters/webchat/client/widget.js):
@@ -331,39 +332,18 @@ export function createWidgetRouter(deps: WidgetRouterDeps): WidgetRouter {
     const session = deps.sessions.verify(token);
     if (!session) throw invalidSession();
 
-    res.status(200).set({
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-store, no-transform',
-      Connection: 'keep-alive',
-      'X-Accel-Buffering': 'no', // nginx: do not buffer the stream
+    let unsubscribe = (): void => {};
+    const write = openEventStream(req, res, {
+      heartbeatMs,
+      maxBuffer: MAX_STREAM_BUFFER,
+      onOverflow: (buffered) => deps.logger.warn({ buffered }, 'widget stream not read by its client; closing it'),
+      onClose: () => {
+        unsubscribe();
+        streams.delete(res);
+      },
     });
-    res.flushHeaders();
-    res.write(': connected\n\n');
-
-    let closed = false;
-    const write = (chunk: string): void => {
-      if (closed) return;
-      res.write(chunk);
-      if (res.writableLength > MAX_STREAM_BUFFER) {
-        deps.logger.warn({ buffered: res.writableLength }, 'widget stream not read by its client; closing it');
-        res.destroy();
-      }
-    };
-    const unsubscribe = deps.hub.subscribe(session.visitorId, (event) => {
-      // JSON.stringify escapes CR and LF, so the data is one SSE line.
-      write(`id: ${event.id}\nevent: message\ndata: ${JSON.stringify(event)}\n\n`);
-    });
-    const heartbeat = setInterval(() => write(': ping\n\n'), heartbeatMs);
-    const close = (): void => {
-      if (closed) return;
-      closed = true;
-      clearInterval(heartbeat);
-      unsubscribe();
-      streams.delete(res);
-    };
+    unsubscribe = deps.hub.subscribe(session.visitorId, (event) => write(sseMessage(event, event.id)));
     streams.add(res);
-    req.on('close', close);
-    res.on('close', close);
   });
 
   router.closeStreams = () => {

@@ -1,4 +1,5 @@
 import type { Copy } from '../domain/copy/types.js';
+import type { HandoffReason, OperatorRequestOutcome } from '../domain/handoff.js';
 import type { Locale } from '../domain/locale.js';
 import type { Agency, Procedure } from '../domain/procedure.js';
 import type { TicketKind } from '../domain/ticket.js';
@@ -36,8 +37,16 @@ export interface FlowServices {
   contactText(input: { entry?: DirectoryEntry; agencyId?: string; procedureId?: string; place?: string }): string | undefined;
   /** The procedure's online service as a link, when it has one. */
   procedureLink(procedureId: string): { title: string; url: string } | undefined;
-  /** Records that the citizen wants a hotline operator (until live handoff exists); returns a short reference. */
-  requestOperator(input: { conversationId: string; question: string; procedureId?: string }): Promise<string>;
+  /**
+   * The citizen needs a hotline operator (they asked, two fallbacks in a row, a sensitive matter): the
+   * conversation joins the hotline's queue when it is open and someone is online (the queue notice is
+   * sent by the handoff itself); otherwise the outcome says why, for the flows to offer the alternatives.
+   */
+  requestOperator(input: { conversationId: string; reason: HandoffReason; question: string; procedureId?: string; preface?: string }): Promise<OperatorRequestOutcome>;
+  /** Whether the assistant's latest reply in the conversation was the "nothing found" offer (a second one brings a person). */
+  lastReplyWasFallback(conversationId: string): Promise<boolean>;
+  /** The citizen's rating 1–5 of a human conversation (their own, once); false when refused. */
+  rateHandoff(conversationId: string, handoffId: string, rating: number): Promise<boolean>;
   /**
    * Sends the question to the responsible agency as a ticket. Calling it is the citizen's consent to
    * forward; `publish` is their consent to publish question and answer without personal data.

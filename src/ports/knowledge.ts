@@ -113,6 +113,9 @@ export interface ConfidenceEvidence {
   accents: number;
 }
 
+/** A matter a person should take at once: an emergency, or a denunciation (tố cáo). */
+export type SensitiveMatter = 'emergency' | 'denunciation';
+
 export interface AskResult {
   question: string;
   intent: Intent;
@@ -148,6 +151,8 @@ export interface AskResult {
    * `best`): intent `feedback` for a complaint, `other` for the rest.
    */
   concern?: Concern;
+  /** An emergency or a denunciation anywhere in the message (knowledge/brain/sensitive.ts): a hotline operator is brought in when one can be reached. */
+  sensitive?: SensitiveMatter;
   /**
    * The probability that `best` is the procedure the citizen needs, calibrated on real questions
    * (knowledge/brain/calibration.ts): `answer` only above the precision threshold, a yes/no

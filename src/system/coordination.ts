@@ -9,6 +9,8 @@ import { createRedisLimiters } from '../limits/redis.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { FailureLimiter, LimiterFactory, RateLimiter } from '../ports/limiter.js';
 import type { Logger } from '../ports/logger.js';
+import type { OperatorFeed } from '../ports/operator-feed.js';
+import { createInProcessOperatorFeed, createRedisOperatorFeed } from '../live/operator-feed.js';
 
 /**
  * What must hold across processes besides the store and the queues: the widget's live events and the
@@ -59,6 +61,8 @@ export function memoryLimiters(clock: Clock = systemClock, widget?: Config['widg
 
 export interface Coordination {
   hub: WebchatHub;
+  /** What the operators' consoles hear live (handoff moves and activity). */
+  operatorFeed: OperatorFeed;
   limiters: SystemLimiters;
   /** Closes the Redis connections (none in memory); call after the workers and the server have stopped. */
   close(): Promise<void>;
@@ -75,20 +79,24 @@ export function createCoordination(options: CoordinationOptions): Coordination {
   const { config, logger } = options;
   const clock = options.clock ?? systemClock;
   if (!config.redisUrl) {
-    return { hub: createInProcessHub({ onListenerError: (err) => logger.warn({ err }, 'widget stream listener failed') }), limiters: memoryLimiters(clock, config.widget), close: async () => {} };
+    const operatorFeed = createInProcessOperatorFeed((err) => logger.warn({ err }, 'operator stream listener failed'));
+    return { hub: createInProcessHub({ onListenerError: (err) => logger.warn({ err }, 'widget stream listener failed') }), operatorFeed, limiters: memoryLimiters(clock, config.widget), close: () => operatorFeed.close() };
   }
   // Fail commands after a few reconnection tries: a request should get an error, not hang.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
   redis.on('error', (err: Error) => logger.error({ err: err.message }, 'coordination: redis connection error'));
   const hub = createRedisHub({ redis, prefix: config.queuePrefix, onError: (err) => logger.warn({ err }, 'widget hub: redis pub/sub problem') });
   const limiters = systemLimiters(createRedisLimiters({ redis, prefix: config.queuePrefix, clock }), config.widget);
+  const operatorFeed = createRedisOperatorFeed({ redis, prefix: config.queuePrefix, onError: (err) => logger.warn({ err }, 'operator feed: redis pub/sub problem') });
   let closing: Promise<void> | undefined;
   return {
     hub,
+    operatorFeed,
     limiters,
     close() {
       closing ??= (async () => {
         await hub.close();
+        await operatorFeed.close();
         await redis.quit().catch(() => redis.disconnect());
       })();
       return closing;

@@ -8,6 +8,9 @@ import { createBrain } from '../../knowledge/brain/index.js';
 import { buildApp, buildProbeApp } from '../app.js';
 import { createWidgetRouter, type WidgetRouter } from '../http/widget.router.js';
 import { createTicketLookupRouter } from '../http/ticket-lookup.router.js';
+import { createOperatorRouter, type OperatorRouter } from '../http/operator.router.js';
+import type { HandoffPolicy } from '../core/handoff-routing.js';
+import { buildHandoff, type Handoff } from './handoff.js';
 import type { Config } from '../config.js';
 import { TURN_QUEUE, type TurnJob } from '../core/queues.js';
 import { createInboundReceiver, type InboundReceiver } from '../core/receive-inbound.js';
@@ -21,7 +24,8 @@ import type { QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import { createBullmqBackend } from '../queue/bullmq/index.js';
 import { createLocalBackend } from '../queue/local/index.js';
-import { createAccountAdmin, loggerAuditLog } from '../core/account-admin.js';
+import { createAccountAdmin } from '../core/account-admin.js';
+import { createAuditTrail } from '../core/audit-trail.js';
 import { createConsoleAuth, type ConsoleAuth } from '../core/console-auth.js';
 import type { ScryptParams } from '../core/password.js';
 import { createStatistics } from '../core/statistics.js';
@@ -31,8 +35,8 @@ import { createEventBus } from '../core/event-bus.js';
 import { createPublishing } from '../core/publishing.js';
 import type { TicketService } from '../core/tickets.js';
 import { createCoordination, memoryLimiters } from './coordination.js';
-import { buildTicketService } from './tickets.js';
-import { subscribePublicationListeners } from './listeners.js';
+import { buildTicketService, dataCalendar } from './tickets.js';
+import { subscribeHandoffListeners, subscribePublicationListeners } from './listeners.js';
 import { createPublishedAnswers } from './published-answers.js';
 import { deadlineSchedule, startSchedules, type DeadlineScheduleOptions } from './schedules.js';
 import { resolveSessionSecret } from './session-secret.js';
@@ -59,6 +63,8 @@ export interface SystemOptions {
   listen?: boolean;
   /** Console password hash cost (tests pass cheaper parameters; production keeps the default). */
   passwordParams?: ScryptParams;
+  /** Handoff timings that override the configuration (tests: a claim limit of seconds). */
+  handoff?: Partial<HandoffPolicy>;
   /** Deadline sweep period and reminder lead; each one given overrides the configuration (TICKET_SWEEP_MINUTES, TICKET_REMINDER_LEAD_DAYS). */
   deadlines?: DeadlineScheduleOptions;
 }
@@ -76,6 +82,8 @@ export interface RunningSystem {
   tickets: TicketService;
   /** Console sign-in over the store's accounts and sessions (accounts CLI, tests). */
   auth: ConsoleAuth;
+  /** The live handoff's parts (queue, routing, operators' desk), for tests and the bench. */
+  handoff: Handoff;
   stop(): Promise<void>;
 }
 
@@ -148,12 +156,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const receive = createInboundReceiver({ store, turns, clock });
   const tickets = buildTicketService({ catalogDir: config.catalogDir, catalog, knowledge, store, clock, copy: vi, deliveries, policy: ticketPolicy(config) });
   const auth = buildConsoleAuth(store, clock, logger, options.passwordParams, limiters.login);
+  const audit = createAuditTrail({ audit: store.audit, logger: logger.child({ component: 'audit' }) });
   const accounts = createAccountAdmin({
     accounts: store.accounts,
     sessions: store.sessions,
     auth,
     agencies: () => knowledge.listAgencies(),
-    audit: loggerAuditLog(logger.child({ component: 'audit' })),
+    audit,
     clock,
     ...(options.passwordParams ? { passwordParams: options.passwordParams } : {}),
   });
@@ -165,10 +174,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   // Reactions across features go through named domain events (src/listeners); the worker role adds its own.
   const events = createEventBus(logger.child({ component: 'events' }));
   subscribePublicationListeners(events, { published });
+  // Live handoff to hotline operators: its moves reach every console through the operator feed.
+  const handoff = buildHandoff({ config, store, backend, clock, logger, events, deliveries, tickets, knowledge, calendar: dataCalendar(config.catalogDir), adapters, audit, ...(options.handoff && { policy: options.handoff }) });
+  subscribeHandoffListeners(events, { feed: coordination.operatorFeed });
+  await handoff.canned.seed();
 
   const workers: QueueWorker[] = [];
   if (roles.worker) {
-    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets, published, limiters, events })));
+    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets, published, limiters, events, handoff })));
     await resumePendingWork(store, turns, deliveries, logger);
     // An answer a crash left between two writes (ticket answered, message never stored or never reported).
     const repaired = await tickets.reconcileDeliveries();
@@ -180,13 +193,14 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       ...options.deadlines,
     };
     const sweep = deadlineSchedule({ catalogDir: config.catalogDir, tickets: store.tickets, clock, logger, options: deadlines });
-    workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules: [sweep] })));
+    workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules: [sweep, handoff.schedule] })));
   }
 
   let app: Express;
   let server: Server | undefined;
   let url: string | undefined;
   let widget: WidgetRouter | undefined;
+  let operators: OperatorRouter | undefined;
   if (roles.web) {
     widget = createWidgetRouter({ receive, store, copy: vi, logger: logger.child({ route: 'widget' }), ...webchat, limits: { bySession: limiters.widgetBySession, byAddress: limiters.widgetByAddress } });
     const agencies = new Set(knowledge.listAgencies().map((a) => a.id));
@@ -208,7 +222,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       fieldOf: (id) => knowledge.getProcedure(id)?.field,
       events,
       placeholders: vi.qa.redacted,
-      audit: loggerAuditLog(logger.child({ component: 'audit' })),
+      audit,
     });
     // Entries published before names and addresses were removed get today's redaction before the
     // server listens, so /hoi-dap never serves them unredacted.
@@ -218,8 +232,9 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     } catch (err) {
       logger.warn({ err }, 'could not re-check published Q&A entries for personal data');
     }
-    const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets });
-    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox, accounts }, health, publishing: { publishing, agencyName }, stats: { statistics, labels: vi.stats } });
+    const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets, handoffs: store.handoffs, calls: store.calls });
+    operators = createOperatorRouter({ auth, desk: handoff.desk, routing: handoff.routing, canned: handoff.canned, calls: handoff.calls, feed: coordination.operatorFeed, secureCookies: config.nodeEnv === 'production' });
+    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox, accounts, operators }, health, publishing: { publishing, agencyName }, stats: { statistics, labels: vi.stats, agencyName } });
   } else {
     // A worker process serves only its probes (/healthz, /readyz) for the process manager.
     app = buildProbeApp({ config, logger, health });
@@ -245,8 +260,10 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     receive,
     tickets,
     auth,
+    handoff,
     async stop() {
       widget?.closeStreams();
+      operators?.closeStreams();
       if (server) {
         const s = server;
         const closed = new Promise<void>((resolve) => s.close(() => resolve()));

@@ -6,6 +6,8 @@ import { offeredChoicesListener } from '../listeners/offered-choices.listener.js
 import { publishedAnswersListener } from '../listeners/published-answers.listener.js';
 import { ticketDeliveryListener } from '../listeners/ticket-delivery.listener.js';
 import { windowNoticeListener } from '../listeners/window-notice.listener.js';
+import { operatorFeedActivityListener, operatorFeedMovedListener } from '../listeners/operator-feed.listener.js';
+import type { OperatorFeed } from '../ports/operator-feed.js';
 
 /**
  * Which listener reacts to which domain event (Chatwoot's listener registry); the reactions themselves
@@ -26,4 +28,10 @@ export function subscribeDeliveryListeners(
 /** The reactions to changes of the public Q&A. */
 export function subscribePublicationListeners(events: EventBus, deps: { published: { refresh(): Promise<void> } }): void {
   events.subscribe('publications.changed', publishedAnswersListener(deps.published));
+}
+
+/** The reactions to handoff moves and activity: the operators' consoles hear them live. */
+export function subscribeHandoffListeners(events: EventBus, deps: { feed: Pick<OperatorFeed, 'publish'> }): void {
+  events.subscribe('handoff.moved', operatorFeedMovedListener(deps.feed));
+  events.subscribe('handoff.activity', operatorFeedActivityListener(deps.feed));
 }

@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { DEFAULT_HOLIDAYS_FILE, loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
 import { createDeadlineSweep, type DeadlineSweepDeps } from '../core/ticket-deadlines.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import { RetryLaterError, type JobQueue, type QueueBackend, type QueueWorker } from '../ports/queue.js';
+import { dataCalendar } from './tickets.js';
 
 /**
  * Recurring jobs on a queue port that has no scheduler: each schedule is a self-rescheduling job, one
@@ -117,8 +115,7 @@ export function deadlineSchedule(deps: {
   logger: Logger;
   options?: DeadlineScheduleOptions;
 }): Schedule {
-  const holidays = join(deps.catalogDir, 'holidays.vi.json');
-  const { calendar } = loadHolidayCalendar(existsSync(holidays) ? holidays : DEFAULT_HOLIDAYS_FILE);
+  const calendar = dataCalendar(deps.catalogDir);
   const lead = deps.options?.reminderLeadWorkingDays;
   const sweep = createDeadlineSweep({
     tickets: deps.tickets,

@@ -14,6 +14,13 @@ import type { Clock } from '../ports/clock.js';
 import type { KnowledgeSearch } from '../ports/knowledge.js';
 import type { JobQueue } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
+import type { WorkingCalendar } from '../domain/working-days.js';
+
+/** The data folder's holiday calendar, or the shipped one when the folder has none. */
+export function dataCalendar(catalogDir: string): WorkingCalendar {
+  const holidays = join(catalogDir, 'holidays.vi.json');
+  return loadHolidayCalendar(existsSync(holidays) ? holidays : DEFAULT_HOLIDAYS_FILE).calendar;
+}
 
 /**
  * The ticket use cases over the data folder's routing table and holiday calendar (the shipped ones when
@@ -32,12 +39,10 @@ export function buildTicketService(deps: {
   policy?: TicketPolicy;
 }): TicketService {
   const router = createRouter({ catalog: deps.catalog ?? loadCatalog(deps.catalogDir), brain: deps.knowledge, dataDir: deps.catalogDir });
-  const holidays = join(deps.catalogDir, 'holidays.vi.json');
-  const { calendar } = loadHolidayCalendar(existsSync(holidays) ? holidays : DEFAULT_HOLIDAYS_FILE);
   return createTicketService({
     store: deps.store,
     router,
-    calendar,
+    calendar: dataCalendar(deps.catalogDir),
     clock: deps.clock,
     deliveries: deps.deliveries,
     ...(deps.policy ? { policy: deps.policy } : {}),

@@ -22,6 +22,7 @@ import { buildTicketService } from './tickets.js';
 import type { SystemLimiters } from './coordination.js';
 import { subscribeDeliveryListeners } from './listeners.js';
 import type { PublishedAnswers } from './published-answers.js';
+import type { Handoff } from './handoff.js';
 
 /** Send attempts per reply before it is recorded as failed. */
 export const DELIVERY_ATTEMPTS = 5;
@@ -64,6 +65,8 @@ export interface WorkerParts {
    * a bus of its own when absent, so several worker sets in one process each react once.
    */
   events?: EventBus;
+  /** The live handoff (src/system/handoff.ts): its citizen side runs in the turn worker, its queue in the flows. */
+  handoff?: Pick<Handoff, 'citizen' | 'routing'>;
   /** Lets a test observe turns; the real engine is always what runs. */
   observeEngine?: (engine: ConversationEngine) => ConversationEngine;
 }
@@ -88,7 +91,17 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
       deliveries,
       policy: ticketPolicy(config),
     });
-  const services = buildFlowServices({ knowledge, store, copy: vi, clock, tickets, ...(parts.published ? { published: parts.published } : {}), ...(parts.limiters ? { limiters: parts.limiters } : {}) });
+  const handoff = parts.handoff;
+  const services = buildFlowServices({
+    knowledge,
+    store,
+    copy: vi,
+    clock,
+    tickets,
+    ...(parts.published ? { published: parts.published } : {}),
+    ...(parts.limiters ? { limiters: parts.limiters } : {}),
+    ...(handoff ? { handoff: { request: (input) => handoff.routing.request(input), rate: (...args) => handoff.citizen.rate(...args) } } : {}),
+  });
   const engine = await createBotEngine({ dialogState: store.dialogState, services });
   const runTurns = createTurnRunner({
     store,
@@ -99,6 +112,7 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
     clock,
     apology: { text: vi.bot.apology },
     typing: async (c) => adapters[c.channel]?.typing?.(c.userId),
+    ...(handoff ? { handoff: handoff.citizen } : {}),
   });
   const workers = [backend.worker<TurnJob>(TURN_QUEUE, runTurns, { concurrency: parts.turnConcurrency ?? TURN_CONCURRENCY })];
   const noticeHeldAnswer = createWindowNotices({

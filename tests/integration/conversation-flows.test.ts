@@ -100,7 +100,7 @@ const payloads = (reply: Reply | undefined) => (reply?.buttons ?? []).map((b) =>
 /** Nothing was sent anywhere: no ticket, no operator request. */
 async function expectNothingOpened(user: string): Promise<void> {
   expect(await harness.store.tickets.find({ conversationId: conversation(user).id, limit: 10 })).toHaveLength(0);
-  expect(await harness.store.requests.listByConversation(conversation(user).id)).toHaveLength(0);
+  expect(await harness.store.handoffs.listByConversation(conversation(user).id, 10)).toHaveLength(0);
 }
 
 describe('conversations that follow the citizen (issue 9, flows)', () => {
@@ -196,15 +196,13 @@ describe('conversations that follow the citizen (issue 9, flows)', () => {
   });
 
   describe('a person only on an explicit wish', () => {
-    it('records "Gặp tổng đài viên" at once, promises no button, and routes the next message normally', async () => {
+    it('answers "Gặp tổng đài viên" at once: with nobody online, the offer to leave the question or be called back; the next message is routed normally', async () => {
       const done = await say('o1', 'req:operator', true);
-      const [request, ...others] = await harness.store.requests.listByConversation(conversation('o1').id);
-      expect(others).toHaveLength(0);
-      expect(texts(done)).toBe(vi.bot.operatorRequested(request!.id));
+      expect(texts(done)).toBe(vi.bot.handoff.nobodyOnline);
       expect(done[0]!.meta).toMatchObject({ tag: 'operator-requested' });
+      expect(done[0]!.buttons?.map((b) => b.payload)).toEqual(['req:agency', 'req:callback']);
       const next = await say('o1', 'đăng ký khai sinh');
       expect(next.at(-1)!.meta).toMatchObject({ tag: 'answer', procedureId: KHAI_SINH });
-      expect(await harness.store.requests.listByConversation(conversation('o1').id)).toHaveLength(1);
     });
 
     for (const text of ['liên hệ ai', 'lien he ai']) {
@@ -264,8 +262,7 @@ describe('conversations that follow the citizen (issue 9, flows)', () => {
 
     // "A person", in the conversation's language.
     const person = await say('l1', 'req:operator', true);
-    const [request] = await harness.store.requests.listByConversation(conversation('l1').id);
-    expect(texts(person)).toBe(copyFor('km').bot.operatorRequested(request!.id));
+    expect(texts(person)).toBe(copyFor('km').bot.handoff.nobodyOnline);
     expect(person[0]!.meta).toEqual({ tag: 'operator-requested', locale: 'km' });
 
     const back = await say('l1', 'lang:vi', true);
@@ -288,7 +285,7 @@ describe('conversations that follow the citizen (issue 9, flows)', () => {
 
     await say('l2', 'How do I register a birth?');
     await say('l2', 'req:operator', true);
-    const [request] = await harness.store.requests.listByConversation(conversation('l2').id);
+    const [request] = await harness.store.handoffs.listByConversation(conversation('l2').id, 10);
     expect(request!.question).toBe('How do I register a birth?');
   });
 

@@ -17,6 +17,7 @@ import type { KnowledgeSearch } from '../../src/ports/knowledge.js';
 import type { Store } from '../../src/ports/store.js';
 import { createNedbStore } from '../../src/store/nedb/index.js';
 import { buildFlowServices } from '../../src/system/flow-services.js';
+import { flowHandoff } from './flow-handoff.js';
 
 /**
  * The flows through the real Botkit engine and a fresh embedded store per test, no HTTP, no queue,
@@ -53,7 +54,7 @@ export function useFlowHarness(knowledge: (brain: Brain) => KnowledgeSearch = (b
     // No delivery worker here: agencies' answers are not part of these flows.
     const deliveries = () => ({ name: 'outbound-test', add: async () => {} });
     const tickets = createTicketService({ store, router, calendar: loadHolidayCalendar().calendar, clock: systemClock, deliveries, answerNotice: (t) => ({ text: t.answer?.text ?? '' }) });
-    engine = await createBotEngine({ dialogState: store.dialogState, services: buildFlowServices({ knowledge: knowledge(brain), store, copy: vi, clock: systemClock, tickets }) });
+    engine = await createBotEngine({ dialogState: store.dialogState, services: buildFlowServices({ knowledge: knowledge(brain), store, copy: vi, clock: systemClock, tickets, handoff: flowHandoff(store) }) });
   });
 
   afterEach(async () => {
@@ -63,7 +64,7 @@ export function useFlowHarness(knowledge: (brain: Brain) => KnowledgeSearch = (b
 
   const conversation = (user: string): Conversation => {
     const now = new Date();
-    return { id: `webchat:portal:${user}`, contactId: `c-${user}`, channel: 'webchat', accountId: 'portal', userId: user, mode: 'bot', lastInboundAt: now, createdAt: now, updatedAt: now };
+    return { id: `webchat:portal:${user}`, contactId: `c-${user}`, channel: 'webchat', accountId: 'portal', userId: user, handoff: { status: 'bot', rev: 0 }, lastInboundAt: now, createdAt: now, updatedAt: now };
   };
 
   return {
@@ -76,7 +77,8 @@ export function useFlowHarness(knowledge: (brain: Brain) => KnowledgeSearch = (b
     conversation,
     async say(user, text, payload = false) {
       seq++;
-      const stored = await store.conversations.get(conversation(user).id);
+      const { id, contactId, channel, accountId, userId } = conversation(user);
+      const stored = await store.conversations.getOrOpen({ id, contactId, channel, accountId, userId, at: new Date() });
       const message: InboundMessage = {
         id: `webchat:fh${seq}`,
         conversationId: conversation(user).id,
@@ -87,7 +89,7 @@ export function useFlowHarness(knowledge: (brain: Brain) => KnowledgeSearch = (b
         status: 'received',
         receivedAt: new Date(),
       };
-      const replies = await engine.handleTurn({ conversation: stored ?? conversation(user), message });
+      const replies = await engine.handleTurn({ conversation: stored, message });
       // Every reply says what it is.
       for (const reply of replies) expect(reply.meta?.tag, reply.text).toBeDefined();
       return replies;

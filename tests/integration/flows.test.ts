@@ -21,6 +21,7 @@ import type { ConversationEngine } from '../../src/ports/conversation-engine.js'
 import type { Store } from '../../src/ports/store.js';
 import { createNedbStore } from '../../src/store/nedb/index.js';
 import { buildFlowServices } from '../../src/system/flow-services.js';
+import { flowHandoff } from './flow-handoff.js';
 import type { RunningSystem } from '../../src/system/index.js';
 import { consoleCall, consoleLogin, openWebchatConversation, type ConsoleSignIn } from './console-client.js';
 import { eventually } from './helpers.js';
@@ -49,7 +50,7 @@ async function newEngine(): Promise<ConversationEngine> {
   // No delivery worker here: answers are not part of these flows (tests/integration/tickets.test.ts).
   const deliveries = () => ({ name: 'outbound-test', add: async () => {} });
   tickets = createTicketService({ store, router, calendar, clock: systemClock, deliveries, answerNotice: (t) => ({ text: t.answer?.text ?? '' }) });
-  return createBotEngine({ dialogState: store.dialogState, services: buildFlowServices({ knowledge: brain, store, copy: vi, clock: systemClock, tickets }) });
+  return createBotEngine({ dialogState: store.dialogState, services: buildFlowServices({ knowledge: brain, store, copy: vi, clock: systemClock, tickets, handoff: flowHandoff(store) }) });
 }
 
 beforeEach(async () => {
@@ -68,7 +69,7 @@ afterEach(async () => {
 function conversation(user: string): Conversation {
   const now = new Date();
   const [channel, accountId] = user.startsWith('zalo-') ? (['zalo', 'oa-test'] as const) : (['webchat', 'portal'] as const);
-  return { id: `${channel}:${accountId}:${user}`, contactId: `c-${user}`, channel, accountId, userId: user, mode: 'bot', lastInboundAt: now, createdAt: now, updatedAt: now };
+  return { id: `${channel}:${accountId}:${user}`, contactId: `c-${user}`, channel, accountId, userId: user, handoff: { status: 'bot', rev: 0 }, lastInboundAt: now, createdAt: now, updatedAt: now };
 }
 
 async function say(user: string, text: string, options: { payload?: boolean; via?: ConversationEngine } = {}): Promise<Reply[]> {
@@ -83,7 +84,9 @@ async function say(user: string, text: string, options: { payload?: boolean; via
     status: 'received',
     receivedAt: new Date(),
   };
-  return (options.via ?? engine).handleTurn({ conversation: conversation(user), message });
+  const { id, contactId, channel, accountId, userId } = conversation(user);
+  const stored = await store.conversations.getOrOpen({ id, contactId, channel, accountId, userId, at: new Date() });
+  return (options.via ?? engine).handleTurn({ conversation: stored, message });
 }
 
 const texts = (replies: Reply[]) => replies.map((r) => r.text).join('\n');
@@ -162,7 +165,7 @@ describe('flows', () => {
     expect(texts(tracked)).toBe(vi.bot.tickets.list([{ code: ticket!.code, status: vi.bot.tickets.statuses.assigned, dueDate: due }]));
     // Another citizen sees none of it.
     expect(texts(await say('u2', 'tra cứu câu hỏi của tôi'))).toBe(vi.bot.tickets.none);
-    expect(await store.requests.listByConversation(conversation('u1').id)).toHaveLength(0);
+    expect(await store.handoffs.listByConversation(conversation('u1').id, 10)).toHaveLength(0);
   });
 
   it('asks for the question when the citizen picks "send to an agency" from the menu, and takes typed answers, a name and a call-back phone', async () => {
@@ -260,13 +263,11 @@ describe('flows', () => {
     expect(await store.tickets.find({ conversationId: conversation('u1').id, limit: 10 })).toHaveLength(0);
   });
 
-  it('still records an operator request (live handoff comes later)', async () => {
+  it('offers to leave the question or be called back when no operator can be reached', async () => {
     await say('u1', 'xin cấp phép bay flycam chụp ảnh cưới');
     const done = await say('u1', 'req:operator', { payload: true });
-    const requests = await store.requests.listByConversation(conversation('u1').id);
-    expect(requests).toHaveLength(1);
-    expect(requests[0]).toMatchObject({ kind: 'operator', question: 'xin cấp phép bay flycam chụp ảnh cưới' });
-    expect(texts(done)).toBe(vi.bot.operatorRequested(requests[0]!.id));
+    expect(texts(done)).toBe(vi.bot.handoff.nobodyOnline);
+    expect(done[0]!.buttons?.map((b) => b.payload)).toEqual(['req:agency', 'req:callback']);
   });
 
   it('keeps each citizen\'s dialog apart', async () => {
@@ -288,8 +289,8 @@ describe('flows', () => {
     expect(texts(await say('u1', 'đăng ký nhận tin tức của tỉnh'))).toBe(vi.bot.news);
     expect(texts(await say('u2', 'hôm nay thời tiết thế nào'))).toBe(vi.bot.outOfScope);
     const handoff = await say('u3', 'cho tôi gặp tổng đài viên');
-    expect(texts(handoff)).toContain('gặp tổng đài viên');
-    expect(await store.requests.listByConversation(conversation('u3').id)).toHaveLength(1);
+    expect(texts(handoff)).toBe(vi.bot.handoff.nobodyOnline);
+    expect(await store.handoffs.listByConversation(conversation('u3').id, 10)).toMatchObject([{ reason: 'requested', outcome: 'closed', question: 'cho tôi gặp tổng đài viên' }]);
   });
 
   describe('a tracking code typed in chat', () => {
@@ -454,7 +455,7 @@ describe('issue 9 on the real brain: conversations that follow the citizen', () 
   const tagsOf = (replies: Reply[]) => replies.map((r) => r.meta?.tag);
   async function nothingOpened(user: string): Promise<void> {
     expect(await store.tickets.find({ conversationId: conversation(user).id, limit: 10 })).toHaveLength(0);
-    expect(await store.requests.listByConversation(conversation(user).id)).toHaveLength(0);
+    expect(await store.handoffs.listByConversation(conversation(user).id, 10)).toHaveLength(0);
   }
 
   for (const followUp of ['nộp online được không', 'nop online duoc khong', 'nộp trực tuyến được không', 'làm online được không']) {
@@ -739,7 +740,7 @@ describe('with the whole system: the agency inbox, and the citizen closing or re
         { title: vi.bot.tickets.answerButtons.close, payload: `tk:close:${ticket.code}` },
         { title: vi.bot.tickets.answerButtons.reopen, payload: `tk:reopen:${ticket.code}` },
       ]);
-      expect(await system.store.requests.listByConversation(conversation(user).id)).toHaveLength(0);
+      expect(await system.store.handoffs.listByConversation(conversation(user).id, 10)).toHaveLength(0);
     });
   }
 
@@ -754,6 +755,6 @@ describe('with the whole system: the agency inbox, and the citizen closing or re
     const reopened = await ticketNow(ticket.id);
     expect(reopened.status).toBe('reopened');
     expect(reopened.timeline.at(-1)).toMatchObject({ action: 'reopen', note: reason });
-    expect(await system.store.requests.listByConversation(conversation(user).id)).toHaveLength(0);
+    expect(await system.store.handoffs.listByConversation(conversation(user).id, 10)).toHaveLength(0);
   });
 });

@@ -391,7 +391,7 @@ interface Call {
   headers?: Record<string, string>;
 }
 
-function send(call: Call): Promise<Response> {
+function send(call: Call, signal?: AbortSignal): Promise<Response> {
   const path = call.template.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(call.params?.[name] ?? 'no-such-id'));
   const headers: Record<string, string> = { ...call.headers };
   if (call.body !== undefined) headers['content-type'] = 'application/json';
@@ -399,7 +399,7 @@ function send(call: Call): Promise<Response> {
     headers['cookie'] = call.as.cookie;
     headers['x-csrf-token'] = call.as.csrfToken;
   }
-  return fetch(`${base}${path}${call.query ?? ''}`, { method: call.method, headers, ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }) });
+  return fetch(`${base}${path}${call.query ?? ''}`, { method: call.method, headers, ...(signal ? { signal } : {}), ...(call.body === undefined ? {} : { body: JSON.stringify(call.body) }) });
 }
 
 interface Checked {
@@ -450,9 +450,43 @@ async function documented(call: Call): Promise<Checked> {
   return conforms(call, await send(call));
 }
 
+/** Whether the operation answers with a `text/event-stream` (a stream that stays open). */
+function isEventStream(operation: JsonObject): boolean {
+  const responses = isObject(operation['responses']) ? operation['responses'] : {};
+  return Object.entries(responses).some(([status, raw]) => {
+    const { node } = deref(raw, `${status}`);
+    return isObject(node) && isObject(node['content']) && Object.hasOwn(node['content'], 'text/event-stream');
+  });
+}
+
+/**
+ * An event stream's call: a stream answer must have a documented status with the media type
+ * text/event-stream and the documented Cache-Control (its body never ends, so it is not read: the
+ * request is aborted); any other answer (an error) is checked in full like every response.
+ */
+async function documentedStream(call: Call): Promise<Checked & { contentType: string | null }> {
+  const controller = new AbortController();
+  const response = await send(call, controller.signal);
+  const contentType = response.headers.get('content-type');
+  try {
+    if (!(contentType ?? '').startsWith('text/event-stream')) return { ...(await conforms(call, response)), contentType };
+    const operationPointer = pointerOf('paths', call.template, call.method.toLowerCase());
+    const responses = (atPointer(operationPointer) as JsonObject)['responses'] as JsonObject;
+    const documentedResponse = deref(responses[String(response.status)], operationPointer).node;
+    expect(isObject(documentedResponse) && isObject(documentedResponse['content']) ? Object.keys(documentedResponse['content']) : [], `${call.method} ${call.template} ${response.status}: text/event-stream`).toContain('text/event-stream');
+    const headers = isObject(documentedResponse) && isObject(documentedResponse['headers']) ? documentedResponse['headers'] : {};
+    if (!Object.keys(headers).some((h) => h.toLowerCase() === 'cache-control')) expect(response.headers.get('cache-control')).toBe('no-store');
+    else expect(response.headers.get('cache-control')).toMatch(/no-store/);
+    return { status: response.status, body: undefined, contentType };
+  } finally {
+    controller.abort();
+  }
+}
+
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'openapi-it-'));
-  system = await startTestSystem(dataDir, {}, { passwordParams: CHEAP_SCRYPT });
+  // The hotline always open (OPERATOR_HOURS), one conversation per operator: a second citizen waits in the queue.
+  system = await startTestSystem(dataDir, { OPERATOR_HOURS: '24/7', OPERATOR_CAPACITY: '1' }, { passwordParams: CHEAP_SCRYPT });
   base = system.url!;
 
   const session = await fetch(`${base}/widget/session`, { method: 'POST' });
@@ -529,7 +563,8 @@ describe('the routes under /api/v1', () => {
     for (const op of ops) {
       // Unknown ids and empty bodies: every route rejects them without changing anything.
       const call: Call = { method: op.method, template: op.path, as: prober, ...(op.operation['requestBody'] !== undefined ? { body: {} } : {}) };
-      const { status, body } = await documented(call);
+      // An event stream stays open: its status, media type and headers only, then the request is aborted.
+      const { status, body } = isEventStream(op.operation) ? await documentedStream(call) : await documented(call);
       if (status === 404 && isObject(body as Json) && (body as JsonObject)['code'] === 'HTTP.NOT_FOUND') notRouted.push(`${op.method} ${op.path}`);
     }
     expect(notRouted).toEqual([]);
@@ -646,6 +681,131 @@ describe('responses match the documented schemas', () => {
   it('the probes: liveness and readiness', async () => {
     expect(await documented({ method: 'GET', template: '/healthz' })).toMatchObject({ status: 200, body: { status: 'ok' } });
     expect(await documented({ method: 'GET', template: '/readyz' })).toMatchObject({ status: 200, body: { status: 'ok' } });
+  });
+
+  it('the operator console: presence, queue, conversation, transcript, replies and notes, moves, ticket, canned replies, calls and the event stream', async () => {
+    await system.auth.createAccount({ username: 'tongdai.openapi', displayName: 'Tổng đài viên Hoa', role: 'operator', password: PASSWORD });
+    const operator = await consoleLogin(base, 'tongdai.openapi', PASSWORD);
+    expect(await documented({ method: 'GET', template: '/api/v1/auth/me', as: operator })).toMatchObject({ status: 200, body: { account: { role: 'operator' } } });
+    const op = (method: string, template: string, rest: Omit<Call, 'method' | 'template' | 'as'> = {}, as: ConsoleSignIn = operator) => documented({ method, template: `/api/v1/operator${template}`, as, ...rest });
+
+    // The live feed: its first event is validated against OperatorFeedEvent, then the stream is aborted.
+    const feed = new AbortController();
+    const stream = await send({ method: 'GET', template: '/api/v1/operator/events', as: operator }, feed.signal);
+    expect(stream.status).toBe(200);
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const firstEvent = (async () => {
+      const reader = stream.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let buffered = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) throw new Error(`the event stream ended before an event: ${buffered}`);
+        buffered += value;
+        const data = /^data: (.*)$/m.exec(buffered);
+        if (data) return JSON.parse(data[1]!) as unknown;
+      }
+    })();
+    firstEvent.catch(() => undefined); // aborted at the end whatever happens
+
+    try {
+      expect(await op('POST', '/presence', { body: { status: 'online' } })).toMatchObject({ status: 200, body: { presence: { status: 'online', seenAt: expect.any(String) } } });
+      expect(await op('POST', '/presence', { body: { status: 'busy' } })).toMatchObject({ status: 400, body: { code: 'HTTP.BAD_REQUEST' } });
+
+      // Two citizens ask for a person: the first goes to the operator (capacity 1), the second waits in the queue.
+      const ask = async (userId: string, text: string) =>
+        system.receive({ channel: 'webchat', accountId: 'portal', userId, externalId: `${userId}-${Date.now()}-${Math.random()}`, kind: 'message', text, timestamp: Date.now() });
+      const statusOf = async (id: string) => (await system.store.conversations.get(id))?.handoff?.status;
+      const held = conversationKey('webchat', 'portal', 'openapi-operator-a');
+      const waiting = conversationKey('webchat', 'portal', 'openapi-operator-b');
+      await ask('openapi-operator-a', 'gặp tổng đài viên');
+      await waitFor('the first citizen to be assigned', async () => ((await statusOf(held)) === 'assigned' ? true : undefined));
+      await ask('openapi-operator-b', 'cho tôi gặp tổng đài viên');
+      await waitFor('the second citizen to be queued', async () => ((await statusOf(waiting)) === 'queued' ? true : undefined));
+      const event = await firstEvent;
+      const validateEvent = validatorAt('/components/schemas/OperatorFeedEvent');
+      expect(validateEvent(event) ? [] : validateEvent.errors, `feed event ${JSON.stringify(event)}`).toEqual([]);
+
+      // While a person holds it the bot stays silent; the citizen's procedure question feeds the suggestions.
+      await ask('openapi-operator-a', 'đăng ký khai sinh cho con cần giấy tờ gì');
+      await waitFor('the question in the transcript', async () => ((await system.store.inbound.listByConversation(held, 20)).some((m) => m.text?.startsWith('đăng ký khai sinh')) ? true : undefined));
+
+      const list = await op('GET', '/conversations');
+      const items = (list.body as { items: Array<Record<string, unknown>> }).items;
+      expect(items.find((c) => c['id'] === held)).toMatchObject({ status: 'assigned', mine: true, assigneeName: 'Tổng đài viên Hoa', channel: 'webchat', window: { canReply: true, closesAt: expect.any(String) } });
+      expect(items.find((c) => c['id'] === waiting)).toMatchObject({ status: 'queued', mine: false, position: 1, queuedAt: expect.any(String), waitingSeconds: expect.any(Number), lastMessage: { text: 'cho tôi gặp tổng đài viên' } });
+      expect(await op('GET', '/conversations', { query: '?status=assigned&mine=true' })).toMatchObject({ status: 200, body: { items: [{ id: held }] } });
+      expect(await op('GET', '/conversations', { query: '?status=nonsense' })).toMatchObject({ status: 400, body: { code: 'HTTP.BAD_REQUEST' } });
+      expect(await op('GET', '/conversations/{id}', { params: { id: held } })).toMatchObject({ status: 200, body: { conversation: { id: held, tickets: [], earlier: [] } } });
+      expect(await op('GET', '/conversations/{id}', { params: { id: 'webchat:portal:khong-co' } })).toMatchObject({ status: 404, body: { code: 'HANDOFF.NOT_FOUND' } });
+      expect(await op('GET', '/conversations', {}, staff)).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN' } });
+
+      // Replies and notes; typing; the suggestions.
+      expect(await op('POST', '/conversations/{id}/messages', { params: { id: held }, body: { text: 'Chào anh, tôi là tổng đài viên 1022.' } })).toMatchObject({ status: 201, body: { message: { kind: 'operator', author: 'Tổng đài viên Hoa', delivery: 'pending' } } });
+      expect(await op('POST', '/conversations/{id}/messages', { params: { id: held }, body: { text: 'Hỏi khai sinh', private: true } })).toMatchObject({ status: 201, body: { message: { kind: 'note', text: 'Hỏi khai sinh' } } });
+      expect(await op('POST', '/conversations/{id}/messages', { params: { id: held }, body: { text: '   ' } })).toMatchObject({ status: 400, body: { code: 'HTTP.BAD_REQUEST' } });
+      expect(await op('POST', '/conversations/{id}/messages', { params: { id: held }, body: { text: 'x', html: true } })).toMatchObject({ status: 400 });
+      expect(await op('POST', '/conversations/{id}/typing', { params: { id: held } })).toMatchObject({ status: 204 });
+      const suggestions = await op('GET', '/conversations/{id}/suggestions', { params: { id: held } });
+      expect(suggestions.status).toBe(200);
+      expect((suggestions.body as { items: unknown[] }).items.length).toBeGreaterThan(0);
+      await waitFor('the reply to be delivered', async () => ((await system.store.outbound.listByConversation(held, 50)).some((r) => r.author && r.status !== 'pending') ? true : undefined));
+      const transcript = await op('GET', '/conversations/{id}/messages', { params: { id: held } });
+      const lines = (transcript.body as { items: Array<{ kind: string }> }).items;
+      expect(new Set(lines.map((l) => l.kind))).toEqual(new Set(['citizen', 'notice', 'operator', 'note', 'event']));
+
+      // Snooze, hand back with a summary; the moves the states refuse.
+      expect(await op('POST', '/conversations/{id}/snooze', { params: { id: held }, body: { minutes: 0 } })).toMatchObject({ status: 400, body: { code: 'HTTP.BAD_REQUEST' } });
+      expect(await op('POST', '/conversations/{id}/snooze', { params: { id: held }, body: { minutes: 30 } })).toMatchObject({ status: 200, body: { conversation: { id: held, status: 'snoozed', mine: true } } });
+      expect(await op('GET', '/conversations', { query: '?status=snoozed' })).toMatchObject({ status: 200, body: { items: [{ id: held, status: 'snoozed' }] } });
+      expect(await op('POST', '/conversations/{id}/resolve', { params: { id: held }, body: { summary: 'Đã hướng dẫn hồ sơ khai sinh' } })).toMatchObject({ status: 200, body: { conversation: { id: held, status: 'bot', mine: false } } });
+      expect(await op('POST', '/conversations/{id}/resolve', { params: { id: held }, body: {} })).toMatchObject({ status: 409, body: { code: 'HANDOFF.ILLEGAL_TRANSITION' } });
+      // An operator may transfer only a conversation they hold (the bot holds this one now).
+      expect(await op('POST', '/conversations/{id}/transfer', { params: { id: held } })).toMatchObject({ status: 403, body: { code: 'HANDOFF.NOT_ASSIGNEE' } });
+      expect(await op('GET', '/conversations/{id}', { params: { id: held } })).toMatchObject({ status: 200, body: { conversation: { status: 'bot', earlier: [{ outcome: 'resolved', summary: 'Đã hướng dẫn hồ sơ khai sinh' }] } } });
+
+      // The waiting citizen: claimed, transferred back to the queue, claimed again, sent to an agency.
+      const claimed = await op('POST', '/conversations/{id}/assign', { params: { id: waiting } });
+      expect(claimed).toMatchObject({ status: 200, body: { conversation: { id: waiting, status: 'assigned', mine: true, assignedAt: expect.any(String) } } });
+      // Away, so that routing (which offers a transferred conversation to its operator again when nobody else is online) leaves it queued.
+      expect(await op('POST', '/presence', { body: { status: 'away' } })).toMatchObject({ status: 200, body: { presence: { status: 'away' } } });
+      expect(await op('POST', '/conversations/{id}/transfer', { params: { id: waiting } })).toMatchObject({ status: 200, body: { conversation: { id: waiting, status: 'queued', mine: false, position: 1 } } });
+      expect(await op('POST', '/conversations/{id}/assign', { params: { id: waiting } })).toMatchObject({ status: 200, body: { conversation: { status: 'assigned', mine: true } } });
+      expect(await op('POST', '/presence', { body: { status: 'online' } })).toMatchObject({ status: 200 });
+      expect(await op('POST', '/conversations/{id}/ticket', { params: { id: waiting }, body: { kind: 'complaint' } })).toMatchObject({ status: 400, body: { code: 'HTTP.BAD_REQUEST' } });
+      const ticket = await op('POST', '/conversations/{id}/ticket', { params: { id: waiting }, body: { question: 'Hỏi thủ tục đăng ký khai sinh quá hạn' } });
+      expect(ticket).toMatchObject({ status: 201, body: { ticket: { code: expect.any(String), agencyName: expect.any(String), dueDate: expect.stringMatching(/^\d{2}\/\d{2}\/\d{4}$/) } } });
+      const code = (ticket.body as { ticket: { code: string } }).ticket.code;
+      expect(await op('GET', '/conversations/{id}', { params: { id: waiting } })).toMatchObject({ status: 200, body: { conversation: { status: 'bot', tickets: [{ code, status: expect.any(String), dueDate: expect.any(String) }] } } });
+
+      // Canned replies.
+      expect(((await op('GET', '/canned')).body as { items: unknown[] }).items.length).toBeGreaterThan(0);
+      expect(await op('PUT', '/canned/{code}', { params: { code: 'khaisinh' }, body: { text: 'Hồ sơ khai sinh gồm tờ khai và giấy chứng sinh.' } })).toMatchObject({ status: 200, body: { item: { code: 'khaisinh' } } });
+      expect(await op('PUT', '/canned/{code}', { params: { code: 'Khai Sinh!' }, body: { text: 'x' } })).toMatchObject({ status: 400, body: { code: 'HANDOFF.INPUT_INVALID' } });
+      expect(await op('PUT', '/canned/{code}', { params: { code: 'khaisinh' }, body: {} })).toMatchObject({ status: 400, body: { code: 'HTTP.BAD_REQUEST' } });
+      expect(await op('DELETE', '/canned/{code}', { params: { code: 'khaisinh' } })).toMatchObject({ status: 204 });
+      expect(await op('DELETE', '/canned/{code}', { params: { code: 'khaisinh' } })).toMatchObject({ status: 204 });
+
+      // Phone intake: answered on the phone, sent to an agency, and the list (call-back numbers masked).
+      expect(await op('POST', '/calls', { body: { question: 'Giờ làm việc của bộ phận một cửa?', answer: 'Từ 7 giờ 30 đến 17 giờ, thứ Hai đến thứ Sáu.', durationSeconds: 95 } })).toMatchObject({ status: 201, body: { call: { id: expect.any(String), receivedAt: expect.any(String) } } });
+      const sent = await op('POST', '/calls', { body: { question: 'Đăng ký khai sinh cho con quá hạn cần gì?', callbackPhone: PHONE, procedureId: 'dang-ky-khai-sinh', toAgency: true } });
+      expect(sent).toMatchObject({ status: 201, body: { call: { ticket: { code: expect.any(String), agencyName: expect.any(String), dueDate: expect.any(String) } } } });
+      expect(await op('POST', '/calls', { body: { question: 'Không có câu trả lời' } })).toMatchObject({ status: 400, body: { code: 'HANDOFF.INPUT_INVALID' } });
+      const calls = await op('GET', '/calls', { query: '?limit=10' });
+      const recorded = (calls.body as { items: Array<Record<string, unknown>> }).items;
+      expect(recorded).toHaveLength(2);
+      expect(recorded.find((c) => c['ticketCode'])).toMatchObject({ callbackPhone: expect.any(String) });
+      expect(recorded.find((c) => c['ticketCode'])!['callbackPhone']).not.toBe(PHONE);
+      expect(recorded.find((c) => c['answer'])).toBeDefined();
+      expect(await op('GET', '/calls', { query: '?limit=0' })).toMatchObject({ status: 400, body: { code: 'HTTP.BAD_REQUEST' } });
+
+      // The stream's errors; going offline.
+      expect(await documentedStream({ method: 'GET', template: '/api/v1/operator/events' })).toMatchObject({ status: 401, body: { code: 'AUTH.REQUIRED' } });
+      expect(await documentedStream({ method: 'GET', template: '/api/v1/operator/events', as: staff })).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN' } });
+      expect(await documentedStream({ method: 'GET', template: '/api/v1/operator/events', as: operator })).toMatchObject({ status: 200, contentType: expect.stringMatching(/^text\/event-stream/) });
+      expect(await op('POST', '/presence', { body: { status: 'offline' } })).toMatchObject({ status: 200, body: { presence: { status: 'offline' } } });
+    } finally {
+      feed.abort();
+    }
   });
 
   it('account administration: list, create, disable, enable, reset password, and its errors', async () => {

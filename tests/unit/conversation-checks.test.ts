@@ -111,12 +111,11 @@ describe('checkStep', () => {
 });
 
 describe('checkSideEffects', () => {
-  const none = { tickets: 0, operatorRequests: 0, agencyRequests: 0 };
+  const none = { tickets: 0, operatorRequests: 0 };
   it('allows nothing by default', () => {
     expect(checkSideEffects(undefined, none)).toEqual([]);
     expect(checkSideEffects(undefined, { ...none, tickets: 1 })).toEqual(['1 ticket(s) opened']);
     expect(checkSideEffects(undefined, { ...none, operatorRequests: 1 })).toEqual(['1 operator request(s) recorded']);
-    expect(checkSideEffects(undefined, { ...none, agencyRequests: 1 })).toEqual(['1 agency request(s) recorded']);
   });
   it('requires what the step says it opens, and only that', () => {
     expect(checkSideEffects('ticket', { ...none, tickets: 1 })).toEqual([]);

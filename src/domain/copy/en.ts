@@ -39,9 +39,27 @@ export const en: CopyTranslation = {
       'Sorry, I could not find a procedure that matches your question. Would you like to send it to the competent agency, talk to a person, or ask again in other words?',
     fallbackButtons: { agency: 'Send to an agency', operator: 'Talk to a person', rephrase: 'Ask again' },
     rephrase: 'Please describe what you need to do as precisely as you can (for example: a first application, a renewal, a replacement for a lost document).',
-    operatorRequested: (reference) =>
-      `Your request to talk to a person has been recorded (reference ${reference}). ` +
-      'This channel is not yet connected to the operators, so nobody can answer you here right away. For help now, please call the 1022 hotline during office hours.',
+    emergency:
+      'If anyone is in danger, call now: 113 (Police), 114 (Fire and rescue), 115 (Ambulance). These numbers are free and open 24/7. The automatic assistant cannot send rescue services.',
+    handoff: {
+      queued: ({ position, waitMinutes }) =>
+        `I have passed the conversation to a 1022 hotline operator. You are number ${position} in the queue; the expected wait is about ${waitMinutes} minutes. ` +
+        'Keep writing what you need: the operator reads everything when they take over. While you wait, the automatic assistant will not answer.',
+      stillQueued: ({ position, waitMinutes }) => `Your message is kept for the operator. You are number ${position} in the queue, about ${waitMinutes} minutes to wait.`,
+      leaveButton: 'Never mind, ask the assistant',
+      left: 'You left the queue. I am the 1022 Assistant (automatic); what procedure can I help with?',
+      assigned: (operatorName) => `Operator ${operatorName} has taken over and will answer you here.`,
+      outOfHours: ({ hours, opensAt }) =>
+        `The 1022 operators are outside working hours (${hours})${opensAt ? `; they are back at ${opensAt}` : ''}. ` +
+        'You can send your question to the responsible agency (with a tracking code), or leave a phone number to be called back during working hours.',
+      nobodyOnline: 'No operator is online right now. You can send your question to the responsible agency (with a tracking code), or leave a phone number to be called back.',
+      unclaimed: (minutes) =>
+        `Sorry, no operator could take your conversation within ${minutes} minutes. You can send your question to the responsible agency (with a tracking code), or leave a phone number to be called back. The automatic assistant is with you again.`,
+      offerButtons: { agency: 'Ask an agency', callback: 'Call me back' },
+      backToAssistant: 'The operator has ended the conversation. From here the 1022 Assistant (automatic) answers you.',
+      csatPrompt: 'How was your conversation with the operator? (1 = very unsatisfied, 5 = very satisfied)',
+      csatThanks: 'Thank you for your rating. It helps the 1022 hotline serve you better.',
+    },
     news: 'News from the provincial portal is not available on this channel yet. You can read the latest news on the provincial portal.',
     feedbackOffer: 'Thank you for your report. Would you like me to record it and forward it to the responsible agency?',
     complaintOffer: (procedureName) =>

@@ -116,8 +116,10 @@ export interface BotCopy {
   /** Said under a reused published answer, with the fallback buttons, in case it does not fit. */
   publishedAnswerOffer: string;
   rephrase: string;
-  /** Said after recording a request for an operator, with its reference. */
-  operatorRequested: (reference: string) => string;
+  /** Said first to an emergency: the emergency numbers (a person is brought in too, when one can be reached). */
+  emergency: string;
+  /** Live handoff to hotline operators: the system notices said while a person is needed or holds the conversation. */
+  handoff: HandoffCopy;
   news: string;
   tickets: TicketCopy;
   feedbackOffer: string;
@@ -139,6 +141,36 @@ export interface BotCopy {
    */
   languageNotice: string;
   languageButtons: { vietnamese: string; operator: string };
+}
+
+/**
+ * The system notices of a handoff (issue 11): the only things the assistant says while a person is
+ * needed or holds the conversation, plus the hand-back and the satisfaction question after it.
+ */
+export interface HandoffCopy {
+  /** Joined the queue: position (1 = next) and an honest estimate of the wait, with `leaveButton`. */
+  queued: (input: { position: number; waitMinutes: number }) => string;
+  /** Already waiting: the citizen wrote again; their message is kept for the operator. */
+  stillQueued: (input: { position: number; waitMinutes: number }) => string;
+  leaveButton: string;
+  /** After leaving the queue. */
+  left: string;
+  /** An operator took the conversation. */
+  assigned: (operatorName: string) => string;
+  /** Out of hours: the hours and when they open next (dd/mm hh:mm), with `offerButtons`. */
+  outOfHours: (input: { hours: string; opensAt?: string }) => string;
+  /** In hours, but no operator online. */
+  nobodyOnline: string;
+  /** Nobody claimed the conversation in time; back to the assistant. */
+  unclaimed: (minutes: number) => string;
+  /** What the citizen may do instead: leave the question for an agency, or ask to be called back. */
+  offerButtons: { agency: string; callback: string };
+  /** The first message of the assistant after an operator handed the conversation back. */
+  backToAssistant: string;
+  /** Asked after a human conversation, with five buttons 1–5. */
+  csatPrompt: string;
+  csatButton: (rating: number) => string;
+  csatThanks: string;
 }
 
 /**
@@ -369,6 +401,16 @@ export interface StatsCopy {
   answeredOnTime: string;
   answeredLate: string;
   open: string;
+  handledByOperators: string;
+  calls: string;
+  queued: string;
+  abandoned: string;
+  closed: string;
+  waitSecondsAvg: string;
+  firstResponseSecondsAvg: string;
+  handlingSecondsAvg: string;
+  csatAvg: string;
+  csatCount: string;
 }
 
 /**
@@ -522,8 +564,8 @@ export interface ConsoleCopy {
     view: string;
     empty: string;
   };
-  /** The header's links between the views an admin has (tickets, accounts). */
-  nav: { tickets: string; accounts: string };
+  /** The header's links between the views (tickets, hotline, calls, canned replies, statistics, accounts); `label` names the navigation. */
+  nav: { label: string; tickets: string; hotline: string; calls: string; canned: string; stats: string; accounts: string };
   /** Account administration (admins only): list, create, disable/enable, reset password. */
   accounts: {
     title: string;
@@ -567,6 +609,19 @@ export interface ConsoleCopy {
     passwordMissing: string;
     passwordDone: string;
   };
+  /** The hotline operators' live handoff view (#hotline): presence, queue, conversations, transcript, composer. */
+  operator: OperatorConsoleCopy;
+  /** Phone intake (#calls): an operator records a call to the hotline. */
+  calls: CallsConsoleCopy;
+  /** The hotline's canned replies (#canned), inserted in the composer by `/code`. */
+  canned: CannedConsoleCopy;
+  /** The dashboard (#stats): figures per month and channel, charts, CSV. */
+  dashboard: DashboardConsoleCopy;
+  /** Announcements of the console's polite live region (screen readers). */
+  live: {
+    /** After the ticket list's filter changed; `{count}`: tickets shown, `{filter}`: the filter's name. */
+    listCount: string;
+  };
   statuses: Record<TicketStatus, string>;
   actions: Record<TicketAction | TimelineNote, string>;
   actors: Record<ActorKind, string>;
@@ -579,6 +634,229 @@ export interface ConsoleCopy {
   /** An error code without a message; `{status}`: the HTTP status. */
   httpError: string;
   genericError: string;
+}
+
+/** The operator view of the console (ConsoleCopy.operator). `{name}` placeholders as in ConsoleCopy. */
+export interface OperatorConsoleCopy {
+  title: string;
+  presence: {
+    label: string;
+    online: string;
+    away: string;
+    offline: string;
+    /** `{status}`: the chosen status's name. */
+    changed: string;
+  };
+  queue: {
+    title: string;
+    empty: string;
+    /** `{count}`: citizens who joined the queue since the last look. */
+    arrived: string;
+  };
+  mine: { title: string; empty: string };
+  others: { title: string; empty: string };
+  /** A conversation in a list. */
+  item: {
+    /** `{time}`: minutes:seconds since it joined the queue, counted every second. */
+    waiting: string;
+    /** `{position}`: 1 = next. */
+    position: string;
+    /** `{name}`: the operator holding it. */
+    assignee: string;
+    noMessage: string;
+    claim: string;
+    /** Accessible name of a list's claim button; `{channel}`, `{text}`: its last message. */
+    claimLabel: string;
+  };
+  /** Channel names (the API's `channel`; `phone` for calls). */
+  channels: Record<string, string>;
+  /** Why the conversation left the bot (HandoffReason). */
+  reasons: Record<'requested' | 'fallbacks' | 'sensitive' | 'takeover' | 'external', string>;
+  /** Handoff statuses (HandoffStatus). */
+  statuses: Record<'bot' | 'queued' | 'assigned' | 'snoozed', string>;
+  /** How an earlier human conversation ended (HandoffOutcome). */
+  outcomes: Record<'resolved' | 'abandoned' | 'unclaimed' | 'closed' | 'external-ended', string>;
+  /** Transcript activity lines, by handoff event (HandoffEvent). */
+  events: Record<string, string>;
+  conversation: {
+    /** Shown until a conversation is opened. */
+    none: string;
+    /** `{channel}`. */
+    title: string;
+    status: string;
+    reason: string;
+    assignee: string;
+    /** Said instead of the operator's own name. */
+    you: string;
+    queuedAt: string;
+    claim: string;
+    takeover: string;
+    transfer: string;
+    toAgency: string;
+    claimed: string;
+    transferred: string;
+    resolved: string;
+  };
+  earlier: {
+    title: string;
+    tickets: string;
+    conversations: string;
+    empty: string;
+    /** `{code}`, `{agency}`, `{status}`, `{date}`: the due date. */
+    ticket: string;
+    /** `{date}`, `{outcome}`. */
+    conversation: string;
+    /** `{summary}`. */
+    summary: string;
+    /** `{csat}`: the citizen's rating 1–5. */
+    csat: string;
+  };
+  transcript: {
+    title: string;
+    empty: string;
+    /** Who wrote each line (the API's `kind`). */
+    authors: Record<'citizen' | 'bot' | 'operator' | 'staff' | 'notice' | 'note' | 'event', string>;
+    /** `{name}`: the procedure the assistant cited. */
+    procedure: string;
+    /** An operator message's way to the citizen. */
+    delivery: Record<'pending' | 'sent' | 'held' | 'failed', string>;
+    /** `{text}`: a citizen's new message in the open conversation. */
+    newCitizen: string;
+    /** `{count}`: other new lines in the open conversation. */
+    newOther: string;
+  };
+  composer: {
+    label: string;
+    hint: string;
+    private: string;
+    send: string;
+    saveNote: string;
+    convert: string;
+    empty: string;
+    sent: string;
+    noted: string;
+    /** Name of the canned replies' pop-up list. */
+    cannedLabel: string;
+    /** `{count}`: canned replies matching what follows `/`. */
+    cannedCount: string;
+    cannedInserted: string;
+  };
+  /** The channel's reply window, above the composer. */
+  window: {
+    open: string;
+    /** `{date}`, `{left}`: time left. */
+    until: string;
+    closed: string;
+    billable: string;
+    billableHint: string;
+    humanAgent: string;
+    humanAgentHint: string;
+  };
+  suggestions: {
+    title: string;
+    empty: string;
+    insert: string;
+    /** `{name}`: the procedure. */
+    insertLabel: string;
+    inserted: string;
+  };
+  resolve: {
+    title: string;
+    summary: string;
+    hint: string;
+    submit: string;
+  };
+  toAgency: {
+    title: string;
+    hint: string;
+    question: string;
+    kind: string;
+    submit: string;
+    cancel: string;
+    /** Above the new ticket's tracking code. */
+    done: string;
+    /** `{agency}`, `{date}`: the due date. */
+    doneAgency: string;
+  };
+  /** Lengths of time: `{d}` days, `{h}` hours, `{m}` minutes, `{s}` seconds. */
+  durations: { seconds: string; minutes: string; hours: string; days: string };
+}
+
+/** Phone intake (ConsoleCopy.calls). */
+export interface CallsConsoleCopy {
+  title: string;
+  formTitle: string;
+  question: string;
+  phone: string;
+  phoneHint: string;
+  answer: string;
+  toAgency: string;
+  hint: string;
+  submit: string;
+  missing: string;
+  answerOrAgency: string;
+  done: string;
+  /** Above the tracking code to read to the caller. */
+  codeTitle: string;
+  /** `{agency}`, `{date}`: the due date. */
+  codeAgency: string;
+  recent: string;
+  empty: string;
+  columns: { at: string; question: string; answer: string; phone: string };
+  /** `{code}`. */
+  ticket: string;
+}
+
+/** Canned replies (ConsoleCopy.canned). `{code}` is the short code. */
+export interface CannedConsoleCopy {
+  title: string;
+  hint: string;
+  empty: string;
+  code: string;
+  codeHint: string;
+  text: string;
+  formTitle: string;
+  editTitle: string;
+  submit: string;
+  cancel: string;
+  edit: string;
+  delete: string;
+  editLabel: string;
+  deleteLabel: string;
+  missing: string;
+  saved: string;
+  deleted: string;
+}
+
+/** The dashboard (ConsoleCopy.dashboard). */
+export interface DashboardConsoleCopy {
+  title: string;
+  from: string;
+  to: string;
+  submit: string;
+  csv: string;
+  empty: string;
+  invalid: string;
+  /** `{from}`, `{to}`: the months shown. */
+  shown: string;
+  /** `{channel}`. */
+  channelTitle: string;
+  /** `{from}`, `{to}`. */
+  chartCaption: string;
+  /** The chart's text alternative: `{channel}`, `{from}`, `{to}`, `{values}` ("figure: number; …"). */
+  chartLabel: string;
+  /** `{channel}`. */
+  tableCaption: string;
+  month: string;
+  /** Heading of the tables' first column (one row per figure, one column per month). */
+  figure: string;
+  total: string;
+  /** Figures of GET /api/v1/stats rows (src/core/statistics.ts STATS_FIGURES). */
+  figures: Record<string, string>;
+  /** A figure the row does not have. */
+  none: string;
+  /** Rows without a channel. */
+  unknownChannel: string;
 }
 
 /**
