@@ -21,15 +21,18 @@ export async function createBotEngine(deps: { dialogState: KeyValueRepo; service
   registerFlows(controller, deps.services);
   await new Promise<void>((resolve) => controller.ready(() => resolve()));
 
+  /** The payload of the option a typed number picks among those last offered, if it is one. */
+  async function choice(conversationId: string, typed: string | undefined): Promise<string | undefined> {
+    const pick = typed !== undefined ? NUMBERED_CHOICE.exec(typed) : null;
+    if (!pick) return undefined;
+    const offered = (await deps.dialogState.read([choicesKey(conversationId)]))[choicesKey(conversationId)] as { buttons?: ReplyButton[] } | undefined;
+    return offered?.buttons?.[Number(pick[1]) - 1]?.payload;
+  }
+
   return {
+    choice,
     async handleTurn({ conversation, message }) {
-      let text = message.payload ?? message.text ?? '';
-      const pick = message.text !== undefined && !message.payload ? NUMBERED_CHOICE.exec(message.text) : null;
-      if (pick) {
-        const offered = (await deps.dialogState.read([choicesKey(conversation.id)]))[choicesKey(conversation.id)] as { buttons?: ReplyButton[] } | undefined;
-        const chosen = offered?.buttons?.[Number(pick[1]) - 1];
-        if (chosen) text = chosen.payload;
-      }
+      const text = message.payload ?? (await choice(conversation.id, message.text)) ?? message.text ?? '';
       const replies = await adapter.ingest({ conversation, message, text }, (context) => controller.handleTurn(context));
       const lastWithButtons = [...replies].reverse().find((r) => r.buttons?.length);
       if (lastWithButtons) await deps.dialogState.write({ [choicesKey(conversation.id)]: { buttons: lastWithButtons.buttons } });

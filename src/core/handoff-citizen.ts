@@ -91,14 +91,20 @@ export function createHandoffCitizen(deps: HandoffCitizenDeps) {
 
     /**
      * A citizen's message while the conversation is not the bot's: kept for the operator, never answered
-     * by the bot. Returns the notices to send (none, or the queue position for "I'm still here").
+     * by the bot (`kept`), except a choice that leaves the queue for the bot to take (`to-bot`: leaving the
+     * question for an agency, or a call-back, offered under a long wait). `picked`: the option a typed
+     * number chose on a channel that numbers them.
      */
-    async held(conversation: Conversation, message: InboundMessage): Promise<void> {
+    async held(conversation: Conversation, message: InboundMessage, picked?: string): Promise<'kept' | 'to-bot'> {
       const state = handoffOf(conversation);
-      const payload = parsePayload(message.payload ?? message.text);
+      const payload = parsePayload(message.payload ?? picked ?? message.text);
       if (state.status === 'queued' && payload?.kind === 'handoff') {
         await deps.routing.leave(conversation.id);
-        return;
+        return 'kept';
+      }
+      // A long wait's alternatives under the queue notice: the citizen leaves the queue and the bot takes the choice.
+      if (state.status === 'queued' && payload?.kind === 'request' && (payload.item === 'agency' || payload.item === 'callback')) {
+        if (await deps.routing.leave(conversation.id, { quiet: true })) return 'to-bot';
       }
       if (state.status === 'snoozed') {
         await deps.routing.wake(conversation).catch((err: unknown) => {
@@ -107,6 +113,7 @@ export function createHandoffCitizen(deps: HandoffCitizenDeps) {
         });
       }
       await deps.events.publish('handoff.activity', { conversationId: conversation.id, kind: 'citizen', at: message.receivedAt });
+      return 'kept';
     },
 
     /** The notice the bot says first after a pause of external staff ended (Meta's disclosure rule); clears the flag. */

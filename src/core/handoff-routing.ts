@@ -70,6 +70,8 @@ export interface OperatorRequest {
   preface?: string;
 }
 
+/** From this estimated wait the queue notice also offers to leave the question for an agency or be called back. */
+export const LONG_WAIT_MINUTES = 15;
 /** Handle time assumed before the hotline has resolved enough conversations to measure its own. */
 const DEFAULT_HANDLE_MS = 6 * 60_000;
 /** Resolved stretches the handle-time estimate averages. */
@@ -268,21 +270,27 @@ export function createHandoffRouting(deps: HandoffRoutingDeps) {
         // Routed at once: "operator X took over" was said; otherwise the place and the wait.
         if (handoffOf(await moves.load(conversation.id)).status !== 'queued') return { outcome: 'assigned' } as const;
         const place = await placeInQueue(conversation.id, queuedAt);
+        // A long wait (the 1022 lesson of overload): the alternatives are offered beside waiting.
+        const long = place.waitMinutes >= LONG_WAIT_MINUTES;
         await moves.notify(moved.conversation, `h${moved.to.rev}`, {
-          text: copy.queued(place),
-          buttons: [{ title: copy.leaveButton, payload: handoffLeavePayload() }],
+          text: long ? `${copy.queued(place)}\n${copy.longWait}` : copy.queued(place),
+          buttons: [{ title: copy.leaveButton, payload: handoffLeavePayload() }, ...(long ? offerButtons(conversation.locale)! : [])],
           meta: { tag: 'handoff' },
         });
         return { outcome: 'queued', ...place } as const;
       });
     },
 
-    /** The citizen leaves the queue ("never mind"): back to the bot, counted as abandoned. */
-    async leave(conversationId: string): Promise<boolean> {
+    /**
+     * The citizen leaves the queue: back to the bot, counted as abandoned, told so unless `quiet` (they
+     * chose an alternative the bot now takes up).
+     */
+    async leave(conversationId: string, options: { quiet?: boolean } = {}): Promise<boolean> {
       const conversation = await moves.load(conversationId);
       if (handoffOf(conversation).status !== 'queued') return false;
-      const moved = await moves.move({ conversationId, to: 'bot', event: 'leave' });
-      await moves.notify(moved.conversation, `h${moved.to.rev}`, { text: copyFor(conversation.locale).bot.handoff.left, meta: { tag: 'handoff' } });
+      const moved = await moves.move({ conversationId, to: 'bot', event: 'leave' }).catch(ignoreConflict);
+      if (!moved) return false;
+      if (!options.quiet) await moves.notify(moved.conversation, `h${moved.to.rev}`, { text: copyFor(conversation.locale).bot.handoff.left, meta: { tag: 'handoff' } });
       return true;
     },
 

@@ -85,9 +85,13 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
     await markInteraction(conversation, message);
     // A person needs or holds the conversation: the bot says nothing; the message waits in the transcript.
     if (handoffOf(conversation).status !== 'bot') {
-      await deps.handoff?.held(conversation, message);
-      await deps.store.inbound.setStatus(message.id, 'done', { processedAt: deps.clock.now() });
-      return;
+      const picked = message.payload === undefined ? await deps.engine.choice?.(conversation.id, message.text) : undefined;
+      if ((await deps.handoff?.held(conversation, message, picked)) !== 'to-bot') {
+        await deps.store.inbound.setStatus(message.id, 'done', { processedAt: deps.clock.now() });
+        return;
+      }
+      // The citizen left the queue by choosing what the bot offers instead: the bot takes this message.
+      conversation = (await deps.store.conversations.get(conversation.id)) ?? conversation;
     }
     deps.typing?.(conversation).catch((err: unknown) => deps.logger.debug({ err, conversationId: conversation.id }, 'typing indicator failed'));
     try {

@@ -12,4 +12,6 @@ export interface ConversationEngine {
    * that a reply of "2" on a channel that numbers options picks from what the citizen saw last.
    */
   offered?(conversationId: string, buttons: readonly ReplyButton[]): Promise<void>;
+  /** The payload a typed number ("2") picks among the options last offered, if it picks one. */
+  choice?(conversationId: string, typed: string | undefined): Promise<string | undefined>;
 }

@@ -340,6 +340,29 @@ describe('live handoff to hotline operators', () => {
     expect(reasons).toEqual(['sensitive', 'sensitive', 'fallbacks']);
   });
 
+  it('offers the alternatives beside a long wait, and a citizen who takes one leaves the queue for the bot to take it up', async () => {
+    await start({ OPERATOR_CAPACITY: '1' });
+    const lan = await operator('lan', 'Lan');
+    await online(lan);
+    const citizens = [bigId(), bigId(), bigId(), bigId()];
+    for (const user of citizens) {
+      await citizenSays(user, 'gặp tổng đài viên');
+      await eventually(() => expect(zaloTexts(user)).toHaveLength(1));
+    }
+    // One operator, one place, the default handle time (6 minutes): the third in the queue waits 18 minutes.
+    const last = citizens[3]!;
+    expect(zaloTexts(citizens[1]!)[0]).not.toContain(copy.bot.handoff.longWait);
+    expect(zaloTexts(last)[0]).toContain(copy.bot.handoff.queued({ position: 3, waitMinutes: 18 }));
+    expect(zaloTexts(last)[0]).toContain(copy.bot.handoff.longWait);
+    expect(zaloTexts(last)[0]).toContain(`2. ${copy.bot.handoff.offerButtons.agency}`);
+    // "2" on Zalo picks "send the question to an agency": out of the queue, and the bot asks for the question.
+    await citizenSays(last, '2');
+    await eventually(() => expect(zaloTexts(last)).toHaveLength(2));
+    expect(zaloTexts(last)[1]).toContain(copy.bot.tickets.questionPrompt);
+    expect((await system.store.conversations.get(zaloConversation(last)))?.handoff?.status).toBe('bot');
+    expect((await system.store.handoffs.listByConversation(zaloConversation(last), 1))[0]).toMatchObject({ outcome: 'abandoned' });
+  });
+
   it('records a phone call sent to an agency, with the tracking code to read to the caller, masked in the list', async () => {
     await start();
     const lan = await operator('lan', 'Lan');

@@ -47,6 +47,7 @@ export const en: CopyTranslation = {
         'Keep writing what you need: the operator reads everything when they take over. While you wait, the automatic assistant will not answer.',
       stillQueued: ({ position, waitMinutes }) => `Your message is kept for the operator. You are number ${position} in the queue, about ${waitMinutes} minutes to wait.`,
       leaveButton: 'Never mind, ask the assistant',
+      longWait: 'The wait is long: you can also send your question to the responsible agency (with a tracking code), or leave a phone number to be called back.',
       left: 'You left the queue. I am the 1022 Assistant (automatic); what procedure can I help with?',
       assigned: (operatorName) => `Operator ${operatorName} has taken over and will answer you here.`,
       outOfHours: ({ hours, opensAt }) =>

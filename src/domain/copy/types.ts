@@ -153,6 +153,8 @@ export interface HandoffCopy {
   /** Already waiting: the citizen wrote again; their message is kept for the operator. */
   stillQueued: (input: { position: number; waitMinutes: number }) => string;
   leaveButton: string;
+  /** Added to `queued` when the wait is long: the alternatives, with `offerButtons`. */
+  longWait: string;
   /** After leaving the queue. */
   left: string;
   /** An operator took the conversation. */

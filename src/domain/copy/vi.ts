@@ -126,6 +126,7 @@ export const vi: Copy = {
       stillQueued: ({ position, waitMinutes }) =>
         `Tôi đã lưu tin nhắn của bạn cho tổng đài viên. Bạn đang ở vị trí thứ ${position}, thời gian chờ dự kiến khoảng ${waitMinutes} phút.`,
       leaveButton: 'Thôi, hỏi trợ lý tự động',
+      longWait: 'Thời gian chờ khá lâu: bạn cũng có thể gửi câu hỏi cho cơ quan có thẩm quyền (có mã theo dõi), hoặc để lại số điện thoại để tổng đài viên gọi lại.',
       left: 'Bạn đã rời hàng chờ. Tôi là Trợ lý 1022 (trợ lý tự động), bạn cần hỏi thủ tục gì?',
       assigned: (operatorName) => `Tổng đài viên ${operatorName} đã tiếp nhận và sẽ trả lời bạn ngay tại đây.`,
       outOfHours: ({ hours, opensAt }) =>
