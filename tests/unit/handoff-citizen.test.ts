@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
 import { createHandoffCitizen, csatButtons, type HandoffCitizen } from '../../src/core/handoff-citizen.js';
 import { createHandoffMoves, type HandoffMoves } from '../../src/core/handoff-moves.js';
-import { createHandoffRouting, type HandoffPolicy, type HandoffRouting } from '../../src/core/handoff-routing.js';
+import { createHandoffRouting, type HandoffRouting } from '../../src/core/handoff-routing.js';
 import type { DeliveryJob } from '../../src/core/queues.js';
 import { vi as copy } from '../../src/domain/copy/vi.js';
 import type { Conversation, InboundMessage } from '../../src/domain/conversation.js';
@@ -12,10 +12,10 @@ import type { ChannelKind } from '../../src/domain/message.js';
 import { parsePayload } from '../../src/domain/payloads.js';
 import { operatorHours, parseOperatorHours } from '../../src/domain/operator-hours.js';
 import type { Clock } from '../../src/ports/clock.js';
-import type { Logger } from '../../src/ports/logger.js';
-import { RetryLaterError, type JobQueue, type QueueBackend } from '../../src/ports/queue.js';
+import { RetryLaterError, type JobQueue } from '../../src/ports/queue.js';
 import type { Store } from '../../src/ports/store.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
+import { MINUTE, MONDAY_10, POLICY, freeLock, silentLogger } from './handoff-fixture.js';
 
 /**
  * The citizen's side of a handoff (src/core/handoff-citizen.ts) over the in-memory store with the real
@@ -28,10 +28,6 @@ import { createMemoryStore } from '../../src/store/memory/index.js';
 /** A stretch id as the code makes them (randomUUID). */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** Monday 9 March 2026, 10:00 in Hà Nội. */
-const MONDAY_10 = new Date('2026-03-09T10:00:00+07:00');
-const MINUTE = 60_000;
-const POLICY: HandoffPolicy = { claimMs: 5 * MINUTE, firstReplyMs: 2 * MINUTE, capacity: 3, externalPauseMs: 30 * MINUTE };
 const OWN_APP = 'app-1022';
 
 const ALWAYS = operatorHours(parseOperatorHours('24/7'), loadHolidayCalendar().calendar);
@@ -45,17 +41,6 @@ let published: Array<{ name: string; event: Record<string, unknown> }>;
 let moves: HandoffMoves;
 let routing: HandoffRouting;
 let citizen: HandoffCitizen;
-
-const silentLogger: Logger = {
-  fatal: () => undefined,
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-  trace: () => undefined,
-  child: () => silentLogger,
-};
-const freeLock: Pick<QueueBackend, 'lock'> = { lock: async () => ({ extend: async () => true, release: async () => {} }) };
 
 beforeEach(async () => {
   now = new Date(MONDAY_10);

@@ -14,6 +14,7 @@ import type { JobOptions, JobQueue, QueueBackend } from '../../src/ports/queue.j
 import type { Logger } from '../../src/ports/logger.js';
 import type { Store } from '../../src/ports/store.js';
 import { createMemoryStore } from '../../src/store/memory/index.js';
+import { MINUTE, MONDAY_10, POLICY, freeLock, silentLogger } from './handoff-fixture.js';
 
 /**
  * The hotline's moves and queue (src/core/handoff-moves.ts, src/core/handoff-routing.ts) over the
@@ -23,13 +24,9 @@ import { createMemoryStore } from '../../src/store/memory/index.js';
  * through the conversation's state or the conversation's list of stretches.
  */
 
-/** Monday 9 March 2026, 10:00 in Hà Nội: inside office hours, no holiday near. */
-const MONDAY_10 = new Date('2026-03-09T10:00:00+07:00');
 /** Saturday 14 March 2026, 10:00 in Hà Nội: office hours are closed until Monday 07:30. */
 const SATURDAY_10 = new Date('2026-03-14T10:00:00+07:00');
 
-const MINUTE = 60_000;
-const POLICY: HandoffPolicy = { claimMs: 5 * MINUTE, firstReplyMs: 2 * MINUTE, capacity: 3, externalPauseMs: 30 * MINUTE };
 
 const { calendar } = loadHolidayCalendar();
 const ALWAYS = operatorHours(parseOperatorHours('24/7'), calendar);
@@ -44,18 +41,6 @@ let jobs: Array<{ channel: ChannelKind; name: string; data: DeliveryJob; options
 let published: Array<{ name: string; event: Record<string, unknown> }>;
 let moves: HandoffMoves;
 let routing: HandoffRouting;
-
-const silentLogger: Logger = {
-  fatal: () => undefined,
-  error: () => undefined,
-  warn: () => undefined,
-  info: () => undefined,
-  debug: () => undefined,
-  trace: () => undefined,
-  child: () => silentLogger,
-};
-
-const freeLock: Pick<QueueBackend, 'lock'> = { lock: async () => ({ extend: async () => true, release: async () => {} }) };
 
 function build(options: { policy?: Partial<HandoffPolicy>; hours?: OperatorHoursView } = {}): void {
   const deliveries = (channel: ChannelKind): JobQueue<DeliveryJob> => ({
