@@ -7,6 +7,7 @@ import {
   HOTLINE_TEAM,
   handoffOf,
   isOnline,
+  isPresent,
   type HandoffReason,
   type HandoffState,
   type OperatorRequestOutcome,
@@ -328,7 +329,8 @@ export function createHandoffRouting(deps: HandoffRoutingDeps) {
           if ((err as { code?: string }).code !== 'HANDOFF.CONFLICT') throw err;
         }
       }
-      const online = new Set((await onlineOperators(now)).map((o) => o.id));
+      // Away operators keep what they hold (they get nothing new); offline or silent ones lose it.
+      const present = new Set((await store.presence.listByTeam(team)).filter((p) => isPresent(p, now)).map((p) => p.id));
       for (const conversation of await store.conversations.listByHandoff(['assigned', 'snoozed'], QUEUE_SCAN)) {
         const state = handoffOf(conversation);
         if (state.status === 'snoozed') {
@@ -343,7 +345,7 @@ export function createHandoffRouting(deps: HandoffRoutingDeps) {
           continue;
         }
         const silent = !state.firstReplyAt && state.assignedAt !== undefined && t - state.assignedAt.getTime() >= policy.firstReplyMs;
-        if ((silent || (state.assigneeId !== undefined && !online.has(state.assigneeId))) && (await reoffer(conversation))) done.reoffered += 1;
+        if ((silent || (state.assigneeId !== undefined && !present.has(state.assigneeId))) && (await reoffer(conversation))) done.reoffered += 1;
       }
       done.assigned = await route(now);
       return done;

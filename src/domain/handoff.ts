@@ -206,8 +206,14 @@ export interface OperatorPresence {
 /** The console sends a heartbeat every 30 s; an operator not seen for 90 s counts as offline. */
 export const PRESENCE_TTL_MS = 90_000;
 
+/** Online: routing gives them conversations. */
 export function isOnline(presence: OperatorPresence, now: Date): boolean {
   return presence.status === 'online' && now.getTime() - presence.seenAt.getTime() <= PRESENCE_TTL_MS;
+}
+
+/** Online or away (at the console, taking nothing new): they keep what they hold; offline or silent ones do not. */
+export function isPresent(presence: OperatorPresence, now: Date): boolean {
+  return presence.status !== 'offline' && now.getTime() - presence.seenAt.getTime() <= PRESENCE_TTL_MS;
 }
 
 /** A reply the hotline keeps under a short code (`/giaykhaisinh`): data the hotline edits. */

@@ -6,6 +6,7 @@ import {
   TRANSITIONS,
   canMove,
   isOnline,
+  isPresent,
   moveHandoff,
   reachedOperators,
   type HandoffEvent,
@@ -284,6 +285,13 @@ describe('isOnline', () => {
   it('When the operator is away or offline, then they are not online however recently seen', () => {
     expect(isOnline(presence('away', at(0)), at(0))).toBe(false);
     expect(isOnline(presence('offline', at(0)), at(0))).toBe(false);
+  });
+
+  it('When the operator is away, then they are still present (they keep what they hold); offline or silent for over 90 s, they are not', () => {
+    expect(isPresent(presence('away', at(0)), at(90_000))).toBe(true);
+    expect(isPresent(presence('online', at(0)), at(90_000))).toBe(true);
+    expect(isPresent(presence('away', at(0)), at(90_001))).toBe(false);
+    expect(isPresent(presence('offline', at(0)), at(0))).toBe(false);
   });
 });
 
