@@ -1,6 +1,7 @@
 import type { Contact, Conversation, InboundMessage, InboundStatus, OutboundRecord } from '../domain/conversation.js';
 import type { Account, ConsoleSession } from '../domain/account.js';
 import type { AuditEntry } from './audit.js';
+import type { NewsDelivery, NewsDeliveryStatus, NewsItem, NewsSubscription } from '../domain/news.js';
 import type { CannedReply, ConversationActivity, HandoffRecord, HandoffState, HandoffStatus, OperatorPresence, PhoneCall } from '../domain/handoff.js';
 import type { ChannelKind, DeliveryStatus } from '../domain/message.js';
 import type { PublishedAnswer } from '../domain/publication.js';
@@ -194,6 +195,41 @@ export interface AuditRepo {
   list(query: { from?: Date; to?: Date; targetId?: string; limit: number }): Promise<(AuditEntry & { id: string })[]>;
 }
 
+/** News items (domain/news.ts), from feeds and editors. */
+export interface NewsItemRepo {
+  /** Insert-if-absent on `id`: returns whether this call created it (a feed polled twice records an entry once). */
+  insert(item: NewsItem): Promise<{ created: boolean }>;
+  get(id: string): Promise<NewsItem | undefined>;
+  /** Newest first (publishedAt), of any of these topics, or of every topic when absent. */
+  latest(query: { topics?: readonly string[]; limit: number }): Promise<NewsItem[]>;
+}
+
+/** Citizens' news subscriptions, one per conversation. */
+export interface NewsSubscriptionRepo {
+  put(subscription: NewsSubscription): Promise<void>;
+  get(conversationId: string): Promise<NewsSubscription | undefined>;
+  remove(conversationId: string): Promise<boolean>;
+  /** Every subscription to this topic. */
+  listByTopic(topic: string): Promise<NewsSubscription[]>;
+}
+
+/** What became of each item for each subscriber: one record per (item, conversation). */
+export interface NewsDeliveryRepo {
+  /** Insert-if-absent on `id`: whether this call created it (the exactly-once guard). */
+  insert(delivery: NewsDelivery): Promise<{ created: boolean }>;
+  update(id: string, patch: Partial<Pick<NewsDelivery, 'status' | 'reason' | 'at'>>): Promise<void>;
+  /** How many were sent to this conversation since `since` (the daily cap). */
+  countSent(conversationId: string, since: Date): Promise<number>;
+  /** At most `limit` in this status, oldest first (the morning's held pushes). */
+  listByStatus(status: NewsDeliveryStatus, limit: number): Promise<NewsDelivery[]>;
+}
+
+/** Per feed URL: the validators of the last poll (conditional GET) and whether it was seeded. */
+export interface NewsFeedStateRepo {
+  get(url: string): Promise<{ url: string; etag?: string; lastModified?: string; polledAt: Date } | undefined>;
+  put(state: { url: string; etag?: string; lastModified?: string; polledAt: Date }): Promise<void>;
+}
+
 /** Which engine serves the store, for readiness reports and for tests whose guarantee depends on it. */
 export interface EngineInfo {
   engine: 'nedb' | 'sqlite' | 'memory' | 'mongodb' | 'ferretdb';
@@ -222,6 +258,10 @@ export interface Store {
   canned: CannedReplyRepo;
   calls: PhoneCallRepo;
   audit: AuditRepo;
+  newsItems: NewsItemRepo;
+  newsSubscriptions: NewsSubscriptionRepo;
+  newsDeliveries: NewsDeliveryRepo;
+  newsFeeds: NewsFeedStateRepo;
   /** Creates indexes / opens files; idempotent. */
   init(): Promise<void>;
   /** Resolves when the engine answers; rejects otherwise (readiness checks). */

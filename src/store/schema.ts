@@ -160,6 +160,24 @@ import type { IndexSpec } from './collection.js';
  *   receivedAt, durationSeconds?
  * Indexes: receivedAt
  *
+ * == Schema: news_items ==  (domain/news.ts NewsItem)
+ *   _id (hash of feed URL + guid, or UUID), topics string[], title, link?, summary?, urgency (normal |
+ *   critical), publishedAt, receivedAt, source { kind: feed, url, guid } | { kind: editor, accountId },
+ *   announce (false: recorded at a feed's first poll, never pushed)
+ * Indexes: publishedAt; { topics, publishedAt } (multikey: "tin mới" of a citizen's topics)
+ *
+ * == Schema: news_subscriptions ==  (one per conversation)
+ *   _id (conversation id), channel, topics string[], consentAt, updatedAt
+ * Indexes: topics (multikey: an item's recipients)
+ *
+ * == Schema: news_deliveries ==  (one per item and conversation: the exactly-once guard)
+ *   _id `${itemId}|${conversationId}`, itemId, conversationId, channel, status (sent | waiting | quiet),
+ *   reason? (window | cap | quiet), at
+ * Indexes: { conversationId, status, at } (daily cap); { status, at } (the morning's held pushes)
+ *
+ * == Schema: news_feeds ==
+ *   _id (feed URL), url, etag?, lastModified?, polledAt
+ *
  * == Schema: audit_log ==
  *   _id, action, actor { id, username }, target { kind, id, … }, targetId (= target.id), at, details?
  * Indexes: at; { targetId, at }
@@ -183,6 +201,10 @@ export const COLLECTIONS = {
   canned: 'canned_replies',
   calls: 'phone_calls',
   audit: 'audit_log',
+  newsItems: 'news_items',
+  newsSubscriptions: 'news_subscriptions',
+  newsDeliveries: 'news_deliveries',
+  newsFeeds: 'news_feeds',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -239,4 +261,14 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
     { name: 'at', keys: { at: -1 } },
     { name: 'target_at', keys: { targetId: 1, at: -1 } },
   ],
+  news_items: [
+    { name: 'publishedAt', keys: { publishedAt: -1 } },
+    { name: 'topics_publishedAt', keys: { topics: 1, publishedAt: -1 } },
+  ],
+  news_subscriptions: [{ name: 'topics', keys: { topics: 1 } }],
+  news_deliveries: [
+    { name: 'conversation_status_at', keys: { conversationId: 1, status: 1, at: 1 } },
+    { name: 'status_at', keys: { status: 1, at: 1 } },
+  ],
+  news_feeds: [],
 };

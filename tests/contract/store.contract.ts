@@ -291,6 +291,68 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
       });
     });
 
+    describe('news items, subscriptions, deliveries and feeds', () => {
+      const item = (id: string, topics: string[], day: number) => ({
+        id,
+        topics,
+        title: `Tin ${id}`,
+        urgency: 'normal' as const,
+        publishedAt: new Date(Date.UTC(2031, 5, day)),
+        receivedAt: new Date(Date.UTC(2031, 5, day)),
+        source: { kind: 'feed' as const, url: 'https://portal.example/rss', guid: id },
+        announce: true,
+      });
+
+      it('When an item is recorded twice, then it is created once; latest lists the newest first, by topic', async () => {
+        const topic = uid('topic');
+        const [a, b, c] = [uid('n'), uid('n'), uid('n')];
+        expect(await store.newsItems.insert(item(a, [topic], 1))).toEqual({ created: true });
+        expect(await store.newsItems.insert(item(a, [topic], 1))).toEqual({ created: false });
+        await store.newsItems.insert(item(b, ['other', topic], 3));
+        await store.newsItems.insert(item(c, ['other'], 2));
+        expect((await store.newsItems.latest({ topics: [topic], limit: 10 })).map((i) => i.id)).toEqual([b, a]);
+        expect(await store.newsItems.get(a)).toEqual(item(a, [topic], 1));
+      });
+
+      it('When subscriptions are put, then an item finds its subscribers by topic; a removed one is gone', async () => {
+        const topic = uid('topic');
+        const at = new Date('2031-06-01T00:00:00Z');
+        const one = { id: uid('conv'), channel: 'zalo' as const, topics: [topic, 'y-te'], consentAt: at, updatedAt: at };
+        const two = { id: uid('conv'), channel: 'webchat' as const, topics: ['y-te'], consentAt: at, updatedAt: at };
+        await store.newsSubscriptions.put(one);
+        await store.newsSubscriptions.put(two);
+        expect((await store.newsSubscriptions.listByTopic(topic)).map((s) => s.id)).toEqual([one.id]);
+        await store.newsSubscriptions.put({ ...two, topics: [topic] });
+        expect((await store.newsSubscriptions.listByTopic(topic)).map((s) => s.id).sort()).toEqual([one.id, two.id].sort());
+        expect(await store.newsSubscriptions.remove(one.id)).toBe(true);
+        expect(await store.newsSubscriptions.get(one.id)).toBeUndefined();
+      });
+
+      it('When a delivery is claimed twice, then only the first wins; sent ones count toward the day, held ones are listed', async () => {
+        const conversationId = uid('conv');
+        const at = (h: number) => new Date(Date.UTC(2031, 6, 1, h));
+        const delivery = (n: number, status: 'sent' | 'quiet') => ({ id: `${uid('n')}|${conversationId}`, itemId: `i${n}`, conversationId, channel: 'zalo' as const, status, at: at(n) });
+        const first = delivery(1, 'sent');
+        expect(await store.newsDeliveries.insert(first)).toEqual({ created: true });
+        expect(await store.newsDeliveries.insert(first)).toEqual({ created: false });
+        await store.newsDeliveries.insert(delivery(2, 'sent'));
+        const held = delivery(3, 'quiet');
+        await store.newsDeliveries.insert(held);
+        expect(await store.newsDeliveries.countSent(conversationId, at(2))).toBe(1);
+        expect((await store.newsDeliveries.listByStatus('quiet', 1000)).map((d) => d.id)).toContain(held.id);
+        await store.newsDeliveries.update(held.id, { status: 'sent', at: at(7) });
+        expect(await store.newsDeliveries.countSent(conversationId, at(0))).toBe(3);
+      });
+
+      it("When a feed's validators are stored, then they read back", async () => {
+        const url = `https://portal.example/${uid('feed')}.rss`;
+        const state = { url, etag: 'W/"abc"', lastModified: 'Mon, 07 Dec 2026 01:00:00 GMT', polledAt: new Date('2031-01-01T00:00:00Z') };
+        await store.newsFeeds.put(state);
+        expect(await store.newsFeeds.get(url)).toEqual(state);
+        expect(await store.newsFeeds.get(`${url}x`)).toBeUndefined();
+      });
+    });
+
     describe('handoff records, activities, presence, canned replies, calls, audit', () => {
       it('When a stretch is recorded twice and updated, then one record holds the update and is listed by conversation and by time', async () => {
         const conversationId = uid('conv');
