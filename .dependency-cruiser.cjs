@@ -3,7 +3,7 @@
  * §3.4 with the 2026-12 addendum), covering every folder, plus no-circular. Run with `npm run lint:deps`.
  *
  *   domain  <-  ports  <-  core, listeners  <-  http / bot  <-  app.ts, system/ (composition root)  <-  main.ts, cli/
- *   store, queue, limits, live, adapters and knowledge implement ports; flows see ports/flow-services only.
+ *   store, queue, limits, live, feeds, adapters and knowledge implement ports; flows see ports/flow-services only.
  *
  * `to.path` matches resolved paths: our folders (src/…, knowledge/…) and npm packages
  * (node_modules/<name>/… or node_modules/@types/<name>/…). A rule with `pathNot` lists what a folder MAY
@@ -113,6 +113,13 @@ module.exports = {
       to: only('^src/(domain|ports|live)/', pkg('ioredis')),
     },
     {
+      name: 'feeds-implement-ports-only',
+      comment: 'The portal feed source (conditional GET, RSS/Atom parsing) implements ports/news-source: domain, ports, fast-xml-parser and node built-ins only.',
+      severity: 'error',
+      from: { path: '^src/feeds/' },
+      to: only('^src/(domain|ports|feeds)/', pkg('fast-xml-parser')),
+    },
+    {
       name: 'logging-is-a-leaf',
       comment: 'src/logging (pino with PII masking) implements ports/logger; it reads the configuration type and domain helpers only.',
       severity: 'error',
@@ -145,7 +152,7 @@ module.exports = {
       comment: 'src/cli (accounts, ask) are entry points: configuration, logging, the composition root, core, ports, domain and the brain; no http or adapters.',
       severity: 'error',
       from: { path: '^src/cli/' },
-      to: { path: ['^src/(http|bot|store|queue|limits|live|listeners)/', '^src/main\\.ts$', '^(adapters|flows)/'] },
+      to: { path: ['^src/(http|bot|store|queue|limits|live|feeds|listeners)/', '^src/main\\.ts$', '^(adapters|flows)/'] },
     },
     {
       name: 'knowledge-stays-pure',
@@ -154,7 +161,7 @@ module.exports = {
       from: { path: '^knowledge/' },
       to: {
         path: [
-          '^src/(core|http|bot|store|queue|limits|live|listeners|logging|system|cli)/',
+          '^src/(core|http|bot|store|queue|limits|live|feeds|listeners|logging|system|cli)/',
           '^src/ports/(?!knowledge\\.ts$)',
           '^src/(app|config|main)\\.ts$',
           '^(adapters|flows)/',
@@ -169,7 +176,7 @@ module.exports = {
       from: { path: '^flows/' },
       to: {
         path: [
-          '^src/(core|http|bot|store|queue|limits|live|listeners|logging|system|cli)/',
+          '^src/(core|http|bot|store|queue|limits|live|feeds|listeners|logging|system|cli)/',
           '^src/ports/(?!flow-services\\.ts$)',
           '^src/(app|config|main)\\.ts$',
           '^(adapters|knowledge)/',
@@ -182,7 +189,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^adapters/([^/]+)/' },
       to: {
-        path: ['^src/(core|http|bot|store|queue|limits|live|listeners|logging|system|cli)/', '^src/(app|config|main)\\.ts$', '^flows/', '^(adapters|knowledge)/'],
+        path: ['^src/(core|http|bot|store|queue|limits|live|feeds|listeners|logging|system|cli)/', '^src/(app|config|main)\\.ts$', '^flows/', '^(adapters|knowledge)/'],
         pathNot: '^adapters/$1/',
       },
     },

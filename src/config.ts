@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AppError } from './domain/errors.js';
+import { parseQuietHours, type QuietHours } from './domain/news.js';
 import { DEFAULT_OPERATOR_HOURS, type OperatorHoursSpec, parseOperatorHours } from './domain/operator-hours.js';
 
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -107,6 +108,28 @@ export interface OperatorsConfig {
   readonly externalPauseMs: number;
 }
 
+/** A portal feed polled for news (NEWS_FEEDS): the topic its items belong to, and its URL. */
+export interface NewsFeedSetting {
+  /** A topic id: the accent-free slug of the topic's name (knowledge/data/news-topics.vi.json), e.g. `tuyen-dung`. */
+  readonly topic: string;
+  /** http(s) URL of the RSS 2.0 or Atom feed, as written in NEWS_FEEDS. */
+  readonly url: string;
+}
+
+/** Portal news pushed to subscribers (issue 12; README "Configuration"). */
+export interface NewsConfig {
+  /** NEWS_FEEDS, in the order given; empty = no feed is polled. */
+  readonly feeds: readonly NewsFeedSetting[];
+  /** Period of the feed poll, in milliseconds (NEWS_POLL_SECONDS). */
+  readonly pollMs: number;
+  /** NEWS_QUIET_HOURS parsed (src/domain/news.ts), Vietnam time; null = `off`. */
+  readonly quietHours: QuietHours;
+  /** Pushes per citizen per Vietnam day at most; the rest wait in "tin mới" / the digest. */
+  readonly dailyCap: number;
+  /** Zalo consultation messages may also go 48 h–7 d after the citizen's last message (billable). */
+  readonly zaloPaidWindow: boolean;
+}
+
 export interface Config {
   readonly nodeEnv: NodeEnv;
   readonly port: number;
@@ -140,6 +163,7 @@ export interface Config {
   readonly trustProxy: TrustProxy;
   readonly widget: WidgetLimitsConfig;
   readonly operators: OperatorsConfig;
+  readonly news: NewsConfig;
   /** Non-fatal findings for the start-up log (loadConfig has no logger yet). */
   readonly warnings: readonly string[];
 }
@@ -237,6 +261,57 @@ const operatorHoursVar = z
   })
   .default(parseOperatorHours(DEFAULT_OPERATOR_HOURS));
 
+/** Default of NEWS_QUIET_HOURS: 21:30 to 07:00 Vietnam time. */
+export const DEFAULT_NEWS_QUIET_HOURS = '21:30-07:00';
+
+/** NEWS_QUIET_HOURS: `HH:MM-HH:MM` (Vietnam time, may wrap past midnight) or `off`, parsed by the domain. */
+const quietHoursVar = z
+  .string()
+  .transform((value, ctx): QuietHours => {
+    try {
+      return parseQuietHours(value);
+    } catch (err) {
+      ctx.addIssue({ code: 'custom', message: `${(err as Error).message} (e.g. 21:30-07:00, or off)` });
+      return z.NEVER;
+    }
+  })
+  .default(parseQuietHours(DEFAULT_NEWS_QUIET_HOURS));
+
+const TOPIC_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+
+/**
+ * NEWS_FEEDS: comma-separated `topic=url` pairs. Each problem names the pair by its position, never its
+ * text (a feed URL may carry an access key).
+ */
+const newsFeedsVar = z
+  .string()
+  .transform((value, ctx): NewsFeedSetting[] => {
+    const feeds: NewsFeedSetting[] = [];
+    const problems: string[] = [];
+    value.split(',').forEach((part, index) => {
+      const at = value.includes(',') ? `pair ${index + 1}: ` : '';
+      const eq = part.indexOf('=');
+      const topic = eq < 0 ? '' : part.slice(0, eq).trim();
+      const url = eq < 0 ? '' : part.slice(eq + 1).trim();
+      if (eq < 0 || !topic || !url) return void problems.push(`${at}expected topic=url`);
+      if (!TOPIC_SLUG.test(topic)) return void problems.push(`${at}the topic must be a slug of a-z, 0-9 and - (the accent-free topic name, e.g. tuyen-dung)`);
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(url);
+      } catch {
+        parsed = undefined;
+      }
+      if (!parsed || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) return void problems.push(`${at}the url must be an http(s) URL`);
+      feeds.push({ topic, url });
+    });
+    if (problems.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `must be comma-separated topic=url pairs (${problems.join('; ')})` });
+      return z.NEVER;
+    }
+    return feeds;
+  })
+  .default([]);
+
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
 
 const envSchema = z.object({
@@ -294,6 +369,11 @@ const envSchema = z.object({
   TRUST_PROXY: trustProxyVar,
   WIDGET_RATE_PER_SESSION: intVar(1, 10_000, 20),
   WIDGET_RATE_PER_ADDRESS: intVar(1, 100_000, 120),
+  NEWS_FEEDS: newsFeedsVar,
+  NEWS_POLL_SECONDS: intVar(5, 86_400, 600),
+  NEWS_QUIET_HOURS: quietHoursVar,
+  NEWS_DAILY_CAP: intVar(1, 50, 3),
+  NEWS_ZALO_PAID_WINDOW: boolVar(false),
   SESSION_SECRET: z.string().min(SESSION_SECRET_MIN, `must be at least ${SESSION_SECRET_MIN} characters`).optional(),
 });
 
@@ -452,6 +532,13 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
       capacity: e.OPERATOR_CAPACITY,
       externalPauseMs: e.OPERATOR_EXTERNAL_PAUSE_MINUTES * 60_000,
     },
+    news: {
+      feeds: e.NEWS_FEEDS,
+      pollMs: e.NEWS_POLL_SECONDS * 1000,
+      quietHours: e.NEWS_QUIET_HOURS,
+      dailyCap: e.NEWS_DAILY_CAP,
+      zaloPaidWindow: e.NEWS_ZALO_PAID_WINDOW,
+    },
     warnings,
   };
 }
@@ -507,6 +594,14 @@ export function redactedSummary(config: Config): Record<string, unknown> {
       firstReplyTimeoutMs: config.operators.firstReplyTimeoutMs,
       capacity: config.operators.capacity,
       externalPauseMs: config.operators.externalPauseMs,
+    },
+    news: {
+      // Topic and host only: a feed URL's path or query may carry an access key.
+      feeds: config.news.feeds.map((f) => `${f.topic}=${new URL(f.url).host}`),
+      pollMs: config.news.pollMs,
+      quietHours: config.news.quietHours,
+      dailyCap: config.news.dailyCap,
+      zaloPaidWindow: config.news.zaloPaidWindow,
     },
   };
 }

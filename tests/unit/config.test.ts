@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, redactedSummary, type Config } from '../../src/config.js';
+import { DEFAULT_NEWS_QUIET_HOURS, loadConfig, redactedSummary, type Config } from '../../src/config.js';
 import { DEFAULT_DEADLINE_POLICY } from '../../src/core/ticket-deadlines.js';
+import { parseQuietHours } from '../../src/domain/news.js';
 import { DEFAULT_OPERATOR_HOURS, parseOperatorHours } from '../../src/domain/operator-hours.js';
 import { AppError } from '../../src/domain/errors.js';
 import { DEFAULT_TICKET_POLICY } from '../../src/domain/ticket.js';
@@ -407,5 +408,78 @@ describe('loadConfig: hotline operators', () => {
       channels: { messenger: { appId: '42' } },
       operators: { hours: DEFAULT_OPERATOR_HOURS, claimTimeoutMs: 600_000, firstReplyTimeoutMs: 120_000, capacity: 5, externalPauseMs: 1_800_000 },
     });
+  });
+});
+
+describe('loadConfig: portal news', () => {
+  it('When nothing is set, then no feed is polled, every 10 minutes, quiet 21:30–07:00, 3 pushes a day, free Zalo window only', () => {
+    // Act
+    const { news } = loadConfig({});
+
+    // Assert
+    expect(news).toEqual({ feeds: [], pollMs: 600_000, quietHours: { from: 21 * 60 + 30, to: 7 * 60 }, dailyCap: 3, zaloPaidWindow: false });
+    expect(news.quietHours).toEqual(parseQuietHours(DEFAULT_NEWS_QUIET_HOURS));
+    expect(Object.isFrozen(news.feeds)).toBe(true);
+  });
+
+  it('When the news variables are set, then they are parsed: topic=url pairs in order, seconds to ms, off, flags', () => {
+    // Act
+    const { news } = loadConfig({
+      NEWS_FEEDS: ' tuyen-dung=https://travinh.example.gov.vn/rss/tuyen-dung.rss , thien-tai-thoi-tiet=http://kttv.example.gov.vn/rss?cat=canh-bao&page=1',
+      NEWS_POLL_SECONDS: '5',
+      NEWS_QUIET_HOURS: 'OFF',
+      NEWS_DAILY_CAP: '50',
+      NEWS_ZALO_PAID_WINDOW: 'true',
+    });
+
+    // Assert
+    expect(news).toEqual({
+      feeds: [
+        { topic: 'tuyen-dung', url: 'https://travinh.example.gov.vn/rss/tuyen-dung.rss' },
+        { topic: 'thien-tai-thoi-tiet', url: 'http://kttv.example.gov.vn/rss?cat=canh-bao&page=1' },
+      ],
+      pollMs: 5000,
+      quietHours: null,
+      dailyCap: 50,
+      zaloPaidWindow: true,
+    });
+    expect(loadConfig({ NEWS_QUIET_HOURS: '22:00-06:30', NEWS_ZALO_PAID_WINDOW: '0' }).news).toMatchObject({ quietHours: { from: 1320, to: 390 }, zaloPaidWindow: false });
+  });
+
+  it('When every news variable is bad, then each one is reported with its key, without the value', () => {
+    // Act
+    const issues = issuesOf({
+      NEWS_FEEDS: 'Tuyển dụng=https://a.example.gov.vn/rss,y-te=ftp://b.example.gov.vn/rss?key=s3cr3t,giao-duc',
+      NEWS_POLL_SECONDS: '4',
+      NEWS_QUIET_HOURS: '21:30',
+      NEWS_DAILY_CAP: '0',
+      NEWS_ZALO_PAID_WINDOW: 'maybe',
+    });
+
+    // Assert
+    expect(Object.keys(issues).sort()).toEqual(['NEWS_DAILY_CAP', 'NEWS_FEEDS', 'NEWS_POLL_SECONDS', 'NEWS_QUIET_HOURS', 'NEWS_ZALO_PAID_WINDOW']);
+    expect(issues.NEWS_FEEDS).toMatch(/pair 1: the topic must be a slug/);
+    expect(issues.NEWS_FEEDS).toMatch(/pair 2: the url must be an http\(s\) URL/);
+    expect(issues.NEWS_FEEDS).toMatch(/pair 3: expected topic=url/);
+    expect(issues.NEWS_FEEDS).not.toContain('s3cr3t');
+    expect(issues.NEWS_POLL_SECONDS).toMatch(/between 5 and 86400/);
+    expect(issues.NEWS_QUIET_HOURS).toMatch(/HH:MM-HH:MM or off/);
+    expect(issues.NEWS_DAILY_CAP).toMatch(/between 1 and 50/);
+    expect(issues.NEWS_ZALO_PAID_WINDOW).toBe('must be true or false');
+  });
+
+  it('When single values are out of range, then they are refused', () => {
+    expect(issuesOf({ NEWS_DAILY_CAP: '51' })).toHaveProperty('NEWS_DAILY_CAP');
+    expect(issuesOf({ NEWS_POLL_SECONDS: '1.5' })).toHaveProperty('NEWS_POLL_SECONDS');
+    expect(issuesOf({ NEWS_QUIET_HOURS: '07:00-07:00' }).NEWS_QUIET_HOURS).toMatch(/empty range/);
+    expect(issuesOf({ NEWS_QUIET_HOURS: '24:00-06:00' })).toHaveProperty('NEWS_QUIET_HOURS');
+    expect(issuesOf({ NEWS_FEEDS: 'tuyen-dung=not a url' }).NEWS_FEEDS).toMatch(/^must be comma-separated topic=url pairs \(the url must be/);
+    expect(issuesOf({ NEWS_FEEDS: '-tuyen-dung=https://a.example.gov.vn/rss' })).toHaveProperty('NEWS_FEEDS');
+  });
+
+  it('When the summary is logged, then feeds show topic and host only', () => {
+    const summary = redactedSummary(loadConfig({ NEWS_FEEDS: 'y-te=https://syt.example.gov.vn/rss?token=abc' }));
+    expect(summary).toMatchObject({ news: { feeds: ['y-te=syt.example.gov.vn'], pollMs: 600_000, dailyCap: 3, zaloPaidWindow: false } });
+    expect(JSON.stringify(summary)).not.toContain('token=abc');
   });
 });
