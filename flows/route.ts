@@ -4,10 +4,11 @@ import type { Locale } from '../src/domain/locale.js';
 import { reachedOperators } from '../src/domain/handoff.js';
 import { parsePayload, type Payload } from '../src/domain/payloads.js';
 import { isValid as isValidTrackingCode } from '../src/domain/tracking-code.js';
-import type { AskResult, FlowServices } from '../src/ports/flow-services.js';
+import type { AskResult, FlowServices, NewsCommand } from '../src/ports/flow-services.js';
 import { menuButtons, ticketButtons } from './buttons.js';
 import { answerShown, concernShown, contactShown, languageShown, outsideShown, repairShown, talkShown } from './compose.js';
 import { REOPEN_DIALOG, REQUEST_DIALOG, TRACK_PROOF_DIALOG, type ReopenVars, type RequestVars, type RouteContext, type TrackProofVars } from './dialogs.js';
+import { newsRequestOf, newsShown, type NewsRequest } from './news.flow.js';
 import { beginTopic, topicStep } from './procedure.flow.js';
 import { sayRefusal } from './reopen.flow.js';
 import { requestOperator } from './request.flow.js';
@@ -41,6 +42,8 @@ interface Turn {
   typedCode(): string | undefined;
   /** A code with a wrong check symbol typed alone (or read as a lookup): "looks mistyped", not gibberish. */
   mistypedCode(): boolean;
+  /** A news command in the typed text ("đăng ký nhận tin…", "hủy nhận tin", "stop", "tin mới"), read by the news service. */
+  newsCommand(): NewsCommand | undefined;
 }
 
 interface Row {
@@ -104,6 +107,9 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
     return found.outcome === 'found' ? ticketShown(copy, found.ticket) : undefined;
   }
 
+  /** News in the conversation's language: the menu, a subscription, leaving, the latest items (news.flow.ts). */
+  const news = async (turn: Turn, request: NewsRequest, said: Copy = turn.fixed) => turn.say(await newsShown(services, said, turn.conversationId, request));
+
   const request = (turn: Turn, vars: Omit<RequestVars, 'conversationId'>) =>
     turn.bot.beginDialog(REQUEST_DIALOG, { conversationId: turn.conversationId, locale: turn.fixed.locale, ...vars } satisfies RequestVars);
 
@@ -159,6 +165,11 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
         return turn.say({ text: chosen.bot.greeting, buttons: menuButtons(chosen), meta: { tag: 'greeting', locale } });
       },
     },
+    {
+      name: 'a news button: a topic subscribed, one topic or all stopped, the latest items, the topics',
+      when: payload('news'),
+      run: (turn) => news(turn, payloadOf<'news'>(turn)),
+    },
     // A yes/no/skip button from a dialog that has already ended.
     { name: 'a stale yes, no or skip', when: payload('answer'), run: (turn) => turn.say({ text: copy.bot.help, buttons: menu(), meta: { tag: 'help' } }) },
     { name: '"none of these" / "no" under a clarification', when: payload('request', (p) => p.item === 'none'), run: (turn) => turn.say(repairShown(copy)) },
@@ -197,6 +208,16 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
       name: 'a tracking code: valid however typed ("k7qx 3m2pc"), or one the brain reads as a lookup (a mistyped check symbol)',
       when: (turn) => turn.payload === undefined && (turn.typedCode() !== undefined || turn.mistypedCode()),
       run: track,
+    },
+    // Before other languages and small talk, which would take "stop", "ឈប់" or "hủy" for something else.
+    {
+      name: 'a news command typed: "đăng ký nhận tin [chủ đề]", "hủy nhận tin [chủ đề]" / HỦY / DỪNG / STOP, "tin mới" (accents optional)',
+      when: (turn) => turn.payload === undefined && turn.newsCommand() !== undefined,
+      run: (turn) => {
+        // "ឈប់" in a Vietnamese conversation is answered in Khmer; Vietnamese words in the conversation's language.
+        const { language } = turn.result();
+        return news(turn, newsRequestOf(turn.newsCommand()!), language !== copy.locale ? services.copyFor(language) : turn.fixed);
+      },
     },
     {
       name: 'Khmer or English: what the assistant can do, in that language',
@@ -256,7 +277,7 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
         await requestOperator(turn.bot, services, { conversationId: turn.conversationId, question: turn.text, ...withProcedure(turn.context) });
       },
     },
-    { name: 'news', when: typed((r) => r.intent === 'news'), run: (turn) => turn.say({ text: copy.bot.news, buttons: menu(), meta: { tag: 'news' } }) },
+    { name: 'news, in other words: the topic menu (or "not available yet")', when: typed((r) => r.intent === 'news'), run: (turn) => news(turn, { action: 'menu' }) },
     { name: "the citizen's tickets", when: typed((r) => r.intent === 'track'), run: track },
     { name: 'a problem reported: the feedback offer', when: typed((r) => r.intent === 'feedback'), run: (turn) => request(turn, { question: turn.text, reason: 'feedback' }) },
     {
@@ -299,6 +320,7 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
   return async function route(bot, message, text, context = {}) {
     let result: AskResult | undefined;
     let inText: { code: string | undefined } | undefined;
+    let newsCommand: { command: NewsCommand | undefined } | undefined;
     const storedLocale = storedLocaleOf(message);
     const turn: Turn = {
       bot,
@@ -312,6 +334,7 @@ export function createRoute(services: FlowServices): (bot: BotWorker, message: B
       result: () =>
         (result ??= services.ask(text, askContextOf(context))),
       codeInText: () => (inText ??= { code: trackingCodeIn(text) }).code,
+      newsCommand: () => (newsCommand ??= { command: services.news?.read(text) }).command,
       typedCode() {
         // The brain knows codes written with their dash; a valid code typed another way ("k7qx 3m2pc") is a lookup too.
         const found = turn.codeInText();

@@ -1,4 +1,5 @@
 import { copyFor as copyForLocale } from '../domain/copy/index.js';
+import { formatVietnamDate } from '../domain/dates.js';
 import type { Copy } from '../domain/copy/types.js';
 import type { OperatorRequestOutcome } from '../domain/handoff.js';
 import type { Agency } from '../domain/procedure.js';
@@ -7,11 +8,12 @@ import { ANSWER_VISIBLE_STATUSES, type AskerProof, type Ticket, type TicketStatu
 import { normalize as normalizeTrackingCode } from '../domain/tracking-code.js';
 import { localDateOf } from '../domain/working-days.js';
 import type { Clock } from '../ports/clock.js';
-import type { FlowServices, TicketChange, TicketLookup } from '../ports/flow-services.js';
+import type { FlowServices, NewsServices, TicketChange, TicketLookup } from '../ports/flow-services.js';
 import type { AnswerRenderer, KnowledgeSearch, PublishedAnswerSource } from '../ports/knowledge.js';
 import type { FailureLimiter, LimitPolicy } from '../ports/limiter.js';
 import type { Store } from '../ports/store.js';
 import { agencyNames } from './agency-names.js';
+import type { NewsSubscriptions } from './news-subscriptions.js';
 import { proofLimitKey } from './ticket-tracking.js';
 import type { TicketService } from './tickets.js';
 
@@ -43,7 +45,15 @@ export interface FlowServicesDeps {
    * code; shared with the lookup API, proofLimitKey).
    */
   limiters: { proofByConversation: FailureLimiter; proofByCode: FailureLimiter };
+  /**
+   * Citizens' news subscriptions (core/news-subscriptions.ts, with the province's topics); without it
+   * nothing reads as a news command and news requests get the honest "not available yet".
+   */
+  news?: NewsSubscriptions;
 }
+
+/** How many items "tin mới" shows. */
+export const NEWS_LATEST_LIMIT = 5;
 
 /**
  * The flows' window on the world (ports/flow-services.ts): the brain, the answer texts, published
@@ -135,6 +145,7 @@ export function createFlowServices(deps: FlowServicesDeps): FlowServices {
     closeTicket: (code, conversationId) => ticketChange(code, () => deps.tickets.closeByAsker(code, { conversationId })),
     checkReopenTicket: (code, conversationId) => ticketChange(code, () => deps.tickets.checkReopenByAsker(code, { conversationId })),
     reopenTicket: ({ code, conversationId, reason }) => ticketChange(code, () => deps.tickets.reopenByAsker(code, { conversationId }, reason)),
+    news: deps.news ? newsServices(deps.news) : NO_NEWS,
   };
   return services;
 
@@ -193,4 +204,45 @@ export function createFlowServices(deps: FlowServicesDeps): FlowServices {
     }
     return { outcome: 'done', code: ticket.code, agencyName: agencyName(ticket.agencyId), dueDate: dueDate(ticket.dueAt) };
   }
+}
+
+/** Without a news service: nothing is a news command, no topic exists, nobody is subscribed. */
+const NO_NEWS: NewsServices = {
+  available: false,
+  read: () => undefined,
+  topics: () => [],
+  subscribed: async () => [],
+  subscribe: async () => ({ outcome: 'unknown-topic' }),
+  unsubscribe: async () => ({ outcome: 'not-subscribed', remaining: [] }),
+  latest: async () => ({ scope: 'all', items: [] }),
+};
+
+/** The news subscriptions as the flows see them: outcomes to word, dates as citizens write them. */
+function newsServices(news: NewsSubscriptions): NewsServices {
+  const topicsOf = (ids: readonly string[]) => news.topics().filter((t) => ids.includes(t.id));
+  return {
+    available: true,
+    read: (text) => news.read(text),
+    topics: () => news.topics(),
+    subscribed: async (conversationId) => topicsOf((await news.subscription(conversationId))?.topics ?? []),
+    async subscribe(conversationId, topicId) {
+      const done = await news.subscribe(conversationId, topicId);
+      if (!done) return { outcome: 'unknown-topic' };
+      return { outcome: done.added ? 'subscribed' : 'already', topic: done.topic, topics: done.topics };
+    },
+    async unsubscribe(conversationId, topicId) {
+      const done = await news.unsubscribe(conversationId, topicId);
+      if (!done) return { outcome: 'unknown-topic', remaining: topicsOf((await news.subscription(conversationId))?.topics ?? []) };
+      return { outcome: done.removed ? 'unsubscribed' : 'not-subscribed', ...(done.topic ? { topic: done.topic } : {}), remaining: done.remaining };
+    },
+    async latest(conversationId, topicId) {
+      const topic = topicId === undefined ? undefined : news.topic(topicId);
+      const { scope, items } = await news.latest(conversationId, NEWS_LATEST_LIMIT, topic?.id);
+      return {
+        scope,
+        ...(topic ? { topic } : {}),
+        items: items.map((i) => ({ title: i.title, date: formatVietnamDate(i.publishedAt), ...(i.link ? { link: i.link } : {}) })),
+      };
+    },
+  };
 }

@@ -46,6 +46,17 @@ export const topicPayload = (topic: FollowUpTopic) => `topic:${topic}`;
 /** "Continue in Vietnamese" under a reply in another language (`lang:vi`). */
 export const languagePayload = (locale: Locale) => `lang:${locale}`;
 
+/**
+ * Portal news (issue 12): subscribe to a topic (`news:sub:tuyen-dung`), stop one topic
+ * (`news:unsub:tuyen-dung`) or every topic (`news:unsub`), the latest items (`news:latest`), the topic
+ * menu (`news:menu`). A topic id is the accent-free slug of its name (domain/news.ts topicSlug).
+ */
+export const newsSubscribePayload = (topicId: string) => `news:sub:${topicId}`;
+export const newsUnsubscribePayload = (topicId?: string) => (topicId === undefined ? 'news:unsub' : `news:unsub:${topicId}`);
+export const NEWS_LATEST = 'news:latest';
+export const NEWS_MENU = 'news:menu';
+export type NewsPayloadAction = 'subscribe' | 'unsubscribe' | 'latest' | 'menu';
+
 export type Payload =
   | { kind: 'procedure'; id: string }
   | { kind: 'topic'; topic: FollowUpTopic }
@@ -55,7 +66,8 @@ export type Payload =
   | { kind: 'csat'; rating: number; handoffId: string }
   | { kind: 'language'; locale: Locale }
   | { kind: 'answer'; item: 'yes' | 'no' | 'skip' }
-  | { kind: 'ticket'; action: TicketPayloadAction; code: string };
+  | { kind: 'ticket'; action: TicketPayloadAction; code: string }
+  | { kind: 'news'; action: NewsPayloadAction; topicId?: string };
 
 const TOPICS = new Set(['documents', 'fee', 'time', 'place', 'legal', 'online', 'steps', 'result', 'conditions', 'forms', 'contact']);
 
@@ -66,6 +78,12 @@ export function parsePayload(text: string | undefined): Payload | undefined {
   const csat = /^csat:([1-5]):([A-Za-z0-9_:.-]{1,200})$/.exec(text?.trim() ?? '');
   if (csat) return { kind: 'csat', rating: Number(csat[1]), handoffId: csat[2]! };
   if (text?.trim() === HANDOFF_LEAVE) return { kind: 'handoff', action: 'leave' };
+  const news = /^news:(?:(sub):([a-z0-9]+(?:-[a-z0-9]+)*)|(unsub)(?::([a-z0-9]+(?:-[a-z0-9]+)*))?|(latest|menu))$/.exec(text?.trim() ?? '');
+  if (news) {
+    if (news[1]) return { kind: 'news', action: 'subscribe', topicId: news[2]! };
+    if (news[3]) return { kind: 'news', action: 'unsubscribe', ...(news[4] ? { topicId: news[4] } : {}) };
+    return { kind: 'news', action: news[5] as 'latest' | 'menu' };
+  }
   const m = /^(proc|topic|menu|req|ans|lang):([a-z0-9-]+)$/.exec(text?.trim() ?? '');
   if (!m) return undefined;
   const [, kind, value] = m as unknown as [string, string, string];

@@ -1,6 +1,7 @@
 import type { Copy } from '../domain/copy/types.js';
 import type { HandoffReason, OperatorRequestOutcome } from '../domain/handoff.js';
 import type { Locale } from '../domain/locale.js';
+import type { NewsTopic } from '../domain/news.js';
 import type { Agency, Procedure } from '../domain/procedure.js';
 import type { TicketKind } from '../domain/ticket.js';
 import type { AskContext, AskResult, DirectoryEntry, FollowUpTopic } from './knowledge.js';
@@ -80,6 +81,71 @@ export interface FlowServices {
    * deadline (`dueDate`), within the reopen window (`window-passed` after it).
    */
   reopenTicket(input: { code: string; conversationId: string; reason: string }): Promise<TicketChange>;
+  /**
+   * Portal news (issue 12): the citizen's subscriptions to topics on this conversation's channel, and
+   * the latest items. core/flow-services.ts always sets it; absent (a hand-made FlowServices in a test)
+   * or not `available` (no news service wired in), nothing reads as a news command and the flows say
+   * `copy.bot.news.unavailable`.
+   */
+  news?: NewsServices;
+}
+
+/**
+ * What the flows do with news. Subscribing is the citizen's explicit wish on this channel (the consent
+ * recorded with its time and channel); unsubscribing takes effect at once.
+ */
+export interface NewsServices {
+  /** Whether news subscriptions work here; false: every method answers as if no topic existed. */
+  readonly available: boolean;
+  /**
+   * A news command in what the citizen typed, accents optional, any case: "đăng ký nhận tin" (the menu),
+   * "đăng ký nhận tin tuyển dụng" (that topic; an unknown topic gives the menu), "hủy nhận tin" /
+   * "dừng nhận tin" / "stop" (all), "hủy nhận tin y tế" (one), "tin mới" (the latest items). Undefined for
+   * anything else, which the brain reads as usual.
+   */
+  read(text: string): NewsCommand | undefined;
+  /** Every topic, in the province's order (the menu). */
+  topics(): NewsTopic[];
+  /** The topics this conversation receives (none: []). */
+  subscribed(conversationId: string): Promise<NewsTopic[]>;
+  /** Subscribes the conversation to one more topic, recording the consent (now, the conversation's channel). */
+  subscribe(conversationId: string, topicId: string): Promise<NewsSubscribeOutcome>;
+  /** Stops one topic, or every topic when `topicId` is absent (the subscription is then removed). */
+  unsubscribe(conversationId: string, topicId?: string): Promise<NewsUnsubscribeOutcome>;
+  /** The newest items (at most 5) of one topic, else of the citizen's topics, else of every topic. */
+  latest(conversationId: string, topicId?: string): Promise<NewsLatest>;
+}
+
+/** A news request read in typed text (`NewsServices.read`) or carried by a news button. */
+export type NewsCommand =
+  | { action: 'menu' }
+  | { action: 'subscribe'; topic: NewsTopic }
+  | { action: 'unsubscribe'; topic?: NewsTopic }
+  | { action: 'latest'; topic?: NewsTopic };
+
+/** `subscribed`: the topic was added; `already`: it was there (the consent is renewed); `topics`: all of the citizen's now. */
+export type NewsSubscribeOutcome = { outcome: 'subscribed' | 'already'; topic: NewsTopic; topics: NewsTopic[] } | { outcome: 'unknown-topic' };
+
+/**
+ * `unsubscribed`: that topic (or, without `topic`, every topic) is no longer sent; `not-subscribed`:
+ * there was nothing to stop. `remaining`: the topics the citizen still receives.
+ */
+export type NewsUnsubscribeOutcome =
+  | { outcome: 'unsubscribed' | 'not-subscribed'; topic?: NewsTopic; remaining: NewsTopic[] }
+  | { outcome: 'unknown-topic'; remaining: NewsTopic[] };
+
+/** The latest items: of `topic` (`scope: 'topic'`), of the citizen's topics (`subscribed`), or of every topic (`all`: not subscribed). */
+export interface NewsLatest {
+  scope: 'topic' | 'subscribed' | 'all';
+  topic?: NewsTopic;
+  items: NewsHeadline[];
+}
+
+/** One item as the citizen reads it: its title, its publication date (dd/mm/yyyy, Vietnam time) and its link. */
+export interface NewsHeadline {
+  title: string;
+  date: string;
+  link?: string;
 }
 
 /**

@@ -7,6 +7,7 @@ import { loadHolidayCalendar } from '../../knowledge/calendar/holidays.js';
 import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { createRouter } from '../../knowledge/routing/index.js';
 import { createBotEngine } from '../../src/bot/engine.js';
+import type { NewsSubscriptions } from '../../src/core/news-subscriptions.js';
 import { createTicketService } from '../../src/core/tickets.js';
 import type { Conversation, InboundMessage } from '../../src/domain/conversation.js';
 import { vi } from '../../src/domain/copy/vi.js';
@@ -35,7 +36,12 @@ export interface FlowHarness {
   say(user: string, text: string, payload?: boolean): Promise<Reply[]>;
 }
 
-export function useFlowHarness(knowledge: (brain: Brain) => KnowledgeSearch = (brain) => brain): FlowHarness {
+/** What a test file adds to the flows' services: `news`, the news subscriptions over this test's store (absent: news "not available"). */
+export interface FlowHarnessOptions {
+  news?: (store: Store) => NewsSubscriptions;
+}
+
+export function useFlowHarness(knowledge: (brain: Brain) => KnowledgeSearch = (brain) => brain, options: FlowHarnessOptions = {}): FlowHarness {
   let brain: Brain;
   let store: Store;
   let dataDir: string;
@@ -54,7 +60,11 @@ export function useFlowHarness(knowledge: (brain: Brain) => KnowledgeSearch = (b
     // No delivery worker here: agencies' answers are not part of these flows.
     const deliveries = () => ({ name: 'outbound-test', add: async () => {} });
     const tickets = createTicketService({ store, router, calendar: loadHolidayCalendar().calendar, clock: systemClock, deliveries, answerNotice: (t) => ({ text: t.answer?.text ?? '' }) });
-    engine = await createBotEngine({ dialogState: store.dialogState, services: buildFlowServices({ knowledge: knowledge(brain), store, copy: vi, clock: systemClock, tickets, handoff: flowHandoff(store) }) });
+    const news = options.news?.(store);
+    engine = await createBotEngine({
+      dialogState: store.dialogState,
+      services: buildFlowServices({ knowledge: knowledge(brain), store, copy: vi, clock: systemClock, tickets, handoff: flowHandoff(store), ...(news ? { news } : {}) }),
+    });
   });
 
   afterEach(async () => {

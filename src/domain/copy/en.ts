@@ -61,7 +61,41 @@ export const en: CopyTranslation = {
       csatPrompt: 'How was your conversation with the operator? (1 = very unsatisfied, 5 = very satisfied)',
       csatThanks: 'Thank you for your rating. It helps the 1022 hotline serve you better.',
     },
-    news: 'News from the provincial portal is not available on this channel yet. You can read the latest news on the provincial portal.',
+    news: {
+      unavailable: 'News from the provincial portal is not available on this channel yet. You can read the latest news on the provincial portal.',
+      menu: (subscribed) =>
+        subscribed.length > 0
+          ? `You receive news about: ${subscribed.join(', ')}. Choose another topic below if you like. Type STOP to stop receiving news.`
+          : 'Which topic would you like news about? Choose one below. When the provincial portal publishes news on that topic, the 1022 Assistant will send it to you on this channel (news items are in Vietnamese). You can stop at any time by typing STOP.',
+      menuAll: (subscribed) => `You receive news about every topic: ${subscribed.join(', ')}. Type "latest news" to see recent items. Type STOP to stop receiving news.`,
+      subscribed: ({ topic, topics, already }) =>
+        (already ? `You were already subscribed to news about "${topic}". ` : `You are now subscribed to news about "${topic}". `) +
+        (topics.length > 1 ? `You receive news about: ${topics.join(', ')}. ` : '') +
+        'New items will be sent to you on this channel; items that cannot be sent (for example when you have not written for a while) are kept: type "latest news" to see them. ' +
+        'Type STOP to stop receiving news.',
+      unsubscribedTopic: ({ topic, remaining }) =>
+        `You will no longer receive news about "${topic}". ` +
+        (remaining.length > 0 ? `You still receive news about: ${remaining.join(', ')}. Type STOP to stop all news.` : 'The 1022 Assistant will not send you news any more. Type "subscribe" to receive news again.'),
+      unsubscribedAll: 'You have unsubscribed from all news. The 1022 Assistant will not send you news any more. Type "subscribe" to receive news again.',
+      notSubscribed: 'You are not subscribed to any news, so the 1022 Assistant does not send you news. Type "subscribe" to receive news from the province.',
+      notSubscribedTopic: ({ topic, subscribed }) =>
+        `You are not subscribed to news about "${topic}". ` +
+        (subscribed.length > 0 ? `You receive news about: ${subscribed.join(', ')}. Type STOP to stop all news.` : 'You do not receive any news at the moment.'),
+      latest: ({ scope, topic, items }) => {
+        const heading = scope === 'topic' ? `Latest news about "${topic}":` : scope === 'subscribed' ? 'Latest news on your topics:' : 'Latest news from the provincial portal:';
+        const lines = items.map((i) => `• ${i.title} (${i.date})${i.link ? `\n${i.link}` : ''}`);
+        const offer = scope === 'all' ? ['Type "subscribe" to receive news on the topics you choose.'] : [];
+        return [heading, ...lines, ...offer].join('\n');
+      },
+      noLatest: ({ scope, topic }) =>
+        scope === 'topic'
+          ? `No news about "${topic}" yet.`
+          : scope === 'subscribed'
+            ? 'No news on your topics yet. When there is, the 1022 Assistant will send it to you.'
+            : 'No news yet. Type "subscribe" to receive news when there is some.',
+      pushFooter: 'You receive this because you subscribed to news. Type STOP to stop.',
+      buttons: { unsubscribeAll: 'Unsubscribe', unsubscribeTopic: (topic) => `Stop: ${topic}`, latest: 'Latest news', topics: 'Choose topics' },
+    },
     feedbackOffer: 'Thank you for your report. Would you like me to record it and forward it to the responsible agency?',
     complaintOffer: (procedureName) =>
       `You are reporting how the procedure "${procedureName}" was handled. ` +

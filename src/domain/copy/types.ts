@@ -120,7 +120,8 @@ export interface BotCopy {
   emergency: string;
   /** Live handoff to hotline operators: the system notices said while a person is needed or holds the conversation. */
   handoff: HandoffCopy;
-  news: string;
+  /** Portal news in the chat (issue 12): the topic menu, subscribing and leaving, the latest items. */
+  news: NewsCopy;
   tickets: TicketCopy;
   feedbackOffer: string;
   /**
@@ -141,6 +142,55 @@ export interface BotCopy {
    */
   languageNotice: string;
   languageButtons: { vietnamese: string; operator: string };
+}
+
+/**
+ * Portal news in the chat (issue 12). Topic names are the province's data (Vietnamese); every text
+ * that subscribes says what the citizen agrees to, and every confirmation says how to leave.
+ */
+export interface NewsCopy {
+  /** Said when news subscriptions are not set up on this system: honest, with where to read the news. */
+  unavailable: string;
+  /**
+   * The topic menu (the topics as buttons): what subscribing means (news of the chosen topic sent on
+   * this channel); `subscribed`: the names of the topics the citizen already receives.
+   */
+  menu: (subscribed: string[]) => string;
+  /** The citizen receives every topic already (the menu has none left to offer). */
+  menuAll: (subscribed: string[]) => string;
+  /**
+   * The confirmation: the topic named, all the citizen's topics (`topics`), where news waits when it
+   * cannot be sent, and how to leave ("Gõ HỦY NHẬN TIN để ngừng nhận"). `already`: it was subscribed before.
+   */
+  subscribed: (input: { topic: string; topics: string[]; already: boolean }) => string;
+  /** One topic stopped; `remaining`: the topics still received (none: no news is sent any more). */
+  unsubscribedTopic: (input: { topic: string; remaining: string[] }) => string;
+  /** Every topic stopped. */
+  unsubscribedAll: string;
+  /** "Hủy nhận tin" without a subscription. */
+  notSubscribed: string;
+  /** "Hủy nhận tin <topic>" for a topic the citizen does not receive; `subscribed`: those they do. */
+  notSubscribedTopic: (input: { topic: string; subscribed: string[] }) => string;
+  /**
+   * "Tin mới": the heading and a short list (title, date dd/mm/yyyy, link), never numbered (on channels
+   * without buttons the buttons are the numbered list). `scope`: of one topic, of the citizen's topics,
+   * or of every topic (not subscribed: with the offer to subscribe).
+   */
+  latest: (input: { scope: 'topic' | 'subscribed' | 'all'; topic?: string; items: Array<{ title: string; date: string; link?: string }> }) => string;
+  /** The footer of a pushed item: why the citizen gets it and how to leave (with the `unsubscribeAll` button). */
+  pushFooter: string;
+  /** "Chưa có tin mới", for one topic, the citizen's topics or every topic. */
+  noLatest: (input: { scope: 'topic' | 'subscribed' | 'all'; topic?: string }) => string;
+  buttons: {
+    /** Stop every topic (`news:unsub`). */
+    unsubscribeAll: string;
+    /** Stop one topic (`news:unsub:<id>`). */
+    unsubscribeTopic: (topic: string) => string;
+    /** The latest items (`news:latest`). */
+    latest: string;
+    /** The topic menu (`news:menu`). */
+    topics: string;
+  };
 }
 
 /**

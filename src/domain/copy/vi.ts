@@ -142,7 +142,46 @@ export const vi: Copy = {
       csatButton: (rating) => `${rating} ★`,
       csatThanks: 'Cảm ơn bạn đã đánh giá. Ý kiến của bạn giúp tổng đài 1022 phục vụ tốt hơn.',
     },
-    news: 'Tính năng nhận tin tức từ cổng thông tin của tỉnh đang được hoàn thiện, chưa hoạt động trên kênh này. Bạn có thể xem tin mới trên Cổng thông tin điện tử của tỉnh.',
+    news: {
+      unavailable:
+        'Tính năng nhận tin tức từ cổng thông tin của tỉnh đang được hoàn thiện, chưa hoạt động trên kênh này. Bạn có thể xem tin mới trên Cổng thông tin điện tử của tỉnh.',
+      menu: (subscribed) =>
+        subscribed.length > 0
+          ? `Bạn đang nhận tin về: ${subscribed.join(', ')}. Chọn thêm chủ đề bên dưới nếu muốn. Gõ HỦY NHẬN TIN để ngừng nhận.`
+          : 'Bạn muốn nhận tin về chủ đề nào? Chọn một chủ đề bên dưới, hoặc gõ, ví dụ: "đăng ký nhận tin tuyển dụng". ' +
+            'Khi Cổng thông tin điện tử tỉnh có tin mới về chủ đề đó, Trợ lý 1022 sẽ gửi cho bạn qua kênh này. Bạn có thể ngừng nhận bất cứ lúc nào bằng cách gõ HỦY NHẬN TIN.',
+      menuAll: (subscribed) => `Bạn đang nhận tin về tất cả các chủ đề: ${subscribed.join(', ')}. Gõ "tin mới" để xem tin gần đây. Gõ HỦY NHẬN TIN để ngừng nhận.`,
+      subscribed: ({ topic, topics, already }) =>
+        (already ? `Bạn đã đăng ký nhận tin về "${topic}" từ trước. ` : `Bạn đã đăng ký nhận tin về "${topic}". `) +
+        (topics.length > 1 ? `Hiện bạn nhận tin về: ${topics.join(', ')}. ` : '') +
+        'Tin mới sẽ được gửi cho bạn qua kênh này; tin chưa gửi được (ví dụ khi đã lâu bạn không nhắn tin) vẫn xem được khi bạn gõ "tin mới". ' +
+        'Gõ HỦY NHẬN TIN để ngừng nhận.',
+      unsubscribedTopic: ({ topic, remaining }) =>
+        `Bạn đã ngừng nhận tin về "${topic}". ` +
+        (remaining.length > 0
+          ? `Bạn vẫn nhận tin về: ${remaining.join(', ')}. Gõ HỦY NHẬN TIN để ngừng nhận tất cả.`
+          : 'Từ nay Trợ lý 1022 không gửi tin tức cho bạn nữa. Gõ "đăng ký nhận tin" nếu muốn nhận lại.'),
+      unsubscribedAll: 'Bạn đã ngừng nhận tất cả tin tức. Từ nay Trợ lý 1022 không gửi tin tức cho bạn nữa. Gõ "đăng ký nhận tin" nếu muốn nhận lại.',
+      notSubscribed: 'Bạn chưa đăng ký nhận tin nào, nên Trợ lý 1022 không gửi tin tức cho bạn. Gõ "đăng ký nhận tin" nếu muốn nhận tin của tỉnh.',
+      notSubscribedTopic: ({ topic, subscribed }) =>
+        `Bạn chưa đăng ký nhận tin về "${topic}". ` +
+        (subscribed.length > 0 ? `Bạn đang nhận tin về: ${subscribed.join(', ')}. Gõ HỦY NHẬN TIN để ngừng nhận tất cả.` : 'Hiện bạn không nhận tin nào.'),
+      latest: ({ scope, topic, items }) => {
+        const heading =
+          scope === 'topic' ? `Tin mới về "${topic}":` : scope === 'subscribed' ? 'Tin mới về các chủ đề bạn đăng ký:' : 'Tin mới của Cổng thông tin điện tử tỉnh:';
+        const lines = items.map((i) => `• ${i.title} (${i.date})${i.link ? `\n${i.link}` : ''}`);
+        const offer = scope === 'all' ? ['Gõ "đăng ký nhận tin" để nhận tin về chủ đề bạn quan tâm.'] : [];
+        return [heading, ...lines, ...offer].join('\n');
+      },
+      noLatest: ({ scope, topic }) =>
+        scope === 'topic'
+          ? `Chưa có tin mới về "${topic}".`
+          : scope === 'subscribed'
+            ? 'Chưa có tin mới về các chủ đề bạn đăng ký. Khi có tin, Trợ lý 1022 sẽ gửi cho bạn.'
+            : 'Chưa có tin mới. Gõ "đăng ký nhận tin" để nhận tin khi có.',
+      pushFooter: 'Bạn nhận tin này vì đã đăng ký nhận tin. Gõ HỦY NHẬN TIN để ngừng nhận.',
+      buttons: { unsubscribeAll: 'Hủy nhận tin', unsubscribeTopic: (topic) => `Hủy: ${topic}`, latest: 'Xem tin mới', topics: 'Chọn chủ đề' },
+    },
     tickets: {
       questionPrompt: 'Bạn hãy nhập câu hỏi muốn gửi đến cơ quan có thẩm quyền, càng cụ thể càng tốt: việc gì, ở đâu, đã làm đến bước nào.',
       questionPromptAbout: (procedureName) =>
