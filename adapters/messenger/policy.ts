@@ -5,7 +5,9 @@ import type { DeliveryMode } from './types.js';
  * Which `messaging_type`/`tag` a message may use, decided before any API call (platforms.md §2.4): the
  * standard window is 24 h after the citizen's last action; HUMAN_AGENT lets a human reply up to 7 days
  * after it; ACCOUNT_UPDATE covers a non-recurring change to the citizen's own application, which is our
- * reading of "your request's status changed" but Meta decides, so it is off unless configured.
+ * reading of "your request's status changed" but Meta decides, so it is off unless configured. News
+ * (portal items pushed to subscribers) goes as UPDATE inside the 24 h window only: recurring
+ * notifications were retired in 2026 and no tag allows news (news-handoff-languages.md A.1.5).
  */
 
 export const STANDARD_WINDOW_MS = 24 * 60 * 60 * 1000;
@@ -42,6 +44,10 @@ export function decideDelivery(purpose: SendPurpose, lastInboundAt: number, now:
     case 'update':
       if (inStandard) return response();
       return options.accountUpdateTag ? tagged('ACCOUNT_UPDATE') : closed('an update outside the 24 h window (ACCOUNT_UPDATE tag disabled)', '24h');
+    case 'news':
+      // A proactive message inside the window is UPDATE; no tag covers news (ACCOUNT_UPDATE and HUMAN_AGENT
+      // would be misuse), so past 24 h it waits in the citizen's "tin mới" whatever the tag options say.
+      return inStandard ? { allowed: true, mode: { messagingType: 'UPDATE' } } : closed('a news item outside the 24 h window (news is never sent with a tag)', '24h');
     default:
       throw new TypeError(`decideDelivery: unknown purpose ${String(purpose)}`);
   }

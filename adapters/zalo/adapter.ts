@@ -12,6 +12,9 @@ import { parseZaloEvents, verifyZaloSignature } from './webhook.js';
  * The Zalo OA edge as a ChannelAdapter (style.md §3.3): verify + parse are pure; send renders a Reply into
  * CS messages and maps every failure to ChannelSendError's three kinds, so the core never sees a Zalo
  * code. A `window` failure (-230 and friends) lets the core hold the message for the citizen's next visit.
+ * Every purpose, `news` included, goes to POST /v3.0/oa/message/cs (consultation): the transaction and
+ * promotion endpoints stopped on 2026-03-01 and are never called; which news sends fit Zalo's 48 h (free)
+ * or 7-day (paid) window is decided before queuing, in core/news-delivery.ts.
  */
 
 export interface ZaloAdapterOptions extends ZaloOAOptions {

@@ -21,6 +21,8 @@ export interface DomainEvents {
    * operator replied or noted, staff answered from the platform's inbox, or an operator is typing.
    */
   'handoff.activity': { conversationId: string; kind: 'citizen' | 'operator' | 'note' | 'staff' | 'typing'; at: Date; by?: string };
+  /** A news item to push was recorded (a feed's new entry; not the entries of a feed's first poll). */
+  'news.published': { itemId: string; at: Date };
 }
 
 export type ReplyOutcome = 'sent' | 'held' | 'failed';

@@ -132,9 +132,12 @@ export interface Reply {
 /**
  * Why a message is sent, which decides how a platform may deliver it: `response` answers the citizen
  * inside the platform's window; `human_agent` is an operator's reply (Messenger HUMAN_AGENT tag, 7 days);
- * `update` is a notice about the citizen's own request (e.g. an agency answer).
+ * `update` is a notice about the citizen's own request (e.g. an agency answer); `news` is a portal news
+ * item pushed to a subscriber (core/news-delivery.ts): on Zalo a consultation message (/message/cs) like
+ * every send, never the retired transaction/promotion endpoints; on Messenger `messaging_type: UPDATE`
+ * inside the 24 h window and never a message tag, so past 24 h it is refused as a `window` error.
  */
-export type SendPurpose = 'response' | 'human_agent' | 'update';
+export type SendPurpose = 'response' | 'human_agent' | 'update' | 'news';
 
 /** Delivery state of an outbound message, recorded in the store. */
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'held';

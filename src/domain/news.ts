@@ -31,7 +31,7 @@ export interface NewsItem {
   /** When we recorded it. */
   receivedAt: Date;
   source: { kind: 'feed'; url: string; guid: string } | { kind: 'editor'; accountId: string };
-  /** Recorded at a feed's first poll: kept for "tin mới", never pushed. */
+  /** True: pushed to subscribers. False: recorded at a feed's first poll, kept for "tin mới", never pushed. */
   announce: boolean;
 }
 

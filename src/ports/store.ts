@@ -217,6 +217,7 @@ export interface NewsSubscriptionRepo {
 export interface NewsDeliveryRepo {
   /** Insert-if-absent on `id`: whether this call created it (the exactly-once guard). */
   insert(delivery: NewsDelivery): Promise<{ created: boolean }>;
+  get(id: string): Promise<NewsDelivery | undefined>;
   update(id: string, patch: Partial<Pick<NewsDelivery, 'status' | 'reason' | 'at'>>): Promise<void>;
   /** How many were sent to this conversation since `since` (the daily cap). */
   countSent(conversationId: string, since: Date): Promise<number>;

@@ -11,6 +11,8 @@ import { createTicketLookupRouter } from '../http/ticket-lookup.router.js';
 import { createOperatorRouter, type OperatorRouter } from '../http/operator.router.js';
 import type { HandoffPolicy } from '../core/handoff-routing.js';
 import { buildHandoff, type Handoff } from './handoff.js';
+import { buildNews, type News } from './news.js';
+import { loadNewsTopics } from '../../knowledge/news/topics.js';
 import type { Config } from '../config.js';
 import { TURN_QUEUE, type TurnJob } from '../core/queues.js';
 import { createInboundReceiver, type InboundReceiver } from '../core/receive-inbound.js';
@@ -84,6 +86,8 @@ export interface RunningSystem {
   auth: ConsoleAuth;
   /** The live handoff's parts (queue, routing, operators' desk), for tests and the bench. */
   handoff: Handoff;
+  /** Portal news: the feeds' poll, the fan-out, the subscriptions (tests, the bench). */
+  news: News;
   stop(): Promise<void>;
 }
 
@@ -178,10 +182,13 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const handoff = buildHandoff({ config, store, backend, clock, logger, events, deliveries, tickets, knowledge, calendar: dataCalendar(config.catalogDir), adapters, audit, ...(options.handoff && { policy: options.handoff }) });
   subscribeHandoffListeners(events, { feed: coordination.operatorFeed });
   await handoff.canned.seed();
+  // Portal news: feeds polled, each new item pushed to its subscribers within each channel's rules.
+  const news = buildNews({ config, store, backend, clock, logger, events, deliveries, topics: loadNewsTopics(config.catalogDir) });
 
   const workers: QueueWorker[] = [];
   if (roles.worker) {
-    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets, published, limiters, events, handoff })));
+    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets, published, limiters, events, handoff, news: news.subscriptions })));
+    workers.push(news.worker());
     await resumePendingWork(store, turns, deliveries, logger);
     // An answer a crash left between two writes (ticket answered, message never stored or never reported).
     const repaired = await tickets.reconcileDeliveries();
@@ -193,7 +200,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       ...options.deadlines,
     };
     const sweep = deadlineSchedule({ catalogDir: config.catalogDir, tickets: store.tickets, clock, logger, options: deadlines });
-    workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules: [sweep, handoff.schedule] })));
+    workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules: [sweep, handoff.schedule, ...news.schedules] })));
   }
 
   let app: Express;
@@ -261,6 +268,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     tickets,
     auth,
     handoff,
+    news,
     async stop() {
       widget?.closeStreams();
       operators?.closeStreams();

@@ -8,6 +8,8 @@ import { ticketDeliveryListener } from '../listeners/ticket-delivery.listener.js
 import { windowNoticeListener } from '../listeners/window-notice.listener.js';
 import { operatorFeedActivityListener, operatorFeedMovedListener } from '../listeners/operator-feed.listener.js';
 import type { OperatorFeed } from '../ports/operator-feed.js';
+import { newsFanOutListener, type NewsFanOutJob } from '../listeners/news-fanout.listener.js';
+import type { JobQueue } from '../ports/queue.js';
 
 /**
  * Which listener reacts to which domain event (Chatwoot's listener registry); the reactions themselves
@@ -34,4 +36,9 @@ export function subscribePublicationListeners(events: EventBus, deps: { publishe
 export function subscribeHandoffListeners(events: EventBus, deps: { feed: Pick<OperatorFeed, 'publish'> }): void {
   events.subscribe('handoff.moved', operatorFeedMovedListener(deps.feed));
   events.subscribe('handoff.activity', operatorFeedActivityListener(deps.feed));
+}
+
+/** The reactions to a published news item: its fan-out is queued. */
+export function subscribeNewsListeners(events: EventBus, deps: { fanOuts: JobQueue<NewsFanOutJob> }): void {
+  events.subscribe('news.published', newsFanOutListener(deps.fanOuts));
 }

@@ -23,6 +23,7 @@ import type { SystemLimiters } from './coordination.js';
 import { subscribeDeliveryListeners } from './listeners.js';
 import type { PublishedAnswers } from './published-answers.js';
 import type { Handoff } from './handoff.js';
+import type { NewsSubscriptions } from '../core/news-subscriptions.js';
 
 /** Send attempts per reply before it is recorded as failed. */
 export const DELIVERY_ATTEMPTS = 5;
@@ -67,6 +68,8 @@ export interface WorkerParts {
   events?: EventBus;
   /** The live handoff (src/system/handoff.ts): its citizen side runs in the turn worker, its queue in the flows. */
   handoff?: Pick<Handoff, 'citizen' | 'routing'>;
+  /** Citizens' news subscriptions (src/system/news.ts), for the flows. */
+  news?: NewsSubscriptions;
   /** Lets a test observe turns; the real engine is always what runs. */
   observeEngine?: (engine: ConversationEngine) => ConversationEngine;
 }
@@ -100,6 +103,7 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
     tickets,
     ...(parts.published ? { published: parts.published } : {}),
     ...(parts.limiters ? { limiters: parts.limiters } : {}),
+    ...(parts.news ? { news: parts.news } : {}),
     ...(handoff ? { handoff: { request: (input) => handoff.routing.request(input), rate: (...args) => handoff.citizen.rate(...args) } } : {}),
   });
   const engine = await createBotEngine({ dialogState: store.dialogState, services });

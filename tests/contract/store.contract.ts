@@ -335,6 +335,7 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         const first = delivery(1, 'sent');
         expect(await store.newsDeliveries.insert(first)).toEqual({ created: true });
         expect(await store.newsDeliveries.insert(first)).toEqual({ created: false });
+        expect(await store.newsDeliveries.get(first.id)).toEqual(first);
         await store.newsDeliveries.insert(delivery(2, 'sent'));
         const held = delivery(3, 'quiet');
         await store.newsDeliveries.insert(held);

@@ -67,6 +67,11 @@ export class NewsDeliveriesRepo implements NewsDeliveryRepo {
     }
   }
 
+  async get(id: string): Promise<NewsDelivery | undefined> {
+    const doc = await this.deliveries.findOne({ _id: id });
+    return doc ? fromDoc(doc) : undefined;
+  }
+
   async update(id: string, patch: Parameters<NewsDeliveryRepo['update']>[1]): Promise<void> {
     const set = defined(patch);
     if (Object.keys(set).length > 0) await this.deliveries.updateOne({ _id: id }, { $set: set });

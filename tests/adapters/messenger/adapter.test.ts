@@ -193,6 +193,20 @@ describe('createMessengerAdapter: send and the window', () => {
     expect(sentBodies()[0]).not.toHaveProperty('tag');
   });
 
+  it('When a news item is inside 24 h, then it goes out as UPDATE without a tag, even with every tag option on', async () => {
+    const tagging = makeAdapter({ accountUpdateTag: true, humanAgentTag: true });
+    await tagging.send(outbound(fake.pageId, citizen, { text: 'Tin mới: tuyển dụng viên chức 2027.' }, { purpose: 'news', lastInboundAt: Date.now() - 23 * HOUR - 59 * 60_000 }));
+    expect(sentBodies()).toEqual([{ recipient: { id: citizen }, messaging_type: 'UPDATE', message: { text: 'Tin mới: tuyển dụng viên chức 2027.' } }]);
+    expect(fake.sent).toHaveLength(1);
+  });
+
+  it('When a news item is past 24 h, then a window error without calling the API, never a tagged send', async () => {
+    const tagging = makeAdapter({ accountUpdateTag: true, humanAgentTag: true });
+    const error = await refusal(tagging.send(outbound(fake.pageId, citizen, { text: 'Tin mới' }, { purpose: 'news', lastInboundAt: Date.now() - 24 * HOUR - 60_000 })));
+    expect(error).toMatchObject({ kind: 'window', platformCode: 'window:24h' });
+    expect(fake.requests).toEqual([]);
+  });
+
   it('When the adapter clock is injected, then the window is judged on it', async () => {
     const lastInboundAt = Date.UTC(2026, 0, 1);
     const late = makeAdapter({ now: () => lastInboundAt + DAY + 1 });

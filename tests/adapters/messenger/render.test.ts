@@ -122,6 +122,13 @@ describe('decideDelivery', () => {
     expect(decideDelivery('human_agent', now - 2 * DAY, now, { humanAgentTag: false })).toMatchObject({ allowed: false, window: '24h' });
   });
 
+  it('When news is inside 24 h, then UPDATE; at 24 h or more, closed whatever the tag options', () => {
+    expect(decideDelivery('news', now - 23 * HOUR, now)).toEqual({ allowed: true, mode: { messagingType: 'UPDATE' } });
+    expect(decideDelivery('news', now - DAY, now, { accountUpdateTag: true, humanAgentTag: true })).toMatchObject({ allowed: false, window: '24h' });
+    expect(decideDelivery('news', now - 3 * DAY, now, { accountUpdateTag: true, humanAgentTag: true })).toMatchObject({ allowed: false, window: '24h' });
+    expect(decideDelivery('news', 0, now)).toMatchObject({ allowed: false });
+  });
+
   it('When an update is outside 24 h, then ACCOUNT_UPDATE only if enabled', () => {
     expect(decideDelivery('update', now - HOUR, now)).toEqual({ allowed: true, mode: { messagingType: 'RESPONSE' } });
     expect(decideDelivery('update', now - 3 * DAY, now)).toMatchObject({ allowed: false, window: '24h' });

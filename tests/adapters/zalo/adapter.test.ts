@@ -153,6 +153,19 @@ describe('createZaloAdapter: send', () => {
     });
   });
 
+  it('When a news item is sent, then it is a consultation message on /message/cs, never transaction or promotion', async () => {
+    const result = await adapter.send({ ...outbound({ text: 'Tin mới: lịch tiếp công dân tháng 12.' }), purpose: 'news' });
+    expect(result.externalId).toBe(fake.sent[0]!.messageId);
+    const paths = fake.requests.filter((r) => r.path.startsWith('/v3.0/oa/message') || r.path.startsWith('/v2.0/oa/message')).map((r) => r.path);
+    expect(paths).toEqual([CS_PATH]);
+    expect(fake.requests.some((r) => /transaction|promotion/.test(r.path))).toBe(false);
+  });
+
+  it('When a news item goes to a citizen outside the 7-day window, then a window ChannelSendError (-230)', async () => {
+    fake.windowClosed.add(citizen);
+    await expect(adapter.send({ ...outbound({ text: 'Tin mới' }), purpose: 'news' })).rejects.toMatchObject({ kind: 'window', platformCode: -230 });
+  });
+
   it('When the citizen is outside the 7-day window, then send throws a window ChannelSendError with -230', async () => {
     fake.windowClosed.add(citizen);
     const error = await adapter.send(outbound({ text: 'Hồ sơ của Quý vị đã có kết quả.' })).catch((e: unknown) => e);

@@ -1,0 +1,234 @@
+import type { Conversation, OutboundRecord } from '../domain/conversation.js';
+import { handoffOf } from '../domain/handoff.js';
+import { DEFAULT_LOCALE, type Locale } from '../domain/locale.js';
+import type { ChannelKind, Reply } from '../domain/message.js';
+import { isQuiet, newsDeliveryId, vietnamDayStart, type NewsDelivery, type NewsItem, type NewsSubscription, type QuietHours } from '../domain/news.js';
+import { MESSENGER_STANDARD_WINDOW_MS, ZALO_CONSULTATION_WINDOW_MS, ZALO_FREE_WINDOW_MS } from '../domain/reply-window.js';
+import type { Clock } from '../ports/clock.js';
+import type { JobQueue } from '../ports/queue.js';
+import type { Store } from '../ports/store.js';
+import { queueDelivery, type DeliveryJob } from './queues.js';
+
+/**
+ * Portal news pushed to subscribers (issue 12, news-handoff-languages.md A.4 items 3–6): one decision per
+ * (item, subscribed conversation), taken at send time from the stored conversation, and recorded as a
+ * NewsDelivery (`sent`, `waiting` with reason `window` | `cap`, or `quiet`).
+ *
+ * Who: only conversations with a subscription to one of the item's topics (consent is the subscription;
+ * the fan-out reads nothing else), each once however many of its topics match. Items recorded at a feed's
+ * first poll (`announce: false`) are never pushed.
+ *
+ * The decision, in this order:
+ * 1. A person holds the conversation (handoff not `bot`: queued, assigned or snoozed) → `waiting`
+ *    (reason `window`): no news interrupts an operator's conversation; the item stays in "tin mới".
+ * 2. The channel's window (newsWindowOpen): Zalo less than 48 h since the citizen's last interaction
+ *    (less than 7 days when the paid window is on: 48 h–7 d consultation messages are billed); Messenger
+ *    less than 24 h (UPDATE, never a tag); webchat always (the widget shows it in its history when the
+ *    citizen returns). "Less than" as in domain/reply-window.ts and the Messenger policy, so what this
+ *    module decides to send the adapter does not then refuse. Closed → `waiting` (reason `window`): it
+ *    stays in the citizen's "tin mới" and is never sent later by itself.
+ * 3. Quiet hours: a `normal` item → `quiet`, sent by releaseQuiet once they end (window and cap checked
+ *    again then); a `critical` item goes now (step 2 already kept it to channels whose window allows it).
+ * 4. The daily cap: `dailyCap` news already sent to this conversation since the Vietnam day's start →
+ *    `waiting` (reason `cap`).
+ * 5. Otherwise send.
+ *
+ * Exactly once, also across replays, crashes and several workers. A send is three writes, in this order:
+ *   a. claim: insert the NewsDelivery `${itemId}|${conversationId}` as `sent` (insert-if-absent; the
+ *      store's unique id makes one caller win);
+ *   b. insert the OutboundRecord `news:<deliveryId>` (purpose `news`, pending; insert-if-absent);
+ *   c. queue a delivery run for the conversation (job id `deliver:<conversationId>:news:<deliveryId>`).
+ * The outbound record's deterministic id is what keeps the message single: the delivery worker sends only
+ * `pending` records, one run per conversation at a time, so a second insert or a second job sends
+ * nothing. The claim keeps the decision single (and counts toward the cap). A crash after (a) leaves a
+ * claim without a message: re-running fanOut for the item (which the caller must do until it returns)
+ * finds the claim taken (not created: nothing new is decided) and, when that claim is `sent`, makes sure
+ * of (b) and (c), both idempotent; a `waiting` or `quiet` claim is left alone (waiting stays in "tin
+ * mới"; quiet is releaseQuiet's). A crash after (b) is completed the same way; after (c) the replay
+ * queues a run that finds nothing pending. A concurrent fan-out that loses the claim does the same as a
+ * replay, so whichever of the two gets there first writes (b) and queues (c): one outbound record.
+ *
+ * releaseQuiet (the schedule runs it every few minutes; it does nothing while quiet hours last), for
+ * `quiet` records once quiet hours are over: the claim exists already, so the order is
+ * (b), (c), then the claim updated to `sent`; a crash in between leaves it `quiet` and the next run, or a
+ * concurrent one, finds the outbound record present and completes the claim without sending again.
+ *
+ * Known limit: the cap is read then written, so fan-outs of different items running at the same moment
+ * for one conversation may each pass it (at most one extra push per concurrent fan-out).
+ */
+
+export interface NewsPolicy {
+  /** NEWS_QUIET_HOURS, Vietnam time; null = off. */
+  quietHours: QuietHours;
+  /** NEWS_DAILY_CAP: pushes per conversation per Vietnam day. */
+  dailyCap: number;
+  /** NEWS_ZALO_PAID_WINDOW: also push to Zalo citizens last seen 48 h–7 d ago (billed consultation messages). */
+  zaloPaidWindow: boolean;
+}
+
+export interface NewsDeliveryDeps {
+  store: Store;
+  clock: Clock;
+  /** The delivery queue of each channel (the same queues as the conversation pipeline's replies). */
+  deliveries: (channel: ChannelKind) => JobQueue<DeliveryJob>;
+  policy: NewsPolicy;
+  /** The message of an item in the conversation's language. */
+  render: (item: NewsItem, locale: Locale) => Reply;
+}
+
+/** What one fanOut did: records it created per status, and conversations someone had already decided (`skipped`). */
+export interface FanOutCounts {
+  sent: number;
+  waiting: number;
+  quiet: number;
+  skipped: number;
+}
+
+/** What one releaseQuiet did with the held pushes it found. */
+export interface ReleaseCounts {
+  sent: number;
+  waiting: number;
+}
+
+type Decision = { status: 'sent' } | { status: 'waiting'; reason: 'window' | 'cap' } | { status: 'quiet' };
+
+const HOLD = { status: 'waiting', reason: 'window' } as const;
+
+/** Subscribers handled at once within one fan-out (each one's writes stay in order). */
+const FAN_OUT_CONCURRENCY = 16;
+/** Held pushes read per page by releaseQuiet. */
+const RELEASE_PAGE = 200;
+
+/** The outbound record of one news delivery (deterministic: the send-once guard). */
+export const newsOutboundId = (deliveryId: string): string => `news:${deliveryId}`;
+
+/**
+ * Whether a news item may be pushed now on `channel` to a citizen last heard from at `lastInboundAt`:
+ * Zalo < 48 h (< 7 d with the paid window), Messenger < 24 h, webchat always. An invalid time is closed.
+ */
+export function newsWindowOpen(channel: ChannelKind, lastInboundAt: Date, now: Date, zaloPaidWindow: boolean): boolean {
+  if (channel === 'webchat') return true;
+  const elapsed = now.getTime() - lastInboundAt.getTime();
+  if (Number.isNaN(elapsed)) return false;
+  if (channel === 'zalo') return elapsed < (zaloPaidWindow ? ZALO_CONSULTATION_WINDOW_MS : ZALO_FREE_WINDOW_MS);
+  return elapsed < MESSENGER_STANDARD_WINDOW_MS;
+}
+
+export function createNewsDelivery(deps: NewsDeliveryDeps) {
+  const { store, policy } = deps;
+
+  async function decide(conversation: Conversation, item: NewsItem, now: Date): Promise<Decision> {
+    if (handoffOf(conversation).status !== 'bot') return HOLD;
+    if (!newsWindowOpen(conversation.channel, conversation.lastInboundAt, now, policy.zaloPaidWindow)) return HOLD;
+    if (item.urgency === 'normal' && isQuiet(now, policy.quietHours)) return { status: 'quiet' };
+    if ((await store.newsDeliveries.countSent(conversation.id, vietnamDayStart(now))) >= policy.dailyCap) return { status: 'waiting', reason: 'cap' };
+    return { status: 'sent' };
+  }
+
+  /** (b) then (c): the pending outbound record (insert-if-absent) and the conversation's delivery run. */
+  async function send(conversation: Conversation, item: NewsItem, deliveryId: string): Promise<void> {
+    const outboundId = newsOutboundId(deliveryId);
+    const locale = conversation.locale ?? DEFAULT_LOCALE;
+    const reply = deps.render(item, locale);
+    const record: OutboundRecord = {
+      id: outboundId,
+      conversationId: conversation.id,
+      reply: { ...reply, meta: reply.meta ?? { tag: 'news', locale } },
+      purpose: 'news',
+      status: 'pending',
+      attempts: 0,
+      createdAt: deps.clock.now(),
+    };
+    await store.outbound.insert(record);
+    await queueDelivery(deps.deliveries(conversation.channel), conversation.id, outboundId);
+  }
+
+  async function fanOutOne(item: NewsItem, subscription: NewsSubscription, now: Date, counts: FanOutCounts): Promise<void> {
+    const deliveryId = newsDeliveryId(item.id, subscription.id);
+    const conversation = await store.conversations.get(subscription.id);
+    const decision: Decision = conversation ? await decide(conversation, item, now) : HOLD;
+    const channel = conversation?.channel ?? subscription.channel;
+    const claim: NewsDelivery = { id: deliveryId, itemId: item.id, conversationId: subscription.id, channel, status: decision.status, at: now };
+    if (decision.status !== 'sent') claim.reason = decision.status === 'quiet' ? 'quiet' : decision.reason;
+
+    const { created } = await store.newsDeliveries.insert(claim);
+    if (created) {
+      counts[decision.status]++;
+      if (decision.status === 'sent') await send(conversation!, item, deliveryId);
+      return;
+    }
+    counts.skipped++;
+    if (!conversation) return;
+    // Claimed before (a replay, or another worker): a `sent` claim gets its message and run (idempotent); any other is left alone.
+    if ((await store.newsDeliveries.get(deliveryId))?.status === 'sent') await send(conversation, item, deliveryId);
+  }
+
+  /** Whether a subscription still covers one of the item's topics (consent may be withdrawn overnight). */
+  const covers = (subscription: NewsSubscription | undefined, item: NewsItem): boolean => subscription !== undefined && item.topics.some((t) => subscription.topics.includes(t));
+
+  async function releaseOne(held: NewsDelivery, now: Date, counts: ReleaseCounts): Promise<void> {
+    const [item, conversation, subscription] = await Promise.all([
+      store.newsItems.get(held.itemId),
+      store.conversations.get(held.conversationId),
+      store.newsSubscriptions.get(held.conversationId),
+    ]);
+    if (!item || !conversation || !covers(subscription, item)) {
+      // Unsubscribed since (or gone): never pushed. Recorded as not reachable (reason `window`): the
+      // repository cannot clear the `quiet` reason, and no other reason fits a withdrawn consent.
+      await store.newsDeliveries.update(held.id, { status: 'waiting', reason: 'window', at: now });
+      counts.waiting++;
+      return;
+    }
+    const outboundId = newsOutboundId(held.id);
+    const alreadySent = (await store.outbound.get(outboundId)) !== undefined;
+    // Not quiet now (checked by the caller), so the decision is the window's and the cap's.
+    const decision: Decision = alreadySent ? { status: 'sent' } : await decide(conversation, item, now);
+    if (decision.status === 'sent') {
+      await send(conversation, item, held.id);
+      await store.newsDeliveries.update(held.id, { status: 'sent', at: now });
+      counts.sent++;
+    } else if (decision.status === 'waiting') {
+      await store.newsDeliveries.update(held.id, { status: 'waiting', reason: decision.reason, at: now });
+      counts.waiting++;
+    }
+  }
+
+  return {
+    /**
+     * Decides and records the item for every subscribed conversation, and queues the sends. Idempotent:
+     * run it again for the same item (after a crash, from another worker) and nothing is sent twice.
+     */
+    async fanOut(item: NewsItem, now: Date): Promise<FanOutCounts> {
+      const counts: FanOutCounts = { sent: 0, waiting: 0, quiet: 0, skipped: 0 };
+      if (!item.announce) return counts;
+      const subscribers = new Map<string, NewsSubscription>();
+      for (const topic of new Set(item.topics)) {
+        for (const subscription of await store.newsSubscriptions.listByTopic(topic)) subscribers.set(subscription.id, subscription);
+      }
+      const all = [...subscribers.values()];
+      for (let i = 0; i < all.length; i += FAN_OUT_CONCURRENCY) {
+        await Promise.all(all.slice(i, i + FAN_OUT_CONCURRENCY).map((subscription) => fanOutOne(item, subscription, now, counts)));
+      }
+      return counts;
+    },
+
+    /**
+     * Sends the pushes held for quiet hours once they are over (nothing while `now` is quiet): each one's
+     * window and the cap are checked again; what may not go now is marked `waiting`.
+     */
+    async releaseQuiet(now: Date): Promise<ReleaseCounts> {
+      const counts: ReleaseCounts = { sent: 0, waiting: 0 };
+      if (isQuiet(now, policy.quietHours)) return counts;
+      for (;;) {
+        const page = (await store.newsDeliveries.listByStatus('quiet', RELEASE_PAGE)).filter((held) => held.at.getTime() <= now.getTime());
+        if (page.length === 0) break;
+        const before = counts.sent + counts.waiting;
+        for (const held of page) await releaseOne(held, now, counts);
+        if (counts.sent + counts.waiting === before) break;
+      }
+      return counts;
+    },
+  };
+}
+
+export type NewsDeliveryService = ReturnType<typeof createNewsDelivery>;

@@ -1,0 +1,80 @@
+import type { Config } from '../config.js';
+import { createNewsDelivery } from '../core/news-delivery.js';
+import { createNewsIngest } from '../core/news-ingest.js';
+import type { DeliveryJob } from '../core/queues.js';
+import { copyFor } from '../domain/copy/index.js';
+import type { ChannelKind, Reply } from '../domain/message.js';
+import type { NewsItem, NewsTopic } from '../domain/news.js';
+import { AppError } from '../domain/errors.js';
+import { createNewsSubscriptions } from '../core/news-subscriptions.js';
+import { newsUnsubscribePayload } from '../domain/payloads.js';
+import { createHttpFeedSource } from '../feeds/http-feed.js';
+import { NEWS_QUEUE, type NewsFanOutJob } from '../listeners/news-fanout.listener.js';
+import { subscribeNewsListeners } from './listeners.js';
+import type { Clock } from '../ports/clock.js';
+import type { EventBus } from '../ports/events.js';
+import type { Logger } from '../ports/logger.js';
+import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
+import type { Store } from '../ports/store.js';
+import type { Schedule } from './schedules.js';
+
+/** How often pushes held for quiet hours are looked at (they go out once the quiet hours end). */
+export const NEWS_QUIET_RELEASE_MS = 5 * 60_000;
+
+/**
+ * Portal news (issue 12): the feeds' poll (a schedule every NEWS_POLL_SECONDS), each new item's fan-out as
+ * a job (queue `news`, one per item, retried until it returns: src/core/news-delivery.ts is idempotent),
+ * and the morning release of pushes held for quiet hours (a schedule).
+ */
+export function buildNews(deps: {
+  config: Config;
+  store: Store;
+  backend: QueueBackend;
+  clock: Clock;
+  logger: Logger;
+  events: EventBus;
+  deliveries: (channel: ChannelKind) => JobQueue<DeliveryJob>;
+  /** The province's topics (knowledge/data/news-topics.vi.json). */
+  topics: NewsTopic[];
+}) {
+  const { config, store, clock, events } = deps;
+  const unknown = config.news.feeds.filter((f) => !deps.topics.some((t) => t.id === f.topic)).map((f) => f.topic);
+  if (unknown.length > 0) throw new AppError('CONFIG.INVALID', `NEWS_FEEDS names topics that are not in news-topics.vi.json: ${[...new Set(unknown)].join(', ')}`);
+  const subscriptions = createNewsSubscriptions({ store, topics: deps.topics, clock });
+  const logger = deps.logger.child({ component: 'news' });
+  /** A pushed item: its title, summary and link, why it came and how to leave (one tap). */
+  const render = (item: NewsItem, locale: Parameters<typeof copyFor>[0]): Reply => {
+    const news = copyFor(locale).bot.news;
+    const text = [item.title, item.summary, item.link, news.pushFooter].filter((part): part is string => Boolean(part)).join('\n\n');
+    return { text, buttons: [{ title: news.buttons.unsubscribeAll, payload: newsUnsubscribePayload() }], meta: { tag: 'news', ...(locale && { locale }) } };
+  };
+  const delivery = createNewsDelivery({ store, clock, deliveries: deps.deliveries, policy: config.news, render });
+  const ingest = createNewsIngest({
+    source: createHttpFeedSource(),
+    store,
+    clock,
+    logger,
+    feeds: config.news.feeds,
+    onPublished: (item) => events.publish('news.published', { itemId: item.id, at: clock.now() }),
+  });
+  subscribeNewsListeners(events, { fanOuts: deps.backend.queue<NewsFanOutJob>(NEWS_QUEUE) });
+  const schedules: Schedule[] = [{ name: 'news-quiet', everyMs: NEWS_QUIET_RELEASE_MS, run: (now) => delivery.releaseQuiet(now) }];
+  if (config.news.feeds.length > 0) schedules.push({ name: 'news-poll', everyMs: config.news.pollMs, run: (now) => ingest.poll(now) });
+  return {
+    subscriptions,
+    ingest,
+    delivery,
+    schedules,
+    /** The fan-out worker (the worker role). */
+    worker(): QueueWorker {
+      return deps.backend.worker<NewsFanOutJob>(NEWS_QUEUE, async (job) => {
+        const item = await store.newsItems.get(job.data.itemId);
+        if (!item) return logger.warn({ itemId: job.data.itemId }, 'news fan-out for an unknown item');
+        const counts = await delivery.fanOut(item, clock.now());
+        logger.info({ itemId: item.id, ...counts }, 'news item pushed to its subscribers');
+      });
+    },
+  };
+}
+
+export type News = ReturnType<typeof buildNews>;
