@@ -13,7 +13,7 @@ import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
 import { consoleCall, consoleLogin, type ConsoleSignIn } from './console-client.js';
 import { eventually } from './helpers.js';
-import { CHEAP_SCRYPT, startTestSystem } from './test-system.js';
+import { CHEAP_SCRYPT, fakePlatformsEnv, startTestSystem } from './test-system.js';
 
 /**
  * The live handoff end to end (issue 11), nothing of ours mocked: citizens on Zalo and Messenger write
@@ -37,12 +37,7 @@ async function start(env: Record<string, string> = {}, handoff: Parameters<typeo
   system = await startTestSystem(
     dataDir,
     {
-      ...zalo.env(),
-      FB_APP_SECRET: graph.appSecret,
-      FB_PAGE_ACCESS_TOKEN: graph.pageAccessToken,
-      FB_VERIFY_TOKEN: 'xac-minh',
-      GRAPH_API_BASE: graph.base,
-      GRAPH_API_VERSION: graph.version,
+      ...fakePlatformsEnv(zalo, graph),
       OPERATOR_HOURS: '24/7',
       ...env,
     },

@@ -12,7 +12,7 @@ import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
 import { eventually } from './helpers.js';
-import { startTestSystem } from './test-system.js';
+import { fakePlatformsEnv, startTestSystem } from './test-system.js';
 
 /**
  * Portal news end to end (issue 12), nothing of ours mocked: a local feed server stands in for the
@@ -42,12 +42,7 @@ beforeEach(async () => {
   system = await startTestSystem(
     dataDir,
     {
-      ...zalo.env(),
-      FB_APP_SECRET: graph.appSecret,
-      FB_PAGE_ACCESS_TOKEN: graph.pageAccessToken,
-      FB_VERIFY_TOKEN: 'xac-minh',
-      GRAPH_API_BASE: graph.base,
-      GRAPH_API_VERSION: graph.version,
+      ...fakePlatformsEnv(zalo, graph),
       NEWS_FEEDS: `tuyen-dung=${feeds.url(FEED)}`,
     },
     { clock },

@@ -38,3 +38,15 @@ export async function startTestSystem(
   const config = testConfig(dataDir, env);
   return startSystem({ config, logger: createLogger(config), ...options });
 }
+
+/** The environment that connects a system under test to a fake Zalo OA and a fake Graph API (both channels on). */
+export function fakePlatformsEnv(zalo: { env(): Record<string, string> }, graph: { appSecret: string; pageAccessToken: string; base: string; version: string }): Record<string, string> {
+  return {
+    ...zalo.env(),
+    FB_APP_SECRET: graph.appSecret,
+    FB_PAGE_ACCESS_TOKEN: graph.pageAccessToken,
+    FB_VERIFY_TOKEN: 'xac-minh',
+    GRAPH_API_BASE: graph.base,
+    GRAPH_API_VERSION: graph.version,
+  };
+}
