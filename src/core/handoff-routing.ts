@@ -16,6 +16,7 @@ import {
 } from '../domain/handoff.js';
 import { REQUEST_AGENCY, REQUEST_CALLBACK, handoffLeavePayload } from '../domain/payloads.js';
 import type { Reply } from '../domain/message.js';
+import type { OperatorHours } from '../domain/operator-hours.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { QueueBackend } from '../ports/queue.js';
@@ -33,13 +34,8 @@ import type { HandoffMoves } from './handoff-moves.js';
  * and wakes snoozed conversations.
  */
 
-export interface OperatorHoursView {
-  isOpen(at: Date): boolean;
-  /** The first instant at or after `at` when the hotline is open (undefined: none found soon). */
-  nextOpening(at: Date): Date | undefined;
-  /** The hours as citizens read them. */
-  describe(): string;
-}
+/** What the queue needs of the hotline's hours (domain/operator-hours.ts). */
+export type OperatorHoursView = Pick<OperatorHours, 'isOpen' | 'nextOpening' | 'describe'>;
 
 export interface HandoffPolicy {
   /** A queued conversation nobody claims in this time goes back to the bot with the offer (OPERATOR_CLAIM_MINUTES). */
