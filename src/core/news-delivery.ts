@@ -7,6 +7,7 @@ import { MESSENGER_STANDARD_WINDOW_MS, ZALO_CONSULTATION_WINDOW_MS, ZALO_FREE_WI
 import type { Clock } from '../ports/clock.js';
 import type { JobQueue } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
+import { VIETNAM_UTC_OFFSET_MS } from '../domain/working-days.js';
 import { queueDelivery, type DeliveryJob } from './queues.js';
 
 /**
@@ -30,7 +31,8 @@ import { queueDelivery, type DeliveryJob } from './queues.js';
  * 3. Quiet hours: a `normal` item → `quiet`, sent by releaseQuiet once they end (window and cap checked
  *    again then); a `critical` item goes now (step 2 already kept it to channels whose window allows it).
  * 4. The daily cap: `dailyCap` news already sent to this conversation since the Vietnam day's start →
- *    `waiting` (reason `cap`).
+ *    `waiting` (reason `cap`), folded into the next morning's digest (below). The digest's own record
+ *    of today is not a push and is not counted.
  * 5. Otherwise send.
  *
  * Exactly once, also across replays, crashes and several workers. A send is three writes, in this order:
@@ -53,6 +55,28 @@ import { queueDelivery, type DeliveryJob } from './queues.js';
  * (b), (c), then the claim updated to `sent`; a crash in between leaves it `quiet` and the next run, or a
  * concurrent one, finds the outbound record present and completes the claim without sending again.
  *
+ * digest (the schedule runs it every 15 minutes; nothing while quiet hours last, so the first run after
+ * they end is the morning's): the items recorded `waiting` with reason `cap` before today (Vietnam day)
+ * are folded, per conversation, into ONE message (renderDigest: the count, at most DIGEST_MAX_ITEMS
+ * titles and links, newest first, "và N tin khác"; the push footer and the unsubscribe button).
+ * - Its record: a NewsDelivery `digest:<yyyy-mm-dd>|<conversationId>` (itemId `digest:<yyyy-mm-dd>`, the
+ *   Vietnam day of the run; no news item has such an id), always `sent`: one digest per conversation and
+ *   day. Its message is the outbound record `news:<that id>`. It is not counted toward the day's cap
+ *   (decide subtracts it).
+ * - The folded items are then updated to `sent`, keeping their reason `cap` and their `at` (the day
+ *   they were capped): a `sent` record with reason `cap` went in the digest of a later day, and it
+ *   counts toward no day's cap but its own (already over). So a folded item is never folded twice.
+ * - Same order as a push: (a) claim, (b) outbound record, (c) delivery run, (d) the folded items `sent`.
+ *   A crash anywhere, or a second run or worker, finds the claim `sent` and the items still `waiting`
+ *   (cap): it completes (b)–(d), all idempotent; once (d) is done the items are no longer found. One
+ *   message: the outbound id is the claim's.
+ * - Not sent (decided once, like a push, and never retried): a person holds the conversation or the
+ *   channel's window is closed at that time → the items become `waiting` with reason `window` (they stay
+ *   in "tin mới"); the subscription no longer covers an item (unsubscribed overnight), the item or the
+ *   conversation is gone → that item too. No claim is written then.
+ * - Finding them: the repository's capped records from before today (an index on status, reason and
+ *   time), DIGEST_SCAN at most per run, oldest first.
+ *
  * Known limit: the cap is read then written, so fan-outs of different items running at the same moment
  * for one conversation may each pass it (at most one extra push per concurrent fan-out).
  */
@@ -74,6 +98,14 @@ export interface NewsDeliveryDeps {
   policy: NewsPolicy;
   /** The message of an item in the conversation's language. */
   render: (item: NewsItem, locale: Locale) => Reply;
+  /** The digest message: `count` items folded, `items` the first DIGEST_MAX_ITEMS of them (newest first). */
+  renderDigest: (digest: NewsDigest, locale: Locale) => Reply;
+}
+
+/** What a digest lists: how many items were folded into it, and the ones it names. */
+export interface NewsDigest {
+  count: number;
+  items: NewsItem[];
 }
 
 /** What one fanOut did: records it created per status, and conversations someone had already decided (`skipped`). */
@@ -90,6 +122,13 @@ export interface ReleaseCounts {
   waiting: number;
 }
 
+/** What one digest run did: digests queued (or completed after a crash), items folded into them, items left waiting (window). */
+export interface DigestCounts {
+  sent: number;
+  folded: number;
+  waiting: number;
+}
+
 type Decision = { status: 'sent' } | { status: 'waiting'; reason: 'window' | 'cap' } | { status: 'quiet' };
 
 const HOLD = { status: 'waiting', reason: 'window' } as const;
@@ -98,6 +137,16 @@ const HOLD = { status: 'waiting', reason: 'window' } as const;
 const FAN_OUT_CONCURRENCY = 16;
 /** Held pushes read per page by releaseQuiet. */
 const RELEASE_PAGE = 200;
+/** `waiting` records read by one digest run (see the known limit above). */
+const DIGEST_SCAN = 50_000;
+/** Titles a digest names; the rest are "N tin khác". */
+export const DIGEST_MAX_ITEMS = 10;
+
+/** The Vietnam date of `at`, yyyy-mm-dd. */
+export const vietnamDate = (at: Date): string => new Date(vietnamDayStart(at).getTime() + VIETNAM_UTC_OFFSET_MS).toISOString().slice(0, 10);
+
+/** The delivery record (the claim) of a conversation's digest on the Vietnam day of `at`. */
+export const newsDigestId = (conversationId: string, at: Date): string => newsDeliveryId(`digest:${vietnamDate(at)}`, conversationId);
 
 /** The outbound record of one news delivery (deterministic: the send-once guard). */
 export const newsOutboundId = (deliveryId: string): string => `news:${deliveryId}`;
@@ -121,15 +170,27 @@ export function createNewsDelivery(deps: NewsDeliveryDeps) {
     if (handoffOf(conversation).status !== 'bot') return HOLD;
     if (!newsWindowOpen(conversation.channel, conversation.lastInboundAt, now, policy.zaloPaidWindow)) return HOLD;
     if (item.urgency === 'normal' && isQuiet(now, policy.quietHours)) return { status: 'quiet' };
-    if ((await store.newsDeliveries.countSent(conversation.id, vietnamDayStart(now))) >= policy.dailyCap) return { status: 'waiting', reason: 'cap' };
+    if (await capReached(conversation.id, now)) return { status: 'waiting', reason: 'cap' };
     return { status: 'sent' };
+  }
+
+  /** Pushes sent today (Vietnam day) reach the cap; today's digest is a `sent` record too, not counted. */
+  async function capReached(conversationId: string, now: Date): Promise<boolean> {
+    const sent = await store.newsDeliveries.countSent(conversationId, vietnamDayStart(now));
+    if (sent < policy.dailyCap) return false;
+    const digest = await store.newsDeliveries.get(newsDigestId(conversationId, now));
+    return sent - (digest?.status === 'sent' ? 1 : 0) >= policy.dailyCap;
   }
 
   /** (b) then (c): the pending outbound record (insert-if-absent) and the conversation's delivery run. */
   async function send(conversation: Conversation, item: NewsItem, deliveryId: string): Promise<void> {
+    await queueNews(conversation, deliveryId, (locale) => deps.render(item, locale));
+  }
+
+  async function queueNews(conversation: Conversation, deliveryId: string, render: (locale: Locale) => Reply): Promise<void> {
     const outboundId = newsOutboundId(deliveryId);
     const locale = conversation.locale ?? DEFAULT_LOCALE;
-    const reply = deps.render(item, locale);
+    const reply = render(locale);
     const record: OutboundRecord = {
       id: outboundId,
       conversationId: conversation.id,
@@ -193,6 +254,38 @@ export function createNewsDelivery(deps: NewsDeliveryDeps) {
     }
   }
 
+  /** One conversation's digest of today from its capped items (`held`, oldest first). */
+  async function digestOne(conversationId: string, held: NewsDelivery[], now: Date, counts: DigestCounts): Promise<void> {
+    const claimId = newsDigestId(conversationId, now);
+    const [conversation, subscription, claim, items] = await Promise.all([
+      store.conversations.get(conversationId),
+      store.newsSubscriptions.get(conversationId),
+      store.newsDeliveries.get(claimId),
+      Promise.all(held.map((d) => store.newsItems.get(d.itemId))),
+    ]);
+    const folded: Array<{ delivery: NewsDelivery; item: NewsItem }> = [];
+    const dropped: NewsDelivery[] = [];
+    held.forEach((delivery, i) => {
+      const item = items[i];
+      if (conversation && item && covers(subscription, item)) folded.push({ delivery, item });
+      else dropped.push(delivery);
+    });
+    // Claimed before (a crash, another worker): decided already, so completed whatever the window now.
+    const open = claim?.status === 'sent' || (conversation !== undefined && handoffOf(conversation).status === 'bot' && newsWindowOpen(conversation.channel, conversation.lastInboundAt, now, policy.zaloPaidWindow));
+    if (!open) dropped.push(...folded.splice(0).map((f) => f.delivery));
+    for (const delivery of dropped) await store.newsDeliveries.update(delivery.id, { status: 'waiting', reason: 'window', at: now });
+    counts.waiting += dropped.length;
+    if (folded.length === 0 || !conversation) return;
+
+    if (!claim) await store.newsDeliveries.insert({ id: claimId, itemId: `digest:${vietnamDate(now)}`, conversationId, channel: conversation.channel, status: 'sent', at: now });
+    const newest = folded.map((f) => f.item).sort((a, b) => b.publishedAt.getTime() - a.publishedAt.getTime());
+    await queueNews(conversation, claimId, (locale) => deps.renderDigest({ count: newest.length, items: newest.slice(0, DIGEST_MAX_ITEMS) }, locale));
+    // `at` kept: the day it was capped (counted toward no later day's cap).
+    for (const { delivery } of folded) await store.newsDeliveries.update(delivery.id, { status: 'sent' });
+    counts.sent++;
+    counts.folded += folded.length;
+  }
+
   return {
     /**
      * Decides and records the item for every subscribed conversation, and queues the sends. Idempotent:
@@ -225,6 +318,27 @@ export function createNewsDelivery(deps: NewsDeliveryDeps) {
         const before = counts.sent + counts.waiting;
         for (const held of page) await releaseOne(held, now, counts);
         if (counts.sent + counts.waiting === before) break;
+      }
+      return counts;
+    },
+
+    /**
+     * Folds each conversation's items capped before today into one digest message (see the module
+     * comment); nothing while quiet hours last. Idempotent: a second run the same day sends nothing.
+     */
+    async digest(now: Date): Promise<DigestCounts> {
+      const counts: DigestCounts = { sent: 0, folded: 0, waiting: 0 };
+      if (isQuiet(now, policy.quietHours)) return counts;
+      const dayStart = vietnamDayStart(now).getTime();
+      const byConversation = new Map<string, NewsDelivery[]>();
+      for (const held of await store.newsDeliveries.listCapped(new Date(dayStart), DIGEST_SCAN)) {
+        const list = byConversation.get(held.conversationId);
+        if (list) list.push(held);
+        else byConversation.set(held.conversationId, [held]);
+      }
+      const all = [...byConversation];
+      for (let i = 0; i < all.length; i += FAN_OUT_CONCURRENCY) {
+        await Promise.all(all.slice(i, i + FAN_OUT_CONCURRENCY).map(([conversationId, held]) => digestOne(conversationId, held, now, counts)));
       }
       return counts;
     },

@@ -223,6 +223,8 @@ export interface NewsDeliveryRepo {
   countSent(conversationId: string, since: Date): Promise<number>;
   /** At most `limit` in this status, oldest first (the morning's held pushes). */
   listByStatus(status: NewsDeliveryStatus, limit: number): Promise<NewsDelivery[]>;
+  /** At most `limit` waiting for the daily cap, recorded before `before`, oldest first (the daily digest). */
+  listCapped(before: Date, limit: number): Promise<NewsDelivery[]>;
 }
 
 /** Per feed URL: the validators of the last poll (conditional GET) and whether it was seeded. */

@@ -173,7 +173,8 @@ import type { IndexSpec } from './collection.js';
  * == Schema: news_deliveries ==  (one per item and conversation: the exactly-once guard)
  *   _id `${itemId}|${conversationId}`, itemId, conversationId, channel, status (sent | waiting | quiet),
  *   reason? (window | cap | quiet), at
- * Indexes: { conversationId, status, at } (daily cap); { status, at } (the morning's held pushes)
+ * Indexes: { conversationId, status, at } (daily cap); { status, at } (the morning's held pushes);
+ *          { status, reason, at } (the daily digest of capped items)
  *
  * == Schema: news_feeds ==
  *   _id (feed URL), url, etag?, lastModified?, polledAt
@@ -269,6 +270,7 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
   news_deliveries: [
     { name: 'conversation_status_at', keys: { conversationId: 1, status: 1, at: 1 } },
     { name: 'status_at', keys: { status: 1, at: 1 } },
+    { name: 'status_reason_at', keys: { status: 1, reason: 1, at: 1 } },
   ],
   news_feeds: [],
 };

@@ -1,5 +1,5 @@
 import type { Config } from '../config.js';
-import { createNewsDelivery } from '../core/news-delivery.js';
+import { createNewsDelivery, type NewsDigest } from '../core/news-delivery.js';
 import { createNewsIngest } from '../core/news-ingest.js';
 import type { DeliveryJob } from '../core/queues.js';
 import { copyFor } from '../domain/copy/index.js';
@@ -48,7 +48,13 @@ export function buildNews(deps: {
     const text = [item.title, item.summary, item.link, news.pushFooter].filter((part): part is string => Boolean(part)).join('\n\n');
     return { text, buttons: [{ title: news.buttons.unsubscribeAll, payload: newsUnsubscribePayload() }], meta: { tag: 'news', ...(locale && { locale }) } };
   };
-  const delivery = createNewsDelivery({ store, clock, deliveries: deps.deliveries, policy: config.news, render });
+  /** The morning digest of the items past the daily cap: the list, then the same footer and button as a push. */
+  const renderDigest = (digest: NewsDigest, locale: Parameters<typeof copyFor>[0]): Reply => {
+    const news = copyFor(locale).bot.news;
+    const text = [news.digest({ count: digest.count, items: digest.items.map((i) => ({ title: i.title, ...(i.link && { link: i.link }) })) }), news.pushFooter].join('\n\n');
+    return { text, buttons: [{ title: news.buttons.unsubscribeAll, payload: newsUnsubscribePayload() }], meta: { tag: 'news', ...(locale && { locale }) } };
+  };
+  const delivery = createNewsDelivery({ store, clock, deliveries: deps.deliveries, policy: config.news, render, renderDigest });
   const ingest = createNewsIngest({
     source: createHttpFeedSource(),
     store,
@@ -58,7 +64,11 @@ export function buildNews(deps: {
     onPublished: (item) => events.publish('news.published', { itemId: item.id, at: clock.now() }),
   });
   subscribeNewsListeners(events, { fanOuts: deps.backend.queue<NewsFanOutJob>(NEWS_QUEUE) });
-  const schedules: Schedule[] = [{ name: 'news-quiet', everyMs: NEWS_QUIET_RELEASE_MS, run: (now) => delivery.releaseQuiet(now) }];
+  const schedules: Schedule[] = [
+    { name: 'news-quiet', everyMs: NEWS_QUIET_RELEASE_MS, run: (now) => delivery.releaseQuiet(now) },
+    // The morning digest of the items past the daily cap (once per conversation and day; idempotent).
+    { name: 'news-digest', everyMs: 15 * 60_000, run: (now) => delivery.digest(now) },
+  ];
   if (config.news.feeds.length > 0) schedules.push({ name: 'news-poll', everyMs: config.news.pollMs, run: (now) => ingest.poll(now) });
   return {
     subscriptions,

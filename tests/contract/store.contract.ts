@@ -341,6 +341,10 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         await store.newsDeliveries.insert(held);
         expect(await store.newsDeliveries.countSent(conversationId, at(2))).toBe(1);
         expect((await store.newsDeliveries.listByStatus('quiet', 1000)).map((d) => d.id)).toContain(held.id);
+        const capped = { ...delivery(4, 'quiet'), status: 'waiting' as const, reason: 'cap' as const };
+        await store.newsDeliveries.insert(capped);
+        expect((await store.newsDeliveries.listCapped(at(5), 1000)).map((d) => d.id)).toContain(capped.id);
+        expect((await store.newsDeliveries.listCapped(at(4), 1000)).map((d) => d.id)).not.toContain(capped.id);
         await store.newsDeliveries.update(held.id, { status: 'sent', at: at(7) });
         expect(await store.newsDeliveries.countSent(conversationId, at(0))).toBe(3);
       });

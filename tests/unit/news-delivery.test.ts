@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createNewsDelivery, newsOutboundId, newsWindowOpen, type NewsPolicy } from '../../src/core/news-delivery.js';
+import { createNewsDelivery, newsDigestId, newsOutboundId, newsWindowOpen, type NewsDigest, type NewsPolicy } from '../../src/core/news-delivery.js';
 import type { DeliveryJob } from '../../src/core/queues.js';
+import { copyFor } from '../../src/domain/copy/index.js';
 import type { Locale } from '../../src/domain/locale.js';
 import type { ChannelKind } from '../../src/domain/message.js';
 import { newsDeliveryId, type NewsDelivery, type NewsItem } from '../../src/domain/news.js';
@@ -28,11 +29,14 @@ let store: Store;
 let now: Date;
 let jobs: RecordedJob[];
 let seq = 0;
+/** Every digest rendered: what it was given. */
+let digests: NewsDigest[];
 
 beforeEach(() => {
   now = MORNING;
   store = createMemoryStore({ now: () => now });
   jobs = [];
+  digests = [];
 });
 
 function queues(channel: ChannelKind): JobQueue<DeliveryJob> {
@@ -51,6 +55,10 @@ function service(policy: Partial<NewsPolicy> = {}, target: Store = store) {
     deliveries: queues,
     policy: { ...POLICY, ...policy },
     render: (item: NewsItem, locale: Locale) => ({ text: `[${locale}] ${item.title}` }),
+    renderDigest: (digest: NewsDigest, locale: Locale) => {
+      digests.push(digest);
+      return { text: `[${locale}] digest ${digest.count}: ${digest.items.map((i) => i.title).join(', ')}` };
+    },
   });
 }
 
@@ -397,5 +405,140 @@ describe('exactly once', () => {
     expect(await outboundOf(id)).toEqual([]);
     expect(await statusOf(news.id, id)).toBe('waiting:window');
     expect(await outboundOf(crashed)).toHaveLength(1);
+  });
+});
+
+describe('digest: what the daily cap held back, folded into one message the next morning', () => {
+  /** Five items on Monday from 10:00, one an hour, for `id`: three pushed, two capped. */
+  async function fiveItems(delivery: ReturnType<typeof service>): Promise<NewsItem[]> {
+    const items: NewsItem[] = [];
+    for (let i = 0; i < 5; i++) {
+      now = new Date(MORNING.getTime() + i * HOUR);
+      const news = await stored();
+      await delivery.fanOut(news, now);
+      items.push(news);
+    }
+    return items;
+  }
+
+  it('When 5 items came in one day, then 3 pushes and the next morning 1 digest containing the 2 others, not counted toward that day', async () => {
+    const id = await citizen('webchat', HOUR);
+    const delivery = service();
+    const items = await fiveItems(delivery);
+    expect(await outboundOf(id)).toHaveLength(3);
+
+    now = new Date(MORNING.getTime() + 6 * HOUR); // the same day: capped today waits for tomorrow
+    expect(await delivery.digest(now)).toEqual({ sent: 0, folded: 0, waiting: 0 });
+    now = new Date(NEXT_07.getTime() - MINUTE); // quiet hours
+    expect(await delivery.digest(now)).toEqual({ sent: 0, folded: 0, waiting: 0 });
+    expect(jobs).toHaveLength(3);
+
+    now = NEXT_07;
+    expect(await delivery.digest(now)).toEqual({ sent: 1, folded: 2, waiting: 0 });
+    const claimId = newsDigestId(id, now);
+    expect(claimId).toBe(`digest:2026-12-08|${id}`);
+    expect(digests).toHaveLength(1);
+    expect(digests[0]!.count).toBe(2);
+    expect(digests[0]!.items.map((i) => i.id).sort()).toEqual([items[3]!.id, items[4]!.id].sort());
+    const records = await outboundOf(id);
+    expect(records).toHaveLength(4);
+    expect(records.find((r) => r.id === newsOutboundId(claimId))).toMatchObject({ purpose: 'news', status: 'pending', reply: { text: expect.stringContaining('[vi] digest 2:'), meta: { tag: 'news', locale: 'vi' } } });
+    expect(jobs.at(-1)!.options?.jobId).toBe(`deliver:${id}:news:${claimId}`);
+    expect(await store.newsDeliveries.get(claimId)).toMatchObject({ itemId: 'digest:2026-12-08', status: 'sent', at: NEXT_07 });
+    // Folded: sent, reason cap kept, `at` still Monday's.
+    const folded = await store.newsDeliveries.get(newsDeliveryId(items[3]!.id, id));
+    expect(folded).toMatchObject({ status: 'sent', reason: 'cap' });
+    expect(folded!.at.getTime()).toBeLessThan(NEXT_07.getTime());
+
+    // Tuesday's own cap: three pushes still, the digest not counted; the fourth is capped for Wednesday.
+    const tuesday = [];
+    for (let i = 0; i < 4; i++) {
+      now = new Date(NEXT_07.getTime() + (i + 1) * HOUR);
+      tuesday.push(await delivery.fanOut(await stored(), now));
+    }
+    expect(tuesday.map((r) => (r.sent ? 'sent' : r.waiting ? 'waiting' : '?'))).toEqual(['sent', 'sent', 'sent', 'waiting']);
+  });
+
+  it('When the digest runs twice, or two workers run it at once, then one message', async () => {
+    const id = await citizen('zalo', HOUR);
+    const delivery = service();
+    await fiveItems(delivery);
+    now = new Date(NEXT_07.getTime() + 15 * MINUTE);
+
+    const [a, b] = await Promise.all([delivery.digest(now), service().digest(now)]);
+    expect(a.sent + b.sent).toBeGreaterThanOrEqual(1);
+    now = new Date(now.getTime() + 15 * MINUTE);
+    expect(await delivery.digest(now)).toEqual({ sent: 0, folded: 0, waiting: 0 });
+
+    expect((await outboundOf(id)).filter((r) => r.id.startsWith('news:digest:'))).toHaveLength(1);
+    expect(await outboundOf(id)).toHaveLength(4);
+  });
+
+  it('When a worker crashed after claiming the digest, then the next run writes and queues it once and marks the items sent', async () => {
+    const id = await citizen('webchat', HOUR);
+    const delivery = service();
+    const items = await fiveItems(delivery);
+    now = NEXT_07;
+    await store.newsDeliveries.insert({ id: newsDigestId(id, now), itemId: 'digest:2026-12-08', conversationId: id, channel: 'webchat', status: 'sent', at: now });
+
+    expect(await delivery.digest(now)).toEqual({ sent: 1, folded: 2, waiting: 0 });
+    expect(await delivery.digest(now)).toEqual({ sent: 0, folded: 0, waiting: 0 });
+    expect(await outboundOf(id)).toHaveLength(4);
+    expect(await statusOf(items[4]!.id, id)).toBe('sent');
+  });
+
+  it('When the channel window is closed in the morning, then no digest: the items stay waiting (window) in "tin mới", for good', async () => {
+    const id = await citizen('messenger', 5 * HOUR); // last message Monday 05:00: 26 h before Tuesday 07:00
+    const delivery = service();
+    const items = await fiveItems(delivery);
+    expect(await outboundOf(id)).toHaveLength(3);
+
+    now = NEXT_07;
+    expect(await delivery.digest(now)).toEqual({ sent: 0, folded: 0, waiting: 2 });
+    expect(await outboundOf(id)).toHaveLength(3);
+    expect(digests).toEqual([]);
+    expect(await store.newsDeliveries.get(newsDigestId(id, now))).toBeUndefined();
+    expect(await statusOf(items[3]!.id, id)).toBe('waiting:window');
+    expect(await statusOf(items[4]!.id, id)).toBe('waiting:window');
+
+    await store.conversations.update(id, { lastInboundAt: now }); // writes again later that day: not re-sent
+    now = new Date(NEXT_07.getTime() + HOUR);
+    expect(await delivery.digest(now)).toEqual({ sent: 0, folded: 0, waiting: 0 });
+    expect(await outboundOf(id)).toHaveLength(3);
+  });
+
+  it('When the subscriber unsubscribed overnight, then no digest', async () => {
+    const id = await citizen('webchat', HOUR);
+    const stays = await citizen('webchat', HOUR);
+    const delivery = service();
+    await fiveItems(delivery);
+    await store.newsSubscriptions.remove(id); // "hủy nhận tin" in the evening
+
+    now = NEXT_07;
+    expect(await delivery.digest(now)).toEqual({ sent: 1, folded: 2, waiting: 2 });
+    expect(await outboundOf(id)).toHaveLength(3);
+    expect(await outboundOf(stays)).toHaveLength(4);
+    expect(await store.newsDeliveries.get(newsDigestId(id, now))).toBeUndefined();
+  });
+
+  it('When more than 10 items were capped, then the digest names the 10 newest and counts them all; the copy says "và N tin khác"', async () => {
+    const id = await citizen('webchat', HOUR);
+    const delivery = service({ dailyCap: 0 });
+    for (let i = 0; i < 12; i++) {
+      now = new Date(MORNING.getTime() + i * MINUTE);
+      await delivery.fanOut(await stored({ publishedAt: now }), now);
+    }
+    now = NEXT_07;
+    expect(await delivery.digest(now)).toEqual({ sent: 1, folded: 12, waiting: 0 });
+    expect(digests[0]!.count).toBe(12);
+    expect(digests[0]!.items).toHaveLength(10);
+    expect(digests[0]!.items[0]!.publishedAt.getTime()).toBeGreaterThan(digests[0]!.items[9]!.publishedAt.getTime());
+    expect(await outboundOf(id)).toHaveLength(1);
+
+    const text = copyFor('vi').bot.news.digest({ count: 12, items: digests[0]!.items.map((i) => ({ title: i.title, link: i.link! })) });
+    expect(text).toContain(digests[0]!.items[0]!.title);
+    expect(text).toContain(digests[0]!.items[0]!.link);
+    expect(text).toContain('và 2 tin khác');
+    expect(copyFor('en').bot.news.digest({ count: 2, items: [{ title: 'A' }, { title: 'B' }] })).not.toContain('more');
   });
 });

@@ -94,6 +94,12 @@ export const en: CopyTranslation = {
             ? 'No news on your topics yet. When there is, the 1022 Assistant will send it to you.'
             : 'No news yet. Type "subscribe" to receive news when there is some.',
       pushFooter: 'You receive this because you subscribed to news. Type STOP to stop.',
+      digest: ({ count, items }) =>
+        [
+          `News digest: ${count} ${count === 1 ? 'item' : 'items'} on your topics that were not sent to you separately:`,
+          ...items.map((i) => `• ${i.title}${i.link ? `\n${i.link}` : ''}`),
+          ...(count > items.length ? [`and ${count - items.length} more. Type "latest news" to see them.`] : []),
+        ].join('\n'),
       buttons: { unsubscribeAll: 'Unsubscribe', unsubscribeTopic: (topic) => `Stop: ${topic}`, latest: 'Latest news', topics: 'Choose topics' },
     },
     feedbackOffer: 'Thank you for your report. Would you like me to record it and forward it to the responsible agency?',

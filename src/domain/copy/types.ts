@@ -179,6 +179,11 @@ export interface NewsCopy {
   latest: (input: { scope: 'topic' | 'subscribed' | 'all'; topic?: string; items: Array<{ title: string; date: string; link?: string }> }) => string;
   /** The footer of a pushed item: why the citizen gets it and how to leave (with the `unsubscribeAll` button). */
   pushFooter: string;
+  /**
+   * The morning digest of the items past yesterday's daily cap: `count` items in all, `items` the ones
+   * named (at most 10, newest first), the rest as "và N tin khác". The push footer and button follow it.
+   */
+  digest: (input: { count: number; items: Array<{ title: string; link?: string }> }) => string;
   /** "Chưa có tin mới", for one topic, the citizen's topics or every topic. */
   noLatest: (input: { scope: 'topic' | 'subscribed' | 'all'; topic?: string }) => string;
   buttons: {

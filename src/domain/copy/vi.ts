@@ -180,6 +180,12 @@ export const vi: Copy = {
             ? 'Chưa có tin mới về các chủ đề bạn đăng ký. Khi có tin, Trợ lý 1022 sẽ gửi cho bạn.'
             : 'Chưa có tin mới. Gõ "đăng ký nhận tin" để nhận tin khi có.',
       pushFooter: 'Bạn nhận tin này vì đã đăng ký nhận tin. Gõ HỦY NHẬN TIN để ngừng nhận.',
+      digest: ({ count, items }) =>
+        [
+          `Tin tổng hợp: ${count} tin về các chủ đề bạn đăng ký chưa được gửi riêng cho bạn:`,
+          ...items.map((i) => `• ${i.title}${i.link ? `\n${i.link}` : ''}`),
+          ...(count > items.length ? [`và ${count - items.length} tin khác. Gõ "tin mới" để xem.`] : []),
+        ].join('\n'),
       buttons: { unsubscribeAll: 'Hủy nhận tin', unsubscribeTopic: (topic) => `Hủy: ${topic}`, latest: 'Xem tin mới', topics: 'Chọn chủ đề' },
     },
     tickets: {

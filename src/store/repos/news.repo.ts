@@ -77,6 +77,12 @@ export class NewsDeliveriesRepo implements NewsDeliveryRepo {
     if (Object.keys(set).length > 0) await this.deliveries.updateOne({ _id: id }, { $set: set });
   }
 
+  async listCapped(before: Date, limit: number): Promise<NewsDelivery[]> {
+    if (limit <= 0) return [];
+    const docs = await this.deliveries.find({ status: 'waiting', reason: 'cap', at: { $lt: before } }, { sort: { at: 1, _id: 1 }, limit });
+    return docs.map((d) => fromDoc(d));
+  }
+
   async countSent(conversationId: string, since: Date): Promise<number> {
     return (await this.deliveries.find({ conversationId, status: 'sent', at: { $gte: since } })).length;
   }
