@@ -24,6 +24,9 @@ import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createStatsRouter } from './http/stats.router.js';
 import { createWebhooksRouter, type WebhooksRouterDeps } from './http/webhooks.router.js';
+import type { NewsEditor } from './core/news-editor.js';
+import { createNewsRouter } from './http/news.router.js';
+import { createNewsFeedRouter, type NewsFeedRouterDeps } from './http/news-feed.router.js';
 import type { KnowledgeSearch } from './ports/knowledge.js';
 import type { Logger } from './ports/logger.js';
 
@@ -48,6 +51,8 @@ export interface AppDeps {
   publishing?: { publishing: Publishing; agencyName: (agencyId: string) => string };
   /** Report statistics (`/api/v1/stats`, `/api/v1/stats.csv`), behind the console session; needs `console`. */
   stats?: { statistics: Statistics; labels: StatsCopy; agencyName?: (agencyId: string) => string };
+  /** Portal news: the public Atom feeds (`/tin-tuc/<topic>.xml`) and, with `console`, `/api/v1/news/*` (issue 12). */
+  news?: { editor: NewsEditor; feed: NewsFeedRouterDeps };
   /** Readiness checks of `GET /readyz` (store, queues …); without them /readyz answers ready. `/healthz` is always served. */
   health?: HealthRouterDeps;
 }
@@ -65,6 +70,7 @@ export function buildApp(deps: AppDeps): Express {
   app.use(createHealthRouter({ logger: deps.logger, ...deps.health }));
   app.use(createDemoPageRouter());
   if (deps.publishing) app.use(createQaRouter(deps.publishing));
+  if (deps.news) app.use(createNewsFeedRouter(deps.news.feed));
   if (deps.channels) app.use(createWebhooksRouter({ ...deps.channels, logger: deps.logger }));
   if (deps.widget) app.use(deps.widget);
   // Secure, __Host- prefixed session cookies in production (HTTPS); plain `tl_sess` in development.
@@ -78,6 +84,7 @@ export function buildApp(deps: AppDeps): Express {
     if (deps.console.operators) app.use('/api/v1/operator', deps.console.operators);
     app.use('/api/v1/inbox', createInboxRouter({ auth: deps.console.auth, inbox: deps.console.inbox, secureCookies, ...(deps.publishing && { publishing: deps.publishing.publishing }) }));
     if (deps.stats) app.use('/api/v1', createStatsRouter({ auth: deps.console.auth, ...deps.stats, secureCookies }));
+    if (deps.news) app.use('/api/v1/news', createNewsRouter({ auth: deps.console.auth, editor: deps.news.editor, secureCookies }));
   }
   app.use(notFoundHandler);
   app.use(createErrorMiddleware({ logger: deps.logger }));

@@ -49,6 +49,8 @@ export const ERROR_CODES = {
   'HANDOFF.INPUT_INVALID': { httpStatus: 400, meaning: 'An operator request lacks what it needs or has a malformed value (an empty reply, an unknown canned-reply code, a rating outside 1–5).' },
   'PUBLISH.NOT_ALLOWED': { httpStatus: 409, meaning: 'The ticket cannot be published: the citizen did not consent to publication, or it has no answer yet (answered, delivered or closed only).' },
   'PUBLISH.NOT_FOUND': { httpStatus: 404, meaning: 'No public Q&A entry for this ticket.' },
+  'NEWS.NOT_FOUND': { httpStatus: 404, meaning: 'No news item with this id.' },
+  'NEWS.INPUT_INVALID': { httpStatus: 400, meaning: 'A news item or news query has an unknown topic or a malformed value (an empty title, a link that is not http(s), an unknown urgency).' },
 } as const satisfies Record<string, { httpStatus: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -23,7 +23,8 @@ export type AuditAction =
   | 'conversation.ticket'
   | 'call.record'
   | 'canned.edit'
-  | 'canned.remove';
+  | 'canned.remove'
+  | 'news.publish';
 
 export interface AuditEntry {
   action: AuditAction;
@@ -35,7 +36,8 @@ export interface AuditEntry {
     | { kind: 'ticket'; id: string; code: string }
     | { kind: 'conversation'; id: string }
     | { kind: 'call'; id: string }
-    | { kind: 'canned'; id: string };
+    | { kind: 'canned'; id: string }
+    | { kind: 'news'; id: string };
   at: Date;
   /** Non-sensitive facts (role, agency id); never a password, hash or token. */
   details?: Readonly<Record<string, string | boolean>>;

@@ -12,6 +12,7 @@ import { createOperatorRouter, type OperatorRouter } from '../http/operator.rout
 import type { HandoffPolicy } from '../core/handoff-routing.js';
 import { buildHandoff, type Handoff } from './handoff.js';
 import { buildNews, type News } from './news.js';
+import { createNewsEditor } from '../core/news-editor.js';
 import { loadNewsTopics } from '../../knowledge/news/topics.js';
 import type { Config } from '../config.js';
 import { TURN_QUEUE, type TurnJob } from '../core/queues.js';
@@ -183,7 +184,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   subscribeHandoffListeners(events, { feed: coordination.operatorFeed });
   await handoff.canned.seed();
   // Portal news: feeds polled, each new item pushed to its subscribers within each channel's rules.
-  const news = buildNews({ config, store, backend, clock, logger, events, deliveries, topics: loadNewsTopics(config.catalogDir) });
+  const newsTopics = loadNewsTopics(config.catalogDir);
+  const news = buildNews({ config, store, backend, clock, logger, events, deliveries, topics: newsTopics });
 
   const workers: QueueWorker[] = [];
   if (roles.worker) {
@@ -241,7 +243,20 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     }
     const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets, handoffs: store.handoffs, calls: store.calls });
     operators = createOperatorRouter({ auth, desk: handoff.desk, routing: handoff.routing, canned: handoff.canned, calls: handoff.calls, feed: coordination.operatorFeed, secureCookies: config.nodeEnv === 'production' });
-    app = buildApp({ config, logger, knowledge, channels: { adapters, receive }, widget, console: { auth, inbox, accounts, operators }, health, publishing: { publishing, agencyName }, stats: { statistics, labels: vi.stats, agencyName } });
+    const newsEditor = createNewsEditor({ store, topics: newsTopics, clock, events, audit });
+    const newsFeed = { store, topics: newsTopics, ...(config.publicBaseUrl && { baseUrl: config.publicBaseUrl }) };
+    app = buildApp({
+      config,
+      logger,
+      knowledge,
+      channels: { adapters, receive },
+      widget,
+      console: { auth, inbox, accounts, operators },
+      health,
+      publishing: { publishing, agencyName },
+      stats: { statistics, labels: vi.stats, agencyName },
+      news: { editor: newsEditor, feed: newsFeed },
+    });
   } else {
     // A worker process serves only its probes (/healthz, /readyz) for the process manager.
     app = buildProbeApp({ config, logger, health });

@@ -842,4 +842,20 @@ describe('responses match the documented schemas', () => {
     expect(csv.status).toBe(200);
     expect(csv.body).toMatch(/Tháng/);
   });
+
+  it('portal news: write an item, the list, the report and its CSV, and their errors', async () => {
+    const written = await documented({ method: 'POST', template: '/api/v1/news/items', as: coordinator, body: { title: 'Thi tuyển <2026> & xét tuyển', summary: 'Hạn nộp 31/12.', link: 'https://portal.example.gov.vn/tin/1', topics: ['tuyen-dung'], urgency: 'normal' } });
+    expect(written).toMatchObject({ status: 201, body: { item: { source: 'editor', topics: ['tuyen-dung'] } } });
+    const id = (written.body as { item: { id: string } }).item.id;
+    expect(await documented({ method: 'POST', template: '/api/v1/news/items', as: staff, body: { title: 'x', topics: ['y-te'] } })).toMatchObject({ status: 403, body: { code: 'AUTH.FORBIDDEN' } });
+    expect(await documented({ method: 'POST', template: '/api/v1/news/items', as: coordinator, body: { title: 'x', topics: ['khong-co'] } })).toMatchObject({ status: 400, body: { code: 'NEWS.INPUT_INVALID' } });
+    const list = await documented({ method: 'GET', template: '/api/v1/news/items', query: '?topic=tuyen-dung&limit=5', as: staff });
+    expect(list.status).toBe(200);
+    expect((list.body as { items: { id: string }[] }).items[0]!.id).toBe(id);
+    expect(await documented({ method: 'GET', template: '/api/v1/news/items/{id}/report', params: { id }, as: coordinator })).toMatchObject({ status: 200, body: { report: { itemId: id } } });
+    expect(await documented({ method: 'GET', template: '/api/v1/news/items/{id}/report', params: { id: 'khong-co-tin' }, as: coordinator })).toMatchObject({ status: 404, body: { code: 'NEWS.NOT_FOUND' } });
+    const csv = await documented({ method: 'GET', template: '/api/v1/news/items/{id}/report.csv', params: { id }, as: coordinator });
+    expect(csv.status).toBe(200);
+    expect(csv.body).toMatch(/Đã gửi/);
+  });
 });
