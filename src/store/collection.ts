@@ -88,3 +88,17 @@ export class DuplicateKeyError extends Error {
 export function isDuplicateKey(error: unknown): error is DuplicateKeyError {
   return error instanceof DuplicateKeyError;
 }
+
+/**
+ * Inserts the document unless its `_id` (or a unique index value) is taken: whether this call inserted it.
+ * The idempotent insert of records whose ids are deterministic (a replay, a redelivery, a second worker).
+ */
+export async function insertIfAbsent<D extends { _id: string }>(collection: Collection<D>, doc: D): Promise<boolean> {
+  try {
+    await collection.insertOne(doc);
+    return true;
+  } catch (error) {
+    if (isDuplicateKey(error)) return false;
+    throw error;
+  }
+}

@@ -1,6 +1,6 @@
 import type { ConversationActivity } from '../../domain/handoff.js';
 import type { ActivityRepo } from '../../ports/store.js';
-import { isDuplicateKey, type Collection } from '../collection.js';
+import { insertIfAbsent, type Collection } from '../collection.js';
 import { fromDoc, toDoc, type Doc } from '../documents.js';
 
 /** Handoff moves and private notes of conversations; ids are deterministic where a replay could repeat them. */
@@ -8,11 +8,7 @@ export class ActivitiesRepo implements ActivityRepo {
   constructor(private readonly activities: Collection<Doc<ConversationActivity>>) {}
 
   async insert(activity: ConversationActivity): Promise<void> {
-    try {
-      await this.activities.insertOne(toDoc(activity));
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
+    await insertIfAbsent(this.activities, toDoc(activity));
   }
 
   async listByConversation(conversationId: string, limit: number): Promise<ConversationActivity[]> {

@@ -1,6 +1,6 @@
 import type { HandoffRecord } from '../../domain/handoff.js';
 import type { HandoffRepo } from '../../ports/store.js';
-import { isDuplicateKey, type Collection } from '../collection.js';
+import { insertIfAbsent, type Collection } from '../collection.js';
 import { defined, fromDoc, toDoc, type Doc } from '../documents.js';
 
 /** Human stretches of conversations; insert is insert-if-absent (a replayed request records one stretch). */
@@ -8,11 +8,7 @@ export class HandoffsRepo implements HandoffRepo {
   constructor(private readonly handoffs: Collection<Doc<HandoffRecord>>) {}
 
   async insert(record: HandoffRecord): Promise<void> {
-    try {
-      await this.handoffs.insertOne(toDoc(record));
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-    }
+    await insertIfAbsent(this.handoffs, toDoc(record));
   }
 
   async get(id: string): Promise<HandoffRecord | undefined> {

@@ -1,6 +1,6 @@
 import type { NewsDelivery, NewsItem, NewsSubscription } from '../../domain/news.js';
 import type { NewsDeliveryRepo, NewsFeedStateRepo, NewsItemRepo, NewsSubscriptionRepo } from '../../ports/store.js';
-import { isDuplicateKey, type Collection, type Filter } from '../collection.js';
+import { insertIfAbsent, type Collection, type Filter } from '../collection.js';
 import { defined, fromDoc, toDoc, type Doc } from '../documents.js';
 
 /** News items, insert-if-absent on their stable id. */
@@ -8,13 +8,7 @@ export class NewsItemsRepo implements NewsItemRepo {
   constructor(private readonly items: Collection<Doc<NewsItem>>) {}
 
   async insert(item: NewsItem): Promise<{ created: boolean }> {
-    try {
-      await this.items.insertOne(toDoc(item));
-      return { created: true };
-    } catch (error) {
-      if (isDuplicateKey(error)) return { created: false };
-      throw error;
-    }
+    return { created: await insertIfAbsent(this.items, toDoc(item)) };
   }
 
   async get(id: string): Promise<NewsItem | undefined> {
@@ -58,13 +52,7 @@ export class NewsDeliveriesRepo implements NewsDeliveryRepo {
   constructor(private readonly deliveries: Collection<Doc<NewsDelivery>>) {}
 
   async insert(delivery: NewsDelivery): Promise<{ created: boolean }> {
-    try {
-      await this.deliveries.insertOne(toDoc(delivery));
-      return { created: true };
-    } catch (error) {
-      if (isDuplicateKey(error)) return { created: false };
-      throw error;
-    }
+    return { created: await insertIfAbsent(this.deliveries, toDoc(delivery)) };
   }
 
   async get(id: string): Promise<NewsDelivery | undefined> {

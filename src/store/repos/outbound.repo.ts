@@ -1,7 +1,7 @@
 import type { OutboundRecord } from '../../domain/conversation.js';
 import type { DeliveryStatus } from '../../domain/message.js';
 import type { OutboundRepo } from '../../ports/store.js';
-import { isDuplicateKey, type Collection } from '../collection.js';
+import { insertIfAbsent, type Collection } from '../collection.js';
 import { defined, fromDoc, toDoc, type Doc } from '../documents.js';
 
 type OutboundPatch = Parameters<OutboundRepo['update']>[1];
@@ -13,13 +13,7 @@ export class OutboundMessagesRepo implements OutboundRepo {
   constructor(private readonly outbound: Collection<Doc<OutboundRecord>>) {}
 
   async insert(record: OutboundRecord): Promise<{ created: boolean }> {
-    try {
-      await this.outbound.insertOne(toDoc(record));
-      return { created: true };
-    } catch (error) {
-      if (isDuplicateKey(error)) return { created: false };
-      throw error;
-    }
+    return { created: await insertIfAbsent(this.outbound, toDoc(record)) };
   }
 
   async get(id: string): Promise<OutboundRecord | undefined> {
