@@ -5,7 +5,7 @@ import type { FlowKit, Reroute } from './dialogs.js';
 import { register as registerProcedure } from './procedure.flow.js';
 import { register as registerReopen } from './reopen.flow.js';
 import { register as registerRequest } from './request.flow.js';
-import { sayWith, turnMessageOf } from './replies.js';
+import { conversationIdOf, sayWith, turnMessageOf } from './replies.js';
 import { createRoute } from './route.js';
 import { register as registerTrackProof } from './track-proof.flow.js';
 
@@ -27,4 +27,8 @@ export function registerFlows(controller: Botkit, services: FlowServices): void 
 
   controller.on('message', async (bot: BotWorker, message: BotkitMessage) => route(bot, message, message.text ?? ''));
   controller.on('follow', async (bot: BotWorker) => sayWith(bot, services.copy.locale)({ text: services.copy.bot.greeting, buttons: menuButtons(services.copy), meta: { tag: 'greeting' } }));
+  // Unfollowing the OA is leaving its news too (news-handoff-languages.md A.4.7): the subscription goes, silently.
+  controller.on('unfollow', async (_bot: BotWorker, message: BotkitMessage) => {
+    if (services.news?.available) await services.news.unsubscribe(conversationIdOf(message));
+  });
 }

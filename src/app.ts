@@ -24,7 +24,9 @@ import { requestLog } from './http/request-log.js';
 import { securityHeaders } from './http/security-headers.js';
 import { createStatsRouter } from './http/stats.router.js';
 import { createWebhooksRouter, type WebhooksRouterDeps } from './http/webhooks.router.js';
+import type { NewsBroadcasts } from './core/news-broadcast.js';
 import type { NewsEditor } from './core/news-editor.js';
+import type { NewsTopic } from './domain/news.js';
 import { createNewsRouter } from './http/news.router.js';
 import { createNewsFeedRouter, type NewsFeedRouterDeps } from './http/news-feed.router.js';
 import type { KnowledgeSearch } from './ports/knowledge.js';
@@ -52,7 +54,7 @@ export interface AppDeps {
   /** Report statistics (`/api/v1/stats`, `/api/v1/stats.csv`), behind the console session; needs `console`. */
   stats?: { statistics: Statistics; labels: StatsCopy; agencyName?: (agencyId: string) => string };
   /** Portal news: the public Atom feeds (`/tin-tuc/<topic>.xml`) and, with `console`, `/api/v1/news/*` (issue 12). */
-  news?: { editor: NewsEditor; feed: NewsFeedRouterDeps };
+  news?: { editor: NewsEditor; broadcasts: NewsBroadcasts; topics: readonly NewsTopic[]; feed: NewsFeedRouterDeps };
   /** Readiness checks of `GET /readyz` (store, queues …); without them /readyz answers ready. `/healthz` is always served. */
   health?: HealthRouterDeps;
 }
@@ -84,7 +86,7 @@ export function buildApp(deps: AppDeps): Express {
     if (deps.console.operators) app.use('/api/v1/operator', deps.console.operators);
     app.use('/api/v1/inbox', createInboxRouter({ auth: deps.console.auth, inbox: deps.console.inbox, secureCookies, ...(deps.publishing && { publishing: deps.publishing.publishing }) }));
     if (deps.stats) app.use('/api/v1', createStatsRouter({ auth: deps.console.auth, ...deps.stats, secureCookies }));
-    if (deps.news) app.use('/api/v1/news', createNewsRouter({ auth: deps.console.auth, editor: deps.news.editor, secureCookies }));
+    if (deps.news) app.use('/api/v1/news', createNewsRouter({ auth: deps.console.auth, editor: deps.news.editor, broadcasts: deps.news.broadcasts, topics: deps.news.topics, secureCookies }));
   }
   app.use(notFoundHandler);
   app.use(createErrorMiddleware({ logger: deps.logger }));

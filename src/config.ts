@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { AppError } from './domain/errors.js';
 import { parseQuietHours, type QuietHours } from './domain/news.js';
+import { DEFAULT_PUSH_HOSTS, parsePushHostRules, type PushHostRule } from './domain/web-push.js';
 import { DEFAULT_OPERATOR_HOURS, type OperatorHoursSpec, parseOperatorHours } from './domain/operator-hours.js';
 
 export type NodeEnv = 'development' | 'test' | 'production';
@@ -128,6 +129,25 @@ export interface NewsConfig {
   readonly dailyCap: number;
   /** Zalo consultation messages may also go 48 h–7 d after the citizen's last message (billable). */
   readonly zaloPaidWindow: boolean;
+  /**
+   * Zalo Article broadcasts to the OA's followers (NEWS_ZALO_BROADCAST_CITIES, NEWS_ZALO_COVER_URL):
+   * the province target in Zalo's `cities` codes and the article cover image; undefined = not set up
+   * (a broadcast is refused with NEWS.BROADCAST_UNCONFIGURED).
+   */
+  readonly zaloBroadcast: { readonly cities: string; readonly coverUrl: string } | undefined;
+}
+
+/** Web Push of portal news to browsers subscribed on the portal page (issue 12; src/core/news-webpush.ts). */
+export interface WebPushConfig {
+  /**
+   * WEB_PUSH_VAPID_PUBLIC_KEY and WEB_PUSH_VAPID_PRIVATE_KEY (URL-safe base64, as `web-push
+   * generate-vapid-keys` prints them); undefined = generated once and kept in the store's secrets.
+   */
+  readonly vapid: { readonly publicKey: string; readonly privateKey: string } | undefined;
+  /** WEB_PUSH_SUBJECT: the contact push services see in the VAPID token (`mailto:` or `https:`). */
+  readonly subject: string;
+  /** WEB_PUSH_ALLOWED_HOSTS: the push services a subscription's endpoint may name (src/domain/web-push.ts). */
+  readonly allowedHosts: readonly PushHostRule[];
 }
 
 export interface Config {
@@ -164,6 +184,7 @@ export interface Config {
   readonly widget: WidgetLimitsConfig;
   readonly operators: OperatorsConfig;
   readonly news: NewsConfig;
+  readonly webPush: WebPushConfig;
   /** Non-fatal findings for the start-up log (loadConfig has no logger yet). */
   readonly warnings: readonly string[];
 }
@@ -314,6 +335,31 @@ const newsFeedsVar = z
 
 const httpUrl = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).transform((u) => u.replace(/\/+$/, ''));
 
+/** WEB_PUSH_ALLOWED_HOSTS: comma-separated push service hosts (src/domain/web-push.ts); each problem names the entry by position. */
+const pushHostsVar = z
+  .string()
+  .transform((value, ctx): PushHostRule[] => {
+    const problems: string[] = [];
+    value.split(',').forEach((part, index) => {
+      try {
+        parsePushHostRules(part);
+      } catch (err) {
+        problems.push(`entry ${index + 1}: ${(err as Error).message}`);
+      }
+    });
+    const rules = problems.length === 0 ? parsePushHostRules(value) : [];
+    if (problems.length > 0 || rules.length === 0) {
+      ctx.addIssue({ code: 'custom', message: `must be comma-separated push service hosts (${problems.join('; ') || 'none given'})` });
+      return z.NEVER;
+    }
+    return rules;
+  })
+  .default(parsePushHostRules(DEFAULT_PUSH_HOSTS));
+
+/** VAPID keys as web-push prints them: URL-safe base64 of the 65-byte public point and the 32-byte private scalar. */
+const vapidPublicKey = z.string().regex(/^B[A-Za-z0-9_-]{86}$/, 'must be the URL-safe base64 VAPID public key (87 characters, from `npx web-push generate-vapid-keys`)');
+const vapidPrivateKey = z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'must be the URL-safe base64 VAPID private key (43 characters)');
+
 const envSchema = z.object({
   PORT: z
     .string()
@@ -374,6 +420,16 @@ const envSchema = z.object({
   NEWS_QUIET_HOURS: quietHoursVar,
   NEWS_DAILY_CAP: intVar(1, 50, 3),
   NEWS_ZALO_PAID_WINDOW: boolVar(false),
+  NEWS_ZALO_BROADCAST_CITIES: z
+    .string()
+    .trim()
+    .regex(/^\d{1,2}(,\d{1,2})*$/, "must be Zalo's province codes, comma-separated (e.g. 58)")
+    .optional(),
+  NEWS_ZALO_COVER_URL: httpUrl.optional(),
+  WEB_PUSH_VAPID_PUBLIC_KEY: vapidPublicKey.optional(),
+  WEB_PUSH_VAPID_PRIVATE_KEY: vapidPrivateKey.optional(),
+  WEB_PUSH_SUBJECT: z.string().regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https: URL').optional(),
+  WEB_PUSH_ALLOWED_HOSTS: pushHostsVar,
   SESSION_SECRET: z.string().min(SESSION_SECRET_MIN, `must be at least ${SESSION_SECRET_MIN} characters`).optional(),
 });
 
@@ -413,6 +469,11 @@ function channelIssues(raw: Partial<Record<EnvKey, string>>): ConfigIssue[] {
     const because = `required because ${fbSet.join(', ')} ${fbSet.length === 1 ? 'is' : 'are'} set (Messenger credentials are all or nothing)`;
     for (const key of fbKeys) if (!raw[key]) issues.push({ key, reason: because });
   }
+  // The VAPID pair: both or neither (neither = generated once and kept in the store).
+  if (Boolean(raw.WEB_PUSH_VAPID_PUBLIC_KEY) !== Boolean(raw.WEB_PUSH_VAPID_PRIVATE_KEY)) {
+    const missing = raw.WEB_PUSH_VAPID_PUBLIC_KEY ? 'WEB_PUSH_VAPID_PRIVATE_KEY' : 'WEB_PUSH_VAPID_PUBLIC_KEY';
+    issues.push({ key: missing, reason: 'required with the other VAPID key (the key pair is all or nothing)' });
+  }
   return issues;
 }
 
@@ -436,6 +497,10 @@ export function loadConfig(env: Env = process.env): Config {
     ? []
     : parsed.error.issues.map((i) => ({ key: String(i.path[0] ?? '(root)'), reason: i.message }));
   issues.push(...channelIssues(raw));
+  if (Boolean(raw.NEWS_ZALO_BROADCAST_CITIES) !== Boolean(raw.NEWS_ZALO_COVER_URL)) {
+    const missing = raw.NEWS_ZALO_BROADCAST_CITIES ? 'NEWS_ZALO_COVER_URL' : 'NEWS_ZALO_BROADCAST_CITIES';
+    issues.push({ key: missing, reason: 'Zalo broadcasts need both NEWS_ZALO_BROADCAST_CITIES and NEWS_ZALO_COVER_URL' });
+  }
   const nodeEnv = parsed.success ? parsed.data.NODE_ENV : (raw.NODE_ENV ?? 'development');
   if (nodeEnv === 'production' && !raw.SESSION_SECRET) {
     issues.push({ key: 'SESSION_SECRET', reason: 'required when NODE_ENV=production' });
@@ -467,6 +532,9 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
   const zaloEnabled = Boolean(e.ZALO_APP_ID && e.ZALO_OA_SECRET_KEY && (e.ZALO_ACCESS_TOKEN || e.ZALO_REFRESH_TOKEN));
   if (e.ZALO_ANSWER_TEMPLATE_ID && !zaloEnabled) {
     warnings.push('ZALO_ANSWER_TEMPLATE_ID is set but Zalo is not configured: no template notice can be sent');
+  }
+  if (e.NEWS_ZALO_BROADCAST_CITIES && !zaloEnabled) {
+    warnings.push('NEWS_ZALO_BROADCAST_CITIES is set but Zalo is not configured: news cannot be broadcast');
   }
   const messengerEnabled = Boolean(e.FB_APP_SECRET && e.FB_PAGE_ACCESS_TOKEN && e.FB_VERIFY_TOKEN);
   if (e.FB_APP_ID && !messengerEnabled) {
@@ -538,6 +606,13 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
       quietHours: e.NEWS_QUIET_HOURS,
       dailyCap: e.NEWS_DAILY_CAP,
       zaloPaidWindow: e.NEWS_ZALO_PAID_WINDOW,
+      zaloBroadcast: e.NEWS_ZALO_BROADCAST_CITIES && e.NEWS_ZALO_COVER_URL ? { cities: e.NEWS_ZALO_BROADCAST_CITIES, coverUrl: e.NEWS_ZALO_COVER_URL } : undefined,
+    },
+    webPush: {
+      vapid: e.WEB_PUSH_VAPID_PUBLIC_KEY && e.WEB_PUSH_VAPID_PRIVATE_KEY ? { publicKey: e.WEB_PUSH_VAPID_PUBLIC_KEY, privateKey: e.WEB_PUSH_VAPID_PRIVATE_KEY } : undefined,
+      // Push services want a way to reach the sender: the deployment's https address, else a placeholder.
+      subject: e.WEB_PUSH_SUBJECT ?? (e.PUBLIC_BASE_URL?.startsWith('https://') ? e.PUBLIC_BASE_URL : 'mailto:troly1022@localhost'),
+      allowedHosts: e.WEB_PUSH_ALLOWED_HOSTS,
     },
     warnings,
   };
@@ -602,6 +677,13 @@ export function redactedSummary(config: Config): Record<string, unknown> {
       quietHours: config.news.quietHours,
       dailyCap: config.news.dailyCap,
       zaloPaidWindow: config.news.zaloPaidWindow,
+      zaloBroadcast: config.news.zaloBroadcast ? { cities: config.news.zaloBroadcast.cities, coverHost: new URL(config.news.zaloBroadcast.coverUrl).host } : 'off',
+    },
+    webPush: {
+      // The public key is public; the private one is never shown.
+      vapid: config.webPush.vapid ? { publicKey: config.webPush.vapid.publicKey, privateKey: 'set' } : 'generated (store)',
+      subject: config.webPush.subject,
+      allowedHosts: config.webPush.allowedHosts.map((r) => `${r.scheme === 'http' || r.port ? `${r.scheme}://` : ''}${r.wildcard ? '*.' : ''}${r.host}${r.port ? `:${r.port}` : ''}`),
     },
   };
 }

@@ -2,6 +2,8 @@ import type { InboundEvent, OutboundMessage } from '../../src/domain/message.js'
 import { formatVietnamDate } from '../../src/domain/dates.js';
 import { ChannelSendError, type ChannelAdapter, type ChannelCapabilities, type RawHeaders, type WindowNotice, type WindowNoticeSender } from '../../src/ports/channel.js';
 import type { Logger } from '../../src/ports/logger.js';
+import type { FollowerBroadcaster } from '../../src/ports/follower-broadcast.js';
+import { createZaloBroadcaster } from './broadcaster.js';
 import { ZaloOA, type ZaloOAOptions } from './client.js';
 import { toChannelSendError } from './errors.js';
 import { renderReply, ZALO_MAX_TEXT } from './render.js';
@@ -46,6 +48,7 @@ export interface ZaloChannelAdapter extends ChannelAdapter {
   readonly kind: 'zalo';
   readonly client: ZaloOA;
   readonly windowNotice?: WindowNoticeSender;
+  readonly followers: FollowerBroadcaster;
   send(message: OutboundMessage): Promise<{ externalId: string; externalIds: string[] }>;
 }
 
@@ -68,6 +71,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloChannelAdapt
     capabilities,
     client,
     ...(windowNotice ? { windowNotice } : {}),
+    followers: createZaloBroadcaster(client),
 
     verify(rawBody: Buffer, headers: RawHeaders): boolean {
       const check = verifyZaloSignature(rawBody, headers, signatureConfig);

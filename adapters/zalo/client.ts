@@ -51,6 +51,18 @@ export interface ZaloOAOptions {
 }
 
 /** A file to upload: bytes (or a Blob) plus the name Zalo will show. */
+/** A normal article's content (title ≤ 150, description ≤ 300, author ≤ 50: Zalo's limits). */
+export interface ZaloArticleDraft {
+  title: string;
+  description: string;
+  author?: string;
+  /** Required by Zalo (-201 "cover value is invalid" without one). */
+  coverUrl: string;
+  /** Text blocks of the body, in order. */
+  paragraphs: readonly string[];
+  trackingLink?: string;
+}
+
 export interface ZaloUpload {
   data: Blob | Uint8Array;
   filename: string;
@@ -195,6 +207,50 @@ export class ZaloOA {
       if (error instanceof ZaloApiError && error.code === -201) return this.sendMessage(userId, { text });
       throw error;
     }
+  }
+
+  /* ---------------------------------------------------------------------------------------------- */
+  /* Articles and broadcast to followers (news-handoff-languages.md A.1.1–A.1.2; ZaloSpec §5.5, §8) */
+  /* ---------------------------------------------------------------------------------------------- */
+
+  /** POST /v2.0/article/create (a normal article, shown): Zalo's async `token`, not the article's id. */
+  async createArticle(article: ZaloArticleDraft): Promise<{ token: string }> {
+    const endpoint = '/v2.0/article/create';
+    const body = {
+      type: 'normal',
+      title: article.title,
+      ...(article.author !== undefined && { author: article.author }),
+      description: article.description,
+      cover: { cover_type: 'photo', photo_url: article.coverUrl, status: 'show' },
+      body: article.paragraphs.map((content) => ({ type: 'text', content })),
+      status: 'show',
+      comment: 'hide',
+      ...(article.trackingLink !== undefined && { tracking_link: article.trackingLink }),
+    };
+    const data = asObject(await this.call<{ token?: unknown }>(endpoint, { method: 'POST', json: body }));
+    return { token: requireField(idString(data?.token), endpoint, 'token') };
+  }
+
+  /** POST /v2.0/article/verify: the article's id once processed; ZaloApiError -214 while it is not yet. */
+  async verifyArticle(token: string): Promise<{ id: string }> {
+    const endpoint = '/v2.0/article/verify';
+    const data = asObject(await this.call<{ id?: unknown }>(endpoint, { method: 'POST', json: { token } }));
+    return { id: requireField(idString(data?.id), endpoint, 'id') };
+  }
+
+  /**
+   * POST /v2.0/oa/message with `recipient.target`: one to five articles to the OA's followers matching
+   * the target (e.g. `{cities: "58"}`); each follower gets a few broadcasts a month at most.
+   */
+  async broadcastArticles(articleIds: readonly string[], target: Readonly<Record<string, string>>): Promise<{ messageId: string }> {
+    if (articleIds.length < 1 || articleIds.length > 5) throw new RangeError('broadcastArticles: one to five articles');
+    const endpoint = '/v2.0/oa/message';
+    const body = {
+      recipient: { target: { ...target } },
+      message: { attachment: { type: 'template', payload: { template_type: 'media', elements: articleIds.map((id) => ({ media_type: 'article', attachment_id: id })) } } },
+    };
+    const data = asObject(await this.call<{ message_id?: unknown }>(endpoint, { method: 'POST', json: body }));
+    return { messageId: requireField(idString(data?.message_id), endpoint, 'message_id') };
   }
 
   /* ---------------------------------------------------------------------------------------------- */

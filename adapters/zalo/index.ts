@@ -8,7 +8,8 @@ export {
   type ZaloChannelAdapter,
   type ZaloNoticeField,
 } from './adapter.js';
-export { ZaloOA, ZALO_MAX_FOLLOWER_OFFSET, type ZaloOAOptions, type ZaloUpload } from './client.js';
+export { ZaloOA, ZALO_MAX_FOLLOWER_OFFSET, type ZaloArticleDraft, type ZaloOAOptions, type ZaloUpload } from './client.js';
+export { createZaloBroadcaster, ZALO_ARTICLE_PROCESSING } from './broadcaster.js';
 export {
   classifyZaloCode,
   toChannelSendError,

@@ -34,7 +34,7 @@ class DeliveryRetry extends Error {
  * The outbound worker (Chatwoot's SendReplyJob, per conversation): under the conversation's delivery
  * lease it sends the pending replies oldest first and records each one's state. Permanent refusals are
  * recorded as failed and not retried; a closed platform window keeps the reply `held` until the
- * citizen's next interaction; a transient failure stops the run (so nothing overtakes that reply) and
+ * citizen's next interaction (a news push is recorded failed instead: late news is no news); a transient failure stops the run (so nothing overtakes that reply) and
  * the job retries with backoff, until the reply has used its attempts.
  */
 export function createDeliveryWorker(deps: DeliveryDeps) {
@@ -68,7 +68,8 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
       if (!(err instanceof ChannelSendError)) throw err;
       const error = { code: `CHANNEL.${err.kind.toUpperCase()}`, ...(err.platformCode !== undefined ? { platformCode: err.platformCode } : {}), message: err.message };
       const where = { outboundId: record.id, kind: err.kind, platformCode: err.platformCode, attempts };
-      if (err.kind === 'window') {
+      // News is not kept for the citizen's next visit (it would arrive out of date): it stays in their "tin mới".
+      if (err.kind === 'window' && record.purpose !== 'news') {
         await settle(record, { status: 'held', attempts, error }, 'held', deps.clock.now());
         deps.logger.info(where, 'platform window closed; reply held for the next interaction');
         return;

@@ -1,7 +1,7 @@
 import type { Conversation, OutboundRecord } from '../domain/conversation.js';
 import { handoffOf } from '../domain/handoff.js';
 import { DEFAULT_LOCALE, type Locale } from '../domain/locale.js';
-import type { ChannelKind, Reply } from '../domain/message.js';
+import { CHANNEL_KINDS, type ChannelKind, type Reply } from '../domain/message.js';
 import { isQuiet, newsDeliveryId, vietnamDayStart, type NewsDelivery, type NewsItem, type NewsSubscription, type QuietHours } from '../domain/news.js';
 import { MESSENGER_STANDARD_WINDOW_MS, ZALO_CONSULTATION_WINDOW_MS, ZALO_FREE_WINDOW_MS } from '../domain/reply-window.js';
 import type { Clock } from '../ports/clock.js';
@@ -313,7 +313,7 @@ export function createNewsDelivery(deps: NewsDeliveryDeps) {
       const counts: ReleaseCounts = { sent: 0, waiting: 0 };
       if (isQuiet(now, policy.quietHours)) return counts;
       for (;;) {
-        const page = (await store.newsDeliveries.listByStatus('quiet', RELEASE_PAGE)).filter((held) => held.at.getTime() <= now.getTime());
+        const page = (await store.newsDeliveries.listByStatus('quiet', RELEASE_PAGE, CHANNEL_KINDS)).filter((held) => held.at.getTime() <= now.getTime());
         if (page.length === 0) break;
         const before = counts.sent + counts.waiting;
         for (const held of page) await releaseOne(held, now, counts);
@@ -331,7 +331,7 @@ export function createNewsDelivery(deps: NewsDeliveryDeps) {
       if (isQuiet(now, policy.quietHours)) return counts;
       const dayStart = vietnamDayStart(now).getTime();
       const byConversation = new Map<string, NewsDelivery[]>();
-      for (const held of await store.newsDeliveries.listCapped(new Date(dayStart), DIGEST_SCAN)) {
+      for (const held of await store.newsDeliveries.listCapped(new Date(dayStart), DIGEST_SCAN, CHANNEL_KINDS)) {
         const list = byConversation.get(held.conversationId);
         if (list) list.push(held);
         else byConversation.set(held.conversationId, [held]);

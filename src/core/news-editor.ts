@@ -1,36 +1,59 @@
 import { randomUUID } from 'node:crypto';
 import type { Account } from '../domain/account.js';
 import { AppError } from '../domain/errors.js';
-import { newsDeliveryId, type NewsItem, type NewsTopic, type NewsUrgency } from '../domain/news.js';
+import type { OutboundRecord } from '../domain/conversation.js';
+import type { Locale } from '../domain/locale.js';
+import type { Reply } from '../domain/message.js';
+import { newsTextIn, type NewsChannel, type NewsDelivery, type NewsItem, type NewsTopic, type NewsUrgency, type NewsVersion } from '../domain/news.js';
 import type { AuditLog } from '../ports/audit.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/events.js';
 import type { Store } from '../ports/store.js';
 import { hasRole } from './console-auth.js';
+import { ARTICLE_DESCRIPTION_MAX, ARTICLE_TITLE_MAX, clip } from './news-broadcast.js';
+import { newsOutboundId } from './news-delivery.js';
 
 /**
- * Portal news in the console (issue 12, items 7 and 8): every console role reads the latest items
- * (agency staff included); coordinators and admins write an item, which is recorded like a feed's new
- * entry (announce: true) and published as `news.published`, so the fan-out (listeners/news-fanout)
- * pushes it to the topics' subscribers; and a delivery report per item.
+ * Portal news in the console (issue 12, items 1, 7 and 8): every console role reads the items (agency
+ * staff included); coordinators and admins write an item, now or at a set time, with optional Khmer and
+ * English versions, preview it per channel, cancel a scheduled one, and read each item's delivery report.
  *
- * The report reads, for each subscription to one of the item's topics, the delivery record of
- * (item, conversation) by its id: one `get` per subscriber, fine at the province's scale (thousands of
- * subscribers, a report opened by hand). Conversations that have unsubscribed since the push are not
- * counted; a per-item index on deliveries would fix both once the store grows one.
+ * An item written for now is recorded like a feed's new entry (announce: true) and published as
+ * `news.published`, so the fan-outs (listeners/news-fanout and the web push one) push it. A scheduled
+ * item is recorded `scheduled` and stays out of lists, feeds and pushes; publishDue (a schedule, every
+ * minute) publishes those due in two compare-and-set steps so that several workers publish each once and
+ * a crash loses nothing: `scheduled` → `publishing` (published from then on), `news.published`, then
+ * `publishing` → published. A run that finds an item still `publishing` announces it again (the fan-out
+ * is idempotent and its job id is the item's).
+ *
+ * The report reads the item's delivery records (one per recipient, an index on the item) and, for a
+ * chat push, the state of its message (queued, sent, held by the platform's window, failed with the
+ * platform's code).
  */
 
 export const NEWS_TITLE_MAX = 300;
 export const NEWS_SUMMARY_MAX = 2000;
 export const NEWS_LINK_MAX = 2000;
 export const NEWS_LIST_MAX = 200;
+/** How far ahead an item can be scheduled. */
+export const NEWS_SCHEDULE_MAX_DAYS = 90;
+/** A publish time closer than this is "now"; one further in the past is refused. */
+const SCHEDULE_MIN_AHEAD_MS = 60_000;
+/** Scheduled items published per run of publishDue. */
+const PUBLISH_BATCH = 100;
+/** What a Web Push notification shows of the summary (browsers cut longer bodies). */
+export const WEB_PUSH_BODY_MAX = 160;
+/** Channel text limits the preview measures against (Zalo consultation and Messenger text messages). */
+const TEXT_LIMITS = { zalo: 2000, messenger: 2000 } as const;
 
 export interface NewsEditorDeps {
-  store: Pick<Store, 'newsItems' | 'newsSubscriptions' | 'newsDeliveries'>;
+  store: Pick<Store, 'newsItems' | 'newsDeliveries' | 'outbound'>;
   topics: readonly NewsTopic[];
   clock: Clock;
   events: Pick<EventBus, 'publish'>;
   audit: AuditLog;
+  /** The chat message of a pushed item (src/system/news.ts), for the preview. */
+  render: (item: NewsItem, locale: Locale) => Reply;
 }
 
 export interface NewsDraft {
@@ -39,20 +62,42 @@ export interface NewsDraft {
   link?: string;
   topics: string[];
   urgency: NewsUrgency;
+  /** Later than a minute from now: scheduled; otherwise published at once. */
+  publishAt?: Date;
+  versions?: NewsItem['versions'];
 }
+
+type Tally = { queued: number; sent: number; failed: number; waiting: number; quiet: number };
 
 export interface NewsReport {
   itemId: string;
-  sent: number;
+  total: number;
+  byStatus: Tally;
+  /** Why the waiting ones wait: the channel's window (or an operator holding the conversation), or the daily cap. */
   waiting: { window: number; cap: number };
-  quiet: number;
+  byChannel: Partial<Record<NewsChannel, Tally>>;
+  /** Failures by channel and code (the platform's code where it gave one). */
+  failures: { channel: NewsChannel; code: string; count: number }[];
+}
+
+export interface NewsPreview {
+  zalo: { text: string; length: number; limit: number };
+  messenger: { text: string; length: number; limit: number };
+  webchat: { text: string };
+  webpush: { title: string; body: string };
+  zaloArticle: { title: string; description: string; titleLimit: number; descriptionLimit: number };
+  versions: { km: boolean; en: boolean };
 }
 
 export interface NewsEditor {
-  list(account: Account, query: { topic?: string; limit: number }): Promise<NewsItem[]>;
+  list(account: Account, query: { topic?: string; status?: 'published' | 'scheduled'; limit: number }): Promise<NewsItem[]>;
   write(account: Account, draft: NewsDraft): Promise<NewsItem>;
+  cancel(account: Account, itemId: string): Promise<void>;
+  preview(account: Account, draft: NewsDraft): NewsPreview;
   report(account: Account, itemId: string): Promise<NewsReport>;
   get(account: Account, itemId: string): Promise<NewsItem>;
+  /** Publishes the scheduled items that are due (the schedule's run); how many it announced. */
+  publishDue(now: Date): Promise<number>;
 }
 
 const invalid = (field: string, message: string): AppError => new AppError('NEWS.INPUT_INVALID', message, { details: { field } });
@@ -63,6 +108,36 @@ function requireReader(account: Account): void {
 
 function requireEditor(account: Account): void {
   if (!hasRole(account, 'coordinator', 'admin')) throw new AppError('AUTH.FORBIDDEN', 'Only coordinators and admins write news items', { details: { role: account.role } });
+}
+
+/** The Web Push notification of an item: its title, and the start of its summary (or its link). */
+export function webPushText(item: Pick<NewsItem, 'title' | 'summary' | 'link' | 'versions'>, locale: Locale): { title: string; body: string } {
+  const text = newsTextIn(item, locale);
+  return { title: text.title, body: clip(text.summary ?? item.link ?? '', WEB_PUSH_BODY_MAX) };
+}
+
+const emptyTally = (): Tally => ({ queued: 0, sent: 0, failed: 0, waiting: 0, quiet: 0 });
+
+/** A delivery as the report counts it: for a chat push, its message's state. */
+function outcomeOf(delivery: NewsDelivery, message: OutboundRecord | undefined): { status: keyof Tally; reason?: 'window' | 'cap'; code?: string } {
+  switch (delivery.status) {
+    case 'quiet':
+      return { status: 'quiet' };
+    case 'waiting':
+      return { status: 'waiting', reason: delivery.reason === 'cap' ? 'cap' : 'window' };
+    case 'queued':
+      return { status: 'queued' };
+    case 'failed':
+      return { status: 'failed', code: delivery.error?.status !== undefined ? String(delivery.error.status) : (delivery.error?.code ?? 'unknown') };
+    case 'sent':
+      // A webpush `sent` was accepted by the push service; a capped item marked sent went in a digest.
+      if (delivery.channel === 'webpush' || delivery.reason === 'cap') return { status: 'sent' };
+      if (!message) return { status: 'queued' };
+      if (message.status === 'sent') return { status: 'sent' };
+      if (message.status === 'held') return { status: 'waiting', reason: 'window' };
+      if (message.status === 'failed') return { status: 'failed', code: String(message.error?.platformCode ?? message.error?.code ?? 'unknown') };
+      return { status: 'queued' };
+  }
 }
 
 export function createNewsEditor(deps: NewsEditorDeps): NewsEditor {
@@ -76,6 +151,55 @@ export function createNewsEditor(deps: NewsEditorDeps): NewsEditor {
     return item;
   }
 
+  function checkText(field: string, value: string | undefined, max: number, required: boolean): string | undefined {
+    const text = value?.trim();
+    if (required && !text) throw invalid(field, `A text of 1 to ${max} characters is needed`);
+    if (text !== undefined && text.length > max) throw invalid(field, `At most ${max} characters`);
+    return text || undefined;
+  }
+
+  /** The draft checked and normalised: what an item is made of. */
+  function check(draft: NewsDraft): Omit<NewsItem, 'id' | 'publishedAt' | 'receivedAt' | 'source' | 'announce'> {
+    const title = checkText('title', draft.title, NEWS_TITLE_MAX, true)!;
+    const summary = checkText('summary', draft.summary, NEWS_SUMMARY_MAX, false);
+    const link = draft.link?.trim();
+    if (link !== undefined && link !== '') {
+      let url: URL | undefined;
+      try {
+        url = new URL(link);
+      } catch {
+        url = undefined;
+      }
+      if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || link.length > NEWS_LINK_MAX) throw invalid('link', 'The link must be an http(s) URL');
+    }
+    const topics = [...new Set(draft.topics)];
+    if (topics.length === 0) throw invalid('topics', 'At least one topic is needed');
+    const unknown = topics.filter((t) => !known.has(t));
+    if (unknown.length > 0) throw new AppError('NEWS.INPUT_INVALID', 'Unknown topic', { details: { field: 'topics', unknown } });
+    if (draft.urgency !== 'normal' && draft.urgency !== 'critical') throw invalid('urgency', 'Urgency is normal or critical');
+    const versions: NonNullable<NewsItem['versions']> = {};
+    for (const locale of ['km', 'en'] as const) {
+      const version = draft.versions?.[locale];
+      if (!version) continue;
+      const vTitle = checkText(`versions.${locale}.title`, version.title, NEWS_TITLE_MAX, false);
+      const vSummary = checkText(`versions.${locale}.summary`, version.summary, NEWS_SUMMARY_MAX, false);
+      if (!vTitle && vSummary) throw invalid(`versions.${locale}.title`, 'A version with a summary needs its title');
+      if (vTitle) versions[locale] = { title: vTitle, ...(vSummary && { summary: vSummary }) } satisfies NewsVersion;
+    }
+    return {
+      topics,
+      title,
+      ...(link && { link }),
+      ...(summary && { summary }),
+      urgency: draft.urgency,
+      ...(Object.keys(versions).length > 0 && { versions }),
+    };
+  }
+
+  async function announce(item: NewsItem): Promise<void> {
+    await deps.events.publish('news.published', { itemId: item.id, at: clock.now() });
+  }
+
   return {
     get,
 
@@ -83,73 +207,100 @@ export function createNewsEditor(deps: NewsEditorDeps): NewsEditor {
       requireReader(account);
       if (query.topic !== undefined && !known.has(query.topic)) throw invalid('topic', 'Unknown topic');
       const limit = Math.min(Math.max(1, Math.trunc(query.limit)), NEWS_LIST_MAX);
+      if (query.status === 'scheduled') {
+        const items = await store.newsItems.listByStatus('scheduled', { limit: NEWS_LIST_MAX });
+        return items.filter((i) => query.topic === undefined || i.topics.includes(query.topic)).slice(0, limit);
+      }
       return store.newsItems.latest({ ...(query.topic !== undefined && { topics: [query.topic] }), limit });
     },
 
     async write(account, draft) {
       requireEditor(account);
-      const title = draft.title.trim();
-      if (title === '' || title.length > NEWS_TITLE_MAX) throw invalid('title', `A title of 1 to ${NEWS_TITLE_MAX} characters is needed`);
-      const summary = draft.summary?.trim();
-      if (summary !== undefined && summary.length > NEWS_SUMMARY_MAX) throw invalid('summary', `A summary of at most ${NEWS_SUMMARY_MAX} characters`);
-      const link = draft.link?.trim();
-      if (link !== undefined && link !== '') {
-        let url: URL | undefined;
-        try {
-          url = new URL(link);
-        } catch {
-          url = undefined;
-        }
-        if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:') || link.length > NEWS_LINK_MAX) throw invalid('link', 'The link must be an http(s) URL');
-      }
-      const topics = [...new Set(draft.topics)];
-      if (topics.length === 0) throw invalid('topics', 'At least one topic is needed');
-      const unknown = topics.filter((t) => !known.has(t));
-      if (unknown.length > 0) throw new AppError('NEWS.INPUT_INVALID', 'Unknown topic', { details: { field: 'topics', unknown } });
-      if (draft.urgency !== 'normal' && draft.urgency !== 'critical') throw invalid('urgency', 'Urgency is normal or critical');
-
+      const content = check(draft);
       const now = clock.now();
+      const at = draft.publishAt;
+      if (at !== undefined && (Number.isNaN(at.getTime()) || at.getTime() < now.getTime() - SCHEDULE_MIN_AHEAD_MS || at.getTime() > now.getTime() + NEWS_SCHEDULE_MAX_DAYS * 86_400_000)) {
+        throw invalid('publishAt', `A publish time from now to ${NEWS_SCHEDULE_MAX_DAYS} days ahead`);
+      }
+      const scheduled = at !== undefined && at.getTime() > now.getTime() + SCHEDULE_MIN_AHEAD_MS;
       const item: NewsItem = {
         id: randomUUID(),
-        topics,
-        title,
-        ...(link && { link }),
-        ...(summary && { summary }),
-        urgency: draft.urgency,
-        publishedAt: now,
+        ...content,
+        publishedAt: scheduled ? at : now,
         receivedAt: now,
         source: { kind: 'editor', accountId: account.id },
         announce: true,
+        ...(scheduled && { status: 'scheduled' as const }),
       };
       await store.newsItems.insert(item);
       await deps.audit.record({
-        action: 'news.publish',
+        action: scheduled ? 'news.schedule' : 'news.publish',
         actor: { id: account.id, username: account.username },
         target: { kind: 'news', id: item.id },
         at: now,
-        details: { topics: topics.join(','), urgency: item.urgency },
+        details: { topics: item.topics.join(','), urgency: item.urgency, ...(scheduled && { publishAt: item.publishedAt.toISOString() }) },
       });
-      await deps.events.publish('news.published', { itemId: item.id, at: now });
+      if (!scheduled) await announce(item);
       return item;
+    },
+
+    async cancel(account, itemId) {
+      requireEditor(account);
+      const item = await get(account, itemId);
+      if (!(await store.newsItems.removeScheduled(item.id))) throw new AppError('NEWS.ALREADY_PUBLISHED', 'This item is already published; only a scheduled item can be cancelled.');
+      await deps.audit.record({ action: 'news.cancel', actor: { id: account.id, username: account.username }, target: { kind: 'news', id: item.id }, at: clock.now() });
+    },
+
+    preview(account, draft) {
+      requireEditor(account);
+      const now = clock.now();
+      const content = check(draft);
+      const item: NewsItem = { id: 'preview', ...content, publishedAt: now, receivedAt: now, source: { kind: 'editor', accountId: account.id }, announce: true };
+      const text = deps.render(item, 'vi').text ?? '';
+      const length = [...text].length;
+      const description = item.summary ?? item.title;
+      return {
+        zalo: { text, length, limit: TEXT_LIMITS.zalo },
+        messenger: { text, length, limit: TEXT_LIMITS.messenger },
+        webchat: { text },
+        webpush: webPushText(item, 'vi'),
+        zaloArticle: { title: clip(item.title, ARTICLE_TITLE_MAX), description: clip(description, ARTICLE_DESCRIPTION_MAX), titleLimit: ARTICLE_TITLE_MAX, descriptionLimit: ARTICLE_DESCRIPTION_MAX },
+        versions: { km: item.versions?.km !== undefined, en: item.versions?.en !== undefined },
+      };
     },
 
     async report(account, itemId) {
       const item = await get(account, itemId);
-      const report: NewsReport = { itemId: item.id, sent: 0, waiting: { window: 0, cap: 0 }, quiet: 0 };
-      const seen = new Set<string>();
-      for (const topic of item.topics) {
-        for (const subscription of await store.newsSubscriptions.listByTopic(topic)) {
-          if (seen.has(subscription.id)) continue;
-          seen.add(subscription.id);
-          const delivery = await store.newsDeliveries.get(newsDeliveryId(item.id, subscription.id));
-          if (!delivery) continue;
-          if (delivery.status === 'sent') report.sent += 1;
-          else if (delivery.status === 'quiet') report.quiet += 1;
-          else if (delivery.reason === 'cap') report.waiting.cap += 1;
-          else report.waiting.window += 1;
+      const report: NewsReport = { itemId: item.id, total: 0, byStatus: emptyTally(), waiting: { window: 0, cap: 0 }, byChannel: {}, failures: [] };
+      const failures = new Map<string, { channel: NewsChannel; code: string; count: number }>();
+      for (const delivery of await store.newsDeliveries.listByItem(item.id)) {
+        const message = delivery.status === 'sent' && delivery.channel !== 'webpush' ? await store.outbound.get(newsOutboundId(delivery.id)) : undefined;
+        const outcome = outcomeOf(delivery, message);
+        report.total += 1;
+        report.byStatus[outcome.status] += 1;
+        (report.byChannel[delivery.channel] ??= emptyTally())[outcome.status] += 1;
+        if (outcome.reason) report.waiting[outcome.reason] += 1;
+        if (outcome.status === 'failed') {
+          const key = `${delivery.channel}|${outcome.code}`;
+          const entry = failures.get(key) ?? { channel: delivery.channel, code: outcome.code ?? 'unknown', count: 0 };
+          entry.count += 1;
+          failures.set(key, entry);
         }
       }
+      report.failures = [...failures.values()].sort((a, b) => b.count - a.count || a.code.localeCompare(b.code));
       return report;
+    },
+
+    async publishDue(now) {
+      for (const item of await store.newsItems.listByStatus('scheduled', { dueBy: now, limit: PUBLISH_BATCH })) {
+        await store.newsItems.moveStatus(item.id, 'scheduled', 'publishing');
+      }
+      let announced = 0;
+      for (const item of await store.newsItems.listByStatus('publishing', { limit: PUBLISH_BATCH })) {
+        await announce(item);
+        if (await store.newsItems.moveStatus(item.id, 'publishing', undefined)) announced += 1;
+      }
+      return announced;
     },
   };
 }

@@ -50,7 +50,13 @@ export const ERROR_CODES = {
   'PUBLISH.NOT_ALLOWED': { httpStatus: 409, meaning: 'The ticket cannot be published: the citizen did not consent to publication, or it has no answer yet (answered, delivered or closed only).' },
   'PUBLISH.NOT_FOUND': { httpStatus: 404, meaning: 'No public Q&A entry for this ticket.' },
   'NEWS.NOT_FOUND': { httpStatus: 404, meaning: 'No news item with this id.' },
+  'NEWS.ALREADY_PUBLISHED': { httpStatus: 409, meaning: 'Only a scheduled news item can be cancelled; this one is published.' },
+  'NEWS.NOT_PUBLISHED': { httpStatus: 409, meaning: 'A scheduled news item cannot be broadcast before it is published.' },
+  'NEWS.BROADCAST_UNCONFIGURED': { httpStatus: 409, meaning: 'Zalo broadcasts are not set up: the Zalo channel, NEWS_ZALO_BROADCAST_CITIES or NEWS_ZALO_COVER_URL is missing.' },
   'NEWS.INPUT_INVALID': { httpStatus: 400, meaning: 'A news item or news query has an unknown topic or a malformed value (an empty title, a link that is not http(s), an unknown urgency).' },
+  'WEBPUSH.INPUT_INVALID': { httpStatus: 400, meaning: 'A Web Push subscription request has an unknown topic, no topic, or a malformed subscription or locale.' },
+  'WEBPUSH.ENDPOINT_NOT_ALLOWED': { httpStatus: 400, meaning: 'The subscription endpoint is not an https URL of an allowed push service (WEB_PUSH_ALLOWED_HOSTS).' },
+  'WEBPUSH.RATE_LIMITED': { httpStatus: 429, meaning: 'Too many Web Push subscription requests from this address; retry after the window (Retry-After).' },
 } as const satisfies Record<string, { httpStatus: number; meaning: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,3 +1,4 @@
+import type { Locale } from './locale.js';
 import type { ChannelKind } from './message.js';
 import { VIETNAM_UTC_OFFSET_MS } from './working-days.js';
 
@@ -33,7 +34,33 @@ export interface NewsItem {
   source: { kind: 'feed'; url: string; guid: string } | { kind: 'editor'; accountId: string };
   /** True: pushed to subscribers. False: recorded at a feed's first poll, kept for "tin mới", never pushed. */
   announce: boolean;
+  /**
+   * `scheduled`: an editor's item waiting for its `publishedAt` (not listed, not pushed, not in feeds
+   * until then); `publishing`: its time came and its `news.published` is being announced (published
+   * already: a crash here is completed by the next run); absent: published.
+   */
+  status?: NewsItemStatus;
+  /** The item in Khmer and English, written by the editor; a citizen speaking one of them gets it. */
+  versions?: Partial<Record<Exclude<Locale, 'vi'>, NewsVersion>>;
 }
+
+export type NewsItemStatus = 'scheduled' | 'publishing';
+
+/** An item's title and summary in another language. */
+export interface NewsVersion {
+  title: string;
+  summary?: string;
+}
+
+/** The item's title and summary in `locale`: its version there, else the Vietnamese original. */
+export function newsTextIn(item: Pick<NewsItem, 'title' | 'summary' | 'versions'>, locale: Locale): NewsVersion {
+  const version = locale === 'vi' ? undefined : item.versions?.[locale];
+  if (version) return version;
+  return { title: item.title, ...(item.summary !== undefined && { summary: item.summary }) };
+}
+
+/** Whether an item is out (listed, in feeds, pushed): not waiting for its scheduled time. */
+export const isPublished = (item: Pick<NewsItem, 'status'>): boolean => item.status !== 'scheduled';
 
 /** A conversation's news subscription: the topics, and the consent given for them on this channel. */
 export interface NewsSubscription {
@@ -47,20 +74,71 @@ export interface NewsSubscription {
 }
 
 /**
- * One item for one conversation: `sent` (a message queued on the channel), `waiting` (its window is
- * closed, or the daily cap reached: it stays in the citizen's "tin mới"), `quiet` (held for the morning).
+ * One item for one recipient: `sent` (a message queued on the channel), `waiting` (its window is
+ * closed, or the daily cap reached: it stays in the citizen's "tin mới"), `quiet` (held for the morning),
+ * `queued` (a web push claimed and not yet accepted by the push service), `failed` (a web push refused for
+ * good; its code in `error`).
  */
-export type NewsDeliveryStatus = 'sent' | 'waiting' | 'quiet';
+export type NewsDeliveryStatus = 'sent' | 'waiting' | 'quiet' | 'queued' | 'failed';
+
+/** Where a news delivery goes: a conversation's channel, or a browser's Web Push subscription. */
+export type NewsChannel = ChannelKind | 'webpush';
 
 export interface NewsDelivery {
-  /** `${itemId}|${conversationId}`: one per (item, citizen's channel), whatever replays. */
+  /** `${itemId}|${recipientId}`: one per (item, citizen's channel), whatever replays. */
   id: string;
   itemId: string;
+  /** The conversation id, or `webpush:<subscription id>` for a browser. */
   conversationId: string;
-  channel: ChannelKind;
+  channel: NewsChannel;
   status: NewsDeliveryStatus;
   reason?: 'window' | 'cap' | 'quiet';
+  /** A failed web push: the push service's HTTP status. */
+  error?: { code: string; status?: number };
   at: Date;
+}
+
+/**
+ * A browser's Web Push subscription (the demo portal's top page): the push service endpoint and keys the
+ * browser gave, the topics chosen, and the consent (the click that asked for it).
+ */
+export interface WebPushSubscription {
+  /** A hash of the endpoint: one subscription per browser (re-subscribing replaces it). */
+  id: string;
+  endpoint: string;
+  keys: { p256dh: string; auth: string };
+  topics: string[];
+  locale: Locale;
+  consentAt: Date;
+  updatedAt: Date;
+}
+
+/**
+ * A Zalo Article broadcast of one item to the OA's followers (news-handoff-languages.md A.1.2, A.4.9):
+ * `creating` (article create requested) → `verifying` (a token; verify until an id, -214 = still
+ * processing) → `live` (the article id) → `broadcasting` (the broadcast call was started: never started
+ * twice) → `done` (the broadcast's message id) | `failed` (a step refused, `error`) | `unknown` (a
+ * broadcast call whose outcome was lost in a crash: not repeated; check the OA's console).
+ */
+export type NewsBroadcastState = 'creating' | 'verifying' | 'live' | 'broadcasting' | 'done' | 'failed' | 'unknown';
+
+export interface NewsBroadcast {
+  /** The item's id: one broadcast per item, ever. */
+  id: string;
+  itemId: string;
+  state: NewsBroadcastState;
+  requestedBy: { id: string; username: string };
+  requestedAt: Date;
+  /** Zalo's async article token, then the article id, then the broadcast's message id. */
+  token?: string;
+  articleId?: string;
+  messageId?: string;
+  /** The province target (Zalo's `cities` code) the broadcast was sent with. */
+  target: { cities: string };
+  /** Every step as it happened: what was called and what came back. */
+  steps: { step: 'create' | 'verify' | 'broadcast'; at: Date; outcome: string }[];
+  error?: { code: string; platformCode?: number; message?: string };
+  updatedAt: Date;
 }
 
 export const newsDeliveryId = (itemId: string, conversationId: string): string => `${itemId}|${conversationId}`;

@@ -52,7 +52,8 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 };
 
 /**
- * The last middleware: answers `{code, message}` with the error's status and never sends a stack.
+ * The last middleware: answers `{code, message}` (and, for a 4xx naming one input field, `field`, so a
+ * form can show the message beside it) with the error's status and never sends a stack.
  * Server-side failures are logged with their cause and answered with the catalogue's generic text.
  */
 export function createErrorMiddleware(deps: { logger: Logger }): ErrorRequestHandler {
@@ -67,6 +68,10 @@ export function createErrorMiddleware(deps: { logger: Logger }): ErrorRequestHan
     if (status >= 500) deps.logger.error({ ...where, err: appError }, 'request failed');
     else deps.logger.info(where, 'request rejected');
     const message = status >= 500 ? ERROR_CODES[appError.code].meaning : appError.message;
-    res.status(status).set('Cache-Control', 'no-store').json({ code: appError.code, message });
+    const field = status < 500 ? appError.details?.['field'] : undefined;
+    res
+      .status(status)
+      .set('Cache-Control', 'no-store')
+      .json({ code: appError.code, message, ...(typeof field === 'string' && { field }) });
   };
 }

@@ -24,7 +24,10 @@ export type AuditAction =
   | 'call.record'
   | 'canned.edit'
   | 'canned.remove'
-  | 'news.publish';
+  | 'news.publish'
+  | 'news.schedule'
+  | 'news.cancel'
+  | 'news.broadcast';
 
 export interface AuditEntry {
   action: AuditAction;

@@ -1,3 +1,4 @@
+import type { FollowerBroadcaster } from './follower-broadcast.js';
 import type { ChannelKind, InboundEvent, OutboundMessage } from '../domain/message.js';
 
 /**
@@ -36,6 +37,8 @@ export interface ChannelAdapter {
    * answer is waiting, while the answer itself stays held for the citizen's next interaction.
    */
   readonly windowNotice?: WindowNoticeSender;
+  /** Present where the platform broadcasts articles to all its followers (Zalo OA): news broadcasts. */
+  readonly followers?: FollowerBroadcaster;
 }
 
 /** What a window notice tells the citizen: which ticket was answered, by whom and when. */

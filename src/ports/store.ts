@@ -1,7 +1,7 @@
 import type { Contact, Conversation, InboundMessage, InboundStatus, OutboundRecord } from '../domain/conversation.js';
 import type { Account, ConsoleSession } from '../domain/account.js';
 import type { AuditEntry } from './audit.js';
-import type { NewsDelivery, NewsDeliveryStatus, NewsItem, NewsSubscription } from '../domain/news.js';
+import type { NewsBroadcast, NewsBroadcastState, NewsChannel, NewsDelivery, NewsDeliveryStatus, NewsItem, NewsItemStatus, NewsSubscription, WebPushSubscription } from '../domain/news.js';
 import type { CannedReply, ConversationActivity, HandoffRecord, HandoffState, HandoffStatus, OperatorPresence, PhoneCall } from '../domain/handoff.js';
 import type { ChannelKind, DeliveryStatus } from '../domain/message.js';
 import type { PublishedAnswer } from '../domain/publication.js';
@@ -200,8 +200,14 @@ export interface NewsItemRepo {
   /** Insert-if-absent on `id`: returns whether this call created it (a feed polled twice records an entry once). */
   insert(item: NewsItem): Promise<{ created: boolean }>;
   get(id: string): Promise<NewsItem | undefined>;
-  /** Newest first (publishedAt), of any of these topics, or of every topic when absent. */
+  /** Published items newest first (publishedAt), of any of these topics, or of every topic when absent. */
   latest(query: { topics?: readonly string[]; limit: number }): Promise<NewsItem[]>;
+  /** Items in this status (scheduled, publishing), soonest first (publishedAt); only those due by `dueBy` when given. */
+  listByStatus(status: NewsItemStatus, query: { dueBy?: Date; limit: number }): Promise<NewsItem[]>;
+  /** Moves an item from `from` to `to` (undefined: published): whether this call did it (several workers, one wins). */
+  moveStatus(id: string, from: NewsItemStatus, to: NewsItemStatus | undefined): Promise<boolean>;
+  /** Deletes an item only while it is scheduled: whether it was. */
+  removeScheduled(id: string): Promise<boolean>;
 }
 
 /** Citizens' news subscriptions, one per conversation. */
@@ -218,13 +224,32 @@ export interface NewsDeliveryRepo {
   /** Insert-if-absent on `id`: whether this call created it (the exactly-once guard). */
   insert(delivery: NewsDelivery): Promise<{ created: boolean }>;
   get(id: string): Promise<NewsDelivery | undefined>;
-  update(id: string, patch: Partial<Pick<NewsDelivery, 'status' | 'reason' | 'at'>>): Promise<void>;
+  update(id: string, patch: Partial<Pick<NewsDelivery, 'status' | 'reason' | 'at' | 'error'>>): Promise<void>;
+  /** Every record of one item (its delivery report). */
+  listByItem(itemId: string): Promise<NewsDelivery[]>;
   /** How many were sent to this conversation since `since` (the daily cap). */
   countSent(conversationId: string, since: Date): Promise<number>;
-  /** At most `limit` in this status, oldest first (the morning's held pushes). */
-  listByStatus(status: NewsDeliveryStatus, limit: number): Promise<NewsDelivery[]>;
-  /** At most `limit` waiting for the daily cap, recorded before `before`, oldest first (the daily digest). */
-  listCapped(before: Date, limit: number): Promise<NewsDelivery[]>;
+  /** At most `limit` in this status, oldest first (the morning's held pushes), of these channels only when given. */
+  listByStatus(status: NewsDeliveryStatus, limit: number, channels?: readonly NewsChannel[]): Promise<NewsDelivery[]>;
+  /** At most `limit` waiting for the daily cap, recorded before `before`, oldest first (the daily digest), of these channels only when given. */
+  listCapped(before: Date, limit: number, channels?: readonly NewsChannel[]): Promise<NewsDelivery[]>;
+}
+
+/** Browsers' Web Push subscriptions, one per endpoint. */
+export interface WebPushSubscriptionRepo {
+  put(subscription: WebPushSubscription): Promise<void>;
+  get(id: string): Promise<WebPushSubscription | undefined>;
+  remove(id: string): Promise<boolean>;
+  listByTopic(topic: string): Promise<WebPushSubscription[]>;
+}
+
+/** Zalo Article broadcasts, one per item. */
+export interface NewsBroadcastRepo {
+  /** Insert-if-absent on `id` (the item's): whether this call created it (never two broadcasts). */
+  insert(broadcast: NewsBroadcast): Promise<{ created: boolean }>;
+  get(id: string): Promise<NewsBroadcast | undefined>;
+  /** Moves it only if it is still in `from`, appending `step` when given: whether this call did it. */
+  advance(id: string, from: NewsBroadcastState, patch: Partial<Pick<NewsBroadcast, 'state' | 'token' | 'articleId' | 'messageId' | 'error' | 'updatedAt'>>, step?: NewsBroadcast['steps'][number]): Promise<boolean>;
 }
 
 /** Per feed URL: the validators of the last poll (conditional GET) and whether it was seeded. */
@@ -265,6 +290,8 @@ export interface Store {
   newsSubscriptions: NewsSubscriptionRepo;
   newsDeliveries: NewsDeliveryRepo;
   newsFeeds: NewsFeedStateRepo;
+  webPush: WebPushSubscriptionRepo;
+  newsBroadcasts: NewsBroadcastRepo;
   /** Creates indexes / opens files; idempotent. */
   init(): Promise<void>;
   /** Resolves when the engine answers; rejects otherwise (readiness checks). */

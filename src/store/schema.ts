@@ -163,18 +163,30 @@ import type { IndexSpec } from './collection.js';
  * == Schema: news_items ==  (domain/news.ts NewsItem)
  *   _id (hash of feed URL + guid, or UUID), topics string[], title, link?, summary?, urgency (normal |
  *   critical), publishedAt, receivedAt, source { kind: feed, url, guid } | { kind: editor, accountId },
- *   announce (false: recorded at a feed's first poll, never pushed)
- * Indexes: publishedAt; { topics, publishedAt } (multikey: "tin mới" of a citizen's topics)
+ *   announce (false: recorded at a feed's first poll, never pushed), status? (scheduled: an editor's item
+ *   waiting for its publishedAt), versions? { km?, en? : { title, summary? } }
+ * Indexes: publishedAt; { topics, publishedAt } (multikey: "tin mới" of a citizen's topics);
+ *          { status, publishedAt } (the scheduled items due)
  *
  * == Schema: news_subscriptions ==  (one per conversation)
  *   _id (conversation id), channel, topics string[], consentAt, updatedAt
  * Indexes: topics (multikey: an item's recipients)
  *
  * == Schema: news_deliveries ==  (one per item and conversation: the exactly-once guard)
- *   _id `${itemId}|${conversationId}`, itemId, conversationId, channel, status (sent | waiting | quiet),
- *   reason? (window | cap | quiet), at
+ *   _id `${itemId}|${conversationId}`, itemId, conversationId (or webpush:<subscription id>), channel
+ *   (zalo | messenger | webchat | webpush), status (sent | waiting | quiet | queued | failed),
+ *   reason? (window | cap | quiet), error? { code, status? }, at
  * Indexes: { conversationId, status, at } (daily cap); { status, at } (the morning's held pushes);
- *          { status, reason, at } (the daily digest of capped items)
+ *          { status, reason, at } (the daily digest of capped items); itemId (an item's report)
+ *
+ * == Schema: webpush_subscriptions ==  (one per browser endpoint)
+ *   _id (hash of the endpoint), endpoint, keys { p256dh, auth }, topics string[], locale, consentAt,
+ *   updatedAt
+ * Indexes: topics (multikey)
+ *
+ * == Schema: news_broadcasts ==  (one Zalo Article broadcast per item)
+ *   _id (item id), itemId, state, requestedBy { id, username }, requestedAt, token?, articleId?,
+ *   messageId?, target { cities }, steps [{ step, at, outcome }], error?, updatedAt
  *
  * == Schema: news_feeds ==
  *   _id (feed URL), url, etag?, lastModified?, polledAt
@@ -206,6 +218,8 @@ export const COLLECTIONS = {
   newsSubscriptions: 'news_subscriptions',
   newsDeliveries: 'news_deliveries',
   newsFeeds: 'news_feeds',
+  webPush: 'webpush_subscriptions',
+  newsBroadcasts: 'news_broadcasts',
 } as const;
 
 export type CollectionName = (typeof COLLECTIONS)[keyof typeof COLLECTIONS];
@@ -265,12 +279,16 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
   news_items: [
     { name: 'publishedAt', keys: { publishedAt: -1 } },
     { name: 'topics_publishedAt', keys: { topics: 1, publishedAt: -1 } },
+    { name: 'status_publishedAt', keys: { status: 1, publishedAt: 1 } },
   ],
   news_subscriptions: [{ name: 'topics', keys: { topics: 1 } }],
   news_deliveries: [
     { name: 'conversation_status_at', keys: { conversationId: 1, status: 1, at: 1 } },
     { name: 'status_at', keys: { status: 1, at: 1 } },
     { name: 'status_reason_at', keys: { status: 1, reason: 1, at: 1 } },
+    { name: 'itemId', keys: { itemId: 1 } },
   ],
   news_feeds: [],
+  webpush_subscriptions: [{ name: 'topics', keys: { topics: 1 } }],
+  news_broadcasts: [],
 };

@@ -12,7 +12,8 @@ import { createOperatorRouter, type OperatorRouter } from '../http/operator.rout
 import type { HandoffPolicy } from '../core/handoff-routing.js';
 import { buildHandoff, type Handoff } from './handoff.js';
 import { buildNews, type News } from './news.js';
-import { createNewsEditor } from '../core/news-editor.js';
+import { buildWebPush, type WebPush } from './webpush.js';
+import { createWebPushRouter } from '../http/webpush.router.js';
 import { loadNewsTopics } from '../../knowledge/news/topics.js';
 import type { Config } from '../config.js';
 import { TURN_QUEUE, type TurnJob } from '../core/queues.js';
@@ -89,6 +90,8 @@ export interface RunningSystem {
   handoff: Handoff;
   /** Portal news: the feeds' poll, the fan-out, the subscriptions (tests, the bench). */
   news: News;
+  /** Web Push of portal news to browsers (the portal page's subscriptions, the fan-out), for tests. */
+  webPush: WebPush;
   stop(): Promise<void>;
 }
 
@@ -185,12 +188,15 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   await handoff.canned.seed();
   // Portal news: feeds polled, each new item pushed to its subscribers within each channel's rules.
   const newsTopics = loadNewsTopics(config.catalogDir);
-  const news = buildNews({ config, store, backend, clock, logger, events, deliveries, topics: newsTopics });
+  const news = buildNews({ config, store, backend, clock, logger, events, deliveries, topics: newsTopics, audit, ...(adapters.zalo?.followers && { followers: adapters.zalo.followers }) });
+  // The same items pushed to browsers subscribed on the portal page (Web Push, src/system/webpush.ts).
+  const webPush = await buildWebPush({ config, store, backend, clock, logger, events, topics: newsTopics });
 
   const workers: QueueWorker[] = [];
   if (roles.worker) {
     workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets, published, limiters, events, handoff, news: news.subscriptions })));
-    workers.push(news.worker());
+    workers.push(...news.workers());
+    workers.push(webPush.worker());
     await resumePendingWork(store, turns, deliveries, logger);
     // An answer a crash left between two writes (ticket answered, message never stored or never reported).
     const repaired = await tickets.reconcileDeliveries();
@@ -202,7 +208,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       ...options.deadlines,
     };
     const sweep = deadlineSchedule({ catalogDir: config.catalogDir, tickets: store.tickets, clock, logger, options: deadlines });
-    workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules: [sweep, handoff.schedule, ...news.schedules] })));
+    workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules: [sweep, handoff.schedule, ...news.schedules, ...webPush.schedules] })));
   }
 
   let app: Express;
@@ -224,6 +230,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     });
     // Citizens track a ticket by code + proof (widget session or last 4 phone digits): POST /api/v1/tickets/lookup, before the API's 64 kB parser.
     widget.use(createTicketLookupRouter({ lookup: tickets.lookup, agencyName, copy: vi, failures: { byAddress: limiters.lookupByAddress, proofByCode: limiters.proofByCode }, sessions: webchat.sessions, accountId: WIDGET_ACCOUNT_ID }));
+    // Browsers subscribe to news on the portal page (Web Push): /tin-tuc/web-push/*, its own 4 kB parser.
+    widget.use(createWebPushRouter({ webPush: webPush.service, byAddress: limiters.widgetByAddress }));
     const publishing = createPublishing({
       tickets: store.tickets,
       publications: store.publications,
@@ -243,7 +251,6 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     }
     const statistics = createStatistics({ inbound: store.inbound, tickets: store.tickets, handoffs: store.handoffs, calls: store.calls });
     operators = createOperatorRouter({ auth, desk: handoff.desk, routing: handoff.routing, canned: handoff.canned, calls: handoff.calls, feed: coordination.operatorFeed, secureCookies: config.nodeEnv === 'production' });
-    const newsEditor = createNewsEditor({ store, topics: newsTopics, clock, events, audit });
     const newsFeed = { store, topics: newsTopics, ...(config.publicBaseUrl && { baseUrl: config.publicBaseUrl }) };
     app = buildApp({
       config,
@@ -255,7 +262,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       health,
       publishing: { publishing, agencyName },
       stats: { statistics, labels: vi.stats, agencyName },
-      news: { editor: newsEditor, feed: newsFeed },
+      news: { editor: news.editor, broadcasts: news.broadcasts, topics: newsTopics, feed: newsFeed },
     });
   } else {
     // A worker process serves only its probes (/healthz, /readyz) for the process manager.
@@ -284,6 +291,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     auth,
     handoff,
     news,
+    webPush,
     async stop() {
       widget?.closeStreams();
       operators?.closeStreams();

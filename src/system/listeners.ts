@@ -9,6 +9,7 @@ import { windowNoticeListener } from '../listeners/window-notice.listener.js';
 import { operatorFeedActivityListener, operatorFeedMovedListener } from '../listeners/operator-feed.listener.js';
 import type { OperatorFeed } from '../ports/operator-feed.js';
 import { newsFanOutListener, type NewsFanOutJob } from '../listeners/news-fanout.listener.js';
+import { newsWebPushListener, type NewsWebPushJob } from '../listeners/news-webpush.listener.js';
 import type { JobQueue } from '../ports/queue.js';
 
 /**
@@ -41,4 +42,9 @@ export function subscribeHandoffListeners(events: EventBus, deps: { feed: Pick<O
 /** The reactions to a published news item: its fan-out is queued. */
 export function subscribeNewsListeners(events: EventBus, deps: { fanOuts: JobQueue<NewsFanOutJob> }): void {
   events.subscribe('news.published', newsFanOutListener(deps.fanOuts));
+}
+
+/** The reaction to a published news item for browsers: its Web Push fan-out is queued (a queue of its own). */
+export function subscribeWebPushListeners(events: EventBus, deps: { pushes: JobQueue<NewsWebPushJob> }): void {
+  events.subscribe('news.published', newsWebPushListener(deps.pushes));
 }

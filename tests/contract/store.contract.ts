@@ -341,12 +341,76 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         await store.newsDeliveries.insert(held);
         expect(await store.newsDeliveries.countSent(conversationId, at(2))).toBe(1);
         expect((await store.newsDeliveries.listByStatus('quiet', 1000)).map((d) => d.id)).toContain(held.id);
+        expect((await store.newsDeliveries.listByStatus('quiet', 1000, ['zalo', 'webchat'])).map((d) => d.id)).toContain(held.id);
+        expect((await store.newsDeliveries.listByStatus('quiet', 1000, ['webpush'])).map((d) => d.id)).not.toContain(held.id);
         const capped = { ...delivery(4, 'quiet'), status: 'waiting' as const, reason: 'cap' as const };
         await store.newsDeliveries.insert(capped);
         expect((await store.newsDeliveries.listCapped(at(5), 1000)).map((d) => d.id)).toContain(capped.id);
+        expect((await store.newsDeliveries.listCapped(at(5), 1000, ['webpush'])).map((d) => d.id)).not.toContain(capped.id);
         expect((await store.newsDeliveries.listCapped(at(4), 1000)).map((d) => d.id)).not.toContain(capped.id);
         await store.newsDeliveries.update(held.id, { status: 'sent', at: at(7) });
         expect(await store.newsDeliveries.countSent(conversationId, at(0))).toBe(3);
+      });
+
+      it('When an item is scheduled, then it is listed only as scheduled until published once; a scheduled item can be removed, a published one not', async () => {
+        const topic = uid('topic');
+        const [due, later, out] = [uid('n'), uid('n'), uid('n')];
+        await store.newsItems.insert({ ...item(due, [topic], 4), status: 'scheduled' as const });
+        await store.newsItems.insert({ ...item(later, [topic], 9), status: 'scheduled' as const, versions: { km: { title: 'ព័ត៌មាន' } } });
+        await store.newsItems.insert(item(out, [topic], 2));
+        expect((await store.newsItems.latest({ topics: [topic], limit: 10 })).map((i) => i.id)).toEqual([out]);
+        const dueIds = (await store.newsItems.listByStatus('scheduled', { dueBy: new Date(Date.UTC(2031, 5, 5)), limit: 1000 })).map((i) => i.id);
+        expect(dueIds).toContain(due);
+        expect(dueIds).not.toContain(later);
+        expect((await store.newsItems.listByStatus('scheduled', { limit: 1000 })).map((i) => i.id)).toEqual(expect.arrayContaining([due, later]));
+        expect(await store.newsItems.moveStatus(due, 'scheduled', 'publishing')).toBe(true);
+        expect(await store.newsItems.moveStatus(due, 'scheduled', 'publishing')).toBe(false);
+        expect((await store.newsItems.listByStatus('publishing', { limit: 1000 })).map((i) => i.id)).toContain(due);
+        expect(await store.newsItems.moveStatus(due, 'publishing', undefined)).toBe(true);
+        expect(await store.newsItems.moveStatus(due, 'publishing', undefined)).toBe(false);
+        expect((await store.newsItems.latest({ topics: [topic], limit: 10 })).map((i) => i.id)).toEqual([due, out]);
+        expect((await store.newsItems.get(due))?.status).toBeUndefined();
+        expect((await store.newsItems.get(later))?.versions).toEqual({ km: { title: 'ព័ត៌មាន' } });
+        expect(await store.newsItems.removeScheduled(due)).toBe(false);
+        expect(await store.newsItems.removeScheduled(later)).toBe(true);
+        expect(await store.newsItems.get(later)).toBeUndefined();
+      });
+
+      it("When an item's deliveries are listed, then every channel's record is there, with a failure's code", async () => {
+        const itemId = uid('n');
+        const at = new Date('2031-07-02T00:00:00Z');
+        await store.newsDeliveries.insert({ id: `${itemId}|c1`, itemId, conversationId: 'c1', channel: 'zalo', status: 'sent', at });
+        await store.newsDeliveries.insert({ id: `${itemId}|webpush:w1`, itemId, conversationId: 'webpush:w1', channel: 'webpush', status: 'queued', at });
+        await store.newsDeliveries.update(`${itemId}|webpush:w1`, { status: 'failed', error: { code: 'WEBPUSH.GONE', status: 410 } });
+        const listed = await store.newsDeliveries.listByItem(itemId);
+        expect(listed.map((d) => d.id)).toEqual([`${itemId}|c1`, `${itemId}|webpush:w1`]);
+        expect(listed[1]).toMatchObject({ status: 'failed', error: { code: 'WEBPUSH.GONE', status: 410 } });
+      });
+
+      it('When a browser subscribes to web push, then it is found by topic, replaced on re-subscribing, and removed', async () => {
+        const topic = uid('topic');
+        const at = new Date('2031-06-01T00:00:00Z');
+        const sub = { id: uid('wp'), endpoint: 'https://push.example/abc', keys: { p256dh: 'BPk', auth: 'au' }, topics: [topic], locale: 'vi' as const, consentAt: at, updatedAt: at };
+        await store.webPush.put(sub);
+        await store.webPush.put({ ...sub, topics: [topic, 'y-te'] });
+        expect(await store.webPush.listByTopic(topic)).toEqual([{ ...sub, topics: [topic, 'y-te'] }]);
+        expect(await store.webPush.remove(sub.id)).toBe(true);
+        expect(await store.webPush.remove(sub.id)).toBe(false);
+        expect(await store.webPush.listByTopic(topic)).toEqual([]);
+      });
+
+      it('When a broadcast is recorded twice and moved from a stale state, then one record exists and only the move from its state counts', async () => {
+        const id = uid('n');
+        const at = new Date('2031-06-01T00:00:00Z');
+        const broadcast = { id, itemId: id, state: 'creating' as const, requestedBy: { id: 'a1', username: 'dp' }, requestedAt: at, target: { cities: '58' }, steps: [], updatedAt: at };
+        expect(await store.newsBroadcasts.insert(broadcast)).toEqual({ created: true });
+        expect(await store.newsBroadcasts.insert({ ...broadcast, state: 'live' as const })).toEqual({ created: false });
+        const t1 = new Date('2031-06-01T00:00:01Z');
+        expect(await store.newsBroadcasts.advance(id, 'creating', { state: 'verifying', token: 'tok', updatedAt: t1 }, { step: 'create', at: t1, outcome: 'token' })).toBe(true);
+        expect(await store.newsBroadcasts.advance(id, 'creating', { state: 'failed', updatedAt: t1 })).toBe(false);
+        const t2 = new Date('2031-06-01T00:00:02Z');
+        expect(await store.newsBroadcasts.advance(id, 'verifying', { updatedAt: t2 }, { step: 'verify', at: t2, outcome: '-214' })).toBe(true);
+        expect(await store.newsBroadcasts.get(id)).toMatchObject({ state: 'verifying', token: 'tok', steps: [{ step: 'create', outcome: 'token' }, { step: 'verify', outcome: '-214' }] });
       });
 
       it("When a feed's validators are stored, then they read back", async () => {

@@ -104,7 +104,10 @@ describe('portal news to subscribers', () => {
     const fbNews = graph.sent.filter((m) => m.psid === psid).at(-1)!;
     expect(fbNews).toMatchObject({ messagingType: 'UPDATE' });
     expect(fbNews.tag).toBeUndefined();
-    await new Promise((r) => setTimeout(r, 300));
+    // The fan-out run again (as a replay would) decides nobody new: the item's records are the two subscribers'.
+    const [item] = await system.store.newsItems.latest({ topics: ['tuyen-dung'], limit: 1 });
+    expect(await system.news.delivery.fanOut(item!, clock.now())).toMatchObject({ sent: 0, waiting: 0, quiet: 0, skipped: 2 });
+    expect((await system.store.newsDeliveries.listByItem(item!.id)).map((d) => d.channel).sort()).toEqual(['messenger', 'zalo']);
     expect(zaloTexts(other)).toHaveLength(before.other);
     expect(zaloTexts(leaver)).toHaveLength(before.leaver);
     expect(zaloTexts(subscriber)).toHaveLength(before.subscriber + 1);
@@ -138,5 +141,34 @@ describe('portal news to subscribers', () => {
     await eventually(() => expect(zaloTexts(night)).toHaveLength(afterHello + 1));
     expect(zaloTexts(night).at(-1)).toContain('Thông báo thi tuyển công chức cấp xã');
     expect(zaloTexts(silent)).toHaveLength(counts.silent);
+  });
+
+  it('unfollowing the OA ends the subscription silently; a push the platform refuses for its window is not kept for the next visit', async () => {
+    noon();
+    await system.news.ingest.poll(clock.now());
+    const [leaver, closed] = [bigId(), bigId()];
+    for (const user of [leaver, closed]) await zaloSays(user, 'đăng ký nhận tin tuyển dụng');
+    await eventually(() => expect([zaloTexts(leaver).length > 0, zaloTexts(closed).length > 0]).toEqual([true, true]));
+    const subscriptionOf = async (user: string) => (await system.store.newsSubscriptions.listByTopic('tuyen-dung')).find((s) => s.id.endsWith(user));
+    expect(await subscriptionOf(leaver)).toBeDefined();
+
+    const sentBefore = zaloTexts(leaver).length;
+    expect((await zaloDriver.deliver(zaloDriver.unfollow(leaver))).status).toBe(200);
+    await eventually(async () => expect(await subscriptionOf(leaver)).toBeUndefined());
+    expect(zaloTexts(leaver)).toHaveLength(sentBefore);
+
+    // Zalo refuses the push (-230: the citizen's window closed on its side): recorded failed with the code, never sent later.
+    zalo.windowClosed.add(closed);
+    const closedBefore = zaloTexts(closed).length;
+    feeds.addEntry(FEED, { guid: 'td-9', title: 'Tuyển dụng nhân viên y tế thôn bản' });
+    await system.news.ingest.poll(clock.now());
+    const [item] = await system.store.newsItems.latest({ topics: ['tuyen-dung'], limit: 1 });
+    const conversationId = (await subscriptionOf(closed))!.id;
+    await eventually(async () => expect((await system.store.outbound.get(`news:${item!.id}|${conversationId}`))?.status).toBe('failed'));
+    expect((await system.store.outbound.get(`news:${item!.id}|${conversationId}`))?.error?.platformCode).toBe(-230);
+    zalo.windowClosed.delete(closed);
+    await zaloSays(closed, 'xin chào');
+    await eventually(() => expect(zaloTexts(closed).length).toBeGreaterThan(closedBefore));
+    expect(zaloTexts(closed).join('\n')).not.toContain('Tuyển dụng nhân viên y tế thôn bản');
   });
 });

@@ -35,6 +35,8 @@ const OPENAPI_FILE = new URL('../../docs/openapi.yaml', import.meta.url);
 const API_PREFIX = '/api/v1';
 /** The liveness and readiness probes, documented beside the API. */
 const PROBE_PATHS = ['/healthz', '/readyz'];
+/** Public JSON routes documented beside the API: the portal page's Web Push subscriptions. */
+const PUBLIC_PREFIXES = ['/tin-tuc/web-push/'];
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 const PASSWORD = 'mật khẩu thử nghiệm openapi';
 
@@ -354,7 +356,7 @@ function servedRoutes(app: Express): Set<string> {
   walk(root.stack as LayerLike[], '');
   const api = [...served].filter((r) => {
     const path = r.slice(r.indexOf(' ') + 1);
-    return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) || PROBE_PATHS.includes(path);
+    return path === API_PREFIX || path.startsWith(`${API_PREFIX}/`) || PROBE_PATHS.includes(path) || PUBLIC_PREFIXES.some((prefix) => path.startsWith(prefix));
   });
   return new Set(api.map((r) => r.replace(/:(\w+)/g, '{$1}')));
 }

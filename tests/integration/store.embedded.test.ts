@@ -34,6 +34,7 @@ describe('embedded store files', () => {
         'dialog_state',
         'handoffs',
         'inbound_messages',
+        'news_broadcasts',
         'news_deliveries',
         'news_feeds',
         'news_items',
@@ -44,6 +45,7 @@ describe('embedded store files', () => {
         'publications',
         'secrets',
         'tickets',
+        'webpush_subscriptions',
       ].map(
         (n) => `${n}.db`,
       ),

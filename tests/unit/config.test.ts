@@ -468,6 +468,14 @@ describe('loadConfig: portal news', () => {
     expect(issues.NEWS_ZALO_PAID_WINDOW).toBe('must be true or false');
   });
 
+  it('When Zalo broadcasts are set up, then both the province codes and the cover are needed, and each is checked', () => {
+    expect(loadConfig({ NEWS_ZALO_BROADCAST_CITIES: '58', NEWS_ZALO_COVER_URL: 'https://tinh.example.gov.vn/anh/bia.png' }).news.zaloBroadcast).toEqual({ cities: '58', coverUrl: 'https://tinh.example.gov.vn/anh/bia.png' });
+    expect(loadConfig({}).news.zaloBroadcast).toBeUndefined();
+    expect(issuesOf({ NEWS_ZALO_BROADCAST_CITIES: '58' }).NEWS_ZALO_COVER_URL).toMatch(/need both/);
+    expect(issuesOf({ NEWS_ZALO_COVER_URL: 'https://tinh.example.gov.vn/bia.png' }).NEWS_ZALO_BROADCAST_CITIES).toMatch(/need both/);
+    expect(issuesOf({ NEWS_ZALO_BROADCAST_CITIES: 'Trà Vinh', NEWS_ZALO_COVER_URL: 'ftp://x' })).toMatchObject({ NEWS_ZALO_BROADCAST_CITIES: expect.stringMatching(/province codes/), NEWS_ZALO_COVER_URL: expect.any(String) });
+  });
+
   it('When single values are out of range, then they are refused', () => {
     expect(issuesOf({ NEWS_DAILY_CAP: '51' })).toHaveProperty('NEWS_DAILY_CAP');
     expect(issuesOf({ NEWS_POLL_SECONDS: '1.5' })).toHaveProperty('NEWS_POLL_SECONDS');

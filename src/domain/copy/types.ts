@@ -1,6 +1,8 @@
 import type { OnlineLevel, SubmissionMethod } from '../procedure.js';
 import type { AccountRole } from '../account.js';
+import type { ErrorCode } from '../errors.js';
 import type { Locale } from '../locale.js';
+import type { NewsBroadcast, NewsBroadcastState, NewsChannel, NewsDeliveryStatus, NewsUrgency } from '../news.js';
 import type { ActorKind, TicketAction, TicketDelivery, TicketDeliveryNotice, TicketKind, TicketStatus, TimelineNote } from '../ticket.js';
 
 /** Intents the brain distinguishes (mirrors ports/knowledge Intent; domain cannot import ports). */
@@ -179,6 +181,8 @@ export interface NewsCopy {
   latest: (input: { scope: 'topic' | 'subscribed' | 'all'; topic?: string; items: Array<{ title: string; date: string; link?: string }> }) => string;
   /** The footer of a pushed item: why the citizen gets it and how to leave (with the `unsubscribeAll` button). */
   pushFooter: string;
+  /** A Zalo Article made of an item (broadcast to the OA's followers, in Vietnamese only): its author line, and the words before its link. */
+  article: { author: string; readMore: string };
   /**
    * The morning digest of the items past yesterday's daily cap: `count` items in all, `items` the ones
    * named (at most 10, newest first), the rest as "và N tin khác". The push footer and button follow it.
@@ -674,6 +678,8 @@ export interface ConsoleCopy {
   canned: CannedConsoleCopy;
   /** The dashboard (#stats): figures per month and channel, charts, CSV. */
   dashboard: DashboardConsoleCopy;
+  /** Portal news (#news, #news/<id>): the list, the write form with its preview, an item's report and Zalo Article broadcast. */
+  news: ConsoleNewsCopy;
   /** Announcements of the console's polite live region (screen readers). */
   live: {
     /** After the ticket list's filter changed; `{count}`: tickets shown, `{filter}`: the filter's name. */
@@ -914,6 +920,206 @@ export interface DashboardConsoleCopy {
   none: string;
   /** Rows without a channel. */
   unknownChannel: string;
+}
+
+/**
+ * Portal news (ConsoleCopy.news): every role reads the list and an item's delivery report; coordinators
+ * and admins also write items (with a per-channel preview), cancel scheduled ones and broadcast a Zalo
+ * Article. `{name}` placeholders as in ConsoleCopy; keys are read as `news.form.title`.
+ */
+export interface ConsoleNewsCopy {
+  /** The navigation link (coordinators, admins, operators). */
+  nav: string;
+  title: string;
+  intro: string;
+  /** Shown instead of the write form to those who may only read (staff, operators). */
+  readOnly: string;
+  /** Staff's link beside their ticket list (they have no navigation bar), and the way back. */
+  staffLink: string;
+  backToTickets: string;
+  list: {
+    title: string;
+    /** Accessible name of the tabs; then the tabs themselves (also the `{tab}` of `count`). */
+    tabsLabel: string;
+    published: string;
+    scheduled: string;
+    empty: string;
+    emptyScheduled: string;
+    /** The source of an item written in the console (a feed's item shows its URL). */
+    sourceEditor: string;
+    /** `{source}`. */
+    source: string;
+    /** `{topics}`: the topics' names, comma-separated. */
+    topics: string;
+    /** `{date}`. */
+    publishedAt: string;
+    /** `{date}`. */
+    scheduledAt: string;
+    /** Badge of a critical item. */
+    critical: string;
+    /** Announced after a tab's list loaded: `{tab}`, `{count}`. */
+    count: string;
+  };
+  form: {
+    title: string;
+    titleLabel: string;
+    summaryLabel: string;
+    linkLabel: string;
+    linkHint: string;
+    topicsLegend: string;
+    urgencyLegend: string;
+    /** The urgency choices, and what critical means. */
+    normal: string;
+    critical: string;
+    criticalHint: string;
+    /** The scheduled time (Vietnam time), used only by `schedule`. */
+    publishAtLabel: string;
+    publishAtHint: string;
+    /** The collapsed Khmer and English versions. */
+    versionsSummary: string;
+    versionsHint: string;
+    kmLegend: string;
+    enLegend: string;
+    kmTitle: string;
+    kmSummary: string;
+    enTitle: string;
+    enSummary: string;
+    /** The two submit buttons. */
+    publishNow: string;
+    schedule: string;
+    /** Said once saved: `{title}`; `scheduled` also `{date}`; `publishedInstead`: a scheduled time that had come. */
+    published: string;
+    scheduled: string;
+    publishedInstead: string;
+    /** The notice when fields are in error (each message beside its field). */
+    invalid: string;
+    /** Beside each field in error, by the API's field name (`versionTitle`/`versionSummary`: either language). */
+    errors: {
+      title: string;
+      summary: string;
+      link: string;
+      topics: string;
+      urgency: string;
+      /** Malformed, or beyond 90 days. */
+      publishAt: string;
+      /** "Hẹn giờ đăng" without a time. */
+      publishAtMissing: string;
+      /** A time already past, or too close to now to schedule. */
+      publishAtPast: string;
+      versionTitle: string;
+      versionSummary: string;
+      other: string;
+    };
+  };
+  /** The per-channel preview beside the form (POST /news/preview). */
+  preview: {
+    title: string;
+    waiting: string;
+    loading: string;
+    ready: string;
+    /** `{message}`: why the preview failed. */
+    failed: string;
+    /** Headings of the channels' previews. */
+    zalo: string;
+    messenger: string;
+    webchat: string;
+    webpush: string;
+    article: string;
+    /** Parts of a web push notification and of a Zalo Article. */
+    partTitle: string;
+    partBody: string;
+    partDescription: string;
+    /** `{length}`/`{limit}`; `chars`: `{length}` where there is no limit. */
+    length: string;
+    chars: string;
+    /** `{over}`: characters past the limit; `overSend`: the channel refuses it, `overCut`: it cuts it. */
+    overSend: string;
+    overCut: string;
+    /** `{km}`, `{en}`: one of the four below. */
+    versions: string;
+    kmYes: string;
+    kmNo: string;
+    enYes: string;
+    enNo: string;
+  };
+  /** One item's page (GET /news/items/{id}). */
+  item: {
+    back: string;
+    /** The heading when there is no item with this id (404 NEWS.NOT_FOUND). */
+    notFound: string;
+    /** Labels of the item's facts, and the values of its status and urgency (the API's). */
+    status: string;
+    statuses: Record<'published' | 'scheduled', string>;
+    source: string;
+    topics: string;
+    urgency: string;
+    urgencies: Record<NewsUrgency, string>;
+    publishedAt: string;
+    scheduledAt: string;
+    link: string;
+    summary: string;
+    versions: string;
+    versionNames: Record<Exclude<Locale, 'vi'>, string>;
+    /** The cancel button of a scheduled item, its accessible name (`{title}`), and what is said after (`{title}`). */
+    cancel: string;
+    cancelLabel: string;
+    cancelled: string;
+  };
+  /** The item's delivery report (GET /news/items/{id}/report, and its CSV). */
+  report: {
+    title: string;
+    /** `{count}`: recipients. */
+    total: string;
+    none: string;
+    refresh: string;
+    /** `{count}`. */
+    refreshed: string;
+    csv: string;
+    /** Captions and column headings of the report's tables. */
+    byStatusCaption: string;
+    byChannelCaption: string;
+    failuresCaption: string;
+    statusCol: string;
+    countCol: string;
+    channelCol: string;
+    codeCol: string;
+    statuses: Record<NewsDeliveryStatus, string>;
+    /** Why deliveries wait: `{window}` (the channel's reply window), `{cap}` (the daily cap). */
+    waiting: string;
+    noFailures: string;
+    channels: Record<NewsChannel, string>;
+  };
+  /** The Zalo Article broadcast to the OA's followers (GET/POST /news/items/{id}/broadcast), once per item. */
+  broadcast: {
+    title: string;
+    intro: string;
+    button: string;
+    none: string;
+    /** Instead of `none` on a scheduled item. */
+    scheduledNote: string;
+    /** The confirmation dialog: `dialogText` has `{title}`. */
+    dialogTitle: string;
+    dialogText: string;
+    dialogOnce: string;
+    confirm: string;
+    cancel: string;
+    /** `{state}`: one of `states`. */
+    state: string;
+    states: Record<NewsBroadcastState, string>;
+    /** `{username}`, `{date}`. */
+    requested: string;
+    stepsTitle: string;
+    stepNames: Record<NewsBroadcast['steps'][number]['step'], string>;
+    /** `{message}`: the failure's message, Zalo's code (`platformCode`: `{code}`) and ours. */
+    error: string;
+    platformCode: string;
+    /** Announced: `{state}`; `already`: the item had been broadcast before (never twice). */
+    started: string;
+    already: string;
+    changed: string;
+  };
+  /** Messages for the news API's error codes (NEWS.*). */
+  errors: Record<Extract<ErrorCode, `NEWS.${string}`>, string>;
 }
 
 /**

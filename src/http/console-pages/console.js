@@ -10,6 +10,10 @@
 // #hotline[/id] the live handoff (presence, queue, conversations, transcript, composer; /api/v1/operator/*,
 // live through the EventSource GET /operator/events), #calls phone intake, #canned canned replies and
 // #stats the dashboard (GET /stats). Operators have no ticket inbox; staff have only theirs.
+// Everyone signed in reads the portal news (issue 12 item 7: #news, #news/<id>; /api/v1/news/*): the list
+// (published and scheduled tabs), an item's delivery report and its Zalo Article broadcast; coordinators
+// and admins also write items (with a live per-channel preview), cancel scheduled ones and broadcast.
+// Staff reach it from a link beside their ticket list (they have no navigation bar).
 // Accessibility: every view change moves focus to the new view's heading (tabindex=-1); #live (polite)
 // announces queue arrivals, new messages in the open conversation and filter results.
 'use strict';
@@ -82,7 +86,8 @@
     el.hidden = !text;
   }
 
-  async function api(method, path, body) {
+  /** `meta`, if given, receives the response's HTTP status (`meta.status`). */
+  async function api(method, path, body, meta) {
     var headers = { Accept: 'application/json' };
     if (method !== 'GET') headers['X-CSRF-Token'] = state.csrf;
     if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -92,6 +97,7 @@
     } catch (e) {
       throw { code: 'NETWORK', message: C.network };
     }
+    if (meta) meta.status = res.status;
     if (res.status === 204) return null;
     var data = null;
     try { data = await res.json(); } catch (e) { data = null; }
@@ -99,24 +105,36 @@
       // Errors are {code, message}; {error: {code, message}} is read too.
       var code = data && (data.code || (data.error && data.error.code));
       var known = typeof code === 'string' ? own(C.errors, code) : undefined;
-      var err = { code: code || 'HTTP', status: res.status, message: typeof known === 'string' ? known : t('httpError', { status: res.status }) };
+      var err = { code: code || 'HTTP', status: res.status, message: typeof known === 'string' ? known : t('httpError', { status: res.status }), details: errorDetails(data) };
       if (res.status === 401 && path !== '/auth/login' && path !== '/auth/me') { signedOut(); }
       throw err;
     }
     return data;
   }
 
+  /**
+   * What an error body says about the input at fault: the API answers `{code, message, field?}` (the
+   * field a form shows the message beside); `{error: {code, message, details: {field}}}` is read too.
+   */
+  function errorDetails(data) {
+    if (!data || typeof data !== 'object') return null;
+    if (typeof data.field === 'string') return { field: data.field };
+    return (data.error && data.error.details) || data.details || null;
+  }
+
   /** Each view and the navigation link that leads to it. */
-  var VIEWS = { 'login-view': null, 'list-view': 'nav-tickets', 'detail-view': null, 'accounts-view': 'nav-accounts', 'hotline-view': 'nav-hotline', 'calls-view': 'nav-calls', 'canned-view': 'nav-canned', 'stats-view': 'nav-stats' };
+  var VIEWS = { 'login-view': null, 'list-view': 'nav-tickets', 'detail-view': null, 'accounts-view': 'nav-accounts', 'hotline-view': 'nav-hotline', 'calls-view': 'nav-calls', 'canned-view': 'nav-canned', 'stats-view': 'nav-stats', 'news-view': 'nav-news', 'news-item-view': 'nav-news' };
 
   function show(view) {
     Object.keys(VIEWS).forEach(function (id) {
       $(id).hidden = id !== view;
+      // Several views may share a link (the news list and an item): it is current for any of them.
       var link = VIEWS[id] && $(VIEWS[id]);
-      if (link) { if (id === view) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current'); }
+      if (link) { if (VIEWS[id] === VIEWS[view]) link.setAttribute('aria-current', 'page'); else link.removeAttribute('aria-current'); }
     });
-    $('main').className = view === 'hotline-view' || view === 'stats-view' ? 'wide' : '';
+    $('main').className = view === 'hotline-view' || view === 'stats-view' || view === 'news-view' ? 'wide' : '';
     if (view !== 'hotline-view') closePop();
+    if (view !== 'news-item-view') stopNews();
   }
 
   /** Moves focus to a view's (or a part's) heading, which is focusable by script only (tabindex=-1). */
@@ -151,6 +169,9 @@
   function signedOut() {
     state.account = null; state.csrf = ''; state.current = null; state.accounts = []; state.resetTarget = null;
     stopHotline();
+    stopNews();
+    news = freshNews();
+    if ($('news-form')) { $('news-form').reset(); clearFieldErrors(); $('news-topic-boxes').replaceChildren(); $('news-list').replaceChildren(); }
     $('who').hidden = true;
     $('nav').hidden = true;
     unmountAccounts();
@@ -165,6 +186,8 @@
     $('nav').hidden = !canHotline();
     $('nav-tickets').hidden = !canInbox();
     $('nav-accounts').hidden = !isAdmin();
+    // Staff have no navigation bar: their way to the news is a link beside their ticket list's heading.
+    $('staff-news-link').hidden = canHotline();
     $('list-title').textContent = t(data.account.role === 'staff' ? 'list.titleStaff' : 'list.titleAll');
   }
 
@@ -1463,12 +1486,628 @@
   }
   function th(scope, text) { var c = el('th', null, text); c.scope = scope; return c; }
 
+  // ---- news (#news, #news/<id>): GET /news/topics, /news/items (published | scheduled), the write form
+  // with its live per-channel preview (POST /news/preview), an item's report and Zalo Article broadcast.
+  var NEWS = '/news';
+  /** Broadcast states after which nothing more happens (the poll stops). */
+  var BROADCAST_FINAL = ['done', 'failed', 'unknown'];
+  var BROADCAST_POLL_MS = 2000;
+  /** A scheduled time is at least 2 minutes ahead (the API takes more than a minute) and at most 90 days. */
+  var SCHEDULE_MIN_AHEAD_MS = 2 * 60000;
+  var SCHEDULE_MAX_AHEAD_MS = 90 * 86400000;
+  /** The form's fields as the API names them (details.field), and their suffix in the page's ids. */
+  var NEWS_FIELDS = {
+    title: 'title', summary: 'summary', link: 'link', topics: 'topics', urgency: 'urgency', publishAt: 'publishAt',
+    'versions.km.title': 'km-title', 'versions.km.summary': 'km-summary', 'versions.en.title': 'en-title', 'versions.en.summary': 'en-summary'
+  };
+  var news = null;
+  function freshNews() {
+    return {
+      topics: null, tab: 'published', items: { published: null, scheduled: null }, current: null, broadcast: null,
+      pollTimer: null, previewTimer: null, previewSeq: 0, previewKey: '', saving: false, flash: '', broadcasting: false, itemSeq: 0
+    };
+  }
+  news = freshNews();
+
+  /** Coordinators and admins write, cancel and broadcast; staff and operators read. */
+  function canWriteNews() {
+    return Boolean(state.account && (state.account.role === 'coordinator' || state.account.role === 'admin'));
+  }
+
+  async function loadNewsTopics() {
+    if (news.topics) return news.topics;
+    var data = await api('GET', NEWS + '/topics');
+    news.topics = data.topics || [];
+    return news.topics;
+  }
+  function topicName(id) {
+    var found = (news.topics || []).filter(function (tp) { return tp.id === id; })[0];
+    return found ? found.name : id;
+  }
+  function topicNames(ids) {
+    return (ids || []).map(topicName).join(', ');
+  }
+
+  /** The scheduled time field speaks Vietnam time (C.timeZone), the API UTC: the zone's offset at `ms`. */
+  function zoneOffsetMs(ms) {
+    var p = {};
+    new Intl.DateTimeFormat('en-GB', { timeZone: C.timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(ms)).forEach(function (x) { p[x.type] = x.value; });
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second)) - Math.floor(ms / 1000) * 1000;
+  }
+  /** "2026-12-08T09:30" (a datetime-local value, Vietnam time) → ISO UTC; null if malformed. */
+  function zonedToIso(value) {
+    var m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value || '');
+    if (!m) return null;
+    var wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+    var utc = wall - zoneOffsetMs(wall);
+    utc = wall - zoneOffsetMs(utc);
+    return isNaN(utc) ? null : new Date(utc).toISOString();
+  }
+  /** An instant as a datetime-local value in Vietnam time. */
+  function isoToZoned(ms) {
+    return new Date(ms + zoneOffsetMs(ms)).toISOString().slice(0, 16);
+  }
+
+  // -- the list
+  async function showNews() {
+    show('news-view');
+    var writer = canWriteNews();
+    $('news-compose').hidden = !writer;
+    $('news-readonly').hidden = writer;
+    $('news-to-tickets').hidden = canHotline() || !canInbox();
+    renderTabs();
+    focusHeading('news-title');
+    if (news.flash) { $('news-done').textContent = news.flash; $('news-done').hidden = false; announce(news.flash); news.flash = ''; }
+    else $('news-done').hidden = true;
+    await loadNewsTopics();
+    if (writer) {
+      renderTopicBoxes();
+      $('news-f-publish-at').min = isoToZoned(Date.now() + SCHEDULE_MIN_AHEAD_MS);
+      $('news-f-publish-at').max = isoToZoned(Date.now() + SCHEDULE_MAX_AHEAD_MS);
+    }
+    await loadNewsList(news.tab, false);
+    if (writer) schedulePreview(0);
+  }
+
+  async function loadNewsList(tab, say) {
+    var data = await api('GET', NEWS + '/items?status=' + tab + '&limit=100');
+    news.items[tab] = data.items || [];
+    if (tab === news.tab) renderNewsList();
+    if (say) announce(t('news.list.count', { tab: pick(C.news.list, tab), count: news.items[tab].length }));
+  }
+
+  function renderTabs() {
+    ['published', 'scheduled'].forEach(function (tab) {
+      var b = $('news-tab-' + tab);
+      var on = tab === news.tab;
+      b.setAttribute('aria-selected', on ? 'true' : 'false');
+      b.tabIndex = on ? 0 : -1;
+    });
+    $('news-panel').setAttribute('aria-labelledby', 'news-tab-' + news.tab);
+  }
+
+  async function selectNewsTab(tab, focus) {
+    if (tab !== 'published' && tab !== 'scheduled') return;
+    news.tab = tab;
+    renderTabs();
+    if (focus) $('news-tab-' + tab).focus();
+    renderNewsList();
+    await loadNewsList(tab, true);
+  }
+
+  function renderNewsList() {
+    var items = news.items[news.tab] || [];
+    var ul = $('news-list');
+    ul.replaceChildren.apply(ul, items.map(newsListItem));
+    $('news-empty').textContent = t(news.tab === 'scheduled' ? 'news.list.emptyScheduled' : 'news.list.empty');
+    $('news-empty').hidden = items.length > 0 || news.items[news.tab] === null;
+  }
+
+  function sourceText(item) {
+    return item.source === 'feed' ? (item.sourceUrl || '') : t('news.list.sourceEditor');
+  }
+
+  function newsListItem(item) {
+    var li = el('li');
+    var a = el('a', 'ticket news-item' + (item.urgency === 'critical' ? ' critical' : ''));
+    a.href = '#news/' + enc(item.id);
+    a.dataset.id = item.id;
+    var top = el('span', 'ticket-top');
+    top.append(el('strong', null, item.title));
+    if (item.urgency === 'critical') top.append(' ', el('span', 'badge status-overdue', t('news.list.critical')));
+    a.append(top);
+    var when = el('time', 'ticket-due', t(item.status === 'scheduled' ? 'news.list.scheduledAt' : 'news.list.publishedAt', { date: fmtDate(item.publishedAt) }));
+    when.dateTime = item.publishedAt;
+    a.append(when);
+    a.append(line('news-meta', t('news.list.source', { source: sourceText(item) })));
+    a.append(line('news-meta', t('news.list.topics', { topics: topicNames(item.topics) })));
+    li.append(a);
+    return li;
+  }
+
+  function newsTabKeydown(ev) {
+    var keys = { ArrowRight: 1, ArrowLeft: -1, Home: 'first', End: 'last' };
+    if (!Object.prototype.hasOwnProperty.call(keys, ev.key)) return;
+    ev.preventDefault();
+    var tabs = ['published', 'scheduled'];
+    var i = tabs.indexOf(news.tab);
+    var k = keys[ev.key];
+    var next = k === 'first' ? 0 : k === 'last' ? tabs.length - 1 : (i + k + tabs.length) % tabs.length;
+    guard(function () { return selectNewsTab(tabs[next], true); })();
+  }
+
+  // -- the write form
+  function renderTopicBoxes() {
+    var box = $('news-topic-boxes');
+    var checked = {};
+    box.querySelectorAll('input:checked').forEach(function (c) { checked[c.value] = true; });
+    box.replaceChildren.apply(box, (news.topics || []).map(function (tp) {
+      var row = el('div', 'check');
+      var c = el('input');
+      c.type = 'checkbox'; c.name = 'topics'; c.value = tp.id; c.id = 'news-topic-' + tp.id;
+      c.checked = Boolean(checked[tp.id]);
+      var l = el('label', null, tp.name);
+      l.htmlFor = c.id;
+      row.append(c, l);
+      return row;
+    }));
+  }
+
+  function fieldValue(id) { return $(id).value.trim(); }
+
+  /** The draft as the API takes it (no publishAt: the buttons decide). */
+  function newsDraft() {
+    var d = { title: fieldValue('news-f-title'), topics: [], urgency: $('news-urgency-critical').checked ? 'critical' : 'normal' };
+    $('news-topic-boxes').querySelectorAll('input:checked').forEach(function (c) { d.topics.push(c.value); });
+    if (fieldValue('news-f-summary')) d.summary = fieldValue('news-f-summary');
+    if (fieldValue('news-f-link')) d.link = fieldValue('news-f-link');
+    var versions = {};
+    ['km', 'en'].forEach(function (loc) {
+      var title = fieldValue('news-f-' + loc + '-title');
+      var summary = fieldValue('news-f-' + loc + '-summary');
+      if (!title && !summary) return;
+      versions[loc] = { title: title };
+      if (summary) versions[loc].summary = summary;
+    });
+    if (Object.keys(versions).length) d.versions = versions;
+    return d;
+  }
+
+  /** A scheduled time the form sends: at least SCHEDULE_MIN_AHEAD_MS ahead, at most SCHEDULE_MAX_AHEAD_MS. */
+  function schedulable(ms) {
+    return ms >= Date.now() + SCHEDULE_MIN_AHEAD_MS && ms <= Date.now() + SCHEDULE_MAX_AHEAD_MS;
+  }
+  /** Why a scheduled time at `ms` is refused: past (or too soon), or too far ahead, whichever bound it is nearer. */
+  function publishAtMessage(ms) {
+    var early = ms < Date.now() + SCHEDULE_MAX_AHEAD_MS / 2;
+    return t(early ? 'news.form.errors.publishAtPast' : 'news.form.errors.publishAt');
+  }
+  /** The message for a field's error (the copy's words, not the API's). */
+  function fieldMessage(suffix) {
+    if (suffix === 'km-title' || suffix === 'en-title') return t('news.form.errors.versionTitle');
+    if (suffix === 'km-summary' || suffix === 'en-summary') return t('news.form.errors.versionSummary');
+    var known = own(C.news.form.errors, suffix);
+    return typeof known === 'string' ? known : C.news.form.errors.other;
+  }
+  /** The field (suffix) an API error names: details.field, or the first of details.fields it knows. */
+  function errorField(e) {
+    var d = (e && e.details) || {};
+    var names = [].concat(d.field ? [d.field] : [], Array.isArray(d.fields) ? d.fields : []);
+    for (var i = 0; i < names.length; i++) {
+      var name = String(names[i]);
+      // "topics.0" → topics, "versions.km" → its title.
+      while (name && !Object.prototype.hasOwnProperty.call(NEWS_FIELDS, name)) {
+        if (/^versions\.(km|en)$/.test(name)) { name += '.title'; break; }
+        name = name.indexOf('.') > 0 ? name.slice(0, name.lastIndexOf('.')) : '';
+      }
+      if (name) return NEWS_FIELDS[name];
+    }
+    return null;
+  }
+  function fieldControls(suffix) {
+    if (suffix === 'topics') return Array.prototype.slice.call($('news-topic-boxes').querySelectorAll('input'));
+    if (suffix === 'urgency') return [$('news-urgency-normal'), $('news-urgency-critical')];
+    if (suffix === 'publishAt') return [$('news-f-publish-at')];
+    return [$('news-f-' + suffix)];
+  }
+  function setFieldError(suffix, message) {
+    var err = $('news-err-' + suffix);
+    err.textContent = message;
+    err.hidden = false;
+    fieldControls(suffix).forEach(function (c) { c.setAttribute('aria-invalid', 'true'); });
+    if (/^(km|en)-/.test(suffix)) $('news-versions').open = true;
+  }
+  function clearFieldErrors() {
+    Object.keys(NEWS_FIELDS).forEach(function (k) {
+      var suffix = NEWS_FIELDS[k];
+      var err = $('news-err-' + suffix);
+      err.textContent = ''; err.hidden = true;
+      fieldControls(suffix).forEach(function (c) { c.removeAttribute('aria-invalid'); });
+    });
+  }
+  /** Shows `errors` ([suffix, message]) beside their fields, says so, and puts the keyboard on the first. */
+  function showFieldErrors(errors) {
+    errors.forEach(function (pair) { setFieldError(pair[0], pair[1]); });
+    notice(t('news.form.invalid'));
+    var first = fieldControls(errors[0][0])[0];
+    if (first) first.focus();
+  }
+
+  async function submitNews(mode) {
+    clearFieldErrors();
+    notice('');
+    $('news-done').hidden = true;
+    var body = newsDraft();
+    var errors = [];
+    if (!body.title) errors.push(['title', fieldMessage('title')]);
+    if (!body.topics.length) errors.push(['topics', fieldMessage('topics')]);
+    if (mode === 'schedule') {
+      var raw = $('news-f-publish-at').value;
+      var iso = raw ? zonedToIso(raw) : null;
+      if (!raw) errors.push(['publishAt', t('news.form.errors.publishAtMissing')]);
+      else if (!iso) errors.push(['publishAt', fieldMessage('publishAt')]);
+      else if (!schedulable(new Date(iso).getTime())) errors.push(['publishAt', publishAtMessage(new Date(iso).getTime())]);
+      else body.publishAt = iso;
+    }
+    if (errors.length) { showFieldErrors(errors); return; }
+    var data;
+    try {
+      data = await api('POST', NEWS + '/items', body);
+    } catch (e) {
+      var field = errorField(e);
+      if (field && (e.code === 'NEWS.INPUT_INVALID' || e.code === 'HTTP.BAD_REQUEST')) {
+        // A scheduled time the API refuses (more than a minute past by its clock, or beyond 90 days) is
+        // said beside the time field, in the words for the bound it missed.
+        showFieldErrors([[field, field === 'publishAt' && body.publishAt ? publishAtMessage(new Date(body.publishAt).getTime()) : fieldMessage(field)]]);
+        return;
+      }
+      throw newsError(e);
+    }
+    var item = data.item;
+    var text = item.status === 'scheduled'
+      ? t('news.form.scheduled', { title: item.title, date: fmtDate(item.publishedAt) })
+      : t(mode === 'schedule' ? 'news.form.publishedInstead' : 'news.form.published', { title: item.title });
+    resetNewsForm();
+    $('news-done').textContent = text;
+    $('news-done').hidden = false;
+    announce(text);
+    news.items.published = null; news.items.scheduled = null;
+    news.tab = item.status === 'scheduled' ? 'scheduled' : 'published';
+    renderTabs();
+    await loadNewsList(news.tab, false);
+  }
+
+  function resetNewsForm() {
+    $('news-form').reset();
+    $('news-versions').open = false;
+    clearFieldErrors();
+    news.previewKey = '';
+    schedulePreview(0);
+  }
+
+  /** An API error with the news copy's words for the news codes. */
+  function newsError(e) {
+    var known = e && e.code ? own(C.news.errors, e.code) : undefined;
+    return typeof known === 'string' ? { code: e.code, status: e.status, message: known } : e;
+  }
+
+  // -- the preview beside the form
+  function schedulePreview(delay) {
+    clearTimeout(news.previewTimer);
+    news.previewTimer = setTimeout(function () {
+      runPreview().catch(function () { /* shown in the preview's status */ });
+    }, delay === undefined ? 350 : delay);
+  }
+
+  function previewStatus(text) {
+    $('news-preview-status').textContent = text;
+  }
+
+  async function runPreview() {
+    if (!canWriteNews() || $('news-view').hidden) return;
+    var d = newsDraft();
+    if (!d.title || !d.topics.length) {
+      news.previewKey = '';
+      news.previewSeq += 1;
+      previewStatus(t('news.preview.waiting'));
+      $('news-preview-body').hidden = true;
+      return;
+    }
+    var key = JSON.stringify(d);
+    if (key === news.previewKey) return;
+    news.previewKey = key;
+    var seq = ++news.previewSeq;
+    previewStatus(t('news.preview.loading'));
+    var data;
+    try {
+      data = await api('POST', NEWS + '/preview', d);
+    } catch (e) {
+      if (seq !== news.previewSeq) return;
+      var field = errorField(e);
+      previewStatus(t('news.preview.failed', { message: field ? fieldMessage(field) : newsError(e).message }));
+      $('news-preview-body').hidden = true;
+      return;
+    }
+    if (seq !== news.previewSeq) return;
+    renderPreview(data.preview, d);
+    previewStatus(t('news.preview.ready'));
+    $('news-preview-body').hidden = false;
+  }
+
+  function chars(text) { return Array.from(text || '').length; }
+
+  /** "123/2000 characters" (in the copy's words) and, over the limit, a warning (`cut`: the channel cuts the text; else it refuses it). */
+  function lengthLine(id, length, limit, cut) {
+    var p = $(id);
+    p.replaceChildren(limit ? t('news.preview.length', { length: length, limit: limit }) : t('news.preview.chars', { length: length }));
+    var over = limit && length > limit;
+    p.classList.toggle('over', Boolean(over));
+    if (over) p.append(' ', el('strong', 'over-text', t(cut ? 'news.preview.overCut' : 'news.preview.overSend', { over: length - limit })));
+  }
+
+  function renderPreview(pv, d) {
+    $('pv-zalo-text').textContent = pv.zalo.text;
+    lengthLine('pv-zalo-len', pv.zalo.length, pv.zalo.limit, false);
+    $('pv-messenger-text').textContent = pv.messenger.text;
+    lengthLine('pv-messenger-len', pv.messenger.length, pv.messenger.limit, false);
+    $('pv-webchat-text').textContent = pv.webchat.text;
+    $('pv-webpush-title-text').textContent = pv.webpush.title;
+    lengthLine('pv-webpush-title-len', chars(pv.webpush.title), 0, true);
+    $('pv-webpush-body').textContent = pv.webpush.body;
+    lengthLine('pv-webpush-body-len', chars(pv.webpush.body), 0, true);
+    // The article's title and description come clipped to Zalo's limits: their length is the draft's.
+    $('pv-article-title-text').textContent = pv.zaloArticle.title;
+    lengthLine('pv-article-title-len', chars(d.title), pv.zaloArticle.titleLimit, true);
+    $('pv-article-desc').textContent = pv.zaloArticle.description;
+    lengthLine('pv-article-desc-len', chars(d.summary || d.title), pv.zaloArticle.descriptionLimit, true);
+    var v = pv.versions || {};
+    $('pv-versions').textContent = t('news.preview.versions', { km: t(v.km ? 'news.preview.kmYes' : 'news.preview.kmNo'), en: t(v.en ? 'news.preview.enYes' : 'news.preview.enNo') });
+  }
+
+  // -- one item: facts, report, broadcast
+  /** The item with this id (GET /news/items/{id}); null if there is none (404 NEWS.NOT_FOUND). */
+  async function fetchNewsItem(id) {
+    try {
+      return (await api('GET', NEWS + '/items/' + enc(id))).item;
+    } catch (e) {
+      if (e && e.code === 'NEWS.NOT_FOUND') return null;
+      throw newsError(e);
+    }
+  }
+
+  async function showNewsItem(id) {
+    show('news-item-view');
+    $('nb-refused').hidden = true;
+    var seq = ++news.itemSeq;
+    var found = await Promise.all([fetchNewsItem(id), loadNewsTopics()]);
+    // Another item (or view) was opened meanwhile: that one is shown, not this.
+    if (seq !== news.itemSeq || $('news-item-view').hidden) return;
+    var item = found[0];
+    news.current = item || { id: id, missing: true };
+    news.broadcast = null;
+    renderNewsItem();
+    focusHeading('news-item-title');
+    $('news-report').hidden = !item || item.status === 'scheduled';
+    $('news-broadcast').hidden = !item;
+    if (!item) return;
+    if (item.status !== 'scheduled') await loadNewsReport(false);
+    await loadBroadcast(false);
+  }
+
+  function newsFact(id, text) {
+    $(id).textContent = text || '';
+    $(id).hidden = $(id + '-label').hidden = !text;
+  }
+
+  function renderNewsItem() {
+    var item = news.current;
+    $('news-item-title').textContent = item.missing ? t('news.item.notFound') : item.title;
+    $('news-item-facts').hidden = Boolean(item.missing);
+    $('news-cancel').hidden = item.missing || item.status !== 'scheduled' || !canWriteNews();
+    $('news-cancel').setAttribute('aria-label', item.missing ? '' : t('news.item.cancelLabel', { title: item.title }));
+    if (item.missing) return;
+    var st = $('ni-status');
+    st.replaceChildren(el('span', 'badge' + (item.status === 'scheduled' ? ' status-returned' : ' status-answered'), pick(C.news.item.statuses, item.status)));
+    $('ni-source').textContent = sourceText(item);
+    $('ni-topics').textContent = topicNames(item.topics);
+    $('ni-urgency').textContent = pick(C.news.item.urgencies, item.urgency);
+    $('ni-time-label').textContent = t(item.status === 'scheduled' ? 'news.item.scheduledAt' : 'news.item.publishedAt');
+    $('ni-time').replaceChildren();
+    var time = el('time', null, fmtDate(item.publishedAt)); time.dateTime = item.publishedAt;
+    $('ni-time').append(time);
+    var link = item.link && /^https?:\/\//i.test(item.link) ? item.link : '';
+    $('ni-link').replaceChildren();
+    $('ni-link').hidden = $('ni-link-label').hidden = !link;
+    if (link) { var a = el('a', null, link); a.href = link; a.rel = 'noopener noreferrer'; $('ni-link').append(a); }
+    newsFact('ni-summary', item.summary);
+    var v = item.versions || {};
+    var dd = $('ni-versions'); dd.replaceChildren();
+    ['km', 'en'].forEach(function (loc) {
+      if (!v[loc]) return;
+      var block = el('div', 'version-view');
+      block.append(el('strong', null, pick(C.news.item.versionNames, loc) + ': '));
+      var title = el('span', null, v[loc].title); title.lang = loc; block.append(title);
+      if (v[loc].summary) { var s = el('p', 'version-summary', v[loc].summary); s.lang = loc; block.append(s); }
+      dd.append(block);
+    });
+    dd.hidden = $('ni-versions-label').hidden = !dd.childNodes.length;
+  }
+
+  async function cancelNewsItem() {
+    var item = news.current;
+    if (!item || item.missing) return;
+    try {
+      await api('DELETE', NEWS + '/items/' + enc(item.id));
+    } catch (e) {
+      // Published meanwhile: the page shows it as it now is, and the notice says why nothing was cancelled.
+      if (e && e.code === 'NEWS.ALREADY_PUBLISHED') { news.items.published = null; news.items.scheduled = null; await showNewsItem(item.id); }
+      throw newsError(e);
+    }
+    news.flash = t('news.item.cancelled', { title: item.title });
+    news.items.scheduled = null;
+    news.tab = 'scheduled';
+    location.hash = '#news';
+  }
+
+  var REPORT_STATUSES = ['queued', 'sent', 'failed', 'waiting', 'quiet'];
+
+  async function loadNewsReport(say) {
+    var id = news.current.id;
+    $('news-report-csv').href = '/api/v1' + NEWS + '/items/' + enc(id) + '/report.csv';
+    var data = await api('GET', NEWS + '/items/' + enc(id) + '/report');
+    if (!news.current || news.current.id !== id) return;
+    renderNewsReport(data.report);
+    if (say) announce(t('news.report.refreshed', { count: data.report.total }));
+  }
+
+  function reportTable(n, caption, head, rows) {
+    var wrap = el('div', 'table-wrap');
+    wrap.setAttribute('role', 'region');
+    wrap.tabIndex = 0;
+    var table = el('table', 'data');
+    var cap = el('caption', null, caption);
+    cap.id = 'nr-cap-' + n;
+    wrap.setAttribute('aria-labelledby', cap.id);
+    var tr = el('tr');
+    head.forEach(function (h, i) { var c = th('col', h); if (i > 0) c.className = 'num'; tr.append(c); });
+    var thead = el('thead'); thead.append(tr);
+    var tbody = el('tbody');
+    rows.forEach(function (r) {
+      var row = el('tr');
+      row.append(th('row', r[0]));
+      r.slice(1).forEach(function (v) { row.append(el('td', 'num', typeof v === 'number' ? v.toLocaleString(C.dateLocale) : v)); });
+      tbody.append(row);
+    });
+    table.append(cap, thead, tbody);
+    wrap.append(table);
+    return wrap;
+  }
+
+  function renderNewsReport(r) {
+    $('nr-total').textContent = r.total ? t('news.report.total', { count: r.total.toLocaleString(C.dateLocale) }) : t('news.report.none');
+    var out = $('nr-tables');
+    out.replaceChildren();
+    var statusName = function (s) { return pick(C.news.report.statuses, s); };
+    var channelName_ = function (ch) { return pick(C.news.report.channels, ch); };
+    out.append(reportTable('status', t('news.report.byStatusCaption'), [t('news.report.statusCol'), t('news.report.countCol')],
+      REPORT_STATUSES.map(function (s) { return [statusName(s), (r.byStatus || {})[s] || 0]; })));
+    var channels = Object.keys(r.byChannel || {});
+    if (channels.length) {
+      out.append(reportTable('channel', t('news.report.byChannelCaption'), [t('news.report.channelCol')].concat(REPORT_STATUSES.map(statusName)),
+        channels.map(function (ch) { var tally = r.byChannel[ch] || {}; return [channelName_(ch)].concat(REPORT_STATUSES.map(function (s) { return tally[s] || 0; })); })));
+    }
+    var failures = r.failures || [];
+    if (failures.length) {
+      out.append(reportTable('failures', t('news.report.failuresCaption'), [t('news.report.channelCol'), t('news.report.codeCol'), t('news.report.countCol')],
+        failures.map(function (f) { return [channelName_(f.channel), String(f.code), f.count]; })));
+    } else if (r.total) {
+      out.append(el('p', 'muted', t('news.report.noFailures')));
+    }
+    var w = r.waiting || { window: 0, cap: 0 };
+    $('nr-waiting').textContent = t('news.report.waiting', { window: w.window, cap: w.cap });
+    $('nr-waiting').hidden = !((r.byStatus || {}).waiting);
+  }
+
+  function broadcastStateText(b) {
+    return pick(C.news.broadcast.states, b.state);
+  }
+
+  async function loadBroadcast(say) {
+    var id = news.current.id;
+    var data = await api('GET', NEWS + '/items/' + enc(id) + '/broadcast');
+    if (!news.current || news.current.id !== id || $('news-item-view').hidden) return;
+    var before = news.broadcast ? news.broadcast.state : null;
+    news.broadcast = data.broadcast;
+    renderBroadcast();
+    if (say && news.broadcast && news.broadcast.state !== before) announce(t('news.broadcast.changed', { state: broadcastStateText(news.broadcast) }));
+    pollBroadcast();
+  }
+
+  /** While the broadcast is under way, its state is read again every 2 s (only on its item's page). */
+  function pollBroadcast() {
+    clearTimeout(news.pollTimer);
+    news.pollTimer = null;
+    var b = news.broadcast;
+    if (!b || BROADCAST_FINAL.indexOf(b.state) >= 0) return;
+    news.pollTimer = setTimeout(function () {
+      if ($('news-item-view').hidden || !state.account) return;
+      loadBroadcast(true).catch(function () { pollBroadcast(); });
+    }, BROADCAST_POLL_MS);
+  }
+
+  function stopNews() {
+    clearTimeout(news.pollTimer);
+    news.pollTimer = null;
+    clearTimeout(news.previewTimer);
+    var dlg = $('news-broadcast-dialog');
+    if (dlg.open) dlg.close();
+  }
+
+  function renderBroadcast() {
+    var item = news.current;
+    var b = news.broadcast;
+    var scheduled = !item.missing && item.status === 'scheduled';
+    $('nb-state').textContent = b ? t('news.broadcast.state', { state: broadcastStateText(b) }) : t(scheduled ? 'news.broadcast.scheduledNote' : 'news.broadcast.none');
+    $('nb-state').className = b && b.state === 'failed' ? 'field-error' : '';
+    $('nb-requested').hidden = !b;
+    $('nb-requested').textContent = b ? t('news.broadcast.requested', { username: b.requestedBy ? b.requestedBy.username : '', date: fmtDate(b.requestedAt) }) : '';
+    var err = b && b.error;
+    $('nb-error').hidden = !err;
+    $('nb-error').textContent = err ? t('news.broadcast.error', { message: [err.message, err.platformCode !== undefined ? t('news.broadcast.platformCode', { code: err.platformCode }) : '', err.code].filter(Boolean).join(' · ') }) : '';
+    var steps = (b && b.steps) || [];
+    $('nb-steps-title').hidden = $('nb-steps').hidden = !steps.length;
+    $('nb-steps').replaceChildren.apply($('nb-steps'), steps.map(function (s) {
+      var li = el('li');
+      var when = el('time', null, fmtDate(s.at)); when.dateTime = s.at;
+      li.append(when, ' · ', el('strong', null, pick(C.news.broadcast.stepNames, s.step)), ': ', String(s.outcome || ''));
+      return li;
+    }));
+    var btn = $('news-broadcast-open');
+    var hadFocus = document.activeElement === btn;
+    btn.hidden = Boolean(b) || scheduled || item.missing || !canWriteNews();
+    if (hadFocus && btn.hidden) focusHeading('news-broadcast-title');
+  }
+
+  function openBroadcastDialog() {
+    var item = news.current;
+    if (!item || item.missing) return;
+    $('nb-refused').hidden = true;
+    $('nbd-text').textContent = t('news.broadcast.dialogText', { title: item.title });
+    $('news-broadcast-dialog').showModal();
+  }
+
+  async function confirmBroadcast() {
+    if (news.broadcasting) return;
+    news.broadcasting = true;
+    var item = news.current;
+    $('news-broadcast-dialog').close();
+    try {
+      var meta = {};
+      var data = await api('POST', NEWS + '/items/' + enc(item.id) + '/broadcast', {}, meta);
+      news.broadcast = data.broadcast;
+      // 202: started now; 200: it already existed (never a second broadcast).
+      var existed = meta.status === 200;
+      renderBroadcast();
+      announce(t(existed ? 'news.broadcast.already' : 'news.broadcast.started', { state: broadcastStateText(data.broadcast) }));
+      pollBroadcast();
+    } catch (e) {
+      var err = newsError(e);
+      $('nb-refused').textContent = err.message || t('genericError');
+      $('nb-refused').hidden = false;
+    } finally {
+      news.broadcasting = false;
+    }
+  }
+
   // ---- routing
   async function route() {
     if (!state.account) return;
     if (canInbox()) await loadAgencies();
     if (location.hash === '#accounts' && isAdmin()) { await showAccounts(); focusHeading('accounts-title'); return; }
     closePasswordForm();
+    var nm = /^#news(?:\/(.+))?$/.exec(location.hash);
+    if (nm) { if (nm[1]) await showNewsItem(decodeURIComponent(nm[1])); else await showNews(); return; }
     if (canHotline()) {
       var h = /^#hotline(?:\/(.+))?$/.exec(location.hash);
       if (h) { await showHotline(h[1] ? decodeURIComponent(h[1]) : null); return; }
@@ -1593,6 +2232,32 @@
   $('call-form').addEventListener('submit', guard(submitCall));
   $('stats-form').addEventListener('submit', guard(function () { return loadStats(true); }));
 
+
+  // ---- news events
+  $('news-tab-published').addEventListener('click', guard(function () { return selectNewsTab('published', false); }));
+  $('news-tab-scheduled').addEventListener('click', guard(function () { return selectNewsTab('scheduled', false); }));
+  $('news-tab-published').addEventListener('keydown', newsTabKeydown);
+  $('news-tab-scheduled').addEventListener('keydown', newsTabKeydown);
+  $('news-form').addEventListener('input', function () { schedulePreview(); });
+  $('news-form').addEventListener('change', function () { schedulePreview(); });
+  // Enter in a one-line field must not publish to every subscriber: only the buttons submit.
+  $('news-form').addEventListener('keydown', function (ev) {
+    if (ev.key === 'Enter' && ev.target && ev.target.tagName === 'INPUT' && ev.target.type !== 'checkbox' && ev.target.type !== 'radio') ev.preventDefault();
+  });
+  $('news-form').addEventListener('submit', function (ev) {
+    ev.preventDefault();
+    // One save at a time; the buttons stay enabled (disabling the focused one would drop focus to the body).
+    if (news.saving) return;
+    news.saving = true;
+    var mode = ev.submitter && ev.submitter.value === 'schedule' ? 'schedule' : 'now';
+    $('news-form').setAttribute('aria-busy', 'true');
+    guard(function () { return submitNews(mode); })().finally(function () { news.saving = false; $('news-form').removeAttribute('aria-busy'); });
+  });
+  $('news-cancel').addEventListener('click', guard(cancelNewsItem));
+  $('news-report-refresh').addEventListener('click', guard(function () { return loadNewsReport(true); }));
+  $('news-broadcast-open').addEventListener('click', openBroadcastDialog);
+  $('nbd-cancel').addEventListener('click', function () { $('news-broadcast-dialog').close(); });
+  $('nbd-confirm').addEventListener('click', guard(confirmBroadcast));
 
   // ---- start: the wording first (nothing is shown without it), then an existing session (reloaded
   // page) gets its CSRF token from /auth/me

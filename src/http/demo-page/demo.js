@@ -8,7 +8,7 @@ const GENERIC_ERROR = 'Đã có lỗi, vui lòng thử lại sau hoặc gọi t�
 const INTENT_REPLIES = {
   greeting: 'Xin chào! Bạn cần hỏi về thủ tục hành chính nào?',
   handoff: 'Trang thử nghiệm chưa chuyển được cho tổng đài viên. Vui lòng gọi tổng đài 1022.',
-  news: 'Trang thử nghiệm chưa có chức năng nhận tin tức.',
+  news: 'Để nhận tin mới, dùng mục "Nhận thông báo tin mới" trên trang này, hoặc nhắn "đăng ký nhận tin" cho Trợ lý 1022.',
   track: 'Trang thử nghiệm chưa có chức năng tra cứu câu hỏi đã gửi.',
   feedback: 'Cảm ơn góp ý của bạn!',
 };

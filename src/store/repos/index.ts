@@ -2,7 +2,7 @@ import type { Account, ConsoleSession } from '../../domain/account.js';
 import type { Conversation, InboundMessage, OutboundRecord } from '../../domain/conversation.js';
 import type { CannedReply, ConversationActivity, HandoffRecord, OperatorPresence, PhoneCall } from '../../domain/handoff.js';
 import type { AuditEntry } from '../../ports/audit.js';
-import type { NewsDelivery, NewsItem, NewsSubscription } from '../../domain/news.js';
+import type { NewsBroadcast, NewsDelivery, NewsItem, NewsSubscription, WebPushSubscription } from '../../domain/news.js';
 import type { PublishedAnswer } from '../../domain/publication.js';
 import type { Ticket } from '../../domain/ticket.js';
 import type { Store } from '../../ports/store.js';
@@ -15,7 +15,7 @@ import { AuditEntriesRepo } from './audit.repo.js';
 import { PhoneCallsRepo } from './calls.repo.js';
 import { CannedRepliesRepo } from './canned.repo.js';
 import { HandoffsRepo } from './handoffs.repo.js';
-import { NewsDeliveriesRepo, NewsFeedsRepo, NewsItemsRepo, NewsSubscriptionsRepo } from './news.repo.js';
+import { NewsBroadcastsRepo, NewsDeliveriesRepo, NewsFeedsRepo, NewsItemsRepo, NewsSubscriptionsRepo, WebPushSubscriptionsRepo } from './news.repo.js';
 import { PresenceRepo } from './presence.repo.js';
 import { ContactsRepo } from './contacts.repo.js';
 import { ConversationsRepo } from './conversations.repo.js';
@@ -52,6 +52,8 @@ export function createStore(db: Database, now: () => Date = () => new Date()): S
     newsSubscriptions: new NewsSubscriptionsRepo(db.collection<Doc<NewsSubscription>>(COLLECTIONS.newsSubscriptions)),
     newsDeliveries: new NewsDeliveriesRepo(db.collection<Doc<NewsDelivery>>(COLLECTIONS.newsDeliveries)),
     newsFeeds: new NewsFeedsRepo(db.collection(COLLECTIONS.newsFeeds)),
+    webPush: new WebPushSubscriptionsRepo(db.collection<Doc<WebPushSubscription>>(COLLECTIONS.webPush)),
+    newsBroadcasts: new NewsBroadcastsRepo(db.collection<Doc<NewsBroadcast>>(COLLECTIONS.newsBroadcasts)),
     audit: new AuditEntriesRepo(db.collection<Doc<AuditEntry & { id: string }> & { targetId: string }>(COLLECTIONS.audit)),
     init: () => db.init(),
     ping: () => db.ping(),

@@ -1,5 +1,5 @@
-import type { NewsDelivery, NewsItem, NewsSubscription } from '../../domain/news.js';
-import type { NewsDeliveryRepo, NewsFeedStateRepo, NewsItemRepo, NewsSubscriptionRepo } from '../../ports/store.js';
+import type { NewsBroadcast, NewsChannel, NewsDelivery, NewsItem, NewsItemStatus, NewsSubscription, WebPushSubscription } from '../../domain/news.js';
+import type { NewsBroadcastRepo, NewsDeliveryRepo, NewsFeedStateRepo, NewsItemRepo, NewsSubscriptionRepo, WebPushSubscriptionRepo } from '../../ports/store.js';
 import { insertIfAbsent, type Collection, type Filter } from '../collection.js';
 import { defined, fromDoc, toDoc, type Doc } from '../documents.js';
 
@@ -18,34 +18,64 @@ export class NewsItemsRepo implements NewsItemRepo {
 
   async latest(query: Parameters<NewsItemRepo['latest']>[0]): Promise<NewsItem[]> {
     if (query.limit <= 0) return [];
-    const filter: Filter = query.topics ? { topics: { $in: [...query.topics] } } : {};
+    const filter: Filter = { ...(query.topics && { topics: { $in: [...query.topics] } }), status: { $ne: 'scheduled' } };
     const docs = await this.items.find(filter, { sort: { publishedAt: -1, _id: -1 }, limit: query.limit });
     return docs.map((d) => fromDoc(d));
+  }
+
+  async listByStatus(status: NewsItemStatus, query: Parameters<NewsItemRepo['listByStatus']>[1]): Promise<NewsItem[]> {
+    if (query.limit <= 0) return [];
+    const filter: Filter = { status, ...(query.dueBy && { publishedAt: { $lte: query.dueBy } }) };
+    const docs = await this.items.find(filter, { sort: { publishedAt: 1, _id: 1 }, limit: query.limit });
+    return docs.map((d) => fromDoc(d));
+  }
+
+  async moveStatus(id: string, from: NewsItemStatus, to: NewsItemStatus | undefined): Promise<boolean> {
+    const update = to === undefined ? { $unset: { status: true as const } } : { $set: { status: to } };
+    return (await this.items.updateOne({ _id: id, status: from }, update)).matched === 1;
+  }
+
+  async removeScheduled(id: string): Promise<boolean> {
+    return (await this.items.deleteMany({ _id: id, status: 'scheduled' })) > 0;
+  }
+}
+
+/**
+ * Subscriptions to topics, one document per subscriber: citizens' conversations (news_subscriptions) and
+ * browsers (webpush_subscriptions), found by topic.
+ */
+class TopicSubscriptionsRepo<T extends { id: string; topics: string[] }> {
+  constructor(private readonly subscriptions: Collection<Doc<T>>) {}
+
+  /** A document back as its record (`fromDoc` keeps every field; only the generic type is lost). */
+  private record(doc: Doc<T>): T {
+    return fromDoc(doc) as unknown as T;
+  }
+
+  async put(subscription: T): Promise<void> {
+    await this.subscriptions.replaceOne({ _id: subscription.id }, toDoc(subscription), { upsert: true });
+  }
+
+  async get(id: string): Promise<T | undefined> {
+    const doc = await this.subscriptions.findOne({ _id: id });
+    return doc ? this.record(doc) : undefined;
+  }
+
+  async remove(id: string): Promise<boolean> {
+    return (await this.subscriptions.deleteMany({ _id: id })) > 0;
+  }
+
+  async listByTopic(topic: string): Promise<T[]> {
+    const docs = await this.subscriptions.find({ topics: topic }, { sort: { _id: 1 } });
+    return docs.map((d) => this.record(d));
   }
 }
 
 /** News subscriptions, keyed by conversation. */
-export class NewsSubscriptionsRepo implements NewsSubscriptionRepo {
-  constructor(private readonly subscriptions: Collection<Doc<NewsSubscription>>) {}
+export class NewsSubscriptionsRepo extends TopicSubscriptionsRepo<NewsSubscription> implements NewsSubscriptionRepo {}
 
-  async put(subscription: NewsSubscription): Promise<void> {
-    await this.subscriptions.replaceOne({ _id: subscription.id }, toDoc(subscription), { upsert: true });
-  }
-
-  async get(conversationId: string): Promise<NewsSubscription | undefined> {
-    const doc = await this.subscriptions.findOne({ _id: conversationId });
-    return doc ? fromDoc(doc) : undefined;
-  }
-
-  async remove(conversationId: string): Promise<boolean> {
-    return (await this.subscriptions.deleteMany({ _id: conversationId })) > 0;
-  }
-
-  async listByTopic(topic: string): Promise<NewsSubscription[]> {
-    const docs = await this.subscriptions.find({ topics: topic }, { sort: { _id: 1 } });
-    return docs.map((d) => fromDoc(d));
-  }
-}
+/** Browsers' Web Push subscriptions, keyed by a hash of their endpoint. */
+export class WebPushSubscriptionsRepo extends TopicSubscriptionsRepo<WebPushSubscription> implements WebPushSubscriptionRepo {}
 
 /** One record per (item, conversation): inserting it is claiming the delivery. */
 export class NewsDeliveriesRepo implements NewsDeliveryRepo {
@@ -65,9 +95,14 @@ export class NewsDeliveriesRepo implements NewsDeliveryRepo {
     if (Object.keys(set).length > 0) await this.deliveries.updateOne({ _id: id }, { $set: set });
   }
 
-  async listCapped(before: Date, limit: number): Promise<NewsDelivery[]> {
+  async listCapped(before: Date, limit: number, channels?: readonly NewsChannel[]): Promise<NewsDelivery[]> {
     if (limit <= 0) return [];
-    const docs = await this.deliveries.find({ status: 'waiting', reason: 'cap', at: { $lt: before } }, { sort: { at: 1, _id: 1 }, limit });
+    const docs = await this.deliveries.find({ status: 'waiting', reason: 'cap', at: { $lt: before }, ...(channels && { channel: { $in: [...channels] } }) }, { sort: { at: 1, _id: 1 }, limit });
+    return docs.map((d) => fromDoc(d));
+  }
+
+  async listByItem(itemId: string): Promise<NewsDelivery[]> {
+    const docs = await this.deliveries.find({ itemId }, { sort: { _id: 1 } });
     return docs.map((d) => fromDoc(d));
   }
 
@@ -75,9 +110,9 @@ export class NewsDeliveriesRepo implements NewsDeliveryRepo {
     return (await this.deliveries.find({ conversationId, status: 'sent', at: { $gte: since } })).length;
   }
 
-  async listByStatus(status: NewsDelivery['status'], limit: number): Promise<NewsDelivery[]> {
+  async listByStatus(status: NewsDelivery['status'], limit: number, channels?: readonly NewsChannel[]): Promise<NewsDelivery[]> {
     if (limit <= 0) return [];
-    const docs = await this.deliveries.find({ status }, { sort: { at: 1, _id: 1 }, limit });
+    const docs = await this.deliveries.find({ status, ...(channels && { channel: { $in: [...channels] } }) }, { sort: { at: 1, _id: 1 }, limit });
     return docs.map((d) => fromDoc(d));
   }
 }
@@ -97,5 +132,28 @@ export class NewsFeedsRepo implements NewsFeedStateRepo {
 
   async put(state: FeedState): Promise<void> {
     await this.feeds.replaceOne({ _id: state.url }, toDoc({ ...state, id: state.url }), { upsert: true });
+  }
+}
+
+/** Zalo Article broadcasts, one per item, moved by compare-and-set on their state. */
+export class NewsBroadcastsRepo implements NewsBroadcastRepo {
+  constructor(private readonly broadcasts: Collection<Doc<NewsBroadcast>>) {}
+
+  async insert(broadcast: NewsBroadcast): Promise<{ created: boolean }> {
+    return { created: await insertIfAbsent(this.broadcasts, toDoc(broadcast)) };
+  }
+
+  async get(id: string): Promise<NewsBroadcast | undefined> {
+    const doc = await this.broadcasts.findOne({ _id: id });
+    return doc ? fromDoc(doc) : undefined;
+  }
+
+  async advance(id: string, from: NewsBroadcast['state'], patch: Parameters<NewsBroadcastRepo['advance']>[2], step?: NewsBroadcast['steps'][number]): Promise<boolean> {
+    const current = await this.broadcasts.findOne({ _id: id, state: from });
+    if (!current) return false;
+    const set: Record<string, unknown> = defined(patch);
+    if (step) set['steps'] = [...(current.steps ?? []), step];
+    // Over the state and the last change read: a concurrent move (or a step appended) makes this one lose.
+    return (await this.broadcasts.updateOne({ _id: id, state: from, updatedAt: current.updatedAt }, { $set: set })).matched === 1;
   }
 }

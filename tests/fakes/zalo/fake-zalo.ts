@@ -53,6 +53,29 @@ export interface FakeZaloOptions {
    * the real ZBS error codes for a bad template are UNCONFIRMED).
    */
   templates?: Record<string, readonly string[]>;
+  /** Verify calls an article answers -214 ("being processed") before it has an id (default 2). */
+  articleProcessingPolls?: number;
+}
+
+/** An Article created through POST /v2.0/article/create (ZaloSpec §8.1–8.2). */
+export interface FakeArticle {
+  token: string;
+  /** Set once a verify call found it processed. */
+  id?: string;
+  title: string;
+  description: string;
+  cover: Record<string, unknown>;
+  body: unknown[];
+  status: string;
+  /** Verify calls still to answer -214. */
+  pollsLeft: number;
+}
+
+/** A broadcast accepted by POST /v2.0/oa/message (recipient.target + one to five articles). */
+export interface FakeBroadcast {
+  messageId: string;
+  target: Record<string, unknown>;
+  articleIds: string[];
 }
 
 export interface RecordedRequest {
@@ -145,6 +168,8 @@ export const ZALO_MESSAGES: Record<number, string> = {
   [-232]: 'User has not interacted with the OA or the last interaction has expired',
   [-233]: 'Message type is invalid or not supported',
   [-234]: 'Cannot be sent at night (10:00PM - 6:00AM)',
+  [-214]: 'Article is being processed',
+  [-223]: 'Your OA has reach the limit quota create article',
 };
 
 const BUTTON_TYPES = new Set(['oa.open.url', 'oa.query.show', 'oa.query.hide', 'oa.open.sms', 'oa.open.phone']);
@@ -181,6 +206,12 @@ export class FakeZalo {
   /** Users returned by /user/getlist, in order. */
   users: string[] = [];
   readonly profiles = new Map<string, Record<string, unknown>>();
+  /** Articles by token, in creation order. */
+  readonly articles = new Map<string, FakeArticle>();
+  /** Broadcasts accepted, in order. */
+  readonly broadcasts: FakeBroadcast[] = [];
+  /** See FakeZaloOptions.articleProcessingPolls (settable at any time, for articles created after). */
+  articleProcessingPolls: number;
 
   private readonly accessTokens = new Map<string, { expiresAt: number }>();
   private readonly refreshTokens = new Map<string, { used: boolean }>();
@@ -213,6 +244,7 @@ export class FakeZalo {
     this.acceptButtonTemplates = options.acceptButtonTemplates ?? true;
     this.maxButtons = options.maxButtons ?? 5;
     this.templates = new Map(Object.entries(options.templates ?? {}));
+    this.articleProcessingPolls = options.articleProcessingPolls ?? 2;
   }
 
   async start(): Promise<this> {
@@ -435,6 +467,9 @@ export class FakeZalo {
       'POST /v2.0/oa/upload/file',
       'GET /v3.0/oa/user/detail',
       'GET /v3.0/oa/user/getlist',
+      'POST /v2.0/article/create',
+      'POST /v2.0/article/verify',
+      'POST /v2.0/oa/message',
     ];
     if (!known.includes(route)) return { __notFound: true };
 
@@ -475,6 +510,12 @@ export class FakeZalo {
         return this.upload(req, raw, record, 'file');
       case 'GET /v3.0/oa/user/detail':
         return this.userDetail(record.queryData);
+      case 'POST /v2.0/article/create':
+        return this.createArticle(req, raw, record);
+      case 'POST /v2.0/article/verify':
+        return this.verifyArticle(req, raw, record);
+      case 'POST /v2.0/oa/message':
+        return this.broadcast(req, raw, record);
       default:
         return this.userList(record.queryData);
     }
@@ -595,6 +636,80 @@ export class FakeZalo {
     const id = opaqueToken(kind);
     this.uploads.set(id, kind);
     return { error: 0, message: 'Success', data: kind === 'file' ? { token: id } : { attachment_id: id } };
+  }
+
+  /**
+   * A normal article (ZaloSpec §8.1): title 1–150, author ≤ 50, description 1–300, a photo cover
+   * (else -201 "cover value is invalid"), a non-empty body of text/image blocks, status show|hide. The
+   * answer is an async token, not the article's id.
+   */
+  private createArticle(req: IncomingMessage, raw: Buffer, record: RecordedRequest): Record<string, unknown> {
+    const body = jsonBody(req, raw);
+    if (!body) return zaloError(-201, 'body is invalid!');
+    record.json = body;
+    if (body.type !== 'normal') return zaloError(-201, 'type is invalid!');
+    const { title, author, description, status } = body;
+    if (typeof title !== 'string' || title.length === 0 || title.length > 150) return zaloError(-201, 'title is invalid!');
+    if (author !== undefined && (typeof author !== 'string' || author.length > 50)) return zaloError(-201, 'author is invalid!');
+    if (typeof description !== 'string' || description.length === 0 || description.length > 300) return zaloError(-201, 'description is invalid!');
+    const cover = obj(body.cover);
+    if (!cover || cover.cover_type !== 'photo' || typeof cover.photo_url !== 'string' || !/^https?:\/\//.test(cover.photo_url) || cover.status !== 'show') {
+      return zaloError(-201, 'cover value is invalid');
+    }
+    const blocks = body.body;
+    if (!Array.isArray(blocks) || blocks.length === 0) return zaloError(-201, 'body is invalid!');
+    for (const b of blocks) {
+      const block = obj(b);
+      if (!block || (block.type !== 'text' && block.type !== 'image')) return zaloError(-201, 'body is invalid!');
+      if (block.type === 'text' && (typeof block.content !== 'string' || block.content === '')) return zaloError(-201, 'body is invalid!');
+    }
+    if (status !== undefined && status !== 'show' && status !== 'hide') return zaloError(-201, 'status is invalid!');
+    const token = opaqueToken('article');
+    this.articles.set(token, { token, title, description, cover, body: blocks, status: (status as string | undefined) ?? 'hide', pollsLeft: this.articleProcessingPolls });
+    return { error: 0, message: 'Success', data: { token } };
+  }
+
+  /** {token} → -214 while the article is processed, then its id (the same id on every later call). */
+  private verifyArticle(req: IncomingMessage, raw: Buffer, record: RecordedRequest): Record<string, unknown> {
+    const body = jsonBody(req, raw);
+    if (!body) return zaloError(-201, 'body is invalid!');
+    record.json = body;
+    const article = typeof body.token === 'string' ? this.articles.get(body.token) : undefined;
+    if (!article) return zaloError(-201, 'token is invalid!');
+    if (article.pollsLeft > 0) {
+      article.pollsLeft--;
+      return zaloError(-214, 'Article is being processed');
+    }
+    article.id ??= opaqueToken('articleid');
+    return { error: 0, message: 'Success', data: { id: article.id } };
+  }
+
+  /**
+   * A broadcast (ZaloSpec §5.5): `recipient.target` (ages, gender, locations, cities, platform; at least
+   * one object) and a media template of one to five articles, each a processed article's id.
+   */
+  private broadcast(req: IncomingMessage, raw: Buffer, record: RecordedRequest): Record<string, unknown> {
+    const body = jsonBody(req, raw);
+    if (!body) return zaloError(-201, 'body is invalid!');
+    record.json = body;
+    const target = obj(obj(body.recipient)?.target);
+    if (!target) return zaloError(-201, 'recipient is invalid!');
+    for (const [key, value] of Object.entries(target)) {
+      if (!['ages', 'gender', 'locations', 'cities', 'platform'].includes(key) || typeof value !== 'string' || !/^\d+(,\d+)*$/.test(value)) return zaloError(-201, 'target is invalid!');
+    }
+    const payload = obj(obj(obj(body.message)?.attachment)?.payload);
+    const elements = payload?.elements;
+    if (!payload || payload.template_type !== 'media' || !Array.isArray(elements) || elements.length === 0 || elements.length > 5) return zaloError(-201, 'elements is invalid!');
+    const known = new Set([...this.articles.values()].flatMap((a) => (a.id ? [a.id] : [])));
+    const articleIds: string[] = [];
+    for (const e of elements) {
+      const element = obj(e);
+      if (!element || element.media_type !== 'article' || typeof element.attachment_id !== 'string' || !known.has(element.attachment_id)) return zaloError(-201, 'attachment_id is invalid!');
+      articleIds.push(element.attachment_id);
+    }
+    const id = messageId();
+    this.broadcasts.push({ messageId: id, target, articleIds });
+    return { error: 0, message: 'Success', data: { message_id: id } };
   }
 
   private userDetail(data: unknown): Record<string, unknown> {
