@@ -34,7 +34,8 @@ class DeliveryRetry extends Error {
  * The outbound worker (Chatwoot's SendReplyJob, per conversation): under the conversation's delivery
  * lease it sends the pending replies oldest first and records each one's state. Permanent refusals are
  * recorded as failed and not retried; a closed platform window keeps the reply `held` until the
- * citizen's next interaction (a news push is recorded failed instead: late news is no news); a transient failure stops the run (so nothing overtakes that reply) and
+ * citizen's next interaction (a news push is recorded failed instead: late news is no news); a news push
+ * is marked `sending` before its platform call and never sent twice (see DeliveryStatus); a transient failure stops the run (so nothing overtakes that reply) and
  * the job retries with backoff, until the reply has used its attempts.
  */
 export function createDeliveryWorker(deps: DeliveryDeps) {
@@ -51,6 +52,8 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
       return;
     }
     const attempts = record.attempts + 1;
+    // News is sent at most once: marked before the call, so a crash during it is never followed by a second send.
+    if (record.purpose === 'news') await deps.store.outbound.update(record.id, { status: 'sending' });
     try {
       const { externalId } = await adapter.send({
         id: record.id,
@@ -74,7 +77,7 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
         deps.logger.info(where, 'platform window closed; reply held for the next interaction');
         return;
       }
-      const final = err.kind === 'permanent' || attempts >= deps.maxAttempts;
+      const final = err.kind === 'permanent' || err.kind === 'window' || attempts >= deps.maxAttempts;
       if (final) await settle(record, { status: 'failed', attempts, error }, 'failed', deps.clock.now());
       else await deps.store.outbound.update(record.id, { status: 'pending', attempts, error });
       deps.logger.warn(where, final ? 'delivery failed' : 'delivery failed; will retry');
@@ -85,6 +88,11 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
   return async function deliver(job: Job<DeliveryJob>): Promise<void> {
     const { conversationId } = job.data;
     await withLease(deps.backend, `deliver:${conversationId}`, async () => {
+      // Left `sending` by a run that died during the platform call (the lease is ours now): maybe delivered, never resent.
+      for (const record of await deps.store.outbound.listWithStatus(conversationId, 'sending')) {
+        await settle(record, { status: 'failed', error: { code: 'DELIVERY.INTERRUPTED', message: 'the sender stopped during the platform call; not sent again' } }, 'failed', deps.clock.now());
+        deps.logger.warn({ outboundId: record.id }, 'news push interrupted during its platform call; recorded failed, not resent');
+      }
       for (const record of await deps.store.outbound.listWithStatus(conversationId, 'pending')) await deliverOne(record);
     });
   };

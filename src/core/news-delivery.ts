@@ -44,8 +44,8 @@ import { queueDelivery, type DeliveryJob } from './queues.js';
  * `pending` records, one run per conversation at a time, so a second insert or a second job sends
  * nothing. The claim keeps the decision single (and counts toward the cap). A crash after (a) leaves a
  * claim without a message: re-running fanOut for the item (which the caller must do until it returns)
- * finds the claim taken (not created: nothing new is decided) and, when that claim is `sent`, makes sure
- * of (b) and (c), both idempotent; a `waiting` or `quiet` claim is left alone (waiting stays in "tin
+ * reads the item's claims once (a replay of thousands costs one lookup each) and, for a `sent` claim
+ * whose message is missing or still pending, makes sure of (b) and (c), both idempotent; a `waiting` or `quiet` claim is left alone (waiting stays in "tin
  * mới"; quiet is releaseQuiet's). A crash after (b) is completed the same way; after (c) the replay
  * queues a run that finds nothing pending. A concurrent fan-out that loses the claim does the same as a
  * replay, so whichever of the two gets there first writes (b) and queues (c): one outbound record.
@@ -133,6 +133,8 @@ type Decision = { status: 'sent' } | { status: 'waiting'; reason: 'window' | 'ca
 
 const HOLD = { status: 'waiting', reason: 'window' } as const;
 
+/** The order channels are fanned out in: the most rate-limited first. */
+const CHANNEL_ORDER: Record<ChannelKind, number> = { zalo: 0, messenger: 1, webchat: 2 };
 /** Subscribers handled at once within one fan-out (each one's writes stay in order). */
 const FAN_OUT_CONCURRENCY = 16;
 /** Held pushes read per page by releaseQuiet. */
@@ -204,8 +206,18 @@ export function createNewsDelivery(deps: NewsDeliveryDeps) {
     await queueDelivery(deps.deliveries(conversation.channel), conversation.id, outboundId);
   }
 
-  async function fanOutOne(item: NewsItem, subscription: NewsSubscription, now: Date, counts: FanOutCounts): Promise<void> {
+  async function fanOutOne(item: NewsItem, subscription: NewsSubscription, now: Date, counts: FanOutCounts, decided: NewsDelivery | undefined): Promise<void> {
     const deliveryId = newsDeliveryId(item.id, subscription.id);
+    if (decided) {
+      // Decided by an earlier run (a replay after a crash): only a `sent` claim whose message was never recorded needs anything.
+      counts.skipped++;
+      if (decided.status !== 'sent') return;
+      const message = await store.outbound.get(newsOutboundId(deliveryId));
+      if (message && message.status !== 'pending') return;
+      const conversation = await store.conversations.get(subscription.id);
+      if (conversation) await send(conversation, item, deliveryId);
+      return;
+    }
     const conversation = await store.conversations.get(subscription.id);
     const decision: Decision = conversation ? await decide(conversation, item, now) : HOLD;
     const channel = conversation?.channel ?? subscription.channel;
@@ -298,9 +310,12 @@ export function createNewsDelivery(deps: NewsDeliveryDeps) {
       for (const topic of new Set(item.topics)) {
         for (const subscription of await store.newsSubscriptions.listByTopic(topic)) subscribers.set(subscription.id, subscription);
       }
-      const all = [...subscribers.values()];
+      // What earlier runs decided, read once: a replay then costs one lookup per subscriber, not four writes.
+      const decided = new Map((await store.newsDeliveries.listByItem(item.id)).map((d) => [d.conversationId, d]));
+      // The slowest channel first (Zalo's rate limit), so the whole fan-out ends soonest.
+      const all = [...subscribers.values()].sort((a, b) => CHANNEL_ORDER[a.channel] - CHANNEL_ORDER[b.channel]);
       for (let i = 0; i < all.length; i += FAN_OUT_CONCURRENCY) {
-        await Promise.all(all.slice(i, i + FAN_OUT_CONCURRENCY).map((subscription) => fanOutOne(item, subscription, now, counts)));
+        await Promise.all(all.slice(i, i + FAN_OUT_CONCURRENCY).map((subscription) => fanOutOne(item, subscription, now, counts, decided.get(subscription.id))));
       }
       return counts;
     },

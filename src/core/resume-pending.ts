@@ -19,7 +19,8 @@ export async function resumePendingWork(
   for (const conversationId of conversations) {
     await turns.add('turn', { conversationId }, { jobId: `resume:${conversationId}:${startedAt}`, attempts: 5, backoffMs: 200 });
   }
-  const pending = await store.outbound.listByStatus('pending', 10_000);
+  // Pending replies, and news pushes a crash left `sending` (the delivery run records them interrupted).
+  const pending = [...(await store.outbound.listByStatus('pending', 10_000)), ...(await store.outbound.listByStatus('sending', 10_000))];
   const waiting = new Set(pending.map((r) => r.conversationId));
   for (const conversationId of waiting) {
     const conversation = await store.conversations.get(conversationId);

@@ -308,7 +308,7 @@ export function createTicketService(deps: TicketServiceDeps) {
         if (!record) {
           if (delivery.status !== 'pending') continue;
           await sendAnswer(ticket, delivery.outboundId);
-        } else if (record.status === 'pending' || record.status === delivery.status) {
+        } else if (record.status === 'pending' || record.status === 'sending' || record.status === delivery.status) {
           continue;
         } else {
           const outboundId = delivery.outboundId;

@@ -139,8 +139,13 @@ export interface Reply {
  */
 export type SendPurpose = 'response' | 'human_agent' | 'update' | 'news';
 
-/** Delivery state of an outbound message, recorded in the store. */
-export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'held';
+/**
+ * Delivery state of an outbound message, recorded in the store. `sending`: a news push whose platform
+ * call started (marked just before it); a run that finds one left by a crashed worker records it failed
+ * (DELIVERY.INTERRUPTED) instead of sending it again, because the platform may have delivered it (news
+ * is sent at most once; the item stays in the citizen's "tin mới").
+ */
+export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'held';
 
 /** One message queued for a channel. `id` is ours and deterministic, so a replayed turn cannot send twice. */
 export interface OutboundMessage {

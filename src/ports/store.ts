@@ -64,7 +64,7 @@ export interface OutboundRepo {
   /** The latest `limit` records of the conversation, oldest first (createdAt). */
   listByConversation(conversationId: string, limit: number): Promise<OutboundRecord[]>;
   /** A conversation's replies waiting to be sent, or held outside the platform window, oldest first. */
-  listWithStatus(conversationId: string, status: 'pending' | 'held'): Promise<OutboundRecord[]>;
+  listWithStatus(conversationId: string, status: 'pending' | 'sending' | 'held'): Promise<OutboundRecord[]>;
 }
 
 /**

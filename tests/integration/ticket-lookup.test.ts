@@ -242,7 +242,7 @@ describe('POST /api/v1/tickets/lookup', () => {
     for (const phoneLast4 of ['', '123', '12a4', '12345', '0912345678']) {
       const response = await lookup(run.base, { code: answered.code, phoneLast4 });
       expect(response.status, phoneLast4).toBe(400);
-      expect(await response.json()).toEqual({ code: 'TICKET.INPUT_INVALID', message: LK.phoneInvalid });
+      expect(await response.json()).toEqual({ code: 'TICKET.INPUT_INVALID', message: LK.phoneInvalid, field: 'phoneLast4' });
     }
   });
 

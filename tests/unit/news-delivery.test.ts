@@ -389,7 +389,8 @@ describe('exactly once', () => {
           if (d) records.set(id, { ...d, ...patch });
         },
         countSent: (c, since) => repo.countSent(c, since),
-        listByStatus: (s, l) => repo.listByStatus(s, l),
+        listByStatus: (s, l, c) => repo.listByStatus(s, l, c),
+        listByItem: (itemId) => repo.listByItem(itemId),
         get: async (id: string) => records.get(id),
       } as Store['newsDeliveries'],
     };

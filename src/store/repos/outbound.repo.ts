@@ -44,7 +44,7 @@ export class OutboundMessagesRepo implements OutboundRepo {
     return docs.reverse().map((d) => fromDoc(d));
   }
 
-  async listWithStatus(conversationId: string, status: 'pending' | 'held'): Promise<OutboundRecord[]> {
+  async listWithStatus(conversationId: string, status: 'pending' | 'sending' | 'held'): Promise<OutboundRecord[]> {
     const docs = await this.outbound.find({ conversationId, status }, { sort: OLDEST_FIRST });
     return docs.map((d) => fromDoc(d));
   }
