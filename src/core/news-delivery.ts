@@ -203,7 +203,7 @@ export function createNewsDelivery(deps: NewsDeliveryDeps) {
       createdAt: deps.clock.now(),
     };
     await store.outbound.insert(record);
-    await queueDelivery(deps.deliveries(conversation.channel), conversation.id, outboundId);
+    await queueDelivery(deps.deliveries(conversation.channel), conversation.id, outboundId, { background: true });
   }
 
   async function fanOutOne(item: NewsItem, subscription: NewsSubscription, now: Date, counts: FanOutCounts, decided: NewsDelivery | undefined): Promise<void> {

@@ -22,8 +22,9 @@ export interface DeliveryJob {
 export const DELIVERY_JOB_ATTEMPTS = 8;
 
 /** Queues a delivery run for a conversation; `cause` makes the job id unique per trigger. */
-export function queueDelivery(queue: JobQueue<DeliveryJob>, conversationId: string, cause: string): Promise<void> {
-  return queue.add('deliver', { conversationId }, { jobId: `deliver:${conversationId}:${cause}`, attempts: DELIVERY_JOB_ATTEMPTS, backoffMs: 500 });
+/** `background`: a news push, which waits behind citizens' replies on the channel's queue. */
+export function queueDelivery(queue: JobQueue<DeliveryJob>, conversationId: string, cause: string, options: { background?: boolean } = {}): Promise<void> {
+  return queue.add('deliver', { conversationId }, { jobId: `deliver:${conversationId}:${cause}`, attempts: DELIVERY_JOB_ATTEMPTS, backoffMs: 500, ...(options.background && { background: true }) });
 }
 
 export const TURN_QUEUE = 'turns';

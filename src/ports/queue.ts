@@ -13,6 +13,11 @@ export interface JobOptions {
   attempts?: number;
   /** Exponential backoff base in ms between attempts (default 200). */
   backoffMs?: number;
+  /**
+   * Runs only when no job without this flag is ready in the queue (BullMQ priority; a second FIFO in the
+   * in-process runner): news pushes wait behind citizens' replies on a channel's delivery queue.
+   */
+  background?: boolean;
 }
 
 export interface Job<T> {

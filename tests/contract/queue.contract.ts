@@ -102,6 +102,23 @@ export function queueContract(
       expect(ids.sort()).toEqual([...distinct].sort());
     });
 
+    it('When background jobs wait beside others, then every other ready job runs first, each group in order', async () => {
+      // Arrange: everything queued before a worker exists, so the order is the backend's choice alone.
+      const ran: string[] = [];
+      const q = backend.queue<null>(queueName());
+      await q.add('news-1', null, { background: true });
+      await q.add('reply-1', null);
+      await q.add('news-2', null, { background: true });
+      await q.add('reply-2', null);
+      // Act
+      backend.worker<null>(q.name, async (job) => {
+        ran.push(job.name);
+      }, { concurrency: 1 });
+      await waitFor(() => ran.length === 4, 'all four jobs');
+      // Assert
+      expect(ran).toEqual(['reply-1', 'reply-2', 'news-1', 'news-2']);
+    });
+
     it('When a job is delayed, then it does not run before its delay and a later undelayed job overtakes it', async () => {
       // Arrange
       const ran: { name: string; at: number }[] = [];

@@ -34,6 +34,9 @@ export interface BullmqBackendOptions {
  * which fails commands after a few reconnection tries (a webhook should answer an error, not hang);
  * each worker gets BullMQ-owned connections with `maxRetriesPerRequest: null`, as BullMQ requires.
  */
+/** The BullMQ priority of background jobs (1 is the highest; jobs without one come before all). */
+const BACKGROUND_PRIORITY = 10;
+
 export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend {
   const prefix = options.prefix ?? 'bull';
   if (prefix.includes(':')) throw new Error(`queue prefix must not contain ':' (got "${prefix}")`);
@@ -69,6 +72,8 @@ export function createBullmqBackend(options: BullmqBackendOptions): QueueBackend
     const attempts = Math.max(1, Math.floor(opts.attempts ?? 1));
     out.attempts = attempts;
     if (attempts > 1) out.backoff = { type: 'exponential', delay: opts.backoffMs ?? DEFAULT_BACKOFF_MS };
+    // Jobs without a priority run before any prioritized one (BullMQ "Prioritized" guide).
+    if (opts.background) out.priority = BACKGROUND_PRIORITY;
     return out;
   }
 

@@ -25,6 +25,8 @@ interface PendingJob {
   backoffMs: number;
   /** Attempts spent so far (RetryLaterError does not spend one). */
   attemptsMade: number;
+  /** JobOptions.background: started only when no other job is ready. */
+  background: boolean;
 }
 
 export interface LocalConsumer {
@@ -65,6 +67,8 @@ class Retained {
 export class LocalQueue {
   private readonly pending = new Map<string, PendingJob>();
   private readonly ready: PendingJob[] = [];
+  /** Runnable background jobs: started only when `ready` is empty. */
+  private readonly readyBackground: PendingJob[] = [];
   private readonly timers = new Set<NodeJS.Timeout>();
   private readonly completed: Retained;
   private readonly failed: Retained;
@@ -97,6 +101,7 @@ export class LocalQueue {
       attempts: Math.max(1, Math.floor(opts.attempts ?? 1)),
       backoffMs: opts.backoffMs ?? DEFAULT_BACKOFF_MS,
       attemptsMade: 0,
+      background: opts.background === true,
     };
     this.pending.set(key, job);
     this.schedule(job, opts.delay ?? 0);
@@ -126,14 +131,14 @@ export class LocalQueue {
 
   private schedule(job: PendingJob, delayMs: number): void {
     if (delayMs <= 0) {
-      this.ready.push(job);
+      (job.background ? this.readyBackground : this.ready).push(job);
       this.pump();
       return;
     }
     if (this.stopped) return;
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.ready.push(job);
+      (job.background ? this.readyBackground : this.ready).push(job);
       this.pump();
     }, delayMs);
     timer.unref();
@@ -142,11 +147,11 @@ export class LocalQueue {
 
   /** Starts runnable jobs while a consumer has a free slot and the limiter allows. */
   private pump(): void {
-    while (!this.stopped && this.ready.length > 0) {
+    while (!this.stopped && this.ready.length + this.readyBackground.length > 0) {
       const consumer = this.consumers.find((c) => c.running.size < c.concurrency);
       if (!consumer) return;
       if (!this.takeLimiterSlot()) return;
-      const job = this.ready.shift() as PendingJob;
+      const job = (this.ready.shift() ?? this.readyBackground.shift()) as PendingJob;
       const run: Promise<void> = this.run(consumer, job).finally(() => {
         consumer.running.delete(run);
         this.pump();
