@@ -160,9 +160,16 @@ describe('news notifications on the portal page', () => {
       });
     });
     await cdp.send('ServiceWorker.enable');
-    await cdp.send('ServiceWorker.deliverPushMessage', { origin: system.url!, registrationId: await registered, data: push.messagesFor(subscription.endpoint)[0]!.text });
+    const deliver = { origin: system.url!, registrationId: await registered, data: push.messagesFor(subscription.endpoint)[0]!.text };
+    await cdp.send('ServiceWorker.deliverPushMessage', deliver);
     await expect
-      .poll(async () => page.evaluate(`navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((list) => list.map((n) => ({ title: n.title, body: n.body, url: n.data && n.data.url })))`), WAIT)
+      .poll(async () => {
+        const shown = (await page.evaluate(`navigator.serviceWorker.ready.then((r) => r.getNotifications()).then((list) => list.map((n) => ({ title: n.title, body: n.body, url: n.data && n.data.url })))`)) as unknown[];
+        // A push service delivers again until the worker has handled it (a busy browser may drop the first
+        // hand-over); the notification's tag is the item's, so a second delivery replaces, never adds.
+        if (shown.length === 0) await cdp.send('ServiceWorker.deliverPushMessage', deliver).catch(() => undefined);
+        return shown;
+      }, WAIT)
       .toEqual([{ title: 'Tiêm vắc-xin sởi miễn phí cho trẻ em', body: 'Tại các trạm y tế xã.', url: `${system.url}/` }]);
 
     // "Hủy nhận thông báo": the server forgets the browser.
