@@ -13,16 +13,16 @@ import { type Shown, withProcedure } from './replies.js';
 
 /**
  * A procedure's short answer, or one aspect of it, with the follow-up buttons and the online-service
- * link; `place`: the commune the citizen named.
+ * link; `place`: the commune the citizen named; `question`: their words, when the answer follows one.
  */
-export function answerShown(services: FlowServices, procedureId: string, topic?: FollowUpTopic, place?: string): Shown {
+export function answerShown(services: FlowServices, procedureId: string, topic?: FollowUpTopic, place?: string, question?: string): Shown {
   if (topic === 'contact') {
     // Who to call or visit: the directory entry of the procedure's agency.
     const text = services.contactText({ procedureId, ...(place ? { place } : {}) }) ?? services.followUpText(procedureId, topic, place);
     return { text, buttons: followUpButtons(services.copy), meta: { tag: 'contact', procedureId } };
   }
   return {
-    text: topic ? services.followUpText(procedureId, topic, place) : services.procedureText(procedureId, place),
+    text: topic ? services.followUpText(procedureId, topic, place, question) : services.procedureText(procedureId, place),
     buttons: followUpButtons(services.copy),
     link: services.procedureLink(procedureId) ?? null,
     meta: { tag: 'answer', procedureId, ...(topic ? { topic } : {}) },

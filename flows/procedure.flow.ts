@@ -33,15 +33,15 @@ export function topicStep(services: FlowServices, result: AskResult, question: s
     const second = result.also?.procedure.id;
     const place = result.place?.text;
     if (second && second !== id) {
-      const first = answerShown(services, id, result.followUp, place);
+      const first = answerShown(services, id, result.followUp, place, question);
       const intro = services.copy.bot.talk.both(result.best.procedure.name, result.also!.procedure.name);
       return {
         before: [{ text: `${intro}\n\n${first.text}`, link: first.link ?? null, meta: first.meta }],
-        prompt: answerShown(services, second, result.followUp, place),
+        prompt: answerShown(services, second, result.followUp, place, question),
         state: { procedureId: second },
       };
     }
-    return { before: [], prompt: answerShown(services, id, result.followUp, place), state: { procedureId: id } };
+    return { before: [], prompt: answerShown(services, id, result.followUp, place, question), state: { procedureId: id } };
   }
   if (result.decision === 'clarify') {
     const shown = clarifyShown(services, result);

@@ -11,6 +11,7 @@ echo '== typecheck';          npx tsc --noEmit
 echo '== import rules';       npm run --silent lint:deps
 echo '== circular imports';   npm run --silent lint:circular
 echo '== process.env reads';  npm run --silent lint:env
+echo '== catalog freshness';  npm run --silent catalog:stale -- --days 30 --quiet
 echo '== redis';              [ -n "${REDIS_URL:-}" ] || bash scripts/ensure-redis.sh
 # A MongoDB-wire server for the store contract and the production-mode tests: FerretDB on the local
 # PostgreSQL (built with Go on first use), unless MONGODB_URL already points to one (e.g. MongoDB).

@@ -1,7 +1,8 @@
 import type { AnswerCopy } from '../../src/domain/copy/types.js';
 import { formatVietnamDate } from '../../src/domain/dates.js';
-import type { Agency, Procedure, SubmissionChannel } from '../../src/domain/procedure.js';
+import type { Agency, FactSource, Procedure, Provenance, SubmissionChannel } from '../../src/domain/procedure.js';
 import type { FollowUpTopic } from '../../src/ports/knowledge.js';
+import { exemptionsOf, legalLine, namesGroup, readFact } from './facts.js';
 
 /**
  * Pure renderers from a procedure record to short chat text. Every answer fits the 2,000-character
@@ -13,13 +14,16 @@ import type { FollowUpTopic } from '../../src/ports/knowledge.js';
  *     <body: "• Label: value" lines>
  *
  *     [(*) note, once, when a fact is unverified]
- *     Nguồn: <portal's name>, cập nhật ngày dd/mm/yyyy.
+ *     Nguồn: <sources' names>, kiểm tra ngày dd/mm/yyyy.   (the latest check date of the facts shown)
  *     Bạn có thể hỏi thêm về: …
  *
  * The unverified mark " (*)" ends a fact's line and never sits inside another bracket. The online
  * service's address is never in the text: it rides on the reply's link ("Nộp hồ sơ trực tuyến", added
  * by the flows), and the source line names the portal instead of repeating its address, so an answer
  * never shows the same URL twice.
+ *
+ * Facts are read on the day asked (`RenderContext.today`, from the caller's clock): a fee's amount in
+ * force, until when it applies, "needs confirmation" past a fact's validity, other values sources give.
  */
 
 export const MAX_CHAT_LENGTH = 2000;
@@ -29,11 +33,27 @@ export interface RenderContext {
   place?: string;
   /** The directory entry of the procedure's agency (for the `contact` follow-up). */
   agency?: Agency;
+  /**
+   * The day asked, ISO (yyyy-mm-dd, Vietnam time), from the caller's clock: picks a fee's amount in force
+   * and judges validity. Absent: every scheduled amount is listed with its dates.
+   */
+  today?: string;
+  /** The citizen's question, when known: a fee exemption for a group it names comes first. */
+  question?: string;
 }
 
 interface Rendered {
   lines: string[];
   unverified: boolean;
+  /** Check dates of the facts shown: the footer says the latest. */
+  checked: string[];
+  /** Sources of the facts shown: the footer names them. */
+  sources: FactSource[];
+}
+
+function shown(fact: Pick<Provenance, 'checkedAt' | 'sources'>, out: Rendered): void {
+  out.checked.push(fact.checkedAt);
+  out.sources.push(...fact.sources);
 }
 
 function mark(text: string, verified: boolean, copy: AnswerCopy, out: Rendered): string {
@@ -42,15 +62,20 @@ function mark(text: string, verified: boolean, copy: AnswerCopy, out: Rendered):
   return text + copy.unverified;
 }
 
-/** One line per distinct value; methods that share a value are grouped ("Trực tiếp, Trực tuyến: …"). */
-function perMethod(channels: SubmissionChannel[], pick: (c: SubmissionChannel) => { text: string; verified: boolean }, copy: AnswerCopy, out: Rendered): string[] {
+/**
+ * One line per distinct value on the day asked; methods that share a value are grouped ("Trực tiếp,
+ * Trực tuyến: …"). A value that needs confirmation is not marked unverified: it already says so.
+ */
+function perMethod(channels: SubmissionChannel[], pick: (c: SubmissionChannel) => SubmissionChannel['fee'] | SubmissionChannel['processingTime'], copy: AnswerCopy, out: Rendered, today: string | undefined): string[] {
   const groups = new Map<string, { methods: string[]; verified: boolean }>();
   for (const c of channels) {
     const fact = pick(c);
-    const g = groups.get(fact.text) ?? { methods: [], verified: true };
+    shown(fact, out);
+    const reading = readFact(fact, today, copy);
+    const g = groups.get(reading.text) ?? { methods: [], verified: true };
     g.methods.push(copy.methods[c.method]);
-    g.verified &&= fact.verified;
-    groups.set(fact.text, g);
+    g.verified &&= fact.verified || !reading.stated;
+    groups.set(reading.text, g);
   }
   const single = groups.size === 1;
   return [...groups].map(([text, g]) => `${single ? '' : `${g.methods.join(', ')}: `}${mark(text, g.verified, copy, out)}`);
@@ -63,7 +88,8 @@ function section(label: string, items: string[]): string[] {
 
 /** "Cấp thẻ căn cước – mã thủ tục 2.000200 (*)": the code without brackets, so its mark is not nested. */
 function header(p: Procedure, copy: AnswerCopy, out: Rendered): string {
-  return `${p.name} – ${mark(copy.codeLabel(p.code), p.codeVerified, copy, out)}`;
+  // Without a known national code the name stands alone (never a made-up code).
+  return p.code ? `${p.name} – ${mark(copy.codeLabel(p.code), p.codeVerified, copy, out)}` : p.name;
 }
 
 /** The online level; the address itself is the reply's link (see the header comment). */
@@ -76,16 +102,34 @@ function onlineLine(p: Procedure, copy: AnswerCopy): string {
  * Where to submit: the body at the citizen's commune when they named one and the procedure goes to a
  * commune-level body ("UBND phường Tân An"), with the rule under it; otherwise the rule as the catalog words it.
  */
-function placeLines(p: Procedure, copy: AnswerCopy, place: string | undefined): string[] {
-  const named = place ? copy.agencyAt(p.implementingAgency, place) : undefined;
-  if (!named) return section(copy.labels.place, [p.implementingAgency]);
-  return section(copy.labels.place, [named, `${copy.placeRule}: ${p.implementingAgency}`]);
+function placeLines(p: Procedure, copy: AnswerCopy, out: Rendered, context: RenderContext): string[] {
+  shown(p.agencyFact, out);
+  const reading = readFact({ ...p.agencyFact, text: p.implementingAgency }, context.today, copy);
+  const rule = mark(reading.text, p.agencyFact.verified || !reading.stated, copy, out);
+  const named = context.place && reading.stated ? copy.agencyAt(p.implementingAgency, context.place) : undefined;
+  if (!named) return section(copy.labels.place, [rule]);
+  return section(copy.labels.place, [named, `${copy.placeRule}: ${rule}`]);
+}
+
+/** Under a document list: until when it applies, or that it needs confirmation; other lists sources give; what is not known. */
+function documentsNotice(p: Procedure, copy: AnswerCopy, out: Rendered, today: string | undefined): string[] {
+  shown(p.documentsFact, out);
+  const f = p.documentsFact;
+  const F = copy.facts;
+  const lines: string[] = [];
+  if (f.validTo && today && today > f.validTo) lines.push(F.documentsNeedConfirmation(formatVietnamDate(f.validTo)));
+  else if (f.validTo) lines.push(F.documentsUntil(formatVietnamDate(f.validTo)));
+  // Other lists sources give and what is not known, without the validity said above.
+  const { validFrom: _from, validTo: _to, ...rest } = f;
+  const notes = readFact({ ...rest, text: '' }, today, copy).text.trim();
+  if (notes) lines.push(notes);
+  return lines;
 }
 
 function documentLines(p: Procedure, copy: AnswerCopy, out: Rendered, limit: number): string[] {
   const items = p.documents.slice(0, limit).map((d) => {
     const parts = [d.caseGroup ? `${d.caseGroup}: ` : '', d.name, d.copies ? `, ${d.copies}` : ''];
-    return mark(parts.join(''), p.documentsVerified, copy, out);
+    return mark(parts.join(''), p.documentsFact.verified, copy, out);
   });
   if (p.documents.length > limit) items.push(copy.moreDocuments(p.documents.length - limit));
   return items;
@@ -101,10 +145,11 @@ export function isForm(documentName: string): boolean {
   return FORM.test(documentName.trim());
 }
 
-function formLines(p: Procedure, copy: AnswerCopy, out: Rendered): string[] {
-  const forms = p.documents.filter((d) => isForm(d.name)).map((d) => mark(d.name, p.documentsVerified, copy, out));
+function formLines(p: Procedure, copy: AnswerCopy, out: Rendered, today: string | undefined): string[] {
+  const notice = documentsNotice(p, copy, out, today);
+  const forms = p.documents.filter((d) => isForm(d.name)).map((d) => mark(d.name, p.documentsFact.verified, copy, out));
   if (forms.length === 0) return [copy.forms.none];
-  return [...section(copy.forms.label, forms), copy.forms.where(Boolean(p.onlineUrl) && p.onlineLevel !== 'khong')];
+  return [...section(copy.forms.label, forms), ...notice, copy.forms.where(Boolean(p.onlineUrl) && p.onlineLevel !== 'khong')];
 }
 
 /**
@@ -145,15 +190,22 @@ function topicLines(p: Procedure, topic: FollowUpTopic, copy: AnswerCopy, out: R
   const L = copy.labels;
   switch (topic) {
     case 'documents':
-      return section(L.documents, documentLines(p, copy, out, 12));
+      return [...section(L.documents, documentLines(p, copy, out, 12)), ...documentsNotice(p, copy, out, context.today)];
     case 'fee':
-      return section(L.fee, perMethod(p.channels, (c) => c.fee, copy, out));
+      return feeLines(p, copy, out, context);
     case 'time':
-      return section(L.time, perMethod(p.channels, (c) => c.processingTime, copy, out));
+      return section(L.time, perMethod(p.channels, (c) => c.processingTime, copy, out, context.today));
     case 'place':
-      return [...placeLines(p, copy, context.place), ...section(L.methods, [p.channels.map((c) => copy.methods[c.method]).join(', ')])];
+      return [...placeLines(p, copy, out, context), ...section(L.methods, [p.channels.map((c) => copy.methods[c.method]).join(', ')])];
     case 'legal':
-      return section(L.legal, p.legalBasis.map((l) => mark(`${l.title} số ${l.number}`, l.verified, copy, out)));
+      return section(
+        L.legal,
+        p.legalBasis.map((l) => {
+          shown(l, out);
+          const reading = legalLine(l, context.today, copy);
+          return mark(reading.text, l.verified || !reading.stated, copy, out);
+        }),
+      );
     case 'online':
       return section(L.online, [onlineLine(p, copy)]);
     case 'steps': {
@@ -166,9 +218,9 @@ function topicLines(p: Procedure, topic: FollowUpTopic, copy: AnswerCopy, out: R
     case 'conditions':
       return section(L.conditions, [p.conditions ?? p.audience.join(', ')]);
     case 'forms':
-      return formLines(p, copy, out);
+      return formLines(p, copy, out, context.today);
     case 'contact': {
-      const lines = placeLines(p, copy, context.place);
+      const lines = placeLines(p, copy, out, context);
       const agency = context.agency?.id === p.agencyId ? context.agency : undefined;
       if (!agency) return [...lines, copy.contact.none];
       const named = isCommuneCategory(agency, copy) && context.place ? copy.agencyAt(agency.name, context.place) : undefined;
@@ -178,23 +230,67 @@ function topicLines(p: Procedure, topic: FollowUpTopic, copy: AnswerCopy, out: R
   }
 }
 
-/** The portal a procedure's facts come from, by name (never its address: see the header comment). */
-export function sourceName(p: Procedure, copy: AnswerCopy): string {
-  if (!p.source.url) return copy.defaultSourceName;
-  let host: string;
-  try {
-    host = new URL(p.source.url).hostname.replace(/^www\./, '');
-  } catch {
-    return copy.defaultSourceName;
+/**
+ * The fee answer: the amount in force per method, then who pays nothing or less ("Miễn lệ phí: …", the
+ * groups by name); when the question names a group that has an exemption ("người cao tuổi có phải đóng
+ * phí không"), that exemption comes first and in full, before the amounts.
+ */
+function feeLines(p: Procedure, copy: AnswerCopy, out: Rendered, context: RenderContext): string[] {
+  const amounts = section(copy.labels.fee, perMethod(p.channels, (c) => c.fee, copy, out, context.today));
+  const exemptions = exemptionsOf(
+    p.channels.map((c) => c.fee),
+    context.question,
+  );
+  if (exemptions.length === 0) return amounts;
+  // Who is exempt, by group name; the group the question names in full, first (one chat message holds it all).
+  const groups = (list: typeof exemptions) => list.map((e) => e.group).join('; ');
+  const [first, ...rest] = exemptions;
+  if (namesGroup(context.question, first!)) {
+    return [...section(copy.facts.exemptionsLabel, [`${first!.group}: ${first!.text}`, ...(rest.length > 0 ? [groups(rest)] : [])]), ...amounts];
   }
-  return copy.sourceNames[host] ?? copy.defaultSourceName;
+  return [...amounts, ...section(copy.facts.exemptionsLabel, [groups(exemptions)])];
 }
 
-/** The one footer of every procedure answer: unverified note, source and check date, follow-up hint. */
+/** A portal's name by its address's host, undefined when the copy does not know it. */
+function portalName(url: string, copy: AnswerCopy): string | undefined {
+  try {
+    return copy.sourceNames[new URL(url).hostname.replace(/^www\./, '')];
+  } catch {
+    return undefined;
+  }
+}
+
+/** The portal a procedure's record comes from, by name (never its address: see the header comment). */
+export function sourceName(p: Procedure, copy: AnswerCopy): string {
+  return (p.source.url && portalName(p.source.url, copy)) || copy.defaultSourceName;
+}
+
+/**
+ * Where the facts shown come from, by name: known portals by name, legal texts and decisions as such,
+ * other pages as reference sources; at most two names. Without facts shown, the record's portal.
+ */
+function sourcesName(p: Procedure, sources: FactSource[], copy: AnswerCopy): string {
+  const names: string[] = [];
+  for (const s of sources) {
+    const name =
+      portalName(s.url, copy) ??
+      (s.kind === 'law' || s.kind === 'decision' ? copy.sourceKinds.legal : s.kind === 'secondary' ? copy.sourceKinds.secondary : copy.defaultSourceName);
+    if (!names.includes(name)) names.push(name);
+  }
+  return names.length > 0 ? names.slice(0, 2).join(copy.sourceKinds.and) : sourceName(p, copy);
+}
+
+/**
+ * The one footer of every procedure answer: unverified note, source and the check date of the facts
+ * shown (the latest; the record's edit date only when the answer shows no fact with provenance, such as
+ * its steps), follow-up hint.
+ */
 function finish(p: Procedure, out: Rendered, copy: AnswerCopy): string {
   const lines = [...out.lines, ''];
   if (out.unverified) lines.push(copy.unverifiedNote);
-  lines.push(copy.sourceLine({ name: sourceName(p, copy), checked: formatVietnamDate(p.source.asOf) }), copy.followUpHint);
+  const checked = out.checked.reduce<string | undefined>((latest, d) => (latest === undefined || d > latest ? d : latest), undefined);
+  const name = sourcesName(p, out.sources, copy);
+  lines.push(checked ? copy.sourceLine({ name, checked: formatVietnamDate(checked) }) : copy.editedLine({ name, edited: formatVietnamDate(p.source.asOf) }), copy.followUpHint);
   return fitFooter(out.lines.join('\n'), lines.slice(out.lines.length).join('\n'));
 }
 
@@ -214,20 +310,20 @@ export function fitToLimit(text: string, limit = MAX_CHAT_LENGTH): string {
 
 /** The short answer for a procedure: what it is, where and how to submit, how long, how much, online. */
 export function renderProcedureAnswer(p: Procedure, copy: AnswerCopy, context: RenderContext = {}): string {
-  const out: Rendered = { lines: [], unverified: false };
+  const out: Rendered = { lines: [], unverified: false, checked: [], sources: [] };
   const L = copy.labels;
   out.lines.push(header(p, copy, out), p.description);
-  out.lines.push(...placeLines(p, copy, context.place));
+  out.lines.push(...placeLines(p, copy, out, context));
   out.lines.push(...section(L.methods, [p.channels.map((c) => copy.methods[c.method]).join(', ')]));
-  out.lines.push(...section(L.time, perMethod(p.channels, (c) => c.processingTime, copy, out)));
-  out.lines.push(...section(L.fee, perMethod(p.channels, (c) => c.fee, copy, out)));
+  out.lines.push(...section(L.time, perMethod(p.channels, (c) => c.processingTime, copy, out, context.today)));
+  out.lines.push(...section(L.fee, perMethod(p.channels, (c) => c.fee, copy, out, context.today)));
   out.lines.push(...section(L.online, [onlineLine(p, copy)]));
   return finish(p, out, copy);
 }
 
 /** The answer to a follow-up about one aspect of the procedure under discussion. */
 export function renderFollowUp(p: Procedure, topic: FollowUpTopic, copy: AnswerCopy, context: RenderContext = {}): string {
-  const out: Rendered = { lines: [], unverified: false };
+  const out: Rendered = { lines: [], unverified: false, checked: [], sources: [] };
   out.lines.push(header(p, copy, out), ...topicLines(p, topic, copy, out, context));
   return finish(p, out, copy);
 }

@@ -135,7 +135,7 @@ export class Brain implements KnowledgeSearch {
     for (const w of [...deps.lexicon.words, ...this.language.words()]) this.known.add(w);
     for (const p of deps.catalog.procedures) {
       this.byKey.set(p.id, p);
-      this.byKey.set(p.code, p);
+      if (p.code) this.byKey.set(p.code, p);
     }
   }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import { AppError } from '../../src/domain/errors.js';
 import type { Agency, Procedure } from '../../src/domain/procedure.js';
+import { procedureFacts } from './facts.js';
 import { agencyDirectorySchema, agencySchema, procedureFileSchema, procedureSchema } from './schema.js';
 
 /** One problem found while loading catalog data, located precisely enough for an editor to fix it. */
@@ -65,13 +66,36 @@ function recordLabel(index: number, raw: unknown): string {
   return `#${index}${name ? ` (${name})` : ''}`;
 }
 
-/** Validates procedure records from any source (data files, importer) and collects issues per record. */
-export function validateProcedures(file: string, raws: unknown[], issues: CatalogIssue[]): Procedure[] {
+/** Today's date in Vietnam (UTC+7) as YYYY-MM-DD: the loader's and the CLIs' clock. */
+export function todayInVietnam(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** Options of validation that need a clock. */
+export interface ValidateOptions {
+  /** ISO date the loader takes as today: no fact may have been checked after it. Defaults to today in Vietnam. */
+  today?: string;
+}
+
+/**
+ * Validates procedure records from any source (data files, importer) and collects issues per record:
+ * the schema, then the rule that needs a clock (a fact's `checkedAt` is not in the future).
+ */
+export function validateProcedures(file: string, raws: unknown[], issues: CatalogIssue[], options: ValidateOptions = {}): Procedure[] {
+  const today = options.today ?? todayInVietnam();
   const out: Procedure[] = [];
   raws.forEach((raw, index) => {
     const parsed = procedureSchema.safeParse(raw);
-    if (parsed.success) out.push(parsed.data as Procedure);
-    else issues.push(...zodIssues(file, recordLabel(index, raw), parsed.error));
+    if (!parsed.success) {
+      issues.push(...zodIssues(file, recordLabel(index, raw), parsed.error));
+      return;
+    }
+    const procedure = parsed.data as Procedure;
+    const future = procedureFacts(procedure).filter((f) => f.checkedAt > today);
+    for (const f of future) {
+      issues.push({ file, record: recordLabel(index, raw), field: `${f.path}.checkedAt`, message: `checkedAt ${f.checkedAt} is in the future (today is ${today})` });
+    }
+    if (future.length === 0) out.push(procedure);
   });
   return out;
 }
@@ -99,7 +123,7 @@ function loadDirectory(file: string, issues: CatalogIssue[]): AgencyDirectory | 
  * sometimes files several citizen situations (chuyển nhượng, thừa kế) under one procedure code. Throws CatalogInvalidError
  * listing all problems.
  */
-export function loadCatalog(dataDir: string = DEFAULT_DATA_DIR, directoryFile = 'agencies.json'): Catalog {
+export function loadCatalog(dataDir: string = DEFAULT_DATA_DIR, directoryFile = 'agencies.json', options: ValidateOptions = {}): Catalog {
   const issues: CatalogIssue[] = [];
   const procDir = join(dataDir, 'procedures');
   const procedures: Procedure[] = [];
@@ -112,7 +136,7 @@ export function loadCatalog(dataDir: string = DEFAULT_DATA_DIR, directoryFile = 
       issues.push(...zodIssues(file, undefined, head.error));
       continue;
     }
-    procedures.push(...validateProcedures(file, head.data.procedures, issues));
+    procedures.push(...validateProcedures(file, head.data.procedures, issues, options));
   }
   const directoryPath = join(dataDir, directoryFile);
   const directory = loadDirectory(directoryPath, issues);

@@ -1,14 +1,19 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import type { Agency } from '../../src/domain/procedure.js';
+import type { Agency, FactSource } from '../../src/domain/procedure.js';
 import { IMPORTED_FILE_FIELD, type ImportIssue, formatIssue, importCatalog } from '../catalog/import/index.js';
 import { type AgencyDirectory, DEFAULT_DATA_DIR } from '../catalog/load.js';
-import { agencyDirectorySchema, agencySchema } from '../catalog/schema.js';
+import { agencyDirectorySchema, agencySchema, factSourceSchema } from '../catalog/schema.js';
 
 /**
  * npm run catalog:import -- <file.csv|file.json> [--out data/imported-procedures.json] [--as-of YYYY-MM-DD]
  *                                              [--agencies knowledge/data/agencies.json] [--format csv|json]
+ *                                              [--source-url <address> [--source-kind provincial_portal|…]]
+ *
+ * Provenance: each fact cites the row's "Nguồn" (else its URL, else `--source-url`) with the row's
+ * "Loại nguồn" (else a kind read from the address, else `--source-kind`), checked on the row's
+ * "Ngày kiểm tra" (else the as-of date), valid "Áp dụng từ/đến ngày".
  *
  * Imports a province's export of the national TTHC database, prints a report to stderr and writes the
  * valid records as a procedure file. Exit code: 0 when at least one row was imported, 2 when none was,
@@ -16,7 +21,7 @@ import { agencyDirectorySchema, agencySchema } from '../catalog/schema.js';
  */
 
 const USAGE =
-  'Cách dùng / usage: npm run catalog:import -- <tệp.csv|tệp.json> [--out data/imported-procedures.json] [--as-of YYYY-MM-DD] [--agencies <agencies.json>] [--format csv|json]';
+  'Cách dùng / usage: npm run catalog:import -- <tệp.csv|tệp.json> [--out data/imported-procedures.json] [--as-of YYYY-MM-DD] [--agencies <agencies.json>] [--format csv|json] [--source-url <địa chỉ> [--source-kind provincial_portal|procedure_record|decision|law|portal_home|secondary]]';
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n${USAGE}\n`);
@@ -54,6 +59,8 @@ const { values, positionals } = (() => {
         'as-of': { type: 'string' },
         agencies: { type: 'string', default: join(DEFAULT_DATA_DIR, 'agencies.json') },
         format: { type: 'string' },
+        'source-url': { type: 'string' },
+        'source-kind': { type: 'string', default: 'provincial_portal' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -79,12 +86,21 @@ try {
 }
 
 const directory = loadDirectory(values.agencies);
-const { procedures, report } = importCatalog({ format, text, asOf: values['as-of'] }, directory);
+let defaultSource: FactSource | undefined;
+if (values['source-url']) {
+  const parsed = factSourceSchema.safeParse({ url: values['source-url'], kind: values['source-kind'] });
+  if (!parsed.success) fail(`--source-url/--source-kind: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  defaultSource = parsed.data;
+}
+const { procedures, report } = importCatalog({ format, text, asOf: values['as-of'], ...(defaultSource ? { defaultSource } : {}) }, directory);
 const rejectedRows = new Set(report.rejected.map((i) => i.row ?? -1)).size;
 
 const lines = [
   `Nhập danh mục TTHC / catalog import: ${input} (${format}${values['as-of'] ? `, as of ${values['as-of']}` : ''})`,
   `  Số dòng / rows: ${report.rows}   Đã nhập / imported: ${report.imported}   Bị loại / rejected: ${rejectedRows}   Cảnh báo / warnings: ${report.warnings.length}`,
+  ...(report.unsourced > 0
+    ? [`  Không có nguồn / no source: ${report.unsourced} imported rows name no "Nguồn" or "URL" (and no --source-url): their facts cite the national portal's home page and are unverified`]
+    : []),
   ...section('Bị loại (không nhập) / rejected (not imported)', report.rejected),
   ...section('Cảnh báo (đã nhập) / warnings (imported)', report.warnings.filter((w) => !report.rejected.some((r) => r.row === w.row && r.row !== undefined))),
   ...section('Cảnh báo ở các dòng bị loại / warnings on rejected rows', report.warnings.filter((w) => report.rejected.some((r) => r.row === w.row && r.row !== undefined))),

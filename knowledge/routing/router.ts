@@ -118,7 +118,7 @@ export class Router implements AgencyRouter {
     }
     for (const p of catalog.procedures) {
       this.procedures.set(p.id, p);
-      this.procedures.set(p.code, p);
+      if (p.code) this.procedures.set(p.code, p);
     }
     const samples = this.samples();
     this.vocabulary = vocabularyOf(samples.map((s) => s.text));

@@ -1,4 +1,5 @@
 import { createInterface } from 'node:readline';
+import { isoVietnamDate } from '../domain/dates.js';
 import { vi } from '../domain/copy/vi.js';
 import { renderAnswer } from '../../knowledge/answers/answer.js';
 import { loadBrain } from '../../knowledge/brain/index.js';
@@ -26,6 +27,6 @@ if (args.includes('--jsonl')) {
     process.exit(2);
   }
   const result = brain.ask(question);
-  process.stdout.write(`${renderAnswer(result, vi.answers)}\n`);
+  process.stdout.write(`${renderAnswer(result, vi.answers, undefined, isoVietnamDate(new Date()))}\n`);
   if (args.includes('--debug')) process.stderr.write(`${JSON.stringify(toAskSummary(result), null, 2)}\n`);
 }

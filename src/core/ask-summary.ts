@@ -6,14 +6,15 @@ export interface AskSummary {
   intent: AskResult['intent'];
   decision: AskResult['decision'];
   answered: boolean;
-  procedure: { code: string; name: string } | null;
+  /** `code`: the national procedure code, null when no source gives it yet. */
+  procedure: { code: string | null; name: string } | null;
   score: number;
-  alternatives: Array<{ code: string; name: string; score: number }>;
+  alternatives: Array<{ code: string | null; name: string; score: number }>;
   followUp?: string;
   /** Calibrated probability that `procedure` (or the first alternative) is the one asked for. */
   confidence?: number;
   /** A complaint, dispute, amount or legal question about a procedure, with that procedure's code as context. */
-  concern?: { kind: string; related?: { code: string; name: string } };
+  concern?: { kind: string; related?: { code: string | null; name: string } };
 }
 
 export function toAskSummary(result: AskResult): AskSummary {
@@ -22,15 +23,15 @@ export function toAskSummary(result: AskResult): AskSummary {
     intent: result.intent,
     decision: result.decision,
     answered: result.decision === 'answer',
-    procedure: result.best ? { code: result.best.procedure.code, name: result.best.procedure.name } : null,
+    procedure: result.best ? { code: result.best.procedure.code ?? null, name: result.best.procedure.name } : null,
     score: result.best?.score ?? 0,
     alternatives: result.alternatives
       .filter((c) => c.procedure !== result.best?.procedure)
-      .map((c) => ({ code: c.procedure.code, name: c.procedure.name, score: c.score })),
+      .map((c) => ({ code: c.procedure.code ?? null, name: c.procedure.name, score: c.score })),
     ...(result.followUp ? { followUp: result.followUp } : {}),
     ...(result.confidence !== undefined ? { confidence: result.confidence } : {}),
     ...(result.concern
-      ? { concern: { kind: result.concern.kind, ...(result.concern.related ? { related: { code: result.concern.related.code, name: result.concern.related.name } } : {}) } }
+      ? { concern: { kind: result.concern.kind, ...(result.concern.related ? { related: { code: result.concern.related.code ?? null, name: result.concern.related.name } } : {}) } }
       : {}),
   };
 }

@@ -83,7 +83,7 @@ export function createFlowServices(deps: FlowServicesDeps): FlowServices {
       return { text: copy.bot.publishedAnswer({ agencyName: agencyName(entry.agencyId), question: entry.question, answer: entry.answer }) };
     },
     procedureText: (id, place) => withProcedure(id, (p) => render.procedure(p, place)),
-    followUpText: (id, topic, place) => withProcedure(id, (p) => render.followUp(p, topic, place)),
+    followUpText: (id, topic, place, question) => withProcedure(id, (p) => render.followUp(p, topic, place, question)),
     agency: (id) => knowledge.listAgencies().find((a) => a.id === id),
     contactText({ entry, agencyId, procedureId, place }) {
       if (entry) {

@@ -27,7 +27,8 @@ export interface FlowServices {
   publishedAnswer(question: string): Promise<{ text: string } | undefined>;
   /** The short answer about one procedure; `place`: the commune the citizen named, to name its body as they know it. */
   procedureText(procedureId: string, place?: string): string;
-  followUpText(procedureId: string, topic: FollowUpTopic, place?: string): string;
+  /** `question`: the citizen's words, when known (a fee exemption for a group they name comes first). */
+  followUpText(procedureId: string, topic: FollowUpTopic, place?: string, question?: string): string;
   /** An agency's directory entry. */
   agency(id: string): Agency | undefined;
   /**

@@ -176,7 +176,8 @@ export interface AnswerRenderer {
    */
   procedure(procedure: Procedure, place?: string): string;
   /** One aspect of a procedure (documents, fee, time, forms, contact…); `place` as for `procedure`. */
-  followUp(procedure: Procedure, topic: FollowUpTopic, place?: string): string;
+  /** `question`: the citizen's words, when known (a fee exemption for a group they name comes first). */
+  followUp(procedure: Procedure, topic: FollowUpTopic, place?: string, question?: string): string;
   /**
    * An agency's directory entry (name, address, phone, e-mail, website, hours when known); a
    * commune-level body is named at `place` when the citizen named a commune.

@@ -60,7 +60,7 @@ export function buildHandoff(deps: {
   const routing = createHandoffRouting({ store, moves, backend: deps.backend, hours: operatorHours(config.operators.hours, deps.calendar), policy, clock, logger: deps.logger.child({ component: 'handoff' }) });
   const citizen = createHandoffCitizen({ store, moves, routing, events, clock, policy, ...(config.channels.messenger.appId ? { ownAppIds: [config.channels.messenger.appId] } : {}) });
   const agencyName = agencyNames(deps.knowledge);
-  const render = answerRenderer(vi, deps.knowledge);
+  const render = answerRenderer(vi, deps.knowledge, clock);
   const desk = createOperatorDesk({
     store,
     moves,

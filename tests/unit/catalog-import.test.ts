@@ -20,6 +20,7 @@ import {
 import { COLUMN_LABELS, matchHeader } from '../../knowledge/catalog/import/columns.js';
 import { detectDelimiter } from '../../knowledge/catalog/import/read.js';
 import {
+  FALLBACK_SOURCE,
   IMPORTED_FILE_FIELD,
   type ImportIssue,
   PLACEHOLDER,
@@ -35,6 +36,10 @@ const SAMPLES = join(ROOT, 'knowledge/data/samples');
 const CSV = readFileSync(join(SAMPLES, 'tthc-export-sample.csv'), 'utf8');
 const JSON_TEXT = readFileSync(join(SAMPLES, 'tthc-export-sample.json'), 'utf8');
 const AS_OF = '2026-11-22';
+/** The provenance the importer gives a fact of a row whose URL is the procedure's own page (checked on the as-of date). */
+const fromRecord = (url: string) => ({ sources: [{ url, kind: 'procedure_record' }], checkedAt: AS_OF });
+const sampleUrl = (code: string) => `https://dichvucong.gov.vn/p/home/dvc-tthc-thu-tuc-hanh-chinh-chi-tiet.html?ma_thu_tuc=${code}`;
+const MINIMAL_URL = 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-0000-7000-8000-000000004837';
 
 /** A fixed directory, so the tests do not depend on the shipped agencies.json being edited by others. */
 const DIRECTORY: AgencyDirectory = {
@@ -87,6 +92,7 @@ const MINIMAL: Record<string, string> = {
   'Căn cứ pháp lý': 'Luật Hộ tịch số 60/2014/QH13',
   'Mức độ DVC': 'Một phần',
   'Mô tả': 'Đăng ký việc giám hộ giữa công dân Việt Nam cư trú trong nước.',
+  URL: MINIMAL_URL,
 };
 
 describe('importCatalog: the CSV sample', () => {
@@ -167,7 +173,8 @@ describe('importCatalog: the CSV sample', () => {
       agencyId: 'ubnd-cap-xa',
       implementingAgency: 'Ủy ban nhân dân cấp xã',
       audience: ['Công dân Việt Nam'],
-      documentsVerified: true,
+      agencyFact: { ...fromRecord(sampleUrl('1.001193')), verified: true },
+      documentsFact: { ...fromRecord(sampleUrl('1.001193')), verified: true },
       result: 'Giấy khai sinh (bản chính)',
       onlineLevel: 'toan_trinh',
       source: {
@@ -203,13 +210,14 @@ describe('importCatalog: the CSV sample', () => {
       { name: 'Biên bản xác nhận việc trẻ bị bỏ rơi', copies: '01 bản chính', caseGroup: 'Trường hợp trẻ em bị bỏ rơi' },
       { name: 'Văn bản chứng minh việc mang thai hộ', copies: '01 bản chính', caseGroup: 'Trường hợp trẻ sinh ra do mang thai hộ' },
     ]);
+    const legal = { verified: true, status: 'in_force', ...fromRecord(sampleUrl('1.001193')) };
     expect(p.legalBasis).toEqual([
-      { number: '60/2014/QH13', title: 'Luật Hộ tịch', verified: true },
-      { number: '123/2015/NĐ-CP', title: 'Nghị định của Chính phủ quy định chi tiết một số điều và biện pháp thi hành Luật Hộ tịch', verified: true },
+      { number: '60/2014/QH13', title: 'Luật Hộ tịch', ...legal },
+      { number: '123/2015/NĐ-CP', title: 'Nghị định của Chính phủ quy định chi tiết một số điều và biện pháp thi hành Luật Hộ tịch', ...legal },
       {
         number: '04/2020/TT-BTP',
         title: 'Thông tư của Bộ Tư pháp quy định chi tiết thi hành một số điều của Luật Hộ tịch và Nghị định số 123/2015/NĐ-CP',
-        verified: true,
+        ...legal,
       },
     ]);
     expect(p.aliases).toEqual(['Đăng ký khai sinh', 'khai sinh', 'giấy khai sinh', 'làm giấy khai sinh cho con']);
@@ -224,8 +232,9 @@ describe('importCatalog: the CSV sample', () => {
         text: 'Ngay trong ngày nhận đủ hồ sơ hợp lệ; trường hợp cần xác minh điều kiện kết hôn thì không quá 05 ngày làm việc',
         verified: true,
         workingDays: 0,
+        ...fromRecord(sampleUrl('1.000894')),
       });
-      expect(c.fee).toEqual({ text: 'Lệ phí: Miễn lệ phí', verified: true, amountVnd: 0 });
+      expect(c.fee).toEqual({ text: 'Lệ phí: Miễn lệ phí', verified: true, amountVnd: 0, ...fromRecord(sampleUrl('1.000894')) });
     }
     expect(p.implementingAgency).toBe('UBND cấp xã');
     expect(p.agencyId).toBe('ubnd-cap-xa');
@@ -262,8 +271,8 @@ describe('importCatalog: the CSV sample', () => {
     expect(p.result).toBe(PLACEHOLDER);
     expect(p.description).toBe(PLACEHOLDER);
     expect(p.legalBasis).toEqual([
-      { number: '60/2014/QH13', title: 'Luật Hộ tịch', verified: true },
-      { number: UNKNOWN_LEGAL_NUMBER, title: 'Luật Hôn nhân và gia đình', verified: false },
+      { number: '60/2014/QH13', title: 'Luật Hộ tịch', verified: true, status: 'in_force', ...fromRecord(sampleUrl('1.001022')) },
+      { number: UNKNOWN_LEGAL_NUMBER, title: 'Luật Hôn nhân và gia đình', verified: false, status: 'unknown', ...fromRecord(sampleUrl('1.001022')) },
     ]);
     expect(p.onlineLevel).toBe('mot_phan');
     const warnings = csvResult.report.warnings.filter((w) => w.row === 12).map((w) => [w.field, w.message]);
@@ -319,7 +328,7 @@ describe('importCatalog: the JSON sample', () => {
     const camel = byCode(jsonResult.procedures, '1.001699');
     expect(camel.field).toBe('Bảo trợ xã hội');
     expect(camel.channels.map((c) => c.method)).toEqual(['truc_tiep', 'truc_tuyen', 'buu_chinh']);
-    expect(camel.channels[0]?.fee).toEqual({ text: 'Phí: Không; Lệ phí: Không', verified: true, amountVnd: 0 });
+    expect(camel.channels[0]?.fee).toEqual({ text: 'Phí: Không; Lệ phí: Không', verified: true, amountVnd: 0, ...fromRecord(sampleUrl('1.001699')) });
     expect(camel.legalBasis.map((l) => l.number)).toEqual(['51/2010/QH12', '01/2019/TT-BLĐTBXH']);
     const labels = byCode(jsonResult.procedures, '1.011607');
     expect(labels.onlineLevel).toBe('mot_phan');
@@ -470,11 +479,11 @@ describe('importCatalog: row rules', () => {
   it('writes placeholders when time and fee are missing everywhere, and imports the row as unverified', () => {
     const { procedures, report } = run({ ...MINIMAL, 'Thời hạn giải quyết': '', 'Lệ phí': '', 'Thành phần hồ sơ': '', 'Căn cứ pháp lý': '' });
     const p = procedures[0];
-    expect(p?.channels[0]?.processingTime).toEqual({ text: PLACEHOLDER, verified: false });
-    expect(p?.channels[0]?.fee).toEqual({ text: PLACEHOLDER, verified: false });
+    expect(p?.channels[0]?.processingTime).toEqual({ text: PLACEHOLDER, verified: false, ...fromRecord(MINIMAL_URL) });
+    expect(p?.channels[0]?.fee).toEqual({ text: PLACEHOLDER, verified: false, ...fromRecord(MINIMAL_URL) });
     expect(p?.documents).toEqual([{ name: PLACEHOLDER }]);
-    expect(p?.documentsVerified).toBe(false);
-    expect(p?.legalBasis).toEqual([{ number: UNKNOWN_LEGAL_NUMBER, title: PLACEHOLDER, verified: false }]);
+    expect(p?.documentsFact.verified).toBe(false);
+    expect(p?.legalBasis).toEqual([{ number: UNKNOWN_LEGAL_NUMBER, title: PLACEHOLDER, verified: false, status: 'unknown', ...fromRecord(MINIMAL_URL) }]);
     expect(report.warnings.at(-1)?.message).toBe(
       `empty in the export, written as "${PLACEHOLDER}" (unverified): Thời hạn giải quyết, Phí/Lệ phí, Thành phần hồ sơ, Căn cứ pháp lý`,
     );
@@ -615,4 +624,74 @@ describe('npm run catalog:import (CLI)', () => {
     expect(ok.stdout).toBe('');
     expect(existsSync(join(dir, 'data', 'imported-procedures.json'))).toBe(true);
   }, 30_000);
+});
+
+describe('importCatalog: provenance columns (issue 13)', () => {
+  const run = (rows: Record<string, string>[], extra: Partial<Parameters<typeof importCatalog>[0]> = {}) =>
+    importCatalog({ format: 'csv', text: csvOf(rows), asOf: AS_OF, ...extra }, DIRECTORY);
+  const LAW = 'https://vanban.chinhphu.vn/?pageid=27160&docid=212345';
+
+  it('When the export names a source, its kind, a check date and validity, then every fact carries them', () => {
+    const { procedures, report } = run([
+      { ...MINIMAL, Nguồn: LAW, 'Loại nguồn': 'Văn bản pháp luật', 'Ngày kiểm tra': '06/12/2026', 'Áp dụng từ ngày': '2025-07-01', 'Áp dụng đến ngày': '28/02/2027' },
+    ]);
+    expect(report.rejected).toEqual([]);
+    expect(report.warnings).toEqual([]);
+    const p = procedures[0]!;
+    const prov = { sources: [{ url: LAW, kind: 'law' }], checkedAt: '2026-12-06', validFrom: '2025-07-01', validTo: '2027-02-28' };
+    expect(p.channels[0]!.fee).toEqual({ text: 'Lệ phí: Miễn lệ phí', amountVnd: 0, verified: true, ...prov });
+    expect(p.channels[0]!.processingTime).toMatchObject({ verified: true, ...prov });
+    expect(p.agencyFact).toEqual({ verified: true, ...prov });
+    expect(p.documentsFact).toEqual({ verified: true, ...prov });
+    expect(p.legalBasis[0]).toMatchObject({ verified: true, status: 'in_force', sources: prov.sources, checkedAt: '2026-12-06' });
+    expect(p.source.url).toBe(MINIMAL_URL);
+    expect(report.unsourced).toBe(0);
+  });
+
+  it('When the kind is a portal home page, then nothing is verified (a home page verifies nothing)', () => {
+    const { procedures } = run([{ ...MINIMAL, 'Loại nguồn': 'Trang chủ' }]);
+    const p = procedures[0]!;
+    expect(p.channels[0]!.fee.sources).toEqual([{ url: MINIMAL_URL, kind: 'portal_home' }]);
+    expect([p.channels[0]!.fee.verified, p.documentsFact.verified, p.legalBasis[0]!.verified, p.legalBasis[0]!.status]).toEqual([false, false, false, 'unknown']);
+  });
+
+  it('When the columns are absent, then the defaults are the migration\'s: the URL by its address, checked on the as-of date', () => {
+    const home = run([{ ...MINIMAL, URL: 'https://dichvucong.gov.vn/' }]).procedures[0]!;
+    expect(home.channels[0]!.fee).toMatchObject({ sources: [{ url: 'https://dichvucong.gov.vn/', kind: 'portal_home' }], checkedAt: AS_OF, verified: false });
+    const own = run([MINIMAL]).procedures[0]!;
+    expect(own.channels[0]!.fee).toMatchObject({ sources: [{ url: MINIMAL_URL, kind: 'procedure_record' }], checkedAt: AS_OF, verified: true });
+  });
+
+  it('When a row names no source at all, then its facts cite the portal home page, unverified, counted in the report; a default source is used instead when given', () => {
+    const { URL: _url, ...noUrl } = MINIMAL;
+    const bare = run([noUrl]);
+    expect(bare.procedures[0]!.channels[0]!.fee).toMatchObject({ sources: [FALLBACK_SOURCE], verified: false });
+    expect(bare.report.unsourced).toBe(1);
+    const province = { url: 'https://dichvucong.tinhminhhoa.gov.vn/', kind: 'provincial_portal' as const };
+    const withDefault = run([noUrl], { defaultSource: province });
+    expect(withDefault.procedures[0]!.agencyFact).toMatchObject({ sources: [province], verified: false });
+    expect(withDefault.report.unsourced).toBe(0);
+  });
+
+  it('When a provenance cell is unreadable, then it is warned about and the default used; a check date after today rejects the row', () => {
+    const { procedures, report } = run([{ ...MINIMAL, Nguồn: 'vanban', 'Loại nguồn': 'tin đồn', 'Ngày kiểm tra': '31/02/2026', 'Áp dụng đến ngày': 'sau Tết' }]);
+    expect(report.warnings.map((w) => w.field)).toEqual(['sources', 'sources', 'checkedAt', 'validTo']);
+    expect(procedures[0]!.channels[0]!.fee).toMatchObject({ sources: [{ url: MINIMAL_URL, kind: 'procedure_record' }], checkedAt: AS_OF });
+    expect(procedures[0]!.channels[0]!.fee.validTo).toBeUndefined();
+    const future = run([{ ...MINIMAL, 'Ngày kiểm tra': '2999-01-01' }]);
+    expect(future.procedures).toEqual([]);
+    expect(future.report.rejected[0]?.message).toMatch(/^checkedAt 2999-01-01 is in the future/);
+  });
+
+  it('When validFrom is after validTo in a row, then the row is rejected by the schema', () => {
+    const { report } = run([{ ...MINIMAL, 'Áp dụng từ ngày': '2027-01-01', 'Áp dụng đến ngày': '2026-01-01' }]);
+    expect(report.rejected.map((i) => i.field)).toContain('channels[0].processingTime.validTo');
+  });
+
+  it('maps the provenance headers in their spellings', () => {
+    expect(['Nguồn', 'URL nguồn', 'source_url', 'sourceUrl'].map(matchHeader)).toEqual(['sourceUrl', 'sourceUrl', 'sourceUrl', 'sourceUrl']);
+    expect(['Loại nguồn', 'loai_nguon', 'sourceKind'].map(matchHeader)).toEqual(['sourceKind', 'sourceKind', 'sourceKind']);
+    expect(['Ngày kiểm tra', 'NGAY DOI CHIEU', 'checkedAt'].map(matchHeader)).toEqual(['checkedAt', 'checkedAt', 'checkedAt']);
+    expect(['Áp dụng từ ngày', 'valid_from', 'Áp dụng đến ngày', 'validTo'].map(matchHeader)).toEqual(['validFrom', 'validFrom', 'validTo', 'validTo']);
+  });
 });

@@ -18,6 +18,10 @@ const DIRECTORY: AgencyDirectory = {
   ],
 };
 
+const RECORD = 'https://dichvucong.gov.vn/thu-tuc-hanh-chinh/019d2bfb-0000-7000-8000-000000000001';
+/** Provenance from the procedure's own record, checked on 21/11/2026. */
+const checked = { sources: [{ url: RECORD, kind: 'procedure_record' as const }], checkedAt: '2026-11-21' };
+
 /** A complete, valid record; tests break one thing at a time. */
 function procedure(overrides: Partial<Procedure> = {}): Procedure {
   return {
@@ -29,24 +33,25 @@ function procedure(overrides: Partial<Procedure> = {}): Procedure {
     level: 'xa',
     agencyId: 'ubnd-cap-xa',
     implementingAgency: 'Ủy ban nhân dân cấp xã',
+    agencyFact: { ...checked, verified: true },
     audience: ['Công dân Việt Nam'],
     description: 'Đăng ký việc sinh để được cấp Giấy khai sinh.',
     channels: [
       {
         method: 'truc_tiep',
-        processingTime: { text: 'Ngay trong ngày', workingDays: 0, verified: true },
-        fee: { text: 'Miễn lệ phí', amountVnd: 0, verified: true },
+        processingTime: { text: 'Ngay trong ngày', workingDays: 0, verified: true, ...checked },
+        fee: { text: 'Miễn lệ phí', amountVnd: 0, verified: true, ...checked },
       },
     ],
     steps: ['Nộp hồ sơ tại Bộ phận Một cửa.'],
     documents: [{ name: 'Tờ khai đăng ký khai sinh', copies: '01 bản chính' }],
-    documentsVerified: true,
+    documentsFact: { ...checked, verified: true },
     result: 'Giấy khai sinh',
-    legalBasis: [{ number: '60/2014/QH13', title: 'Luật Hộ tịch', verified: true }],
+    legalBasis: [{ number: '60/2014/QH13', title: 'Luật Hộ tịch', verified: true, status: 'in_force', ...checked }],
     onlineLevel: 'toan_trinh',
     aliases: ['làm giấy khai sinh'],
     keywords: ['khai sinh'],
-    source: { asOf: '2026-11-21' },
+    source: { url: RECORD, asOf: '2026-11-21' },
     ...overrides,
   };
 }

@@ -155,7 +155,10 @@ describe('Vietnamese copy (issue 9, item 7)', () => {
 
   it('formats dates as dd/mm/yyyy', () => {
     expect(vi.bot.tickets.formatDate('2026-11-21')).toBe('21/11/2026');
-    expect(vi.answers.sourceLine({ name: 'Cổng Dịch vụ công quốc gia', checked: '21/11/2026' })).toBe('Nguồn: Cổng Dịch vụ công quốc gia, cập nhật ngày 21/11/2026.');
+    expect(vi.answers.sourceLine({ name: 'Cổng Dịch vụ công quốc gia', checked: '21/11/2026' })).toBe('Nguồn: Cổng Dịch vụ công quốc gia, kiểm tra ngày 21/11/2026.');
+    expect(vi.answers.editedLine({ name: 'Cổng Dịch vụ công quốc gia', edited: '21/11/2026' })).toBe('Nguồn: Cổng Dịch vụ công quốc gia, cập nhật ngày 21/11/2026.');
+    expect(vi.answers.facts.until('31/12/2026')).toBe('áp dụng đến hết ngày 31/12/2026');
+    expect(vi.answers.facts.expiresOn('01/03/2027')).toBe('hết hiệu lực từ 01/03/2027');
   });
 
   it('shows console dates in Vietnam time', () => {

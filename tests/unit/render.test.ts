@@ -53,8 +53,8 @@ describe('renderProcedureAnswer', () => {
     const p: Procedure = {
       ...khaiSinh,
       channels: [
-        { ...khaiSinh.channels[0]!, processingTime: { text: '05 ngày làm việc', verified: true } },
-        { ...khaiSinh.channels[1]!, processingTime: { text: '03 ngày làm việc', verified: true } },
+        { ...khaiSinh.channels[0]!, processingTime: { ...khaiSinh.channels[0]!.processingTime, text: '05 ngày làm việc', verified: true } },
+        { ...khaiSinh.channels[1]!, processingTime: { ...khaiSinh.channels[1]!.processingTime, text: '03 ngày làm việc', verified: true } },
       ],
     };
     const text = renderFollowUp(p, 'time', vi.answers);
@@ -110,25 +110,43 @@ describe('one answer format (issue 9, item 7)', () => {
   const render = createAnswerRenderer(vi.answers, (id) => agencies.get(id));
 
   it('ends a summary and every follow-up with the same footer: source named with its check date (dd/mm/yyyy), then the follow-up hint', () => {
+    // Answers that show facts with provenance give their check date; steps, result, online level and
+    // conditions carry none, so they give the record's edit date, worded as such.
+    const edited: FollowUpTopic[] = ['online', 'steps', 'result', 'conditions'];
     for (const p of procedures) {
-      const texts = [render.procedure(p), ...TOPICS.map((t) => render.followUp(p, t))];
-      for (const text of texts) {
+      const texts: [string, boolean][] = [[render.procedure(p), true], ...TOPICS.map((t): [string, boolean] => [render.followUp(p, t), !edited.includes(t)])];
+      for (const [text, checked] of texts) {
         const footer = footerOf(text);
         expect(footer.at(-1)).toBe(vi.answers.followUpHint);
-        expect(footer.at(-2)).toMatch(/^Nguồn: .+, cập nhật ngày \d{2}\/\d{2}\/\d{4}\.$/);
+        expect(footer.at(-2)).toMatch(checked ? /^Nguồn: .+, kiểm tra ngày \d{2}\/\d{2}\/\d{4}\.$/ : /^Nguồn: .+, cập nhật ngày \d{2}\/\d{2}\/\d{4}\.$/);
         if (text.includes(vi.answers.unverified)) expect(footer[0]).toBe(vi.answers.unverifiedNote);
       }
     }
   });
 
+  it('gives the latest check date of the facts shown, not the record\'s edit date', () => {
+    const fees = khaiSinh.channels.map((c) => c.fee.checkedAt).sort();
+    const p: Procedure = {
+      ...khaiSinh,
+      source: { ...khaiSinh.source, asOf: '2026-12-01' },
+      channels: khaiSinh.channels.map((c, i) => ({ ...c, fee: { ...c.fee, checkedAt: i === 0 ? '2026-10-02' : '2026-09-01' } })),
+    };
+    expect(fees.length).toBeGreaterThan(0);
+    expect(renderFollowUp(p, 'fee', vi.answers)).toContain('kiểm tra ngày 02/10/2026.');
+    expect(renderFollowUp(p, 'steps', vi.answers)).toContain('cập nhật ngày 01/12/2026.');
+  });
+
   it('shows dates as dd/mm/yyyy, never ISO', () => {
     const text = renderFollowUp(khaiSinh, 'fee', vi.answers);
-    expect(text).toContain('cập nhật ngày 21/11/2026');
+    const latest = khaiSinh.channels.map((c) => c.fee.checkedAt).sort().at(-1)!;
+    expect(text).toContain(`kiểm tra ngày ${latest.slice(8, 10)}/${latest.slice(5, 7)}/${latest.slice(0, 4)}`);
     for (const p of procedures) for (const t of TOPICS) expect(render.followUp(p, t)).not.toMatch(/\b\d{4}-\d{2}-\d{2}\b/);
   });
 
   it('names the source portal instead of repeating an address: no URL appears twice in one answer', () => {
-    expect(renderProcedureAnswer(khaiSinh, vi.answers)).toContain('Nguồn: Cổng Dịch vụ công quốc gia');
+    // The footer names where the facts come from, never an address: a portal by its name.
+    expect(renderProcedureAnswer(khaiSinh, vi.answers)).toMatch(/^Nguồn: [^\n/]+, kiểm tra ngày \d\d\/\d\d\/\d{4}\.$/m);
+    expect(procedures.some((p) => renderProcedureAnswer(p, vi.answers).includes('Nguồn: Cổng Dịch vụ công quốc gia'))).toBe(true);
     for (const p of procedures) {
       for (const text of [render.procedure(p), ...TOPICS.map((t) => render.followUp(p, t))]) {
         const urls = text.match(/https?:\/\/\S+/g) ?? [];
@@ -144,7 +162,8 @@ describe('one answer format (issue 9, item 7)', () => {
     expect(header).toBe(`${khaiSinh.name} – mã thủ tục ${khaiSinh.code} (*)`);
     for (const p of procedures) {
       for (const text of [render.procedure(p), ...TOPICS.map((t) => render.followUp(p, t))]) {
-        expect(text.split('\n')[0]).toBe(`${p.name} – mã thủ tục ${p.code}${p.codeVerified ? '' : ' (*)'}`);
+        // A procedure without a known national code is named alone (never a made-up code).
+        expect(text.split('\n')[0]).toBe(p.code ? `${p.name} – mã thủ tục ${p.code}${p.codeVerified ? '' : ' (*)'}` : p.name);
       }
     }
   });

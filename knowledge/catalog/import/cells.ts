@@ -340,7 +340,7 @@ function titleFrom(line: string, number: string): string {
 }
 
 export interface ParsedLegalBasis {
-  items: Omit<LegalBasis, 'verified'>[];
+  items: Pick<LegalBasis, 'number' | 'title'>[];
   /** Lines with no recognisable document number. */
   unnumbered: string[];
 }
@@ -348,7 +348,7 @@ export interface ParsedLegalBasis {
 /** One legal document per line ("Luật Hộ tịch số 60/2014/QH13 ngày 20/11/2014", or "số | trích yếu | ngày"). */
 export function parseLegalBasis(cell: string): ParsedLegalBasis {
   const text = clean(cell);
-  const items: Omit<LegalBasis, 'verified'>[] = [];
+  const items: Pick<LegalBasis, 'number' | 'title'>[] = [];
   const unnumbered: string[] = [];
   const seen = new Set<string>();
   for (const raw of text.split(/\n|;\s*(?=\S)/)) {

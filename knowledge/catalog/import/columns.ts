@@ -1,3 +1,4 @@
+import type { FactSourceKind } from '../../../src/domain/procedure.js';
 import { compactKey } from './text.js';
 
 /**
@@ -36,11 +37,39 @@ export const COLUMN_LABELS = {
   description: ['Mô tả', 'mo_ta', 'moTa', 'description'],
   onlineLevel: ['Mức độ DVC', 'Mức độ cung cấp dịch vụ công trực tuyến', 'Mức độ dịch vụ công', 'Mức độ', 'muc_do', 'muc_do_dvc', 'mucDoDVC', 'mucDo'],
   url: ['URL', 'Đường dẫn', 'Liên kết', 'link', 'url_chi_tiet'],
+  /** Provenance of the row's facts (issue 13); absent columns get the migration's defaults. */
+  sourceUrl: ['Nguồn', 'URL nguồn', 'Đường dẫn nguồn', 'Nguồn thông tin', 'url_nguon', 'source_url', 'sourceUrl'],
+  sourceKind: ['Loại nguồn', 'loai_nguon', 'source_kind', 'sourceKind'],
+  checkedAt: ['Ngày kiểm tra', 'Ngày đối chiếu', 'ngay_kiem_tra', 'ngay_doi_chieu', 'checked_at', 'checkedAt'],
+  validFrom: ['Áp dụng từ ngày', 'Hiệu lực từ ngày', 'Áp dụng từ', 'ap_dung_tu', 'valid_from', 'validFrom'],
+  validTo: ['Áp dụng đến ngày', 'Hiệu lực đến ngày', 'Áp dụng đến', 'ap_dung_den', 'valid_to', 'validTo'],
   /** Recognised and deliberately not imported (no matching field in Procedure). */
   ignored: ['STT', 'Số thứ tự', 'Mẫu đơn, tờ khai', 'Ngày ban hành', 'Ngày hiệu lực', 'Trạng thái', 'id', 'idTTHC'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type SourceField = Exclude<keyof typeof COLUMN_LABELS, 'ignored'>;
+
+/**
+ * Words of a "Loại nguồn" cell, matched like headers (accents, case, spaces ignored), to a fact source
+ * kind. DATA, like the labels above.
+ */
+export const SOURCE_KIND_LABELS: Record<FactSourceKind, readonly string[]> = {
+  procedure_record: ['procedure_record', 'Trang thủ tục', 'Hồ sơ thủ tục', 'CSDL TTHC', 'Cơ sở dữ liệu quốc gia về TTHC', 'Cổng Dịch vụ công Bộ Công an'],
+  decision: ['decision', 'Quyết định công bố', 'Quyết định'],
+  law: ['law', 'Văn bản pháp luật', 'Văn bản quy phạm pháp luật', 'Luật', 'Nghị định', 'Thông tư'],
+  provincial_portal: ['provincial_portal', 'Cổng dịch vụ công tỉnh', 'Cổng tỉnh', 'Hệ thống thông tin giải quyết TTHC tỉnh'],
+  portal_home: ['portal_home', 'Trang chủ', 'Trang chủ cổng'],
+  secondary: ['secondary', 'Nguồn khác', 'Báo chí', 'Tin tức'],
+};
+
+const KIND_BY_KEY: ReadonlyMap<string, FactSourceKind> = new Map(
+  (Object.entries(SOURCE_KIND_LABELS) as [FactSourceKind, readonly string[]][]).flatMap(([kind, labels]) => labels.map((l) => [compactKey(l), kind] as const)),
+);
+
+/** The source kind a "Loại nguồn" cell names, undefined if none. */
+export function matchSourceKind(cell: string): FactSourceKind | undefined {
+  return KIND_BY_KEY.get(compactKey(cell));
+}
 
 const BY_KEY: ReadonlyMap<string, SourceField | 'ignored'> = (() => {
   const map = new Map<string, SourceField | 'ignored'>();

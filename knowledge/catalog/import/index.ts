@@ -1,5 +1,17 @@
-import type { Fee, LegalBasis, ProcedureLevel, Procedure, ProcessingTime, SubmissionChannel } from '../../../src/domain/procedure.js';
-import { type AgencyDirectory, type CatalogIssue, validateProcedures } from '../load.js';
+import {
+  type FactSource,
+  type FactSourceKind,
+  type Fee,
+  type LegalBasis,
+  type ProcedureLevel,
+  type Procedure,
+  type ProcessingTime,
+  type Provenance,
+  type SubmissionChannel,
+  VERIFYING_SOURCE_KINDS,
+} from '../../../src/domain/procedure.js';
+import { defaultSourceKind } from '../facts.js';
+import { type AgencyDirectory, type CatalogIssue, todayInVietnam, validateProcedures } from '../load.js';
 import { PROCEDURE_CODE } from '../schema.js';
 import { matchAgency } from './agency.js';
 import {
@@ -15,11 +27,12 @@ import {
   parseSteps,
   parseWorkingDays,
 } from './cells.js';
-import type { SourceField, SourceRow } from './columns.js';
+import { type SourceField, type SourceRow, matchSourceKind } from './columns.js';
 import { type RawRow, type ReadResult, readCsv, readJson } from './read.js';
 import { PLACEHOLDER, clean, fold, oneLine, slugify, splitTopLevel, uniqueFolded, wordKey } from './text.js';
 
-export { COLUMN_LABELS, matchHeader } from './columns.js';
+export { COLUMN_LABELS, SOURCE_KIND_LABELS, matchHeader } from './columns.js';
+export { todayInVietnam } from '../load.js';
 export { PLACEHOLDER } from './text.js';
 
 /**
@@ -31,6 +44,12 @@ export { PLACEHOLDER } from './text.js';
 
 /** `field` of the procedure file the CLI writes. */
 export const IMPORTED_FILE_FIELD = 'Nhập từ dữ liệu tỉnh';
+
+/**
+ * The source of a row's facts when the export names none (no "Nguồn", no "URL", no `defaultSource`):
+ * the national portal's home page, which verifies nothing, so the row's facts are imported unverified.
+ */
+export const FALLBACK_SOURCE: FactSource = { url: 'https://dichvucong.gov.vn/', kind: 'portal_home' };
 
 /** Number written when a legal document is listed without a recognisable number. */
 export const UNKNOWN_LEGAL_NUMBER = 'Chưa rõ số hiệu';
@@ -50,8 +69,10 @@ export interface ImportIssue {
 export interface ImportInput {
   format: 'csv' | 'json';
   text: string;
-  /** ISO date recorded as `source.asOf`; defaults to today in Vietnam. */
+  /** ISO date recorded as `source.asOf`; defaults to today in Vietnam. Also each fact's `checkedAt` when the row has no "Ngày kiểm tra". */
   asOf?: string;
+  /** Source of the rows' facts when a row has neither "Nguồn" nor "URL" (the export's own origin, e.g. a provincial portal). */
+  defaultSource?: FactSource;
 }
 
 export interface ImportReport {
@@ -61,6 +82,11 @@ export interface ImportReport {
   /** Why rows were skipped; one row may have several issues. */
   rejected: ImportIssue[];
   warnings: ImportIssue[];
+  /**
+   * Imported rows with no source of their own (no "Nguồn", no "URL", no default source): their facts
+   * cite FALLBACK_SOURCE, a portal home page, and are unverified.
+   */
+  unsourced: number;
 }
 
 export interface ImportResult {
@@ -96,14 +122,14 @@ const LABEL: Record<SourceField, string> = {
   description: 'Mô tả',
   onlineLevel: 'Mức độ DVC',
   url: 'URL',
+  sourceUrl: 'Nguồn',
+  sourceKind: 'Loại nguồn',
+  checkedAt: 'Ngày kiểm tra',
+  validFrom: 'Áp dụng từ ngày',
+  validTo: 'Áp dụng đến ngày',
 };
 
 const LEVEL_LABEL: Record<ProcedureLevel, string> = { trung_uong: 'trung ương', tinh: 'cấp tỉnh', xa: 'cấp xã' };
-
-/** Today's date in Vietnam (UTC+7) as YYYY-MM-DD. */
-export function todayInVietnam(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}
 
 function isIsoDate(value: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
@@ -124,18 +150,115 @@ function flat(text: string): string {
 interface RowContext {
   directory: AgencyDirectory;
   asOf: string;
+  defaultSource?: FactSource;
 }
 
 interface BuiltRow {
   record: Record<string, unknown>;
+  /** The row named no source: its facts cite FALLBACK_SOURCE. */
+  unsourced: boolean;
   rejected: ImportIssue[];
   warnings: ImportIssue[];
 }
 
-function fromText<T extends ProcessingTime | Fee>(text: string | undefined, parse: (t: string) => number | undefined, key: 'workingDays' | 'amountVnd'): T {
-  if (!text) return { text: PLACEHOLDER, verified: false } as T;
+/** The provenance every fact of a row shares; `verified` is what the value alone would earn. */
+interface RowProvenance {
+  sources: FactSource[];
+  checkedAt: string;
+  validFrom?: string;
+  validTo?: string;
+  /** Whether the sources can verify anything (procedure record, decision, law). */
+  canVerify: boolean;
+  unsourced: boolean;
+}
+
+function provenance(row: RowProvenance, verified: boolean): Provenance {
+  return {
+    sources: row.sources.map((s) => ({ ...s })),
+    checkedAt: row.checkedAt,
+    ...(row.validFrom ? { validFrom: row.validFrom } : {}),
+    ...(row.validTo ? { validTo: row.validTo } : {}),
+    verified: verified && row.canVerify,
+  };
+}
+
+function fromText<T extends ProcessingTime | Fee>(text: string | undefined, parse: (t: string) => number | undefined, key: 'workingDays' | 'amountVnd', row: RowProvenance): T {
+  if (!text) return { text: PLACEHOLDER, ...provenance(row, false) } as T;
   const value = parse(text);
-  return (value === undefined ? { text, verified: true } : { text, verified: true, [key]: value }) as T;
+  return (value === undefined ? { text, ...provenance(row, true) } : { text, [key]: value, ...provenance(row, true) }) as T;
+}
+
+/** A date cell as ISO: "2026-11-22" or "22/11/2026"; undefined when empty or unreadable. */
+function dateCell(text: string): string | undefined {
+  const t = oneLine(text);
+  const vn = t.match(/^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/);
+  const iso = vn ? `${vn[3]}-${vn[2]!.padStart(2, '0')}-${vn[1]!.padStart(2, '0')}` : t;
+  return isIsoDate(iso) ? iso : undefined;
+}
+
+/**
+ * The provenance columns of a row ("Nguồn", "Loại nguồn", "Ngày kiểm tra", "Áp dụng từ/đến ngày"), with
+ * the migration's defaults when absent: the source is the record's URL (kind by its address: a
+ * procedure's own page or a portal home), the check date is the import's as-of date.
+ */
+function rowProvenance(row: SourceRow, url: string | undefined, ctx: RowContext, warnings: ImportIssue[]): RowProvenance {
+  const sourceCell = oneLine(cell(row, 'sourceUrl'));
+  let sourceUrl: string | undefined;
+  if (sourceCell) {
+    sourceUrl = webAddress(sourceCell);
+    if (!sourceUrl) warnings.push({ field: 'sources', message: `${LABEL.sourceUrl} "${sourceCell}" is not a web address; the record's URL is used` });
+  }
+  const kindCell = oneLine(cell(row, 'sourceKind'));
+  let kind: FactSourceKind | undefined;
+  if (kindCell) {
+    kind = matchSourceKind(kindCell);
+    if (!kind) warnings.push({ field: 'sources', message: `${LABEL.sourceKind} "${kindCell}" is not a known source kind; taken from the address` });
+  }
+  let source: FactSource;
+  if (sourceUrl ?? url) {
+    const address = (sourceUrl ?? url)!;
+    source = { url: address, kind: kind ?? defaultSourceKind(address) };
+  } else if (ctx.defaultSource) {
+    source = { ...ctx.defaultSource, ...(kind ? { kind } : {}) };
+  } else {
+    // Counted in the report (`unsourced`), not warned per row: most exports have no address column.
+    source = FALLBACK_SOURCE;
+  }
+  const checkedCell = oneLine(cell(row, 'checkedAt'));
+  let checkedAt = ctx.asOf;
+  if (checkedCell) {
+    const d = dateCell(checkedCell);
+    if (!d) warnings.push({ field: 'checkedAt', message: `${LABEL.checkedAt} "${checkedCell}" is not a date (YYYY-MM-DD or dd/mm/yyyy); the as-of date ${ctx.asOf} is used` });
+    else checkedAt = d;
+  }
+  const bound = (field: 'validFrom' | 'validTo'): string | undefined => {
+    const text = oneLine(cell(row, field));
+    if (!text) return undefined;
+    const d = dateCell(text);
+    if (!d) warnings.push({ field, message: `${LABEL[field]} "${text}" is not a date (YYYY-MM-DD or dd/mm/yyyy); left out` });
+    return d;
+  };
+  const validFrom = bound('validFrom');
+  const validTo = bound('validTo');
+  return {
+    sources: [source],
+    checkedAt,
+    ...(validFrom ? { validFrom } : {}),
+    ...(validTo ? { validTo } : {}),
+    canVerify: VERIFYING_SOURCE_KINDS.includes(source.kind),
+    unsourced: source === FALLBACK_SOURCE,
+  };
+}
+
+/** An http(s) address, normalised; undefined when the text is not one. */
+function webAddress(text: string): string | undefined {
+  try {
+    const parsed = new URL(text);
+    if (parsed.protocol === 'http:' || parsed.protocol === 'https:') return parsed.href;
+  } catch {
+    /* not an address */
+  }
+  return undefined;
 }
 
 function columnFee(row: SourceRow): string | undefined {
@@ -221,6 +344,14 @@ function buildRow(raw: RawRow, ctx: RowContext): BuiltRow {
     }
   }
 
+  // Source and provenance (needed by every fact below)
+  const decisionCell = oneLine(cell(row, 'publishingDecision'));
+  const publishingDecision = decisionCell ? (decisionCell.match(LEGAL_NUMBER)?.[0] ?? decisionCell) : undefined;
+  const urlCell = oneLine(cell(row, 'url'));
+  const url = urlCell ? webAddress(urlCell) : undefined;
+  if (urlCell && !url) warnings.push({ field: 'source.url', message: `${LABEL.url} "${urlCell}" is not a web address; left out` });
+  const prov = rowProvenance(row, url, ctx, warnings);
+
   // Channels, with per-method time and fee
   const columnTime = oneLine(cell(row, 'processingTime')) || undefined;
   const fee = columnFee(row);
@@ -240,14 +371,14 @@ function buildRow(raw: RawRow, ctx: RowContext): BuiltRow {
     const description = c.method === 'truc_tiep' && intake ? [c.description, `Nơi tiếp nhận: ${intake}`].filter(Boolean).join('. ') : c.description;
     const channel: SubmissionChannel = {
       method: c.method,
-      processingTime: fromText<ProcessingTime>(c.time ?? columnTime, parseWorkingDays, 'workingDays'),
-      fee: fromText<Fee>(c.fee ?? fee, parseFeeAmount, 'amountVnd'),
+      processingTime: fromText<ProcessingTime>(c.time ?? columnTime, parseWorkingDays, 'workingDays', prov),
+      fee: fromText<Fee>(c.fee ?? fee, parseFeeAmount, 'amountVnd', prov),
     };
     if (description) channel.description = description;
     return channel;
   });
-  if (channels.some((c) => !c.processingTime.verified)) empty.push('processingTime');
-  if (channels.some((c) => !c.fee.verified)) empty.push('feeAndCharge');
+  if (channels.some((c) => c.processingTime.text === PLACEHOLDER)) empty.push('processingTime');
+  if (channels.some((c) => c.fee.text === PLACEHOLDER)) empty.push('feeAndCharge');
 
   // Steps, documents, legal basis
   let steps = has('steps') ? parseSteps(cell(row, 'steps')) : [];
@@ -256,20 +387,25 @@ function buildRow(raw: RawRow, ctx: RowContext): BuiltRow {
     steps = [PLACEHOLDER];
   }
   let documents = has('documents') ? parseDocuments(cell(row, 'documents')) : [];
-  const documentsVerified = documents.length > 0;
+  const documentsFact = provenance(prov, documents.length > 0);
   if (documents.length === 0) {
     if (cell(row, 'documents')) warnings.push({ field: 'documents', message: `no document could be read from ${LABEL.documents}; placeholder used` });
     documents = [{ name: PLACEHOLDER }];
   }
   const legal = parseLegalBasis(has('legalBasis') ? cell(row, 'legalBasis') : '');
+  // A numbered document from a source that can verify is taken as in force, as the migration did; else its status is unknown.
+  const legalEntry = (l: { number: string; title: string }, numbered: boolean): LegalBasis => {
+    const verified = numbered && prov.canVerify;
+    return { ...l, verified, status: verified ? 'in_force' : 'unknown', sources: prov.sources, checkedAt: prov.checkedAt };
+  };
   const legalBasis: LegalBasis[] = [
-    ...legal.items.map((l) => ({ ...l, verified: true })),
-    ...legal.unnumbered.map((title) => ({ number: UNKNOWN_LEGAL_NUMBER, title: title.length >= 3 ? title : PLACEHOLDER, verified: false })),
+    ...legal.items.map((l) => legalEntry(l, true)),
+    ...legal.unnumbered.map((title) => legalEntry({ number: UNKNOWN_LEGAL_NUMBER, title: title.length >= 3 ? title : PLACEHOLDER }, false)),
   ];
   if (legal.unnumbered.length > 0) {
     warnings.push({ field: 'legalBasis', message: `no document number in: ${legal.unnumbered.map((u) => `"${u}"`).join(', ')} (imported as unverified)` });
   }
-  if (legalBasis.length === 0) legalBasis.push({ number: UNKNOWN_LEGAL_NUMBER, title: PLACEHOLDER, verified: false });
+  if (legalBasis.length === 0) legalBasis.push(legalEntry({ number: UNKNOWN_LEGAL_NUMBER, title: PLACEHOLDER }, false));
 
   // Online level
   const onlineCell = cell(row, 'onlineLevel');
@@ -297,21 +433,6 @@ function buildRow(raw: RawRow, ctx: RowContext): BuiltRow {
   const audience = has('audience') ? parseAudience(cell(row, 'audience')) : [];
   const result = has('result') ? flat(cell(row, 'result')) : '';
 
-  // Source
-  const decisionCell = oneLine(cell(row, 'publishingDecision'));
-  const publishingDecision = decisionCell ? (decisionCell.match(LEGAL_NUMBER)?.[0] ?? decisionCell) : undefined;
-  const urlCell = oneLine(cell(row, 'url'));
-  let url: string | undefined;
-  if (urlCell) {
-    try {
-      const parsed = new URL(urlCell);
-      if (parsed.protocol === 'http:' || parsed.protocol === 'https:') url = parsed.href;
-    } catch {
-      /* reported below */
-    }
-    if (!url) warnings.push({ field: 'source.url', message: `${LABEL.url} "${urlCell}" is not a web address; left out` });
-  }
-
   const reported = new Set<SourceField>(['processingTime', 'feeAndCharge', 'steps', 'documents', 'legalBasis', 'audience', 'result', 'description', 'implementingAgency']);
   const placeholders = [...new Set(empty)].filter((f) => reported.has(f));
   if (placeholders.length > 0) {
@@ -327,12 +448,13 @@ function buildRow(raw: RawRow, ctx: RowContext): BuiltRow {
     level,
     agencyId: agency?.id ?? ctx.directory.coordinatorId,
     implementingAgency: agencyText ? splitTopLevel(agencyText, '\n;').join('; ') : PLACEHOLDER,
+    agencyFact: provenance(prov, Boolean(agencyText)),
     audience: audience.length ? audience : [PLACEHOLDER],
     description: description || PLACEHOLDER,
     channels,
     steps,
     documents,
-    documentsVerified,
+    documentsFact,
     result: result || PLACEHOLDER,
     ...(conditions ? { conditions } : {}),
     legalBasis,
@@ -341,7 +463,7 @@ function buildRow(raw: RawRow, ctx: RowContext): BuiltRow {
     keywords,
     source: { ...(publishingDecision ? { publishingDecision } : {}), ...(url ? { url } : {}), asOf: ctx.asOf },
   };
-  return { record, rejected, warnings };
+  return { record, rejected, warnings, unsourced: prov.unsourced };
 }
 
 /** Fields built from another one: an issue on the source explains the schema's complaint about these. */
@@ -363,10 +485,11 @@ function located(raw: RawRow, record: Record<string, unknown> | undefined, issue
 export function importCatalog(input: ImportInput, directory: AgencyDirectory): ImportResult {
   const asOf = input.asOf ?? todayInVietnam();
   if (!isIsoDate(asOf)) {
-    return { procedures: [], report: { rows: 0, imported: 0, rejected: [{ field: 'source.asOf', message: `as-of date "${asOf}" is not YYYY-MM-DD` }], warnings: [] } };
+    return { procedures: [], report: { rows: 0, imported: 0, rejected: [{ field: 'source.asOf', message: `as-of date "${asOf}" is not YYYY-MM-DD` }], warnings: [], unsourced: 0 } };
   }
+  const today = todayInVietnam();
   const read: ReadResult = input.format === 'csv' ? readCsv(input.text) : readJson(input.text);
-  const report: ImportReport = { rows: read.rows.length + read.badRows.length, imported: 0, rejected: [], warnings: [] };
+  const report: ImportReport = { rows: read.rows.length + read.badRows.length, imported: 0, rejected: [], warnings: [], unsourced: 0 };
   if (read.fatal) {
     report.rejected.push({ message: read.fatal });
     return { procedures: [], report };
@@ -378,7 +501,7 @@ export function importCatalog(input: ImportInput, directory: AgencyDirectory): I
   const ids = new Set<string>();
   const codes = new Map<string, { row: number; nameKey: string }[]>();
   for (const raw of read.rows) {
-    const built = buildRow(raw, { directory, asOf });
+    const built = buildRow(raw, { directory, asOf, ...(input.defaultSource ? { defaultSource: input.defaultSource } : {}) });
     const { record } = built;
     const code = String(record.code ?? '');
     const base = slugify(String(record.name ?? '')) || `thu-tuc-${slugify(code)}`;
@@ -399,7 +522,7 @@ export function importCatalog(input: ImportInput, directory: AgencyDirectory): I
       built.warnings.push({ field: 'code', message: `code ${code} is also used by row ${earlier.map((e) => e.row).join(', ')} under another name; both imported` });
     }
     const schemaIssues: CatalogIssue[] = [];
-    const valid = validateProcedures(`row ${raw.row}`, [record], schemaIssues);
+    const valid = validateProcedures(`row ${raw.row}`, [record], schemaIssues, { today });
     const covered = new Set(rowIssues.flatMap((i) => [i.field, ...(DERIVED[i.field ?? ''] ?? [])]));
     for (const i of schemaIssues) {
       // Our own message already explains an empty or unusable cell; the schema's would repeat it.
@@ -412,8 +535,9 @@ export function importCatalog(input: ImportInput, directory: AgencyDirectory): I
       continue;
     }
     ids.add(procedure.id);
-    codes.set(procedure.code, [...earlier, { row: raw.row, nameKey }]);
+    if (procedure.code) codes.set(procedure.code, [...earlier, { row: raw.row, nameKey }]);
     procedures.push(procedure);
+    if (built.unsourced) report.unsourced += 1;
   }
   report.imported = procedures.length;
   return { procedures, report };

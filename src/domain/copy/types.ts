@@ -1,4 +1,4 @@
-import type { OnlineLevel, SubmissionMethod } from '../procedure.js';
+import type { LegalStatus, OnlineLevel, SubmissionMethod } from '../procedure.js';
 import type { AccountRole } from '../account.js';
 import type { ErrorCode } from '../errors.js';
 import type { Locale } from '../locale.js';
@@ -56,13 +56,58 @@ export interface AnswerCopy {
   onlineLinkBelow: string;
   /**
    * The footer's source line of every procedure answer: where its facts come from (`name`, a portal's
-   * name, never its address) and when they were checked (`checked`, dd/mm/yyyy).
+   * name, never its address) and when they were checked (`checked`, dd/mm/yyyy: the latest check date of
+   * the facts the answer shows).
    */
   sourceLine: (source: { name: string; checked: string }) => string;
+  /**
+   * The source line of an answer that shows no fact with a check date (steps, result): the record's
+   * edit date (`edited`, dd/mm/yyyy), which is not a check date.
+   */
+  editedLine: (source: { name: string; edited: string }) => string;
+  /** How facts read on the day asked: validity, scheduled amounts, disputes, exemptions, legal status. Dates are dd/mm/yyyy. */
+  facts: {
+    /** "áp dụng đến hết ngày 31/12/2026". */
+    until: (date: string) => string;
+    /** "áp dụng từ ngày 01/01/2027" (a value not yet in force). */
+    from: (date: string) => string;
+    /** "áp dụng từ ngày 01/07/2025 đến hết ngày 31/12/2026" (a scheduled amount listed with both dates). */
+    between: (from: string, to: string) => string;
+    /**
+     * A fact past its validity (or a fee whose schedule has no amount in force): not stated as fact; the
+     * last known value with its dates, and that it needs confirmation with the agency.
+     */
+    needsConfirmation: (last: { text: string; from?: string; to?: string }) => string;
+    /** Under a document list past its validity (`to`: its last day). */
+    documentsNeedConfirmation: (to: string) => string;
+    /** Under a document list that applies until a day. */
+    documentsUntil: (to: string) => string;
+    /**
+     * Appended to a value sources disagree on: the dates of its own sources (`own`) and each other value
+     * with its sources' dates. Starts with its own separator.
+     */
+    disputed: (values: { own: string[]; others: { text: string; dates: string[] }[] }) => string;
+    /** What is not known about a fact ("Chưa rõ: …"). */
+    unknown: (text: string) => string;
+    /** Heading of the fee exemptions ("Miễn lệ phí"). */
+    exemptionsLabel: string;
+    /** A legal document's status as said after it; '' says nothing (unknown). */
+    legalStatus: Record<LegalStatus, string>;
+    /** "hết hiệu lực từ 01/03/2027": the first day it no longer applies, still ahead. */
+    expiresOn: (date: string) => string;
+    /** "đã hết hiệu lực từ 01/03/2027". */
+    expiredOn: (date: string) => string;
+    /** "có hiệu lực từ 01/07/2027" (a pending document). */
+    effectiveFrom: (date: string) => string;
+    /** Said after a legal basis the catalog still calls in force past its expiry. */
+    confirm: string;
+  };
   /** Names of the portals a procedure's facts come from, by host ("dichvucong.gov.vn"). */
   sourceNames: Record<string, string>;
   /** The source's name when its host is not in `sourceNames` (or it has no address). */
   defaultSourceName: string;
+  /** How the footer names sources that are not portals: legal texts and decisions, reference pages; `and` joins two names. */
+  sourceKinds: { legal: string; secondary: string; and: string };
   /**
    * The body a commune-level procedure goes to, named at the commune the citizen wrote ("phường Tân An"):
    * "UBND phường Tân An" for "Ủy ban nhân dân cấp xã nơi …". `undefined` when the agency text is not a

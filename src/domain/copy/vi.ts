@@ -38,7 +38,30 @@ export const vi: Copy = {
     followUpHint: 'Bạn có thể hỏi thêm về: hồ sơ, lệ phí, thời hạn, nơi nộp, nộp trực tuyến, mẫu tờ khai, căn cứ pháp lý, liên hệ.',
     onlineLinkTitle: 'Nộp hồ sơ trực tuyến',
     onlineLinkBelow: 'bạn bấm vào đường dẫn "Nộp hồ sơ trực tuyến" bên dưới',
-    sourceLine: ({ name, checked }) => `Nguồn: ${name}, cập nhật ngày ${checked}.`,
+    sourceLine: ({ name, checked }) => `Nguồn: ${name}, kiểm tra ngày ${checked}.`,
+    editedLine: ({ name, edited }) => `Nguồn: ${name}, cập nhật ngày ${edited}.`,
+    facts: {
+      until: (date) => `áp dụng đến hết ngày ${date}`,
+      from: (date) => `áp dụng từ ngày ${date}`,
+      between: (from, to) => `áp dụng từ ngày ${from} đến hết ngày ${to}`,
+      needsConfirmation: ({ text, from, to }) => {
+        const dates = from && to ? `, áp dụng từ ${from} đến hết ngày ${to}` : to ? `, áp dụng đến hết ngày ${to}` : from ? `, áp dụng từ ${from}` : '';
+        return `cần xác nhận lại với cơ quan giải quyết (thông tin gần nhất: "${text}"${dates})`;
+      },
+      documentsNeedConfirmation: (to) => `Danh sách giấy tờ trên áp dụng đến hết ngày ${to}, cần xác nhận lại với cơ quan giải quyết.`,
+      documentsUntil: (to) => `Danh sách giấy tờ trên áp dụng đến hết ngày ${to}.`,
+      disputed: ({ own, others }) => {
+        const when = (dates: string[]) => (dates.length > 0 ? ` ngày ${dates.join(', ')}` : '');
+        return ` (theo nguồn${when(own)}; các nguồn chưa thống nhất: ${others.map((o) => `nguồn${when(o.dates)} ghi "${o.text}"`).join('; ')})`;
+      },
+      unknown: (text) => `Chưa rõ: ${text}`,
+      exemptionsLabel: 'Miễn lệ phí',
+      legalStatus: { in_force: 'đang có hiệu lực', amended: 'đã được sửa đổi, bổ sung', expired: 'đã hết hiệu lực', pending: 'chưa có hiệu lực', unknown: '' },
+      expiresOn: (date) => `hết hiệu lực từ ${date}`,
+      expiredOn: (date) => `đã hết hiệu lực từ ${date}`,
+      effectiveFrom: (date) => `có hiệu lực từ ${date}`,
+      confirm: 'cần xác nhận lại với cơ quan giải quyết',
+    },
     sourceNames: {
       'dichvucong.gov.vn': 'Cổng Dịch vụ công quốc gia',
       'dichvucong.bocongan.gov.vn': 'Cổng Dịch vụ công Bộ Công an',
@@ -47,6 +70,7 @@ export const vi: Copy = {
       'vneid.gov.vn': 'Cổng thông tin VNeID',
     },
     defaultSourceName: 'danh mục thủ tục hành chính của tỉnh',
+    sourceKinds: { legal: 'văn bản pháp luật', secondary: 'nguồn tham khảo', and: '; ' },
     agencyAt: (agencyText, place) => {
       // "UBND phường Tân An" or "công an xã Bình Minh" as typed: the commune is what follows the body.
       const commune = place.trim().replace(/^(ubnd|ủy ban nhân dân|uỷ ban nhân dân|công an)\s+/iu, '');
