@@ -65,7 +65,13 @@ export interface FactReading {
  * the validity's end, "needs confirmation" past it; then other values sources give (with their dates)
  * and what is not known. Without `today` every schedule entry is listed with its dates.
  */
-export function readFact(fact: Provenance & { text: string; schedule?: FeeScheduleEntry[] }, today: string | undefined, copy: AnswerCopy): FactReading {
+export function readFact(
+  fact: Provenance & { text: string; schedule?: FeeScheduleEntry[] },
+  today: string | undefined,
+  copy: AnswerCopy,
+  /** False: the caller says what is unknown once for several facts (unknownLine). */
+  withUnknown = true,
+): FactReading {
   let text: string;
   let stated = true;
   if (fact.validTo && today && today > fact.validTo) {
@@ -93,7 +99,7 @@ export function readFact(fact: Provenance & { text: string; schedule?: FeeSchedu
       others: fact.disputed.map((d) => ({ text: brief(d.text, DISPUTED_MAX), dates: sourceDates(d.sources) })),
     });
   }
-  if (fact.unknown) text += ` ${copy.facts.unknown(brief(fact.unknown, UNKNOWN_MAX))}`;
+  if (withUnknown && fact.unknown) text += ` ${unknownLine(fact.unknown, copy)}`;
   return { text, stated };
 }
 
@@ -106,6 +112,11 @@ function brief(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.lastIndexOf(' ', max - 1);
   return `${text.slice(0, cut > max / 2 ? cut : max - 1).trimEnd()}…`;
+}
+
+/** "Chưa rõ: …", briefly (an answer must fit one chat message). */
+export function unknownLine(unknown: string, copy: AnswerCopy): string {
+  return copy.facts.unknown(brief(unknown, UNKNOWN_MAX));
 }
 
 /** The fee's exemptions across channels, one per group and text, the ones matching `question` first. */

@@ -2,7 +2,7 @@ import type { AnswerCopy } from '../../src/domain/copy/types.js';
 import { formatVietnamDate } from '../../src/domain/dates.js';
 import type { Agency, FactSource, Procedure, Provenance, SubmissionChannel } from '../../src/domain/procedure.js';
 import type { FollowUpTopic } from '../../src/ports/knowledge.js';
-import { exemptionsOf, legalLine, namesGroup, readFact } from './facts.js';
+import { exemptionsOf, legalLine, namesGroup, readFact, unknownLine } from './facts.js';
 
 /**
  * Pure renderers from a procedure record to short chat text. Every answer fits the 2,000-character
@@ -64,21 +64,34 @@ function mark(text: string, verified: boolean, copy: AnswerCopy, out: Rendered):
 
 /**
  * One line per distinct value on the day asked; methods that share a value are grouped ("Trực tiếp,
- * Trực tuyến: …"). A value that needs confirmation is not marked unverified: it already says so.
+ * Trực tuyến: …"). A value that needs confirmation is not marked unverified: it already says so. Then
+ * what is unknown about the fact, once (`withUnknown` false in the short summary, where the (*) mark says
+ * it and the topic's own answer says what).
  */
-function perMethod(channels: SubmissionChannel[], pick: (c: SubmissionChannel) => SubmissionChannel['fee'] | SubmissionChannel['processingTime'], copy: AnswerCopy, out: Rendered, today: string | undefined): string[] {
+function perMethod(
+  channels: SubmissionChannel[],
+  pick: (c: SubmissionChannel) => SubmissionChannel['fee'] | SubmissionChannel['processingTime'],
+  copy: AnswerCopy,
+  out: Rendered,
+  today: string | undefined,
+  withUnknown = true,
+): string[] {
   const groups = new Map<string, { methods: string[]; verified: boolean }>();
+  // What is unknown is said once for the section, not once per method (several methods often share it).
+  const unknowns = new Set<string>();
   for (const c of channels) {
     const fact = pick(c);
     shown(fact, out);
-    const reading = readFact(fact, today, copy);
+    if (fact.unknown) unknowns.add(fact.unknown);
+    const reading = readFact(fact, today, copy, false);
     const g = groups.get(reading.text) ?? { methods: [], verified: true };
     g.methods.push(copy.methods[c.method]);
     g.verified &&= fact.verified || !reading.stated;
     groups.set(reading.text, g);
   }
   const single = groups.size === 1;
-  return [...groups].map(([text, g]) => `${single ? '' : `${g.methods.join(', ')}: `}${mark(text, g.verified, copy, out)}`);
+  const lines = [...groups].map(([text, g]) => `${single ? '' : `${g.methods.join(', ')}: `}${mark(text, g.verified, copy, out)}`);
+  return withUnknown ? [...lines, ...[...unknowns].map((u) => unknownLine(u, copy))] : lines;
 }
 
 function section(label: string, items: string[]): string[] {
@@ -315,8 +328,8 @@ export function renderProcedureAnswer(p: Procedure, copy: AnswerCopy, context: R
   out.lines.push(header(p, copy, out), p.description);
   out.lines.push(...placeLines(p, copy, out, context));
   out.lines.push(...section(L.methods, [p.channels.map((c) => copy.methods[c.method]).join(', ')]));
-  out.lines.push(...section(L.time, perMethod(p.channels, (c) => c.processingTime, copy, out, context.today)));
-  out.lines.push(...section(L.fee, perMethod(p.channels, (c) => c.fee, copy, out, context.today)));
+  out.lines.push(...section(L.time, perMethod(p.channels, (c) => c.processingTime, copy, out, context.today, false)));
+  out.lines.push(...section(L.fee, perMethod(p.channels, (c) => c.fee, copy, out, context.today, false)));
   out.lines.push(...section(L.online, [onlineLine(p, copy)]));
   return finish(p, out, copy);
 }
