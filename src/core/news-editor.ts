@@ -4,7 +4,7 @@ import { AppError } from '../domain/errors.js';
 import type { OutboundRecord } from '../domain/conversation.js';
 import type { Locale } from '../domain/locale.js';
 import type { Reply } from '../domain/message.js';
-import { newsTextIn, type NewsChannel, type NewsDelivery, type NewsItem, type NewsTopic, type NewsUrgency, type NewsVersion } from '../domain/news.js';
+import { type NewsChannel, type NewsDelivery, type NewsItem, type NewsTopic, type NewsUrgency, type NewsVersion } from '../domain/news.js';
 import type { AuditLog } from '../ports/audit.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/events.js';
@@ -12,6 +12,7 @@ import type { Store } from '../ports/store.js';
 import { hasRole } from './console-auth.js';
 import { ARTICLE_DESCRIPTION_MAX, ARTICLE_TITLE_MAX, clip } from './news-broadcast.js';
 import { newsOutboundId } from './news-delivery.js';
+import { webPushPayload } from './news-webpush.js';
 
 /**
  * Portal news in the console (issue 12, items 1, 7 and 8): every console role reads the items (agency
@@ -41,8 +42,6 @@ export const NEWS_SCHEDULE_MAX_DAYS = 90;
 const SCHEDULE_MIN_AHEAD_MS = 60_000;
 /** Scheduled items published per run of publishDue. */
 const PUBLISH_BATCH = 100;
-/** What a Web Push notification shows of the summary (browsers cut longer bodies). */
-export const WEB_PUSH_BODY_MAX = 160;
 /** Channel text limits the preview measures against (Zalo consultation and Messenger text messages). */
 const TEXT_LIMITS = { zalo: 2000, messenger: 2000 } as const;
 
@@ -108,12 +107,6 @@ function requireReader(account: Account): void {
 
 function requireEditor(account: Account): void {
   if (!hasRole(account, 'coordinator', 'admin')) throw new AppError('AUTH.FORBIDDEN', 'Only coordinators and admins write news items', { details: { role: account.role } });
-}
-
-/** The Web Push notification of an item: its title, and the start of its summary (or its link). */
-export function webPushText(item: Pick<NewsItem, 'title' | 'summary' | 'link' | 'versions'>, locale: Locale): { title: string; body: string } {
-  const text = newsTextIn(item, locale);
-  return { title: text.title, body: clip(text.summary ?? item.link ?? '', WEB_PUSH_BODY_MAX) };
 }
 
 const emptyTally = (): Tally => ({ queued: 0, sent: 0, failed: 0, waiting: 0, quiet: 0 });
@@ -259,11 +252,13 @@ export function createNewsEditor(deps: NewsEditorDeps): NewsEditor {
       const text = deps.render(item, 'vi').text ?? '';
       const length = [...text].length;
       const description = item.summary ?? item.title;
+      // What a browser is sent, as news-webpush.ts builds it (the preview shows no link).
+      const push = webPushPayload(item, 'vi', '');
       return {
         zalo: { text, length, limit: TEXT_LIMITS.zalo },
         messenger: { text, length, limit: TEXT_LIMITS.messenger },
         webchat: { text },
-        webpush: webPushText(item, 'vi'),
+        webpush: { title: push.title, body: push.body },
         zaloArticle: { title: clip(item.title, ARTICLE_TITLE_MAX), description: clip(description, ARTICLE_DESCRIPTION_MAX), titleLimit: ARTICLE_TITLE_MAX, descriptionLimit: ARTICLE_DESCRIPTION_MAX },
         versions: { km: item.versions?.km !== undefined, en: item.versions?.en !== undefined },
       };
