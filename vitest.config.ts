@@ -16,6 +16,8 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts', 'tests/adapters/**/*.test.ts'],
           environment: 'node',
           globals: false,
+          // The evaluation sets run the whole catalog: seconds when idle, more while CI runs other suites.
+          testTimeout: 30_000,
         },
       },
       {

@@ -111,6 +111,8 @@ export class Brain implements KnowledgeSearch {
   private readonly generic = new Set<string>();
   /** Every word some table knows: a message with none of them (and not shaped like Vietnamese) is gibberish. */
   private readonly known = new Set<string>();
+  /** Folded field names ("cu tru", "dat dai") of fields with several procedures, to the procedures' ids. */
+  private readonly fields = new Map<string, Set<string>>();
 
   constructor(private readonly deps: BrainDeps) {
     this.params = { ...DEFAULT_BRAIN_PARAMS, ...deps.params };
@@ -136,7 +138,10 @@ export class Brain implements KnowledgeSearch {
     for (const p of deps.catalog.procedures) {
       this.byKey.set(p.id, p);
       if (p.code) this.byKey.set(p.code, p);
+      const field = foldPhrase(p.name === p.field ? '' : p.field).join(' ');
+      if (field) this.fields.set(field, (this.fields.get(field) ?? new Set()).add(p.id));
     }
+    for (const [field, ids] of this.fields) if (ids.size < 2) this.fields.delete(field);
   }
 
   /**
@@ -257,7 +262,7 @@ export class Brain implements KnowledgeSearch {
       if (wantsAgency && (!named || intent !== 'procedure')) return abstain('other', { wantsAgency: true, ...withPlace });
     }
     if (intent !== 'procedure') return abstain(intent, withPlace);
-    const result = this.decide(base, ranked, hits, { story: story !== undefined, words: syllables(query.cleaned).length, accents: round(query.accentShare) });
+    const result = this.decide(base, ranked, hits, { story: story !== undefined, words: syllables(query.cleaned).length, accents: round(query.accentShare) }, this.fieldNamed(query));
     // Two procedures joined in a short message are both answered (not when the best is only being
     // confirmed: that confirmation stands); a story's "và" joins its events, not its asks.
     const rivals = result.decision === 'answer' || (result.decision === 'clarify' && result.alternatives.length > 1);
@@ -399,11 +404,24 @@ export class Brain implements KnowledgeSearch {
     return { procedure: this.index.procedures[r.doc]!, score: round(r.score) };
   }
 
-  private decide(base: Base, ranked: ScoredDoc[], hits: SignalHits, message: Pick<ConfidenceEvidence, 'story' | 'words' | 'accents'>): AskResult {
+  /**
+   * The procedures of the field a message names and nothing else ("cư trú", "đất đai"): a field is not a
+   * procedure, however well one of its procedures' names or aliases repeat its words.
+   */
+  private fieldNamed(query: AnalyzedQuery): Set<string> | undefined {
+    return this.fields.get(query.normalized.filter((f) => !this.generic.has(f)).join(' '));
+  }
+
+  private decide(base: Base, ranked: ScoredDoc[], hits: SignalHits, message: Pick<ConfidenceEvidence, 'story' | 'words' | 'accents'>, field?: Set<string>): AskResult {
     const { low, answer, margin } = this.params.decision;
     const best = ranked[0];
     if (!best || best.score < low) {
       return { ...base, intent: 'procedure', decision: 'abstain', best: null, alternatives: ranked.slice(0, 3).map((r) => this.candidate(r)) };
+    }
+    const options = field ? ranked.filter((r) => field.has(this.index.procedures[r.doc]!.id)).slice(0, 3) : [];
+    if (options.length > 1) {
+      const alternatives = options.map((r) => this.candidate(r));
+      return { ...base, intent: 'procedure', decision: 'clarify', best: alternatives[0]!, alternatives };
     }
     // A message that names the best procedure in full is not ambiguous with a sibling it names only in part.
     const namedInFull = (r: ScoredDoc) => (r.nameCoverage ?? 0) >= 1;

@@ -91,7 +91,9 @@ describe('loadCatalog: the shipped catalog', () => {
     expect(agencyIds.has(directory.coordinatorId)).toBe(true);
     expect(new Set(procedures.map((p) => p.id)).size).toBe(procedures.length);
     for (const p of procedures) {
-      expect(p.code, p.id).toMatch(PROCEDURE_CODE);
+      // A procedure no source gives a national code for has none (never a made-up one), and is not "verified".
+      if (p.code !== undefined) expect(p.code, p.id).toMatch(PROCEDURE_CODE);
+      else expect(p.codeVerified, p.id).toBe(false);
       expect(agencyIds.has(p.agencyId), `${p.id} → ${p.agencyId}`).toBe(true);
       expect(p.channels.length, p.id).toBeGreaterThan(0);
       expect(p.aliases.length, p.id).toBeGreaterThan(0);
