@@ -49,7 +49,7 @@ function withBounds(text: string, bounds: { validFrom?: string | undefined; vali
 }
 
 /** The dates the sources of a value state, as dd/mm/yyyy, unique. */
-function sourceDates(sources: FactSource[]): string[] {
+export function sourceDates(sources: FactSource[]): string[] {
   return [...new Set(sources.flatMap((s) => (s.date ? [day(s.date)] : [])))];
 }
 
@@ -95,12 +95,16 @@ export function readFact(
   if (fact.disputed && fact.disputed.length > 0) {
     text += copy.facts.disputed({
       own: sourceDates(fact.sources),
-      // Another source's value, briefly: the answer must still fit one chat message with the fact itself.
-      others: fact.disputed.map((d) => ({ text: brief(d.text, DISPUTED_MAX), dates: sourceDates(d.sources) })),
+      others: fact.disputed.map((d) => otherValue({ text: d.text, dates: sourceDates(d.sources) })),
     });
   }
   if (withUnknown && fact.unknown) text += ` ${unknownLine(fact.unknown, copy)}`;
   return { text, stated };
+}
+
+/** Another source's value as an answer quotes it: briefly, so the answer still fits one chat message. */
+export function otherValue(d: { text: string; dates: string[] }): { text: string; dates: string[] } {
+  return { text: brief(d.text, DISPUTED_MAX), dates: d.dates };
 }
 
 /** How much of another source's value, and of what is unknown, an answer quotes. */
@@ -108,8 +112,9 @@ const DISPUTED_MAX = 140;
 const UNKNOWN_MAX = 200;
 
 /** `text` cut at a word boundary to at most `max` characters, ending with "…" when cut. */
-function brief(text: string, max: number): string {
+export function brief(text: string, max: number): string {
   if (text.length <= max) return text;
+  if (max <= 1) return '…';
   const cut = text.lastIndexOf(' ', max - 1);
   return `${text.slice(0, cut > max / 2 ? cut : max - 1).trimEnd()}…`;
 }
@@ -154,8 +159,19 @@ function fold(text: string): string {
 }
 
 /** A legal basis line: its title and number, then its status and expiry on `today` ("hết hiệu lực từ 01/03/2027"). */
-export function legalLine(l: LegalBasis, today: string | undefined, copy: AnswerCopy): FactReading {
-  const base = `${l.title} số ${l.number}`;
+export function legalLine(
+  l: LegalBasis,
+  today: string | undefined,
+  copy: AnswerCopy,
+  /** How much of its name and of the catalog's note on it to quote (an answer over its budget is written again more briefly). */
+  max: { legalName: number; legalNote: number } = { legalName: Infinity, legalNote: Infinity },
+): FactReading {
+  // The catalog may add a note in brackets after a text's name ("(thay bằng … từ 01/7/2026)"): the name
+  // and number first, the note briefly after its status, so a long note never hides which text it is.
+  const bracket = l.title.endsWith(')') ? l.title.indexOf(' (') : -1;
+  const name = bracket > 0 ? l.title.slice(0, bracket) : l.title;
+  const note = bracket > 0 ? l.title.slice(bracket + 2, -1) : undefined;
+  const base = `${brief(name, max.legalName)} số ${l.number}`;
   const F = copy.facts;
   const expired = l.status === 'expired' || Boolean(l.expiresOn && today && today >= l.expiresOn);
   const notes: string[] = [];
@@ -166,7 +182,8 @@ export function legalLine(l: LegalBasis, today: string | undefined, copy: Answer
     else if (F.legalStatus[l.status]) notes.push(F.legalStatus[l.status]);
     if (l.expiresOn) notes.push(F.expiresOn(day(l.expiresOn)));
   }
-  const text = notes.length > 0 ? `${base} (${notes.join(', ')})` : base;
+  const said = [notes.join(', '), note && max.legalNote > 0 ? brief(note, max.legalNote) : ''].filter(Boolean).join('; ');
+  const text = said ? `${base} (${said})` : base;
   // A legal basis the catalog still calls in force after its expiry is not stated as fact.
   if (expired && l.status === 'in_force') return { text: `${text}; ${F.confirm}`, stated: false };
   return { text, stated: true };

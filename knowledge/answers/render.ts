@@ -2,7 +2,7 @@ import type { AnswerCopy } from '../../src/domain/copy/types.js';
 import { formatVietnamDate } from '../../src/domain/dates.js';
 import type { Agency, FactSource, Procedure, Provenance, SubmissionChannel } from '../../src/domain/procedure.js';
 import type { FollowUpTopic } from '../../src/ports/knowledge.js';
-import { exemptionsOf, legalLine, namesGroup, readFact, unknownLine } from './facts.js';
+import { brief, exemptionsOf, legalLine, namesGroup, otherValue, readFact, sourceDates, unknownLine } from './facts.js';
 
 /**
  * Pure renderers from a procedure record to short chat text. Every answer fits the 2,000-character
@@ -27,6 +27,13 @@ import { exemptionsOf, legalLine, namesGroup, readFact, unknownLine } from './fa
  */
 
 export const MAX_CHAT_LENGTH = 2000;
+/**
+ * Room a channel without buttons takes in the same message: the reply's link and the numbered options
+ * with their hint (Zalo's text mode writes about 300 characters under a procedure answer).
+ */
+export const CHANNEL_RESERVE = 400;
+/** The longest procedure answer, so it and what a channel adds stay one chat message. */
+export const ANSWER_BUDGET = MAX_CHAT_LENGTH - CHANNEL_RESERVE;
 
 /** What the conversation knows beyond the procedure: the commune the citizen named ("phường Tân An"). */
 export interface RenderContext {
@@ -49,6 +56,8 @@ interface Rendered {
   checked: string[];
   /** Sources of the facts shown: the footer names them. */
   sources: FactSource[];
+  /** How briefly long values are quoted: 0 first, then shorter until the answer fits its budget. */
+  brevity: number;
 }
 
 function shown(fact: Pick<Provenance, 'checkedAt' | 'sources'>, out: Rendered): void {
@@ -65,8 +74,10 @@ function mark(text: string, verified: boolean, copy: AnswerCopy, out: Rendered):
 /**
  * One line per distinct value on the day asked; methods that share a value are grouped ("Trực tiếp,
  * Trực tuyến: …"). A value that needs confirmation is not marked unverified: it already says so. Then
- * what is unknown about the fact, once (`withUnknown` false in the short summary, where the (*) mark says
- * it and the topic's own answer says what).
+ * what other sources say (once for the section, with their dates; a value only some methods' sources
+ * give names those methods) and what is unknown about the fact, once. The short `summary` quotes each
+ * value briefly and only says that sources differ; the (*) mark says the rest is unconfirmed and the
+ * topic's own answer says what.
  */
 function perMethod(
   channels: SubmissionChannel[],
@@ -74,25 +85,53 @@ function perMethod(
   copy: AnswerCopy,
   out: Rendered,
   today: string | undefined,
-  withUnknown = true,
+  /** The short summary: each value briefly, unknowns and other sources' values left to the topic's own answer. */
+  summary = false,
 ): string[] {
   const groups = new Map<string, { methods: string[]; verified: boolean }>();
-  // What is unknown is said once for the section, not once per method (several methods often share it).
+  // Said once for the section, not once per method (several methods often share them).
   const unknowns = new Set<string>();
+  const own = new Set<string>();
+  const disputes = new Map<string, { text: string; dates: string[]; methods: string[] }>();
   for (const c of channels) {
     const fact = pick(c);
+    const method = copy.methods[c.method];
     shown(fact, out);
     if (fact.unknown) unknowns.add(fact.unknown);
-    const reading = readFact(fact, today, copy, false);
+    for (const d of fact.disputed ?? []) {
+      const entry = disputes.get(d.text) ?? { text: d.text, dates: sourceDates(d.sources), methods: [] };
+      entry.methods.push(method);
+      disputes.set(d.text, entry);
+    }
+    if (fact.disputed?.length) for (const date of sourceDates(fact.sources)) own.add(date);
+    const read = readFact({ ...fact, disputed: [] }, today, copy, false);
+    const reading = summary ? { ...read, text: brief(read.text, BREVITY[out.brevity]!.fact) } : read;
     const g = groups.get(reading.text) ?? { methods: [], verified: true };
-    g.methods.push(copy.methods[c.method]);
+    g.methods.push(method);
     g.verified &&= fact.verified || !reading.stated;
     groups.set(reading.text, g);
   }
   const single = groups.size === 1;
   const lines = [...groups].map(([text, g]) => `${single ? '' : `${g.methods.join(', ')}: `}${mark(text, g.verified, copy, out)}`);
-  return withUnknown ? [...lines, ...[...unknowns].map((u) => unknownLine(u, copy))] : lines;
+  if (disputes.size > 0 && summary) lines.push(copy.facts.disputedElsewhere);
+  else if (disputes.size > 0) {
+    const others = [...disputes.values()].map((d) => ({ ...otherValue(d), ...(d.methods.length < channels.length && { methods: d.methods }) }));
+    lines.push(copy.facts.disputedList({ own: [...own], others }));
+  }
+  return summary ? lines : [...lines, ...[...unknowns].map((u) => unknownLine(u, copy))];
 }
+
+/**
+ * How much of a long value an answer quotes, by brevity (0: all of it): each fee, processing time and
+ * agency in the short summary (its topic's answer says it all), and a legal text's name and the
+ * catalog's note on it.
+ */
+const BREVITY = [
+  { fact: Infinity, legalName: Infinity, legalNote: Infinity },
+  { fact: 200, legalName: 120, legalNote: 90 },
+  { fact: 140, legalName: 80, legalNote: 45 },
+  { fact: 90, legalName: 80, legalNote: 0 },
+] as const;
 
 function section(label: string, items: string[]): string[] {
   if (items.length === 1) return [`• ${label}: ${items[0]}`];
@@ -115,9 +154,12 @@ function onlineLine(p: Procedure, copy: AnswerCopy): string {
  * Where to submit: the body at the citizen's commune when they named one and the procedure goes to a
  * commune-level body ("UBND phường Tân An"), with the rule under it; otherwise the rule as the catalog words it.
  */
-function placeLines(p: Procedure, copy: AnswerCopy, out: Rendered, context: RenderContext): string[] {
+function placeLines(p: Procedure, copy: AnswerCopy, out: Rendered, context: RenderContext, summary = false): string[] {
   shown(p.agencyFact, out);
-  const reading = readFact({ ...p.agencyFact, text: p.implementingAgency }, context.today, copy);
+  // The summary says who briefly, and that sources differ; the "nơi nộp" answer says it all.
+  const { disputed, ...agencyFact } = p.agencyFact;
+  const full = readFact({ ...(summary ? agencyFact : p.agencyFact), text: p.implementingAgency }, context.today, copy, !summary);
+  const reading = summary ? { ...full, text: brief(full.text, BREVITY[out.brevity]!.fact) + (disputed?.length ? ` ${copy.facts.disputedElsewhere}` : '') } : full;
   const rule = mark(reading.text, p.agencyFact.verified || !reading.stated, copy, out);
   const named = context.place && reading.stated ? copy.agencyAt(p.implementingAgency, context.place) : undefined;
   if (!named) return section(copy.labels.place, [rule]);
@@ -215,7 +257,7 @@ function topicLines(p: Procedure, topic: FollowUpTopic, copy: AnswerCopy, out: R
         L.legal,
         p.legalBasis.map((l) => {
           shown(l, out);
-          const reading = legalLine(l, context.today, copy);
+          const reading = legalLine(l, context.today, copy, BREVITY[out.brevity]!);
           return mark(reading.text, l.verified || !reading.stated, copy, out);
         }),
       );
@@ -304,14 +346,24 @@ function finish(p: Procedure, out: Rendered, copy: AnswerCopy): string {
   const checked = out.checked.reduce<string | undefined>((latest, d) => (latest === undefined || d > latest ? d : latest), undefined);
   const name = sourcesName(p, out.sources, copy);
   lines.push(checked ? copy.sourceLine({ name, checked: formatVietnamDate(checked) }) : copy.editedLine({ name, edited: formatVietnamDate(p.source.asOf) }), copy.followUpHint);
-  return fitFooter(out.lines.join('\n'), lines.slice(out.lines.length).join('\n'));
+  return `${out.lines.join('\n')}\n${lines.slice(out.lines.length).join('\n')}`;
 }
 
-/** Cuts the body (never the footer) at a line boundary so body and footer fit one chat message. */
-function fitFooter(body: string, footer: string, limit = MAX_CHAT_LENGTH): string {
-  const whole = `${body}\n${footer}`;
-  if (whole.length <= limit) return whole;
-  return `${fitToLimit(body, limit - footer.length - 1)}\n${footer}`;
+/**
+ * The answer `build` writes, quoting long values more briefly until it fits its budget; at the briefest,
+ * the body (never the footer) is cut at a line boundary.
+ */
+function fitting(p: Procedure, copy: AnswerCopy, build: (out: Rendered) => void): string {
+  for (let brevity = 0; ; brevity++) {
+    const out: Rendered = { lines: [], unverified: false, checked: [], sources: [], brevity };
+    build(out);
+    const whole = finish(p, out, copy);
+    if (whole.length <= ANSWER_BUDGET) return whole;
+    if (brevity === BREVITY.length - 1) {
+      const footer = whole.slice(out.lines.join('\n').length + 1);
+      return `${fitToLimit(out.lines.join('\n'), ANSWER_BUDGET - footer.length - 1)}\n${footer}`;
+    }
+  }
 }
 
 /** Cuts at a line boundary so the text fits one chat message. */
@@ -323,22 +375,22 @@ export function fitToLimit(text: string, limit = MAX_CHAT_LENGTH): string {
 
 /** The short answer for a procedure: what it is, where and how to submit, how long, how much, online. */
 export function renderProcedureAnswer(p: Procedure, copy: AnswerCopy, context: RenderContext = {}): string {
-  const out: Rendered = { lines: [], unverified: false, checked: [], sources: [] };
   const L = copy.labels;
-  out.lines.push(header(p, copy, out), p.description);
-  out.lines.push(...placeLines(p, copy, out, context));
-  out.lines.push(...section(L.methods, [p.channels.map((c) => copy.methods[c.method]).join(', ')]));
-  out.lines.push(...section(L.time, perMethod(p.channels, (c) => c.processingTime, copy, out, context.today, false)));
-  out.lines.push(...section(L.fee, perMethod(p.channels, (c) => c.fee, copy, out, context.today, false)));
-  out.lines.push(...section(L.online, [onlineLine(p, copy)]));
-  return finish(p, out, copy);
+  return fitting(p, copy, (out) => {
+    out.lines.push(header(p, copy, out), p.description);
+    out.lines.push(...placeLines(p, copy, out, context, true));
+    out.lines.push(...section(L.methods, [p.channels.map((c) => copy.methods[c.method]).join(', ')]));
+    out.lines.push(...section(L.time, perMethod(p.channels, (c) => c.processingTime, copy, out, context.today, true)));
+    out.lines.push(...section(L.fee, perMethod(p.channels, (c) => c.fee, copy, out, context.today, true)));
+    out.lines.push(...section(L.online, [onlineLine(p, copy)]));
+  });
 }
 
 /** The answer to a follow-up about one aspect of the procedure under discussion. */
 export function renderFollowUp(p: Procedure, topic: FollowUpTopic, copy: AnswerCopy, context: RenderContext = {}): string {
-  const out: Rendered = { lines: [], unverified: false, checked: [], sources: [] };
-  out.lines.push(header(p, copy, out), ...topicLines(p, topic, copy, out, context));
-  return finish(p, out, copy);
+  return fitting(p, copy, (out) => {
+    out.lines.push(header(p, copy, out), ...topicLines(p, topic, copy, out, context));
+  });
 }
 
 /**

@@ -107,7 +107,24 @@ describe('disputed and unknown facts', () => {
   it('When sources disagree, then both values are shown with their sources\' dates', () => {
     const p = withFee({ text: '25.000 đồng', sources: [SOHA], verified: false, disputed: [{ text: '50.000 đồng (mức giảm 50% đã hết từ 01/01/2026)', sources: [GIADINH] }] });
     const text = feeAnswer(p, '2026-12-07');
-    expect(text).toContain('25.000 đồng (theo nguồn ngày 23/12/2025; các nguồn chưa thống nhất: nguồn ngày 25/12/2025 ghi "50.000 đồng (mức giảm 50% đã hết từ 01/01/2026)") (*)');
+    expect(text).toContain('25.000 đồng (*)');
+    expect(text).toContain('Các nguồn chưa thống nhất (thông tin trên theo nguồn ngày 23/12/2025): nguồn ngày 25/12/2025 ghi "50.000 đồng (mức giảm 50% đã hết từ 01/01/2026)".');
+  });
+
+  it('When several methods share a value and its dispute, then both are said once; a value only one method\'s sources give names that method', () => {
+    const shared = { text: '25.000 đồng', sources: [SOHA], checkedAt: '2026-12-06', verified: false, disputed: [{ text: '50.000 đồng', sources: [GIADINH] }] };
+    const [channel] = base.channels;
+    const p: Procedure = {
+      ...base,
+      channels: [
+        { ...channel!, method: 'truc_tiep', fee: shared },
+        { ...channel!, method: 'truc_tuyen', fee: { ...shared, disputed: [...shared.disputed, { text: 'miễn khi nộp trực tuyến', sources: [GIADINH] }] } },
+      ],
+    };
+    const text = feeAnswer(p, '2026-12-07');
+    expect(text.match(/25\.000 đồng/g)).toHaveLength(1);
+    expect(text.match(/"50\.000 đồng"/g)).toHaveLength(1);
+    expect(text).toContain('nguồn ngày 25/12/2025 (trực tuyến) ghi "miễn khi nộp trực tuyến"');
   });
 
   it('When something about a fact is not known, then the answer says so', () => {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { fitToLimit, isForm, MAX_CHAT_LENGTH, renderContact, renderFollowUp, renderProcedureAnswer } from '../../knowledge/answers/render.js';
+import { ANSWER_BUDGET, fitToLimit, isForm, MAX_CHAT_LENGTH, renderContact, renderFollowUp, renderProcedureAnswer } from '../../knowledge/answers/render.js';
+import { renderReply } from '../../adapters/zalo/render.js';
+import { followUpButtons } from '../../flows/buttons.js';
 import { createAnswerRenderer, renderAnswer } from '../../knowledge/answers/answer.js';
 import { loadCatalog } from '../../knowledge/catalog/load.js';
 import { vi } from '../../src/domain/copy/vi.js';
@@ -42,9 +44,19 @@ describe('renderProcedureAnswer', () => {
     expect(feeSection(verified)).not.toContain(vi.answers.unverified.trim());
   });
 
-  it('stays within the 2,000-character platform limit for every procedure and every follow-up', () => {
+  it('stays within its budget for every procedure and every follow-up, so Zalo\'s text mode adds the link and numbered options in the same message', () => {
+    const today = '2026-12-07';
+    const oneMessage = (p: Procedure, text: string) => {
+      const reply = { text, buttons: followUpButtons(vi), ...(p.onlineUrl ? { link: { title: vi.answers.onlineLinkTitle, url: p.onlineUrl } } : {}) };
+      return renderReply(reply, { mode: 'text', maxButtons: 5 }).texts.length;
+    };
     for (const p of procedures) {
-      expect(renderProcedureAnswer(p, vi.answers).length).toBeLessThanOrEqual(MAX_CHAT_LENGTH);
+      for (const text of [renderProcedureAnswer(p, vi.answers), renderProcedureAnswer(p, vi.answers, { today }), ...TOPICS.map((topic) => renderFollowUp(p, topic, vi.answers, { today }))]) {
+        expect(text.length, p.id).toBeLessThanOrEqual(ANSWER_BUDGET);
+        expect(oneMessage(p, text), p.id).toBe(1);
+        // Long values are quoted more briefly until the answer fits: no line is dropped (the cut's "…" line).
+        expect(text, p.id).not.toContain('\n…\n');
+      }
       for (const topic of TOPICS) expect(renderFollowUp(p, topic, vi.answers).length).toBeLessThanOrEqual(MAX_CHAT_LENGTH);
     }
   });

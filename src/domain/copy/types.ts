@@ -87,6 +87,10 @@ export interface AnswerCopy {
      * with its sources' dates. Starts with its own separator.
      */
     disputed: (values: { own: string[]; others: { text: string; dates: string[] }[] }) => string;
+    /** The same as a line of its own under a section's values; `methods` when only those methods' sources say it. */
+    /** In a short summary: other sources differ, the topic's answer shows them. */
+    disputedElsewhere: string;
+    disputedList: (values: { own: string[]; others: { text: string; dates: string[]; methods?: string[] }[] }) => string;
     /** What is not known about a fact ("Chưa rõ: …"). */
     unknown: (text: string) => string;
     /** Heading of the fee exemptions ("Miễn lệ phí"). */

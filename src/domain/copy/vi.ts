@@ -54,6 +54,12 @@ export const vi: Copy = {
         const when = (dates: string[]) => (dates.length > 0 ? ` ngày ${dates.join(', ')}` : '');
         return ` (theo nguồn${when(own)}; các nguồn chưa thống nhất: ${others.map((o) => `nguồn${when(o.dates)} ghi "${o.text}"`).join('; ')})`;
       },
+      disputedElsewhere: 'Các nguồn chưa thống nhất (hỏi riêng mục này để xem).',
+      disputedList: ({ own, others }) => {
+        const when = (dates: string[]) => (dates.length > 0 ? ` ngày ${dates.join(', ')}` : '');
+        const which = (methods?: string[]) => (methods ? ` (${methods.map((m) => m.toLowerCase()).join(', ')})` : '');
+        return `Các nguồn chưa thống nhất (thông tin trên theo nguồn${when(own)}): ${others.map((o) => `nguồn${when(o.dates)}${which(o.methods)} ghi "${o.text}"`).join('; ')}.`;
+      },
       unknown: (text) => `Chưa rõ: ${text}`,
       exemptionsLabel: 'Miễn lệ phí',
       legalStatus: { in_force: 'đang có hiệu lực', amended: 'đã được sửa đổi, bổ sung', expired: 'đã hết hiệu lực', pending: 'chưa có hiệu lực', unknown: '' },
