@@ -1,6 +1,6 @@
 import type { Account } from '../domain/account.js';
 import { AppError } from '../domain/errors.js';
-import { isPublished, type NewsBroadcast, type NewsItem } from '../domain/news.js';
+import { clipNewsText, isPublished, type NewsBroadcast, type NewsItem } from '../domain/news.js';
 import type { AuditLog } from '../ports/audit.js';
 import type { Clock } from '../ports/clock.js';
 import { BroadcastStepError, type ArticleDraft, type FollowerBroadcaster } from '../ports/follower-broadcast.js';
@@ -55,19 +55,13 @@ export interface NewsBroadcastDeps {
   copy: { author: string; readMore: string };
 }
 
-/** Cuts `text` to `max` characters, ending with "…" when cut. */
-export function clip(text: string, max: number): string {
-  const chars = [...text.trim()];
-  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
-}
-
 /** The article for an item (Vietnamese: Zalo followers are the province's citizens at large). */
 export function articleOf(item: NewsItem, settings: { coverUrl: string; author: string; readMore: string }): ArticleDraft {
   const paragraphs = [item.summary?.trim() || item.title, ...(item.link ? [`${settings.readMore} ${item.link}`] : [])];
   return {
-    title: clip(item.title, ARTICLE_TITLE_MAX),
-    description: clip(item.summary?.trim() || item.title, ARTICLE_DESCRIPTION_MAX),
-    author: clip(settings.author, ARTICLE_AUTHOR_MAX),
+    title: clipNewsText(item.title, ARTICLE_TITLE_MAX),
+    description: clipNewsText(item.summary?.trim() || item.title, ARTICLE_DESCRIPTION_MAX),
+    author: clipNewsText(settings.author, ARTICLE_AUTHOR_MAX),
     coverUrl: settings.coverUrl,
     paragraphs,
     ...(item.link !== undefined && { link: item.link }),

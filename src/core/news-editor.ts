@@ -4,13 +4,13 @@ import { AppError } from '../domain/errors.js';
 import type { OutboundRecord } from '../domain/conversation.js';
 import type { Locale } from '../domain/locale.js';
 import type { Reply } from '../domain/message.js';
-import { type NewsChannel, type NewsDelivery, type NewsItem, type NewsTopic, type NewsUrgency, type NewsVersion } from '../domain/news.js';
+import { clipNewsText, type NewsChannel, type NewsDelivery, type NewsItem, type NewsTopic, type NewsUrgency, type NewsVersion } from '../domain/news.js';
 import type { AuditLog } from '../ports/audit.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/events.js';
 import type { Store } from '../ports/store.js';
 import { hasRole } from './console-auth.js';
-import { ARTICLE_DESCRIPTION_MAX, ARTICLE_TITLE_MAX, clip } from './news-broadcast.js';
+import { ARTICLE_DESCRIPTION_MAX, ARTICLE_TITLE_MAX } from './news-broadcast.js';
 import { newsOutboundId } from './news-delivery.js';
 import { webPushPayload } from './news-webpush.js';
 
@@ -259,7 +259,7 @@ export function createNewsEditor(deps: NewsEditorDeps): NewsEditor {
         messenger: { text, length, limit: TEXT_LIMITS.messenger },
         webchat: { text },
         webpush: { title: push.title, body: push.body },
-        zaloArticle: { title: clip(item.title, ARTICLE_TITLE_MAX), description: clip(description, ARTICLE_DESCRIPTION_MAX), titleLimit: ARTICLE_TITLE_MAX, descriptionLimit: ARTICLE_DESCRIPTION_MAX },
+        zaloArticle: { title: clipNewsText(item.title, ARTICLE_TITLE_MAX), description: clipNewsText(description, ARTICLE_DESCRIPTION_MAX), titleLimit: ARTICLE_TITLE_MAX, descriptionLimit: ARTICLE_DESCRIPTION_MAX },
         versions: { km: item.versions?.km !== undefined, en: item.versions?.en !== undefined },
       };
     },

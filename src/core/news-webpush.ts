@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../domain/errors.js';
 import { DEFAULT_LOCALE, type Locale } from '../domain/locale.js';
-import { isQuiet, newsDeliveryId, newsTextIn, vietnamDayStart, type NewsDelivery, type NewsItem, type NewsTopic, type QuietHours, type WebPushSubscription } from '../domain/news.js';
+import { clipNewsText, isQuiet, newsDeliveryId, newsTextIn, vietnamDayStart, type NewsDelivery, type NewsItem, type NewsTopic, type QuietHours, type WebPushSubscription } from '../domain/news.js';
 import { pushEndpointAllowed, type PushHostRule } from '../domain/web-push.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -128,15 +128,10 @@ export function webPushOptions(item: Pick<NewsItem, 'id' | 'urgency'>): WebPushS
   return { ttlSec: critical ? WEBPUSH_TTL_CRITICAL_SEC : WEBPUSH_TTL_NORMAL_SEC, urgency: critical ? 'high' : 'normal', topic: webPushTopic(item.id) };
 }
 
-const clip = (text: string, max: number): string => {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
-};
-
 /** The notification of an item in the browser's language (newsTextIn), opening the item's link or the portal. */
 export function webPushPayload(item: NewsItem, locale: Locale, portalUrl: string): WebPushPayload {
   const text = newsTextIn(item, locale);
-  return { title: clip(text.title, TITLE_MAX), body: clip(text.summary ?? '', BODY_MAX), url: item.link ?? portalUrl, tag: webPushTopic(item.id) };
+  return { title: clipNewsText(text.title, TITLE_MAX), body: clipNewsText(text.summary ?? '', BODY_MAX), url: item.link ?? portalUrl, tag: webPushTopic(item.id) };
 }
 
 export const VAPID_SECRET_KEY = 'webpush-vapid';

@@ -141,6 +141,12 @@ export interface NewsBroadcast {
   updatedAt: Date;
 }
 
+/** `text` trimmed and cut to at most `max` characters (code points, as the platforms count), ending with "…" when cut. */
+export function clipNewsText(text: string, max: number): string {
+  const chars = [...text.trim()];
+  return chars.length <= max ? chars.join('') : `${chars.slice(0, max - 1).join('').trimEnd()}…`;
+}
+
 export const newsDeliveryId = (itemId: string, conversationId: string): string => `${itemId}|${conversationId}`;
 
 /** Folds Vietnamese to lower-case ASCII words: "Thiên tai – Thời tiết" → "thien tai thoi tiet". */
