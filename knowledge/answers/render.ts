@@ -270,8 +270,12 @@ function topicLines(p: Procedure, topic: FollowUpTopic, copy: AnswerCopy, out: R
     }
     case 'result':
       return section(L.result, [p.result]);
-    case 'conditions':
-      return section(L.conditions, [p.conditions ?? p.audience.join(', ')]);
+    case 'conditions': {
+      if (p.conditions === undefined || !p.conditionsFact) return section(L.conditions, [p.audience.join(', ')]);
+      shown(p.conditionsFact, out);
+      const reading = readFact({ ...p.conditionsFact, text: p.conditions }, context.today, copy);
+      return section(L.conditions, [mark(reading.text, p.conditionsFact.verified || !reading.stated, copy, out)]);
+    }
     case 'forms':
       return formLines(p, copy, out, context.today);
     case 'contact': {

@@ -3,10 +3,10 @@ import type { FactSource, FactSourceKind, LegalBasis, Procedure, Provenance } fr
 /**
  * The facts of a procedure that carry provenance, one by one, so the checker, the stale report and the
  * loader's date rule walk the same list: each channel's processing time and fee, the implementing
- * agency, the document list and each legal basis.
+ * agency, the document list, the conditions and each legal basis.
  */
 
-export type FactKind = 'processingTime' | 'fee' | 'agency' | 'documents' | 'legalBasis';
+export type FactKind = 'processingTime' | 'fee' | 'agency' | 'documents' | 'conditions' | 'legalBasis';
 
 export interface FactRef {
   kind: FactKind;
@@ -50,6 +50,7 @@ export function procedureFacts(p: Procedure): FactRef[] {
   });
   facts.push(fromProvenance('agency', 'agencyFact', p.implementingAgency, p.agencyFact));
   facts.push(fromProvenance('documents', 'documentsFact', `${p.documents.length} giấy tờ`, p.documentsFact));
+  if (p.conditions !== undefined && p.conditionsFact) facts.push(fromProvenance('conditions', 'conditionsFact', p.conditions, p.conditionsFact));
   p.legalBasis.forEach((l, i) => {
     facts.push({
       kind: 'legalBasis',

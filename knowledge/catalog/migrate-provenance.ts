@@ -12,7 +12,8 @@ import { defaultSourceKind } from './facts.js';
  * - `documentsFact` replaces `documentsVerified`; `agencyFact` is new and had no flag, so it starts
  *   unverified: the old catalog never claimed the agency was checked.
  * Key order is kept (new keys after `verified`, `agencyFact` after `implementingAgency`, `documentsFact`
- * where `documentsVerified` was). A record already migrated comes back as it is.
+ * where `documentsVerified` was); `conditionsFact` after `conditions` (withConditionsFact). A record
+ * already migrated comes back as it is.
  */
 
 export type Json = Record<string, unknown>;
@@ -32,8 +33,19 @@ function insertAfter(obj: Json, after: string, extra: Json, drop: string[] = [])
   return out;
 }
 
+/**
+ * The second step (conditions, which schema v2 first left without provenance): `conditionsFact` from the
+ * record's source as above, checked on its `asOf`, unverified (the old catalog never claimed them checked).
+ */
+function withConditionsFact(p: Json): Json {
+  if (!('conditions' in p) || 'conditionsFact' in p) return p;
+  const source = p.source as { url?: string; asOf: string };
+  if (!source.url) throw new Error(`${String(p.id)}: no source.url to cite`);
+  return insertAfter(p, 'conditions', { conditionsFact: { sources: [{ url: source.url, kind: defaultSourceKind(source.url) }], checkedAt: source.asOf, verified: false } });
+}
+
 export function migrateProcedure(p: Json): Json {
-  if ('agencyFact' in p || 'documentsFact' in p) return p;
+  if ('agencyFact' in p || 'documentsFact' in p) return withConditionsFact(p);
   const source = p.source as { url?: string; asOf: string };
   if (!source.url) throw new Error(`${String(p.id)}: no source.url to cite`);
   const kind = defaultSourceKind(source.url);
@@ -57,6 +69,6 @@ export function migrateProcedure(p: Json): Json {
   out = insertAfter(out, 'implementingAgency', { agencyFact: { sources, checkedAt, verified: false } });
   const documentsFact = { sources, checkedAt, verified: p.documentsVerified === true && canVerify };
   out = insertAfter(out, 'documentsVerified', { documentsFact }, ['documentsVerified']);
-  return out;
+  return withConditionsFact(out);
 }
 

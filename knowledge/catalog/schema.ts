@@ -169,6 +169,7 @@ export const procedureSchema = z
     documentsFact: provenanceSchema,
     result: z.string().min(3),
     conditions: z.string().optional(),
+    conditionsFact: provenanceSchema.optional(),
     legalBasis: z.array(legalBasisSchema).min(1),
     onlineLevel: z.enum(['toan_trinh', 'mot_phan', 'khong']),
     onlineUrl: z.url().optional(),
@@ -181,7 +182,12 @@ export const procedureSchema = z
       asOf: isoDate,
     }),
   })
-  .strict();
+  .strict()
+  .superRefine((v, ctx) => {
+    // Conditions change what a citizen must be or bring (who needs a permit, who is exempt): sourced like any fact.
+    if (v.conditions !== undefined && !v.conditionsFact) ctx.addIssue({ code: 'custom', path: ['conditionsFact'], message: 'conditions need their provenance (conditionsFact)' });
+    if (v.conditions === undefined && v.conditionsFact) ctx.addIssue({ code: 'custom', path: ['conditionsFact'], message: 'conditionsFact without conditions' });
+  });
 
 export const procedureFileSchema = z.object({
   field: z.string().min(2),

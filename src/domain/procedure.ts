@@ -173,6 +173,8 @@ export interface Procedure {
   documentsFact: Provenance;
   result: string;
   conditions?: string;
+  /** Provenance of `conditions`, present exactly when they are. */
+  conditionsFact?: Provenance;
   legalBasis: LegalBasis[];
   onlineLevel: OnlineLevel;
   onlineUrl?: string;

@@ -137,7 +137,7 @@ describe('loadCatalog with a clock', () => {
     const { procedures } = loadCatalog();
     for (const p of procedures) {
       const facts = procedureFacts(p);
-      expect(facts.length, p.id).toBe(p.channels.length * 2 + 2 + p.legalBasis.length);
+      expect(facts.length, p.id).toBe(p.channels.length * 2 + 2 + (p.conditions !== undefined ? 1 : 0) + p.legalBasis.length);
       for (const f of facts) {
         expect(f.sources.length, `${p.id} ${f.path}`).toBeGreaterThan(0);
         expect(f.checkedAt, `${p.id} ${f.path}`).toMatch(/^\d{4}-\d{2}-\d{2}$/);

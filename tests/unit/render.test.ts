@@ -123,9 +123,10 @@ describe('one answer format (issue 9, item 7)', () => {
 
   it('ends a summary and every follow-up with the same footer: source named with its check date (dd/mm/yyyy), then the follow-up hint', () => {
     // Answers that show facts with provenance give their check date; steps, result, online level and
-    // conditions carry none, so they give the record's edit date, worded as such.
-    const edited: FollowUpTopic[] = ['online', 'steps', 'result', 'conditions'];
+    // the audience (the conditions of a procedure that states none) carry none, so they give the
+    // record's edit date, worded as such.
     for (const p of procedures) {
+      const edited: FollowUpTopic[] = ['online', 'steps', 'result', ...(p.conditions === undefined ? ['conditions' as const] : [])];
       const texts: [string, boolean][] = [[render.procedure(p), true], ...TOPICS.map((t): [string, boolean] => [render.followUp(p, t), !edited.includes(t)])];
       for (const [text, checked] of texts) {
         const footer = footerOf(text);

@@ -456,7 +456,7 @@ function buildRow(raw: RawRow, ctx: RowContext): BuiltRow {
     documents,
     documentsFact,
     result: result || PLACEHOLDER,
-    ...(conditions ? { conditions } : {}),
+    ...(conditions ? { conditions, conditionsFact: provenance(prov, true) } : {}),
     legalBasis,
     onlineLevel,
     aliases: name ? uniqueFolded([name, ...keywords]) : keywords,

@@ -51,12 +51,12 @@ export const vi: Copy = {
       documentsNeedConfirmation: (to) => `Danh sách giấy tờ trên áp dụng đến hết ngày ${to}, cần xác nhận lại với cơ quan giải quyết.`,
       documentsUntil: (to) => `Danh sách giấy tờ trên áp dụng đến hết ngày ${to}.`,
       disputed: ({ own, others }) => {
-        const when = (dates: string[]) => (dates.length > 0 ? ` ngày ${dates.join(', ')}` : '');
+        const when = (dates: string[]) => (dates.length > 0 ? ` ngày ${dates.join(', ')}` : ' không rõ ngày');
         return ` (theo nguồn${when(own)}; các nguồn chưa thống nhất: ${others.map((o) => `nguồn${when(o.dates)} ghi "${o.text}"`).join('; ')})`;
       },
       disputedElsewhere: 'Các nguồn chưa thống nhất (hỏi riêng mục này để xem).',
       disputedList: ({ own, others }) => {
-        const when = (dates: string[]) => (dates.length > 0 ? ` ngày ${dates.join(', ')}` : '');
+        const when = (dates: string[]) => (dates.length > 0 ? ` ngày ${dates.join(', ')}` : ' không rõ ngày');
         const which = (methods?: string[]) => (methods ? ` (${methods.map((m) => m.toLowerCase()).join(', ')})` : '');
         return `Các nguồn chưa thống nhất (thông tin trên theo nguồn${when(own)}): ${others.map((o) => `nguồn${when(o.dates)}${which(o.methods)} ghi "${o.text}"`).join('; ')}.`;
       },
