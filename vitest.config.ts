@@ -4,7 +4,8 @@ import { defineConfig } from 'vitest/config';
  * Projects (style.md §3.7): `unit` needs no services (pure modules, knowledge, evaluation sets,
  * adapters against local fake platform servers);
  * `integration` runs the HTTP app in-process on an ephemeral port, and later real Redis;
- * `e2e` drives the web widget in a real headless browser.
+ * `e2e` drives the web widget in a real headless browser;
+ * `faults` injects faults into the running system (`npm run test:faults`, after the others).
  * Run one with `npx vitest run --project unit`.
  */
 export default defineConfig({
@@ -40,6 +41,19 @@ export default defineConfig({
           globals: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // Fault injection (issue 14, `npm run test:faults`): private Redis and FerretDB processes stopped,
+        // flushed and restarted, fake platforms failing; one file at a time, each prints into the report.
+        test: {
+          name: 'faults',
+          include: ['tests/faults/**/*.faults.test.ts'],
+          environment: 'node',
+          globals: false,
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
           fileParallelism: false,
         },
       },

@@ -21,4 +21,5 @@ if [ -z "${MONGODB_URL:-}" ]; then
   export MONGODB_URL="${line#MONGODB_URL=}"
 fi
 echo '== chromium';           bash scripts/ensure-chromium.sh
-echo '== tests';              npx vitest run
+echo '== tests';              npx vitest run --project unit --project integration --project e2e
+echo '== faults';             bash scripts/test-faults.sh

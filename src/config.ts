@@ -170,6 +170,13 @@ export interface Config {
   readonly redisUrl?: string;
   /** Prefix of every BullMQ key in Redis, so several deployments (or tests) can share one server. */
   readonly queuePrefix: string;
+  /** The queues' self-healing (issue 14): the reconciler's period and the bound on a pipeline add. */
+  readonly queues: {
+    /** RECONCILE_SECONDS in milliseconds: how often every worker process re-queues what the store says is pending. */
+    readonly reconcileEveryMs: number;
+    /** QUEUE_ADD_TIMEOUT_MS: longest wait for a turn or delivery add before the caller goes on without it. */
+    readonly addTimeoutMs: number;
+  };
   readonly sessionSecret: string;
   /**
    * True when SESSION_SECRET was unset. The system then signs widget sessions with the secret kept in
@@ -185,6 +192,12 @@ export interface Config {
   readonly operators: OperatorsConfig;
   readonly news: NewsConfig;
   readonly webPush: WebPushConfig;
+  /**
+   * The circuit breaker of each platform (src/core/platform-breaker.ts): `failures` transient failures in a
+   * row open it (PLATFORM_BREAKER_FAILURES); the first cool-down before a probe is `openMs`
+   * (PLATFORM_BREAKER_OPEN_SECONDS), doubled after each failed probe up to 8 × `openMs` (at most 5 minutes).
+   */
+  readonly platformBreaker: { readonly failures: number; readonly openMs: number };
   /** Non-fatal findings for the start-up log (loadConfig has no logger yet). */
   readonly warnings: readonly string[];
 }
@@ -381,6 +394,8 @@ const envSchema = z.object({
   MONGODB_URL: z.string().regex(/^mongodb(\+srv)?:\/\/\S+$/, 'must be a mongodb:// or mongodb+srv:// URL').optional(),
   REDIS_URL: z.string().regex(/^rediss?:\/\/\S+$/, 'must be a redis:// or rediss:// URL').optional(),
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'must be 1–40 letters, digits, - or _').default('troly1022'),
+  RECONCILE_SECONDS: intVar(1, 3600, 30),
+  QUEUE_ADD_TIMEOUT_MS: intVar(100, 60_000, 2000),
   ZALO_APP_ID: z.string().regex(/^\d+$/, 'must be the numeric Zalo app id').optional(),
   ZALO_APP_SECRET: z.string().optional(),
   ZALO_OA_SECRET_KEY: z.string().optional(),
@@ -430,6 +445,8 @@ const envSchema = z.object({
   WEB_PUSH_VAPID_PRIVATE_KEY: vapidPrivateKey.optional(),
   WEB_PUSH_SUBJECT: z.string().regex(/^(mailto:\S+@\S+|https:\/\/\S+)$/, 'must be a mailto: address or an https: URL').optional(),
   WEB_PUSH_ALLOWED_HOSTS: pushHostsVar,
+  PLATFORM_BREAKER_FAILURES: intVar(1, 1000, 5),
+  PLATFORM_BREAKER_OPEN_SECONDS: intVar(1, 3600, 30),
   SESSION_SECRET: z.string().min(SESSION_SECRET_MIN, `must be at least ${SESSION_SECRET_MIN} characters`).optional(),
 });
 
@@ -557,6 +574,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
     mongodbUrl: e.MONGODB_URL,
     redisUrl: e.REDIS_URL,
     queuePrefix: e.QUEUE_PREFIX,
+    queues: { reconcileEveryMs: e.RECONCILE_SECONDS * 1000, addTimeoutMs: e.QUEUE_ADD_TIMEOUT_MS },
     sessionSecret: e.SESSION_SECRET ?? randomBytes(32).toString('base64url'),
     sessionSecretGenerated,
     channels: {
@@ -614,6 +632,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
       subject: e.WEB_PUSH_SUBJECT ?? (e.PUBLIC_BASE_URL?.startsWith('https://') ? e.PUBLIC_BASE_URL : 'mailto:troly1022@localhost'),
       allowedHosts: e.WEB_PUSH_ALLOWED_HOSTS,
     },
+    platformBreaker: { failures: e.PLATFORM_BREAKER_FAILURES, openMs: e.PLATFORM_BREAKER_OPEN_SECONDS * 1000 },
     warnings,
   };
 }

@@ -14,6 +14,8 @@ export const ERROR_CODES = {
   'HTTP.NOT_FOUND': { httpStatus: 404, meaning: 'No route matches the method and path.' },
   'HTTP.INTERNAL': { httpStatus: 500, meaning: 'An unexpected error; details are in the server log only.' },
   'HTTP.UNAVAILABLE': { httpStatus: 503, meaning: 'A service the request needs (the store or the queues) cannot be reached; retry later (Retry-After).' },
+  'STORE.UNAVAILABLE': { httpStatus: 503, meaning: 'The store (MongoDB, or the embedded store on a full or failing disk) cannot read or write now; nothing was stored, retry later (Retry-After).' },
+  'QUEUE.UNAVAILABLE': { httpStatus: 503, meaning: 'The queues (Redis) cannot be reached now; what was stored waits in the store and the reconciler queues it again once they answer (logged, never answered to a webhook: the message is stored).' },
   'STORE.DATA_DIR_LOCKED': { httpStatus: 500, meaning: 'Another process holds the embedded store in DATA_DIR (a running server); only one process may open it.' },
   'KNOWLEDGE.CATALOG_INVALID': { httpStatus: 500, meaning: 'The procedure catalog, agency directory or holiday calendar failed validation at load time.' },
   'KNOWLEDGE.QUESTION_EMPTY': { httpStatus: 400, meaning: 'The question is empty or only whitespace.' },
@@ -84,6 +86,19 @@ export class AppError extends Error {
     this.httpStatus = options.httpStatus ?? ERROR_CODES[code].httpStatus;
     this.details = options.details;
   }
+}
+
+/**
+ * Whether `err` (or an error it wraps as `cause`) is the store being unreachable: the store layer turns
+ * its drivers' network, disk-full and I/O errors into STORE.UNAVAILABLE, so callers never see driver types.
+ */
+export function isStoreUnavailable(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; e instanceof Error && depth < 5; depth++) {
+    if (e instanceof AppError && e.code === 'STORE.UNAVAILABLE') return true;
+    e = e.cause;
+  }
+  return false;
 }
 
 /** Lists every code, so docs and tests can check the catalogue is documented in full. */
