@@ -12,6 +12,11 @@ export interface ReceiveResult {
 
 export interface InboundReceiverDeps {
   store: Store;
+  /**
+   * Where the message's turn is queued. The system passes a guarded queue (createQueueGuard in
+   * ./queues.js): its add never fails and waits at most QUEUE_ADD_TIMEOUT_MS, so a Redis outage does not
+   * fail a message already stored (the reconciler queues its turn once Redis is back).
+   */
   turns: JobQueue<TurnJob>;
   clock: Clock;
 }
@@ -21,7 +26,8 @@ const KNOWN_CONVERSATIONS = 50_000;
 
 /**
  * The webhook side of a message: store it first (so nothing is lost whatever happens next), then queue
- * a turn for its conversation. A redelivered platform message is recognized by its id and neither
+ * a turn for its conversation (stored is what counts: the webhook acknowledges even when the queue cannot
+ * take the turn now, and only a store failure answers 503). A redelivered platform message is recognized by its id and neither
  * stored nor queued twice. It runs before the webhook answers, so it does as little as possible: the
  * contact and conversation are created once, everything else happens in the turn worker.
  */

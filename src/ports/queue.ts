@@ -18,6 +18,13 @@ export interface JobOptions {
    * in-process runner): news pushes wait behind citizens' replies on a channel's delivery queue.
    */
   background?: boolean;
+  /**
+   * Forget the job once it finishes (completed, or failed for good): its id then dedupes only while the
+   * job waits, is delayed or runs, so the same id can be queued again later. The reconciler's ids
+   * (src/core/reconcile-pending.ts) need this; by default a finished id keeps deduplicating for the
+   * backend's retention period (platform redeliveries).
+   */
+  removeWhenDone?: boolean;
 }
 
 export interface Job<T> {

@@ -5,7 +5,9 @@ import { DEFAULT_LOGIN_LIMIT } from '../core/console-auth.js';
 import { PROOF_PER_CONVERSATION_LIMIT } from '../core/flow-services.js';
 import { DEFAULT_LOOKUP_LIMIT, DEFAULT_PROOF_LIMIT } from '../core/ticket-tracking.js';
 import { createMemoryLimiters } from '../limits/memory.js';
+import { createFallbackLimiters } from '../limits/fallback.js';
 import { createRedisLimiters } from '../limits/redis.js';
+import { RedisOutage } from '../queue/bullmq/redis-outage.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { FailureLimiter, LimiterFactory, RateLimiter } from '../ports/limiter.js';
 import type { Logger } from '../ports/logger.js';
@@ -84,9 +86,21 @@ export function createCoordination(options: CoordinationOptions): Coordination {
   }
   // Fail commands after a few reconnection tries: a request should get an error, not hang.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 3 });
-  redis.on('error', (err: Error) => logger.error({ err: err.message }, 'coordination: redis connection error'));
+  // An outage is logged when it starts, every few minutes while it lasts and when it ends, not per reconnection.
+  const outage = new RedisOutage(logger.child({ component: 'coordination' }));
+  redis.on('error', (err: Error) => outage.error('coordination', err));
+  redis.on('ready', () => outage.ready());
   const hub = createRedisHub({ redis, prefix: config.queuePrefix, onError: (err) => logger.warn({ err }, 'widget hub: redis pub/sub problem') });
-  const limiters = systemLimiters(createRedisLimiters({ redis, prefix: config.queuePrefix, clock }), config.widget);
+  // While Redis is unreachable the throttles decide in this process's memory: a citizen's message is still taken.
+  const limiters = systemLimiters(
+    createFallbackLimiters({
+      primary: createRedisLimiters({ redis, prefix: config.queuePrefix, clock }),
+      fallback: createMemoryLimiters({ clock }),
+      onError: (err) => outage.error('limiters', err),
+      onSuccess: () => outage.ready(),
+    }),
+    config.widget,
+  );
   const operatorFeed = createRedisOperatorFeed({ redis, prefix: config.queuePrefix, onError: (err) => logger.warn({ err }, 'operator feed: redis pub/sub problem') });
   let closing: Promise<void> | undefined;
   return {

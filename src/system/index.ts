@@ -16,7 +16,7 @@ import { buildWebPush, type WebPush } from './webpush.js';
 import { createWebPushRouter } from '../http/webpush.router.js';
 import { loadNewsTopics } from '../../knowledge/news/topics.js';
 import type { Config } from '../config.js';
-import { TURN_QUEUE, type TurnJob } from '../core/queues.js';
+import { createQueueGuard, TURN_QUEUE, type TurnJob } from '../core/queues.js';
 import { createInboundReceiver, type InboundReceiver } from '../core/receive-inbound.js';
 import { vi } from '../domain/copy/vi.js';
 import type { ChannelKind } from '../domain/message.js';
@@ -42,10 +42,10 @@ import { createCoordination, memoryLimiters } from './coordination.js';
 import { buildTicketService, dataCalendar } from './tickets.js';
 import { subscribeHandoffListeners, subscribePublicationListeners } from './listeners.js';
 import { createPublishedAnswers } from './published-answers.js';
-import { deadlineSchedule, startSchedules, type DeadlineScheduleOptions } from './schedules.js';
+import { deadlineSchedule, scheduleReconciler, startSchedules, type DeadlineScheduleOptions } from './schedules.js';
 import { resolveSessionSecret } from './session-secret.js';
 import { embeddedEngine, selectStore } from './store.js';
-import { resumePendingWork } from '../core/resume-pending.js';
+import { createReconciler, type Reconciler } from '../core/reconcile-pending.js';
 import { deliveryQueues, startWorkers, ticketPolicy } from './workers.js';
 
 /**
@@ -146,7 +146,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
 
   const catalog = loadCatalog(config.catalogDir);
   const knowledge = createBrain(catalog, { dataDir: config.catalogDir });
-  const store = await selectStore(config);
+  const store = await selectStore(config, logger);
   await store.init();
   if (config.mode === 'embedded' && config.embeddedStore === 'auto' && embeddedEngine(config) === 'nedb') {
     logger.warn({ dataDir: config.dataDir }, 'DATA_DIR holds the nedb store of an earlier version: stop the server and run `npm run store:migrate` to move it to SQLite (faster, starts at once)');
@@ -159,8 +159,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const { limiters } = coordination;
   const webchat = createWebchat({ sessionSecret: await resolveSessionSecret(config), accountId: WIDGET_ACCOUNT_ID, hub: coordination.hub });
   const adapters = { webchat: webchat.adapter, ...buildChannelAdapters(config, store, logger, clock), ...options.adapters };
-  const turns = backend.queue<TurnJob>(TURN_QUEUE);
-  const deliveries = deliveryQueues(backend);
+  // Turns and deliveries follow a store write: Redis down or hanging must not fail the webhook (or the turn)
+  // that stored the work, so their adds are bounded and never throw; the reconciler queues what they missed.
+  const producers = createQueueGuard({ timeoutMs: config.queues.addTimeoutMs, logger: logger.child({ component: 'queues' }) }).backend(backend);
+  const turns = producers.queue<TurnJob>(TURN_QUEUE);
+  const deliveries = deliveryQueues(producers);
   const receive = createInboundReceiver({ store, turns, clock });
   const tickets = buildTicketService({ catalogDir: config.catalogDir, catalog, knowledge, store, clock, copy: vi, deliveries, policy: ticketPolicy(config) });
   const auth = buildConsoleAuth(store, clock, logger, options.passwordParams, limiters.login);
@@ -193,14 +196,11 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
   const webPush = await buildWebPush({ config, store, backend, clock, logger, events, topics: newsTopics });
 
   const workers: QueueWorker[] = [];
+  let reconciler: Reconciler | undefined;
   if (roles.worker) {
-    workers.push(...(await startWorkers({ config, logger, store, backend, knowledge, adapters, clock, tickets, published, limiters, events, handoff, news: news.subscriptions })));
+    workers.push(...(await startWorkers({ config, logger, store, backend: producers, knowledge, adapters, clock, tickets, published, limiters, events, handoff, news: news.subscriptions })));
     workers.push(...news.workers());
     workers.push(webPush.worker());
-    await resumePendingWork(store, turns, deliveries, logger);
-    // An answer a crash left between two writes (ticket answered, message never stored or never reported).
-    const repaired = await tickets.reconcileDeliveries();
-    if (repaired > 0) logger.info({ tickets: repaired }, 'completed ticket answers left half done');
     // Reminders and escalation: a self-rescheduling job; the start-up enqueue resumes it after a restart.
     const deadlines: DeadlineScheduleOptions = {
       everyMs: config.tickets.sweepEveryMs,
@@ -208,7 +208,26 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       ...options.deadlines,
     };
     const sweep = deadlineSchedule({ catalogDir: config.catalogDir, tickets: store.tickets, clock, logger, options: deadlines });
-    workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules: [sweep, handoff.schedule, ...news.schedules, ...webPush.schedules] })));
+    const schedules = [sweep, handoff.schedule, ...news.schedules, ...webPush.schedules];
+    workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules })));
+    // The store is the source of truth: at start and every RECONCILE_SECONDS, whatever it says is pending and
+    // the queues no longer hold (Redis flushed or restarted empty, adds that failed while it was down) is queued again.
+    reconciler = createReconciler({
+      store,
+      turns: backend.queue<TurnJob>(TURN_QUEUE),
+      deliveries: deliveryQueues(backend),
+      ping: () => backend.ping(),
+      sources: [
+        // An answer a crash left between two writes (ticket answered, message never stored or never reported).
+        { name: 'ticketAnswers', run: () => tickets.reconcileDeliveries() },
+        news.reconcile,
+        scheduleReconciler(backend, schedules),
+      ],
+      clock,
+      logger: logger.child({ component: 'reconciler' }),
+    });
+    await reconciler.atStart();
+    reconciler.start(config.queues.reconcileEveryMs);
   }
 
   let app: Express;
@@ -301,6 +320,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         s.closeIdleConnections();
         await closed;
       }
+      await reconciler?.stop();
       await Promise.all(workers.map((w) => w.close()));
       await backend.close();
       await coordination.close();

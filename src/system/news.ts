@@ -21,6 +21,7 @@ import type { EventBus } from '../ports/events.js';
 import type { Logger } from '../ports/logger.js';
 import type { JobQueue, QueueBackend, QueueWorker } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
+import type { ReconcileSource } from '../core/reconcile-pending.js';
 import type { Schedule } from './schedules.js';
 
 /** How often pushes held for quiet hours are looked at (they go out once the quiet hours end). */
@@ -96,6 +97,16 @@ export function buildNews(deps: {
     { name: 'news-scheduled', everyMs: NEWS_SCHEDULED_MS, run: (now) => editor.publishDue(now) },
   ];
   if (config.news.feeds.length > 0) schedules.push({ name: 'news-poll', everyMs: config.news.pollMs, run: (now) => ingest.poll(now) });
+  const fanOuts = deps.backend.queue<NewsFanOutJob>(NEWS_QUEUE);
+  /** Fan-outs that did not finish (their job lost with Redis), queued again by the reconciler; fanOut is idempotent. */
+  const reconcile: ReconcileSource = {
+    name: 'newsFanOuts',
+    async run(now) {
+      const items = await delivery.unfinishedFanOuts(now);
+      for (const itemId of items) await fanOuts.add('fan-out', { itemId }, { jobId: `news:${itemId}:reconcile`, attempts: 8, backoffMs: 1000, removeWhenDone: true });
+      return items.length;
+    },
+  };
   return {
     subscriptions,
     ingest,
@@ -103,6 +114,8 @@ export function buildNews(deps: {
     editor,
     broadcasts,
     schedules,
+    /** The reconciler's source for news (src/core/reconcile-pending.ts); pending pushes are replies to it like any other. */
+    reconcile,
     /** The fan-out and broadcast workers (the worker role). */
     workers(): QueueWorker[] {
       const fanOut = deps.backend.worker<NewsFanOutJob>(NEWS_QUEUE, async (job) => {

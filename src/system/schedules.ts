@@ -1,3 +1,4 @@
+import type { ReconcileSource } from '../core/reconcile-pending.js';
 import { createDeadlineSweep, type DeadlineSweepDeps } from '../core/ticket-deadlines.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
@@ -10,7 +11,9 @@ import { dataCalendar } from './tickets.js';
  * the next one (delayed until it starts), then does the work, so a failing run does not break the
  * chain. On start every process enqueues the next slot of each schedule: with several processes the
  * duplicate ids make that harmless (one job per slot, run once). On BullMQ the delayed job is kept in
- * Redis across restarts; with the in-process queue the start-up enqueue resumes the chain. A slot whose
+ * Redis across restarts; with the in-process queue the start-up enqueue resumes the chain, and when
+ * Redis forgets it (FLUSHALL, a restart without persistence) the reconciler enqueues it again
+ * (scheduleReconciler). A slot whose
  * next slot cannot be enqueued (Redis briefly unreachable) is retried shortly instead of failing: a failed
  * job would end the chain until the next process start.
  */
@@ -84,14 +87,31 @@ export async function startSchedules(deps: ScheduleDeps): Promise<QueueWorker[]>
           deps.logger.warn({ schedule: schedule.name, slot: job.data.slot, err: err instanceof Error ? err.message : String(err) }, 'could not enqueue the next slot; retrying');
           throw new RetryLaterError(SCHEDULE_RETRY_MS);
         }
-        const startedAt = Date.now();
+        const startedAt = performance.now();
         const result = await schedule.run(now);
-        deps.logger.debug({ schedule: schedule.name, slot: job.data.slot, ms: Date.now() - startedAt, result }, 'scheduled job ran');
+        deps.logger.debug({ schedule: schedule.name, slot: job.data.slot, ms: performance.now() - startedAt, result }, 'scheduled job ran');
       }),
     );
   }
-  for (const s of deps.schedules) await enqueueNextSlot(queue, s, deps.clock.now());
+  await enqueueNextSlots(queue, deps.schedules, deps.clock.now());
   return workers;
+}
+
+/** Enqueues the next slot of every schedule (a no-op for each slot already queued). */
+async function enqueueNextSlots(queue: JobQueue<ScheduleJob>, schedules: readonly Schedule[], now: Date): Promise<number> {
+  for (const s of schedules) await enqueueNextSlot(queue, s, now);
+  return schedules.length;
+}
+
+/**
+ * The reconciler's source for the schedules (src/core/reconcile-pending.ts): Redis flushed or restarted
+ * empty loses the delayed next slot of each chain, and nothing else would enqueue it before the next
+ * process start; enqueueing the next slot again is harmless (its id is the slot's: a slot still queued,
+ * or already run and kept, is not queued twice).
+ */
+export function scheduleReconciler(backend: QueueBackend, schedules: readonly Schedule[]): ReconcileSource {
+  const queue = backend.queue<ScheduleJob>(SCHEDULE_QUEUE);
+  return { name: 'schedules', run: (now) => enqueueNextSlots(queue, schedules, now) };
 }
 
 /** The deadline sweep runs every 5 minutes by default. */

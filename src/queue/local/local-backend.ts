@@ -85,7 +85,7 @@ export function createLocalBackend(options: LocalBackendOptions = {}): QueueBack
 
     async lock(key: string, ttlMs: number) {
       if (closed) throw new Error('queue backend is closed');
-      const now = Date.now();
+      const now = performance.now();
       sweepLocks(now);
       const held = locks.get(key);
       if (held && held.expiresAt > now) return undefined;
@@ -94,8 +94,8 @@ export function createLocalBackend(options: LocalBackendOptions = {}): QueueBack
       return {
         async extend(ms: number) {
           const current = locks.get(key);
-          if (current?.token !== token || current.expiresAt <= Date.now()) return false;
-          current.expiresAt = Date.now() + Math.max(1, Math.ceil(ms));
+          if (current?.token !== token || current.expiresAt <= performance.now()) return false;
+          current.expiresAt = performance.now() + Math.max(1, Math.ceil(ms));
           return true;
         },
         async release() {

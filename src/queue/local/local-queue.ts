@@ -27,6 +27,8 @@ interface PendingJob {
   attemptsMade: number;
   /** JobOptions.background: started only when no other job is ready. */
   background: boolean;
+  /** JobOptions.removeWhenDone: the id is not retained once the job finishes. */
+  removeWhenDone: boolean;
 }
 
 export interface LocalConsumer {
@@ -90,7 +92,7 @@ export class LocalQueue {
 
   add(name: string, data: unknown, opts: JobOptions = {}): void {
     const key = opts.jobId !== undefined ? `c:${opts.jobId}` : `g:${++this.seq}`;
-    const now = Date.now();
+    const now = performance.now();
     if (this.pending.has(key) || this.completed.has(key, now) || this.failed.has(key, now)) return;
     const job: PendingJob = {
       key,
@@ -102,6 +104,7 @@ export class LocalQueue {
       backoffMs: opts.backoffMs ?? DEFAULT_BACKOFF_MS,
       attemptsMade: 0,
       background: opts.background === true,
+      removeWhenDone: opts.removeWhenDone === true,
     };
     this.pending.set(key, job);
     this.schedule(job, opts.delay ?? 0);
@@ -164,7 +167,7 @@ export class LocalQueue {
   private takeLimiterSlot(): boolean {
     const limiter = this.limiter;
     if (!limiter) return true;
-    const now = Date.now();
+    const now = performance.now();
     if (now >= this.window.start + limiter.durationMs) this.window = { start: now, count: 0 };
     if (this.window.count < limiter.max) {
       this.window.count += 1;
@@ -213,6 +216,6 @@ export class LocalQueue {
 
   private finish(job: PendingJob, into: Retained): void {
     this.pending.delete(job.key);
-    into.add(job.key, Date.now());
+    if (!job.removeWhenDone) into.add(job.key, performance.now());
   }
 }

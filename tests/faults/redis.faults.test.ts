@@ -1,0 +1,301 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MongoClient } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
+import { bigId } from '../fakes/zalo/sign.js';
+import { ZaloWebhookDriver, type ZaloDelivery } from '../fakes/zalo/webhook-driver.js';
+import { answersAt, childEnvironment, procedureOf, questionsFor, startChildSystem, waitFor, type ChildSystem } from '../integration/system-harness.js';
+import { recordFault } from './report.js';
+import { privateFerretDb, privateRedis, type PrivateFerretDb, type PrivateRedis } from './services.js';
+
+/**
+ * Issue 14 items 1 and 2: Redis loses the queues while citizens write, and the system heals by itself.
+ * The system runs in ONE child process (scripts/run-system.ts, role all) on the embedded SQLite store in a
+ * temporary DATA_DIR with its queues on BullMQ in a private redis-server (no persistence, as in
+ * production without AOF); replies go to the fake Zalo API; citizens are signed webhooks.
+ *
+ * - `redis-flush-mid-burst`: 20 citizens × 3 questions; once some answers are out, the fake holds every
+ *   send (delivery runs stop mid-way, holding their conversations' leases); when the burst is stored, Redis
+ *   is FLUSHed (every waiting, delayed and active job, lease and schedule slot gone) and the held sends are
+ *   let go. No later message comes to rescue the lost jobs: the reconciler (RECONCILE_SECONDS=1 here) must
+ *   find the work in the store.
+ * - `redis-restart`: the first round is answered, then Redis is stopped (SIGKILL) for OUTAGE_MS while the
+ *   other two rounds arrive: each webhook must answer 200 (the message is stored) — or 503, then it is
+ *   redelivered as Zalo would —, /readyz must say not ready during the outage and ready after; Redis is
+ *   started again EMPTY.
+ * - `redis-flush-mid-burst-production`: the same flush in production mode (MONGODB_URL = a FerretDB of
+ *   this test's own, SESSION_SECRET set), one process in role all.
+ *
+ * All: every accepted question answered exactly once and in order at the fake (none lost, none twice),
+ * the process never restarted, the outage logged a handful of times (not once per message), and a row in
+ * the fault report.
+ */
+
+const CITIZENS = 20;
+const PER_CITIZEN = 3;
+/** How long Redis stays down in `redis-restart` (the issue: up to a minute). */
+const OUTAGE_MS = 30_000;
+/** After the last expected answer, how long to keep watching for a late duplicate (several reconcile passes). */
+const SETTLE_MS = 3_000;
+const RECOVERY_DEADLINE_MS = 120_000;
+
+interface Citizen {
+  userId: string;
+  questions: { question: string; procedure: string }[];
+  deliveries: ZaloDelivery[];
+}
+
+/** One system under test: its private Redis, the fake Zalo, the child process and its log. */
+interface Setup {
+  redis: PrivateRedis;
+  fake: FakeZalo;
+  child: ChildSystem;
+  driver: ZaloWebhookDriver;
+  pid: number | undefined;
+  /** The child's log so far (LOG_LEVEL=warn, JSON lines on stdout). */
+  log(): string;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts the system (role all) in a child process against `redis`, with RECONCILE_SECONDS=1; the
+ * embedded SQLite store in a temporary DATA_DIR unless `env` says otherwise (MONGODB_URL: production mode).
+ */
+async function setUp(redis: PrivateRedis, env: Record<string, string> = {}): Promise<Setup> {
+  const fake = await new FakeZalo().start();
+  const dataDir = mkdtempSync(join(tmpdir(), 'redis-faults-'));
+  let child: ChildSystem | undefined;
+  const close = async () => {
+    await child?.kill('SIGKILL');
+    await fake.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+  try {
+    child = await startChildSystem(
+      childEnvironment(fake, fake.issueTokens(), { DATA_DIR: dataDir, EMBEDDED_STORE: 'sqlite', REDIS_URL: redis.url, QUEUE_PREFIX: 'faults', RECONCILE_SECONDS: '1', LOG_LEVEL: 'warn', ...env }),
+    );
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  let log = '';
+  child.process.stdout!.on('data', (chunk: string) => (log += chunk));
+  fake.webhookUrl = `${child.url}/webhooks/zalo`;
+  const driver = new ZaloWebhookDriver({ appId: fake.appId, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey, url: fake.webhookUrl });
+  return { redis, fake, child, driver, pid: child.process.pid, log: () => log, close };
+}
+
+function citizens(s: Setup, offset: number): Citizen[] {
+  return Array.from({ length: CITIZENS }, (_, i) => {
+    const userId = bigId();
+    const questions = questionsFor(offset + i, PER_CITIZEN);
+    return { userId, questions, deliveries: questions.map((q) => s.driver.text(userId, q.question)) };
+  });
+}
+
+/** Lost = questions without their answer; duplicated = answers beyond one per question (apologies and strays included). */
+function tally(s: Setup, group: Citizen[]): { lost: number; duplicated: number; answered: number } {
+  let lost = 0;
+  let duplicated = 0;
+  let answered = 0;
+  for (const c of group) {
+    const answers = answersAt(s.fake, c.userId).map(procedureOf);
+    answered += answers.length;
+    for (const q of c.questions) if (!answers.includes(q.procedure)) lost += 1;
+    duplicated += answers.length - new Set(answers.filter((p) => c.questions.some((q) => q.procedure === p))).size;
+  }
+  return { lost, duplicated, answered };
+}
+
+const answeredCount = (s: Setup, group: Citizen[]) => group.reduce((n, c) => n + Math.min(PER_CITIZEN, answersAt(s.fake, c.userId).length), 0);
+
+/** Lines of the child's log carrying the queue-outage code. */
+const outageLogLines = (s: Setup) =>
+  s
+    .log()
+    .split('\n')
+    .filter((l) => l.includes('"code":"QUEUE.UNAVAILABLE"')).length;
+
+async function post(s: Setup, delivery: ZaloDelivery, again = false): Promise<number> {
+  return (again ? s.driver.redeliver(delivery) : s.driver.deliver(delivery)).then(
+    (res) => res.status,
+    () => 0,
+  );
+}
+
+async function readiness(s: Setup): Promise<number> {
+  return fetch(`${s.child.url}/readyz`).then(
+    (res) => res.status,
+    () => 0,
+  );
+}
+
+function expectAnsweredInOrder(s: Setup, group: Citizen[]): void {
+  for (const c of group) {
+    expect(answersAt(s.fake, c.userId).map(procedureOf), `answers to citizen ${c.userId}`).toEqual(c.questions.map((q) => q.procedure));
+  }
+}
+
+function expectSameProcess(s: Setup): void {
+  expect(s.child.process.exitCode).toBeNull();
+  expect(s.child.process.signalCode).toBeNull();
+  expect(s.child.process.pid).toBe(s.pid);
+}
+
+/**
+ * The burst, all three rounds; once a few answers are out the fake holds every send (delivery runs stop
+ * mid-way, holding their conversations' leases) and the other runs and turns wait in Redis; when the burst
+ * is stored, FLUSHALL, then the held sends are let go. No later message comes to rescue the lost jobs:
+ * only the store knows what is left.
+ */
+async function flushMidBurst(s: Setup, fault: string, offset: number, mode: string): Promise<void> {
+  const group = citizens(s, offset);
+  const refused: ZaloDelivery[] = [];
+  const burst = Promise.all(
+    group.map(async (c) => {
+      for (const delivery of c.deliveries) if ((await post(s, delivery)) !== 200) refused.push(delivery);
+    }),
+  );
+  await waitFor('the first answers', () => answeredCount(s, group) >= 8, RECOVERY_DEADLINE_MS);
+  const hold = s.fake.holdSends();
+  await burst;
+  await hold.whenHeld(1);
+  const inFlight = CITIZENS * PER_CITIZEN - refused.length - answeredCount(s, group);
+  const logBefore = outageLogLines(s);
+  const flushedAt = Date.now();
+  s.redis.flushAll();
+  hold.release();
+  for (const delivery of refused) expect(await post(s, delivery, true)).toBe(200);
+
+  await waitFor('an answer to every question', () => answeredCount(s, group) === CITIZENS * PER_CITIZEN, RECOVERY_DEADLINE_MS, 50);
+  const recoverMs = Date.now() - flushedAt;
+  await new Promise((r) => setTimeout(r, SETTLE_MS));
+  const { lost, duplicated, answered } = tally(s, group);
+  recordFault({
+    fault,
+    durationMs: 0,
+    inFlight,
+    lost,
+    duplicated,
+    recoverMs,
+    notes: `${mode}; ${CITIZENS}×${PER_CITIZEN} questions, FLUSHALL after the burst with sends held in flight; ${refused.length} webhooks refused and redelivered; ${answered} answers; process not restarted; ${outageLogLines(s) - logBefore} QUEUE.UNAVAILABLE log lines`,
+  });
+  expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
+  expectAnsweredInOrder(s, group);
+  expectSameProcess(s);
+}
+
+describe('Redis faults: the queues heal from the store without a restart (embedded SQLite store, BullMQ)', () => {
+  let s: Setup;
+  let redis: PrivateRedis;
+
+  beforeAll(async () => {
+    redis = await privateRedis();
+    s = await setUp(redis);
+  });
+
+  afterAll(async () => {
+    await s?.close();
+    await redis?.close();
+  });
+
+  it('redis-flush-mid-burst: FLUSHALL while turns and deliveries are queued and sends are in flight', async () => {
+    await flushMidBurst(s, 'redis-flush-mid-burst', 0, 'embedded SQLite store + BullMQ');
+  });
+
+  it('redis-restart: Redis down for 30 s during a burst, started again empty', async () => {
+    const group = citizens(s, CITIZENS);
+    // The first round, answered before the outage.
+    await Promise.all(group.map(async (c) => expect(await post(s, c.deliveries[0]!)).toBe(200)));
+    await waitFor('the first round answered', () => answeredCount(s, group) === CITIZENS, RECOVERY_DEADLINE_MS, 50);
+    expect(await readiness(s)).toBe(200);
+
+    const logBefore = outageLogLines(s);
+    await redis.stop();
+    const stoppedAt = Date.now();
+    // The other rounds arrive while Redis is down: stored and acknowledged (200), or refused (503) and redelivered later.
+    const statuses: number[] = [];
+    const refused: ZaloDelivery[] = [];
+    let slowestMs = 0;
+    await Promise.all(
+      group.map(async (c) => {
+        for (const delivery of c.deliveries.slice(1)) {
+          const started = Date.now();
+          const status = await post(s, delivery);
+          slowestMs = Math.max(slowestMs, Date.now() - started);
+          statuses.push(status);
+          if (status !== 200) refused.push(delivery);
+        }
+      }),
+    );
+    await waitFor('/readyz to report the outage', async () => ((await readiness(s)) === 503 ? true : undefined), RECOVERY_DEADLINE_MS, 200);
+    const wait = OUTAGE_MS - (Date.now() - stoppedAt);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    expect(await readiness(s)).toBe(503);
+
+    await redis.start();
+    const startedAt = Date.now();
+    const durationMs = startedAt - stoppedAt;
+    await waitFor('/readyz ready again', async () => ((await readiness(s)) === 200 ? true : undefined), RECOVERY_DEADLINE_MS, 200);
+    const readyMs = Date.now() - startedAt;
+    for (const delivery of refused) expect(await post(s, delivery, true)).toBe(200);
+
+    await waitFor('an answer to every question', () => answeredCount(s, group) === CITIZENS * PER_CITIZEN, RECOVERY_DEADLINE_MS, 50);
+    const recoverMs = Date.now() - startedAt;
+    await new Promise((r) => setTimeout(r, SETTLE_MS));
+    const { lost, duplicated, answered } = tally(s, group);
+    const accepted = statuses.filter((x) => x === 200).length;
+    const logLines = outageLogLines(s) - logBefore;
+    recordFault({
+      fault: 'redis-restart',
+      durationMs,
+      inFlight: statuses.length,
+      lost,
+      duplicated,
+      recoverMs,
+      notes: `embedded SQLite store + BullMQ; ${CITIZENS}×${PER_CITIZEN} questions, rounds 2–3 during the outage: ${accepted} webhooks 200, ${refused.length} refused and redelivered, slowest ${slowestMs} ms; /readyz 503 during, 200 ${readyMs} ms after the start; ${answered} answers; process not restarted; ${logLines} QUEUE.UNAVAILABLE log lines`,
+    });
+    expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
+    expectAnsweredInOrder(s, group);
+    expectSameProcess(s);
+    // Said once when it began and once when it ended per component, not once per message.
+    expect(logLines).toBeLessThan(statuses.length);
+  });
+});
+
+describe('Redis faults in production mode (MongoDB wire = a FerretDB of its own, BullMQ)', () => {
+  let s: Setup;
+  let redis: PrivateRedis;
+  let ferret: PrivateFerretDb;
+  /** A database of this run's own on the private FerretDB, dropped afterwards. */
+  const dbName = `faults_redis_${randomUUID().replaceAll('-', '').slice(0, 12)}`;
+  let url: string;
+
+  beforeAll(async () => {
+    ferret = await privateFerretDb('redis');
+    redis = await privateRedis();
+    url = ferret.url.replace('/?', `/${dbName}?`);
+    s = await setUp(redis, { MONGODB_URL: url, SESSION_SECRET: randomUUID() + randomUUID() });
+  });
+
+  afterAll(async () => {
+    await s?.close();
+    await redis?.close();
+    if (url) {
+      const admin = new MongoClient(url, { serverSelectionTimeoutMS: 5_000 });
+      await admin
+        .db(dbName)
+        .dropDatabase()
+        .catch(() => undefined)
+        .finally(() => admin.close());
+    }
+    await ferret?.close();
+  });
+
+  it('redis-flush-mid-burst-production: FLUSHALL while turns and deliveries are queued and sends are in flight', async () => {
+    await flushMidBurst(s, 'redis-flush-mid-burst-production', 2 * CITIZENS, 'production mode: FerretDB + BullMQ');
+  });
+});
