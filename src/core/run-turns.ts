@@ -1,4 +1,5 @@
 import type { Conversation, InboundMessage } from '../domain/conversation.js';
+import { isStoreUnavailable } from '../domain/errors.js';
 import { handoffOf } from '../domain/handoff.js';
 import type { ChannelKind, Reply } from '../domain/message.js';
 import type { ConversationEngine } from '../ports/conversation-engine.js';
@@ -9,6 +10,7 @@ import type { HandoffCitizen } from './handoff-citizen.js';
 import type { Store } from '../ports/store.js';
 import type { Clock } from '../ports/clock.js';
 import { queueDelivery, type DeliveryJob, type TurnJob } from './queues.js';
+import { createStoreOutageRetry, type StoreOutageRetryOptions } from './store-outage.js';
 
 export interface TurnRunnerDeps {
   store: Store;
@@ -25,7 +27,26 @@ export interface TurnRunnerDeps {
   typing?: (conversation: Conversation) => Promise<void>;
   /** Live handoff: echoes, messages while a person needs or holds the conversation, the disclosure after external staff. */
   handoff?: Pick<HandoffCitizen, 'echo' | 'held' | 'disclosure'>;
+  /** Delays of a turn that met a store outage (tests shorten them). */
+  storeRetry?: StoreOutageRetryOptions;
 }
+
+/**
+ * What a turn decided for one message, recorded in one document before any of it is written out: the
+ * turn's commit point. The engine advances the dialog state as it runs, so running it a second time for
+ * the same message could answer differently; a turn cut by a store outage (or a crash) after this record
+ * was written is completed from it instead, so the citizen gets the answer decided, whole, once.
+ */
+interface TurnOutcome {
+  /** Id tag of the replies: `r` answers, `e` the apology for a failed turn. */
+  tag: 'r' | 'e';
+  replies: Reply[];
+  status: 'done' | 'failed';
+  error?: string;
+}
+
+/** The key of a message's turn outcome among the dialog state's documents (removed once the turn is complete). */
+export const turnOutcomeKey = (messageId: string) => `turn/${messageId}`;
 
 const DEFAULT_TURN_TIMEOUT_MS = 10_000;
 /** Platform windows are hours and days long: the last interaction is recorded to the minute. */
@@ -93,30 +114,58 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
       // The citizen left the queue by choosing what the bot offers instead: the bot takes this message.
       conversation = (await deps.store.conversations.get(conversation.id)) ?? conversation;
     }
+    const key = turnOutcomeKey(message.id);
+    // A turn cut after its outcome was recorded is completed from the record, never decided again.
+    const recorded = (await deps.store.dialogState.read([key]))[key] as TurnOutcome | undefined;
+    const outcome = recorded ?? (await decide(conversation, message));
+    if (!recorded) await deps.store.dialogState.write({ [key]: outcome });
+    await queueReplies(conversation, message, outcome.replies, outcome.tag);
+    await deps.store.inbound.setStatus(message.id, outcome.status, { ...(outcome.error !== undefined && { error: outcome.error }), processedAt: deps.clock.now() });
+    // Only tidying: a record left behind is never read again (its message is processed).
+    await deps.store.dialogState.delete([key]).catch((err: unknown) => deps.logger.debug({ err, messageId: message.id }, 'turn outcome not removed'));
+  }
+
+  /**
+   * Runs the engine for one message: its replies, or the apology when the turn fails. A store outage is
+   * not a failed turn (nothing to apologize for: the turn runs again once the store is back), so it is
+   * thrown on.
+   */
+  async function decide(conversation: Conversation, message: InboundMessage): Promise<TurnOutcome> {
     deps.typing?.(conversation).catch((err: unknown) => deps.logger.debug({ err, conversationId: conversation.id }, 'typing indicator failed'));
     try {
       const replies = await withTimeout(deps.engine.handleTurn({ conversation, message }), turnTimeoutMs);
       const disclosure = replies.length > 0 ? await deps.handoff?.disclosure(conversation) : undefined;
-      await queueReplies(conversation, message, disclosure ? [disclosure, ...replies] : replies, 'r');
-      await deps.store.inbound.setStatus(message.id, 'done', { processedAt: deps.clock.now() });
+      return { tag: 'r', replies: disclosure ? [disclosure, ...replies] : replies, status: 'done' };
     } catch (err) {
+      if (isStoreUnavailable(err)) throw err;
       const code = (err as { code?: string }).code ?? 'TURN.FAILED';
       deps.logger.error({ err, conversationId: conversation.id, messageId: message.id, code }, 'turn failed; apologizing');
-      await queueReplies(conversation, message, [{ ...deps.apology, meta: deps.apology.meta ?? { tag: 'error' } }], 'e');
-      await deps.store.inbound.setStatus(message.id, 'failed', { error: code, processedAt: deps.clock.now() });
+      return { tag: 'e', replies: [{ ...deps.apology, meta: deps.apology.meta ?? { tag: 'error' } }], status: 'failed', error: code };
     }
   }
 
+  const storeRetry = createStoreOutageRetry(deps.storeRetry);
+
+  /**
+   * A store outage anywhere in the turn (STORE.UNAVAILABLE) runs the job again later with a growing
+   * delay and without spending an attempt (store-outage.ts): the message stays pending in the store,
+   * and what the turn wrote before the outage is completed by the next run (TurnOutcome).
+   */
   return async function handle(job: Job<TurnJob>): Promise<void> {
     const { conversationId } = job.data;
-    await withLease(deps.backend, `turn:${conversationId}`, async () => {
-      for (;;) {
-        const message = await deps.store.inbound.nextPending(conversationId);
-        if (!message) break;
-        const conversation = await deps.store.conversations.get(conversationId);
-        if (!conversation) break;
-        await runOne(conversation, message);
-      }
-    });
+    try {
+      await withLease(deps.backend, `turn:${conversationId}`, async () => {
+        for (;;) {
+          const message = await deps.store.inbound.nextPending(conversationId);
+          if (!message) break;
+          const conversation = await deps.store.conversations.get(conversationId);
+          if (!conversation) break;
+          await runOne(conversation, message);
+        }
+      });
+    } catch (err) {
+      storeRetry.rethrow(conversationId, err);
+    }
+    storeRetry.succeeded(conversationId);
   };
 }

@@ -46,6 +46,14 @@ export function toAppError(err: unknown): AppError {
   return new AppError('HTTP.INTERNAL', 'Internal server error', { cause: err });
 }
 
+/** Seconds a 503 asks the client to wait when the error does not say (details.retryAfterSeconds). */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+
+function retryAfterSeconds(error: AppError): number {
+  const seconds = error.details?.['retryAfterSeconds'];
+  return typeof seconds === 'number' && seconds > 0 ? Math.ceil(seconds) : UNAVAILABLE_RETRY_AFTER_SECONDS;
+}
+
 /** Turns unmatched routes into HTTP.NOT_FOUND, answered by the error middleware like any other error. */
 export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new AppError('HTTP.NOT_FOUND', `No route for ${req.method} ${pathOf(req.originalUrl)}`));
@@ -65,10 +73,14 @@ export function createErrorMiddleware(deps: { logger: Logger }): ErrorRequestHan
     const appError = toAppError(err);
     const status = appError.httpStatus;
     const where = { method: req.method, path: pathOf(req.originalUrl), status, code: appError.code };
-    if (status >= 500) deps.logger.error({ ...where, err: appError }, 'request failed');
+    // A store outage is logged by the store, once when it starts and once when it ends: not per request.
+    if (appError.code === 'STORE.UNAVAILABLE') deps.logger.debug(where, 'request refused: store unavailable');
+    else if (status >= 500) deps.logger.error({ ...where, err: appError }, 'request failed');
     else deps.logger.info(where, 'request rejected');
     const message = status >= 500 ? ERROR_CODES[appError.code].meaning : appError.message;
     const field = status < 500 ? appError.details?.['field'] : undefined;
+    // 503: nothing was done; the client (a platform redelivering a webhook, the widget) sends again later.
+    if (status === 503 && !res.get('Retry-After')) res.set('Retry-After', String(retryAfterSeconds(appError)));
     res
       .status(status)
       .set('Cache-Control', 'no-store')

@@ -18,7 +18,10 @@ export interface WebhooksRouterDeps {
  * it, parse, hand each event to the core (which stores it and queues its turn), answer 200. Redelivered
  * events are recognized by their platform id downstream and answered 200 without a second turn. A body
  * whose Content-Encoding does not decode is 400 HTTP.BAD_ENCODING (error middleware), a signed body
- * with an id of the wrong type 400 HTTP.BAD_REQUEST; neither stores anything.
+ * with an id of the wrong type 400 HTTP.BAD_REQUEST; neither stores anything. An event the store cannot
+ * take (STORE.UNAVAILABLE: the MongoDB server unreachable, the embedded store's disk full) makes the
+ * answer 503 with Retry-After, never 200: the platform redelivers the same bytes, and the events of the
+ * body that were stored before are recognized then by their ids.
  */
 export function createWebhooksRouter(deps: WebhooksRouterDeps): Router {
   const router = Router();

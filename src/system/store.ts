@@ -1,17 +1,22 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
+import { createLogger } from '../logging/logger.js';
+import type { Logger } from '../ports/logger.js';
 import type { Store } from '../ports/store.js';
 import { COLLECTIONS } from '../store/schema.js';
 
 /**
  * The store the configuration selects, not yet opened: MongoDB in production mode, else the embedded
- * store in DATA_DIR. The one place that chooses (startSystem, the CLIs).
+ * store in DATA_DIR. The one place that chooses (startSystem, the CLIs). `logger` hears of a store
+ * outage (the server unreachable, the disk full) once when it starts and once when it ends; without
+ * one, a logger is made from the configuration.
  */
-export async function selectStore(config: Config): Promise<Store> {
-  if (config.mode === 'production' && config.mongodbUrl) return (await import('../store/mongo/index.js')).createMongoStore({ url: config.mongodbUrl });
-  if (embeddedEngine(config) === 'nedb') return (await import('../store/nedb/index.js')).createNedbStore({ dataDir: config.dataDir });
-  return (await import('../store/sqlite/index.js')).createSqliteStore({ dataDir: config.dataDir });
+export async function selectStore(config: Config, logger?: Logger): Promise<Store> {
+  const outages = (logger ?? createLogger(config)).child({ component: 'store' });
+  if (config.mode === 'production' && config.mongodbUrl) return (await import('../store/mongo/index.js')).createMongoStore({ url: config.mongodbUrl, logger: outages });
+  if (embeddedEngine(config) === 'nedb') return (await import('../store/nedb/index.js')).createNedbStore({ dataDir: config.dataDir, logger: outages });
+  return (await import('../store/sqlite/index.js')).createSqliteStore({ dataDir: config.dataDir, logger: outages });
 }
 
 /** Where the SQLite store keeps its one file, and the nedb store its files (one `<collection>.db` each). */

@@ -3,6 +3,8 @@ import type { EngineInfo, Store } from '../../ports/store.js';
 import { DuplicateKeyError, type Collection, type Database, type Filter, type FindOptions, type Sort, type Update } from '../collection.js';
 import { createStore } from '../repos/index.js';
 import { COLLECTIONS, INDEXES, type CollectionName } from '../schema.js';
+import { guardDatabase, mongoUnavailable, withinMs } from '../unavailable.js';
+import type { Logger } from '../../ports/logger.js';
 
 /**
  * The production adapter on the official MongoDB driver, safe for several web and worker processes:
@@ -115,7 +117,24 @@ export interface MongoStoreOptions {
   dbName?: string;
   /** Clock for `updatedAt` stamps (tests). */
   now?: () => Date;
+  /**
+   * How long an operation waits for a usable server before it fails with STORE.UNAVAILABLE (the
+   * driver's serverSelectionTimeoutMS). Short, so that during an outage a webhook answers 503 within
+   * a few seconds (the platform redelivers) instead of hanging for the driver's default 30 s; a
+   * replica-set election (about 10 s) is then a few 503s, not a stall.
+   */
+  serverSelectionTimeoutMS?: number;
+  /** How long `init()` keeps trying to reach a server that is down at start. */
+  initTimeoutMs?: number;
+  /** Where an outage is logged, once when it starts and once when it ends (unavailable.ts). */
+  logger?: Pick<Logger, 'error' | 'warn'>;
 }
+
+/** See MongoStoreOptions.serverSelectionTimeoutMS. */
+export const SERVER_SELECTION_TIMEOUT_MS = 3_000;
+const INIT_TIMEOUT_MS = 30_000;
+/** A readiness ping gives up after this long (the probe's own timeout is 3 s). */
+const PING_TIMEOUT_MS = 1_500;
 
 const DEFAULT_DB_NAME = 'tro_ly_1022';
 
@@ -125,9 +144,18 @@ export function dbNameFromUrl(url: string): string | undefined {
   return match?.[1] ? decodeURIComponent(match[1]) : undefined;
 }
 
-export function createMongoDatabase(options: Omit<MongoStoreOptions, 'now'>): Database {
-  // ignoreUndefined: optional fields left undefined are omitted rather than stored as null.
-  const client = new MongoClient(options.url, { ignoreUndefined: true, appName: 'tro-ly-1022', serverSelectionTimeoutMS: 10_000 });
+export function createMongoDatabase(options: Omit<MongoStoreOptions, 'now' | 'logger'>): Database {
+  // ignoreUndefined: optional fields left undefined are omitted rather than stored as null. The driver
+  // reconnects by itself once the server is back (its monitor checks every 500 ms while an operation
+  // waits for a server); retryable reads and writes (the defaults, said here) retry once an operation
+  // cut by a failover or a dropped connection, on a replica set.
+  const client = new MongoClient(options.url, {
+    ignoreUndefined: true,
+    appName: 'tro-ly-1022',
+    serverSelectionTimeoutMS: options.serverSelectionTimeoutMS ?? SERVER_SELECTION_TIMEOUT_MS,
+    retryReads: true,
+    retryWrites: true,
+  });
   const dbName = options.dbName ?? dbNameFromUrl(options.url) ?? DEFAULT_DB_NAME;
   let ready: Promise<Db> | undefined;
   let engine: Promise<EngineInfo> | undefined;
@@ -154,10 +182,21 @@ export function createMongoDatabase(options: Omit<MongoStoreOptions, 'now'>): Da
       return new MongoCollection<D>(name, async () => (await db()).collection(name));
     },
     async init() {
-      await db();
+      // A server still starting (or restarting) when the process starts is waited for, a while.
+      const deadline = performance.now() + (options.initTimeoutMs ?? INIT_TIMEOUT_MS);
+      for (;;) {
+        try {
+          await db();
+          return;
+        } catch (error) {
+          if (mongoUnavailable(error) === undefined || performance.now() >= deadline) throw error;
+          await new Promise((resolve) => setTimeout(resolve, 500));
+        }
+      }
     },
     async ping() {
-      await (await db()).command({ ping: 1 });
+      // Readiness probes: fails within PING_TIMEOUT_MS while the server is down (StoreTimeoutError).
+      await withinMs((async () => (await db()).command({ ping: 1 }))(), PING_TIMEOUT_MS, 'mongodb ping');
     },
     info() {
       engine ??= (async () => {
@@ -179,7 +218,10 @@ export function createMongoDatabase(options: Omit<MongoStoreOptions, 'now'>): Da
   };
 }
 
-/** The production store on MongoDB; repos wait for `init()` (connect and create indexes) themselves. */
+/**
+ * The production store on MongoDB; repos wait for `init()` (connect and create indexes) themselves.
+ * A server that cannot be reached surfaces as STORE.UNAVAILABLE (unavailable.ts), logged once per outage.
+ */
 export function createMongoStore(options: MongoStoreOptions): Store {
-  return createStore(createMongoDatabase(options), options.now);
+  return createStore(guardDatabase(createMongoDatabase(options), { store: 'mongodb', classify: mongoUnavailable, logger: options.logger }), options.now);
 }

@@ -5,6 +5,8 @@ import type { EngineInfo, Store } from '../../ports/store.js';
 import { DuplicateKeyError, type Collection, type Database, type Filter, type FindOptions, type Sort, type Update } from '../collection.js';
 import { createStore } from '../repos/index.js';
 import { COLLECTIONS, INDEXES, type CollectionName } from '../schema.js';
+import { diskError, guardDatabase } from '../unavailable.js';
+import type { Logger } from '../../ports/logger.js';
 import { sortAndLimit } from '../sort.js';
 import { lockDataDir, type DataDirLock } from '../data-dir-lock.js';
 
@@ -88,6 +90,8 @@ export interface NedbStoreOptions {
   compactEveryMs?: number;
   /** Clock for `updatedAt` stamps (tests). */
   now?: () => Date;
+  /** Where a full or failing disk is logged, once when writes start failing and once when they work again (unavailable.ts). */
+  logger?: Pick<Logger, 'error' | 'warn'>;
 }
 
 const DEFAULT_COMPACT_EVERY_MS = 10 * 60_000;
@@ -179,5 +183,5 @@ export function createNedbDatabase(options: Omit<NedbStoreOptions, 'now'>): Data
  * (one process: web and workers).
  */
 export function createNedbStore(options: NedbStoreOptions): Store {
-  return createStore(createNedbDatabase(options), options.now);
+  return createStore(guardDatabase(createNedbDatabase(options), { store: 'nedb', classify: diskError, logger: options.logger }), options.now);
 }

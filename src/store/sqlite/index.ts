@@ -6,6 +6,8 @@ import { DuplicateKeyError, type Collection, type Database, type Filter, type Fi
 import { lockDataDir, type DataDirLock } from '../data-dir-lock.js';
 import { createStore } from '../repos/index.js';
 import { COLLECTIONS, INDEXES, type CollectionName } from '../schema.js';
+import { sqliteUnavailable, guardDatabase } from '../unavailable.js';
+import type { Logger } from '../../ports/logger.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { decodeDoc, decodeJson, encodeDoc, encodeScalar, type BindValue } from './codec.js';
 import { fieldExpr, jsonPath, orderBy, quoteIdent, whereOf, type TableShape } from './sql.js';
@@ -130,6 +132,14 @@ class Engine {
     try {
       result = work();
     } catch (error) {
+      // A full or failing disk (SQLITE_FULL, SQLITE_IOERR…) can make SQLite roll back the whole open
+      // transaction, not only this statement: the group's earlier writes are then gone, and saying so
+      // keeps their callers from taking them as stored.
+      if (this.group && !this.db.inTransaction) {
+        const lost = this.group;
+        this.group = undefined;
+        for (const w of lost) w.reject(error);
+      }
       return Promise.reject(error);
     }
     const done = new Promise<T>((resolve, reject) => this.group!.push({ resolve: () => resolve(result), reject }));
@@ -371,6 +381,8 @@ export interface SqliteStoreOptions {
   checkpointEveryMs?: number;
   /** Clock for `updatedAt` stamps (tests). */
   now?: () => Date;
+  /** Where a full or failing disk is logged, once when writes start failing and once when they work again (unavailable.ts). */
+  logger?: Pick<Logger, 'error' | 'warn'>;
 }
 
 /** Opens the file, applies the settings, creates every table and declared index (idempotent). */
@@ -469,5 +481,5 @@ export function createSqliteDatabase(options: Omit<SqliteStoreOptions, 'now'>): 
 
 /** The embedded store on SQLite: one file under the data directory, for the one-process mode. */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
-  return createStore(createSqliteDatabase(options), options.now);
+  return createStore(guardDatabase(createSqliteDatabase(options), { store: 'sqlite', classify: sqliteUnavailable, logger: options.logger }), options.now);
 }
