@@ -1,11 +1,11 @@
 import type { InboundEvent, OutboundMessage } from '../../src/domain/message.js';
-import { ChannelSendError, type ChannelAdapter, type ChannelCapabilities, type RawHeaders } from '../../src/ports/channel.js';
+import { ChannelSendError, type ChannelAdapter, type ChannelCapabilities, type RawHeaders, type SentCheck } from '../../src/ports/channel.js';
 import type { Logger } from '../../src/ports/logger.js';
 import { MessengerClient, type MessengerClientOptions } from './client.js';
 import { MessengerApiError, toChannelSendError } from './errors.js';
 import { decideDelivery } from './policy.js';
 import { MESSENGER_MAX_QUICK_REPLIES, MESSENGER_MAX_TEXT, renderReply } from './render.js';
-import type { SenderAction } from './types.js';
+import type { OutgoingMessage, SenderAction } from './types.js';
 import { handshake, parseMessengerEvents, verifyMessengerSignature } from './webhook.js';
 
 /**
@@ -41,6 +41,7 @@ export interface MessengerChannelAdapter extends ChannelAdapter {
   readonly client: MessengerClient;
   handshake(query: Record<string, unknown>): string | undefined;
   send(message: OutboundMessage): Promise<{ externalId: string; externalIds: string[] }>;
+  wasSent(message: OutboundMessage, check: SentCheck): Promise<{ externalId: string; externalIds: string[] } | undefined>;
   /** Typing indicator or read mark for a PSID; failures are ChannelSendError like send's. */
   senderAction(psid: string, action: SenderAction): Promise<void>;
 }
@@ -89,12 +90,7 @@ export function createMessengerAdapter(options: MessengerAdapterOptions): Messen
         logger?.info({ channel: 'messenger', outboundId: message.id, purpose: message.purpose, window: decision.window }, 'messenger window closed; not sent');
         throw new ChannelSendError(`Messenger refuses ${decision.reason}`, 'window', `window:${decision.window}`);
       }
-      const parts = renderReply(message.reply, {
-        maxTextLength,
-        ...(options.maxQuickReplyPayload !== undefined ? { maxQuickReplyPayload: options.maxQuickReplyPayload } : {}),
-        ...(options.chooseHint !== undefined ? { chooseHint: options.chooseHint } : {}),
-      });
-      if (parts.length === 0) throw new ChannelSendError('Messenger adapter refuses an empty reply', 'permanent');
+      const parts = render(message);
 
       const ids = delivered.get(message.id) ?? [];
       for (let i = ids.length; i < parts.length; i++) {
@@ -107,6 +103,42 @@ export function createMessengerAdapter(options: MessengerAdapterOptions): Messen
       }
       delivered.delete(message.id);
       return { externalId: ids[0]!, externalIds: ids };
+    },
+
+    /**
+     * Reads the Page's conversation with the PSID (Conversations API, the 20 latest messages) and looks for
+     * the reply's parts, in order, among what the Page sent since `check.since`, other replies' ids
+     * excluded. All found: it arrived. Only the first ones: remembered, so the next send resumes after them.
+     */
+    async wasSent(message: OutboundMessage, check: SentCheck) {
+      if (message.channel !== 'messenger') throw new ChannelSendError(`Messenger adapter cannot check a ${message.channel} message`, 'permanent');
+      const texts = render(message).map(partText);
+      let recent;
+      try {
+        recent = await client.conversationWith(message.userId);
+      } catch (error) {
+        throw report(error, { outboundId: message.id, check: 'conversations' });
+      }
+      const since = check.since.getTime();
+      const excluded = new Set(check.excludeIds);
+      const fromPage = recent
+        .filter((m) => m.fromId !== message.userId && !(m.createdAt < since) && !excluded.has(m.id))
+        .sort((a, b) => a.createdAt - b.createdAt);
+      const found: string[] = [];
+      let next = 0;
+      for (const text of texts) {
+        const at = text === '' ? -1 : fromPage.findIndex((m, i) => i >= next && m.message.trim() === text);
+        if (at < 0) break;
+        found.push(fromPage[at]!.id);
+        next = at + 1;
+      }
+      logger?.info({ channel: 'messenger', outboundId: message.id, parts: texts.length, found: found.length }, 'messenger sent-check');
+      if (found.length === texts.length) {
+        delivered.delete(message.id);
+        return { externalId: found[0]!, externalIds: found };
+      }
+      if (found.length > (delivered.get(message.id)?.length ?? 0)) remember(delivered, message.id, found);
+      return undefined;
     },
 
     typing(psid: string): Promise<void> {
@@ -122,6 +154,16 @@ export function createMessengerAdapter(options: MessengerAdapterOptions): Messen
     },
   };
 
+  function render(message: OutboundMessage): OutgoingMessage[] {
+    const parts = renderReply(message.reply, {
+      maxTextLength,
+      ...(options.maxQuickReplyPayload !== undefined ? { maxQuickReplyPayload: options.maxQuickReplyPayload } : {}),
+      ...(options.chooseHint !== undefined ? { chooseHint: options.chooseHint } : {}),
+    });
+    if (parts.length === 0) throw new ChannelSendError('Messenger adapter refuses an empty reply', 'permanent');
+    return parts;
+  }
+
   /** Maps a failure and logs it; token, restriction and permission problems are logged as alerts. */
   function report(error: unknown, context: Record<string, unknown>): ChannelSendError {
     const failure = toChannelSendError(error);
@@ -130,6 +172,11 @@ export function createMessengerAdapter(options: MessengerAdapterOptions): Messen
     else logger?.warn(fields, 'messenger send failed');
     return failure;
   }
+}
+
+/** The text a part shows (a button template's text); '' when it has none to match on. */
+function partText(part: OutgoingMessage): string {
+  return ('text' in part ? part.text : (part.attachment.payload.text ?? '')).trim();
 }
 
 function remember(map: Map<string, string[]>, id: string, ids: string[]): void {

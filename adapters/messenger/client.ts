@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { MessengerApiError, MessengerNetworkError, type ErrorOverrides } from './errors.js';
-import type { DeliveryMode, FetchLike, GraphErrorBody, OutgoingMessage, SendApiRequest, SendApiResponse, SenderAction, MessengerSentMessage } from './types.js';
+import type { DeliveryMode, FetchLike, GraphErrorBody, OutgoingMessage, PageConversationMessage, SendApiRequest, SendApiResponse, SenderAction, MessengerSentMessage } from './types.js';
 
 /**
  * The Send API through the injected `fetch` (platforms.md §2.3): `POST {graphBase}/{version}/me/messages`
@@ -67,6 +67,32 @@ export class MessengerClient {
     await this.post({ recipient: { id: psid }, sender_action: action });
   }
 
+  /**
+   * The Page's conversation with one person through the Conversations API: GET
+   * `/{version}/me/conversations?platform=messenger&user_id=<PSID>&fields=messages.limit(n){id,message,created_time,from}`
+   * (`me` = the Page of the Page token). Its messages newest first, both directions; none when there is no
+   * conversation. Needs the `pages_messaging` and `pages_read_engagement` permissions, a Page token of someone
+   * with the MESSAGING task, and Advanced Access for people without a role on the app; Meta allows about two
+   * calls a second per Page (platforms.md §2.7). Used after an ambiguous send (issue 14).
+   */
+  async conversationWith(psid: string, limit = 20): Promise<PageConversationMessage[]> {
+    const endpoint = `/${this.graphVersion}/me/conversations`;
+    const json = await this.request('GET', endpoint, { platform: 'messenger', user_id: psid, fields: `messages.limit(${limit}){id,message,created_time,from}` });
+    const conversations = Array.isArray((json as { data?: unknown }).data) ? ((json as { data: unknown[] }).data) : [];
+    const out: PageConversationMessage[] = [];
+    for (const c of conversations) {
+      const messages = (c as { messages?: { data?: unknown } } | null)?.messages?.data;
+      if (!Array.isArray(messages)) continue;
+      for (const m of messages) {
+        const item = m as { id?: unknown; message?: unknown; created_time?: unknown; from?: { id?: unknown } } | null;
+        if (!item || typeof item.id !== 'string') continue;
+        const createdAt = graphTime(item.created_time);
+        out.push({ id: item.id, message: typeof item.message === 'string' ? item.message : '', createdAt, fromId: typeof item.from?.id === 'string' ? item.from.id : '' });
+      }
+    }
+    return out;
+  }
+
   /** `/{version}/me/messages`: the path used in errors and logs (the query carries the token). */
   get endpoint(): string {
     return `/${this.graphVersion}/me/messages`;
@@ -80,22 +106,26 @@ export class MessengerClient {
   }
 
   private async post(body: SendApiRequest): Promise<SendApiResponse> {
-    const query = new URLSearchParams({ access_token: this.token });
+    return (await this.request('POST', this.endpoint, {}, body)) as SendApiResponse;
+  }
+
+  /** One Graph call with the token (and proof) in the query; `endpoint` is the path, for errors and logs. */
+  private async request(method: 'GET' | 'POST', endpoint: string, params: Record<string, string>, body?: unknown): Promise<object> {
+    const query = new URLSearchParams({ ...params, access_token: this.token });
     if (this.proof) query.set('appsecret_proof', this.proof);
-    const url = `${this.graphBase}${this.endpoint}?${query.toString()}`;
+    const url = `${this.graphBase}${endpoint}?${query.toString()}`;
 
     let response: Response;
     let text: string;
     try {
       response = await this.fetchFn(url, {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(body),
+        method,
+        ...(body !== undefined ? { headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) } : {}),
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       text = await response.text();
     } catch (cause) {
-      throw new MessengerNetworkError(`Messenger ${this.endpoint} unreachable: ${this.redact(describe(cause))}`, this.endpoint, undefined, { cause });
+      throw new MessengerNetworkError(`Messenger ${endpoint} unreachable: ${this.redact(describe(cause))}`, endpoint, undefined, { cause });
     }
 
     let json: unknown;
@@ -113,21 +143,29 @@ export class MessengerClient {
         typeof graphError.type === 'string' ? graphError.type : undefined,
         typeof graphError.fbtrace_id === 'string' ? graphError.fbtrace_id : undefined,
         response.status,
-        this.endpoint,
+        endpoint,
         this.overrides,
       );
     }
-    if (!response.ok) throw new MessengerNetworkError(`Messenger ${this.endpoint} answered HTTP ${response.status}`, this.endpoint, response.status);
+    if (!response.ok) throw new MessengerNetworkError(`Messenger ${endpoint} answered HTTP ${response.status}`, endpoint, response.status);
     if (typeof json !== 'object' || json === null) {
-      throw new MessengerNetworkError(`Messenger ${this.endpoint} answered a non-JSON body`, this.endpoint, response.status);
+      throw new MessengerNetworkError(`Messenger ${endpoint} answered a non-JSON body`, endpoint, response.status);
     }
-    return json as SendApiResponse;
+    return json;
   }
 }
 
 /** `appsecret_proof` = hex HMAC-SHA256 with the app secret as key over the access token (platforms.md §2.1). */
 export function appsecretProof(accessToken: string, appSecret: string): string {
   return createHmac('sha256', appSecret).update(accessToken, 'utf8').digest('hex');
+}
+
+/** Graph's `created_time`: "2026-12-07T13:00:00+0000" (ISO 8601 without the colon in the offset), or epoch seconds. */
+export function graphTime(value: unknown): number {
+  if (typeof value === 'number') return value < 1e12 ? value * 1000 : value;
+  if (typeof value !== 'string') return Number.NaN;
+  if (/^\d+$/.test(value)) return graphTime(Number(value));
+  return Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
 }
 
 function describe(cause: unknown): string {

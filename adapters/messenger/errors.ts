@@ -113,7 +113,7 @@ export function toChannelSendError(error: unknown): ChannelSendError {
   if (error instanceof ChannelSendError) return error;
   if (error instanceof MessengerApiError) return withCause(new ChannelSendError(error.message, error.kind, error.platformCode), error);
   if (error instanceof MessengerNetworkError) {
-    return withCause(new ChannelSendError(error.message, error.retryable ? 'retryable' : 'permanent', error.status), error);
+    return withCause(new ChannelSendError(error.message, error.retryable ? 'retryable' : 'permanent', error.status, { ambiguous: error.ambiguous }), error);
   }
   const message = error instanceof Error ? error.message : String(error);
   return withCause(new ChannelSendError(`Messenger send failed: ${message}`, 'retryable'), error);

@@ -1,6 +1,6 @@
 /** The Messenger adapter's public surface (see README.md for the platform facts and what is configuration). */
 export { createMessengerAdapter, type MessengerAdapterOptions, type MessengerChannelAdapter } from './adapter.js';
-export { appsecretProof, DEFAULT_GRAPH_BASE, DEFAULT_GRAPH_VERSION, MessengerClient, type MessengerClientOptions } from './client.js';
+export { appsecretProof, DEFAULT_GRAPH_BASE, DEFAULT_GRAPH_VERSION, graphTime, MessengerClient, type MessengerClientOptions } from './client.js';
 export {
   classifyGraphError,
   MESSENGER_ERROR_RULES,

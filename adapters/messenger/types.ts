@@ -140,6 +140,21 @@ export interface SendApiResponse {
   message_id?: string;
 }
 
+/**
+ * One message of the Conversations API (GET /{page-id}/conversations?platform=messenger&user_id=<PSID>
+ * &fields=messages{id,message,created_time,from}): newest first; Meta gives details only for the 20 most
+ * recent messages of a conversation.
+ */
+export interface PageConversationMessage {
+  id: string;
+  /** The text; empty for an attachment or template without text. */
+  message: string;
+  /** Epoch ms, from Graph's `created_time` ("2026-12-07T13:00:00+0000"). */
+  createdAt: number;
+  /** `from.id`: the Page's id for what the Page sent, the PSID for what the person sent. */
+  fromId: string;
+}
+
 /** What the client returns per delivered message. */
 export interface MessengerSentMessage {
   recipientId: string;

@@ -1,13 +1,13 @@
 import type { InboundEvent, OutboundMessage } from '../../src/domain/message.js';
 import { formatVietnamDate } from '../../src/domain/dates.js';
-import { ChannelSendError, type ChannelAdapter, type ChannelCapabilities, type RawHeaders, type WindowNotice, type WindowNoticeSender } from '../../src/ports/channel.js';
+import { ChannelSendError, type ChannelAdapter, type ChannelCapabilities, type RawHeaders, type SentCheck, type WindowNotice, type WindowNoticeSender } from '../../src/ports/channel.js';
 import type { Logger } from '../../src/ports/logger.js';
 import type { FollowerBroadcaster } from '../../src/ports/follower-broadcast.js';
 import { createZaloBroadcaster } from './broadcaster.js';
 import { ZaloOA, type ZaloOAOptions } from './client.js';
 import { toChannelSendError } from './errors.js';
 import { renderReply, ZALO_MAX_TEXT } from './render.js';
-import type { ZaloSentMessage } from './types.js';
+import type { ZaloConversationMessage, ZaloSentMessage } from './types.js';
 import { parseZaloEvents, verifyZaloSignature } from './webhook.js';
 
 /**
@@ -50,10 +50,13 @@ export interface ZaloChannelAdapter extends ChannelAdapter {
   readonly windowNotice?: WindowNoticeSender;
   readonly followers: FollowerBroadcaster;
   send(message: OutboundMessage): Promise<{ externalId: string; externalIds: string[] }>;
+  wasSent(message: OutboundMessage, check: SentCheck): Promise<{ externalId: string; externalIds: string[] } | undefined>;
 }
 
 /** Parts already delivered per outbound message id, so a retried send resumes instead of repeating. */
 const MAX_TRACKED_PARTIAL_SENDS = 1000;
+/** Pages of 10 (Zalo's cap) a sent-check reads at most, newest first: 50 messages back. */
+const SENT_CHECK_PAGES = 5;
 
 export function createZaloAdapter(options: ZaloAdapterOptions): ZaloChannelAdapter {
   const client = options.client ?? new ZaloOA(options);
@@ -88,13 +91,7 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloChannelAdapt
 
     async send(message: OutboundMessage) {
       if (message.channel !== 'zalo') throw new ChannelSendError(`Zalo adapter cannot send a ${message.channel} message`, 'permanent');
-      const rendered = renderReply(message.reply, {
-        mode: client.buttonMode,
-        maxButtons: client.maxButtons,
-        maxTextLength: capabilities.maxTextLength,
-        ...(options.copy ? { copy: options.copy } : {}),
-      });
-      if (rendered.texts.length === 0) throw new ChannelSendError('Zalo adapter refuses an empty reply', 'permanent');
+      const rendered = render(message);
 
       const sent = partial.get(message.id) ?? [];
       for (let i = sent.length; i < rendered.texts.length; i++) {
@@ -117,7 +114,59 @@ export function createZaloAdapter(options: ZaloAdapterOptions): ZaloChannelAdapt
       const externalIds = sent.map((m) => m.messageId);
       return { externalId: externalIds[0]!, externalIds };
     },
+
+    /**
+     * Reads the OA's side of the conversation (GET /v2.0/oa/conversation, newest first) back to
+     * `check.since` and looks for the reply's parts, in order, among the OA's messages not excluded. All
+     * found: the reply arrived. Only the first ones: they are remembered, so the next send resumes after them.
+     */
+    async wasSent(message: OutboundMessage, check: SentCheck) {
+      if (message.channel !== 'zalo') throw new ChannelSendError(`Zalo adapter cannot check a ${message.channel} message`, 'permanent');
+      const texts = render(message).texts.map((t) => t.trim());
+      const since = check.since.getTime();
+      const excluded = new Set(check.excludeIds);
+      const fromOa: ZaloConversationMessage[] = [];
+      try {
+        for (let page = 0; page < SENT_CHECK_PAGES; page++) {
+          const items = await client.getConversation(message.userId, { offset: page * 10, count: 10 });
+          fromOa.push(...items.filter((m) => m.fromOa && m.time >= since && !excluded.has(m.messageId)));
+          if (items.length < 10 || items.some((m) => m.time < since)) break;
+        }
+      } catch (error) {
+        const failure = toChannelSendError(error);
+        logger?.warn({ channel: 'zalo', outboundId: message.id, kind: failure.kind, code: failure.platformCode }, 'zalo sent-check failed');
+        throw failure;
+      }
+      fromOa.sort((a, b) => a.time - b.time);
+      const found: ZaloSentMessage[] = [];
+      let next = 0;
+      for (const text of texts) {
+        const at = fromOa.findIndex((m, i) => i >= next && (m.text ?? '').trim() === text);
+        if (at < 0) break;
+        found.push({ messageId: fromOa[at]!.messageId, userId: message.userId, sentTime: String(fromOa[at]!.time) });
+        next = at + 1;
+      }
+      logger?.info({ channel: 'zalo', outboundId: message.id, parts: texts.length, found: found.length }, 'zalo sent-check');
+      if (found.length === texts.length) {
+        partial.delete(message.id);
+        const externalIds = found.map((f) => f.messageId);
+        return { externalId: externalIds[0]!, externalIds };
+      }
+      if (found.length > (partial.get(message.id)?.length ?? 0)) remember(partial, message.id, found);
+      return undefined;
+    },
   };
+
+  function render(message: OutboundMessage) {
+    const rendered = renderReply(message.reply, {
+      mode: client.buttonMode,
+      maxButtons: client.maxButtons,
+      maxTextLength: capabilities.maxTextLength,
+      ...(options.copy ? { copy: options.copy } : {}),
+    });
+    if (rendered.texts.length === 0) throw new ChannelSendError('Zalo adapter refuses an empty reply', 'permanent');
+    return rendered;
+  }
 }
 
 /** The window notice as one template message; the template's parameters are filled from configuration. */

@@ -7,6 +7,7 @@ import { ZaloTokenStore, type ZaloTokenSource, type ZaloTokenStoreOptions } from
 import type {
   FetchLike,
   ZaloButtonMode,
+  ZaloConversationMessage,
   ZaloCsRequest,
   ZaloFollowersPage,
   ZaloFollowersQuery,
@@ -179,6 +180,38 @@ export class ZaloOA {
       ...(sentTime ? { sentTime } : {}),
       ...(quota ? { quota } : {}),
     };
+  }
+
+  /**
+   * GET /v2.0/oa/conversation?data={"user_id","offset","count"}: one page of the messages between the OA
+   * and `userId`, newest first (offset 0 = the newest; count 1..10, Zalo's cap). The delivery worker reads it
+   * after an ambiguous send to learn whether the message arrived (issue 14).
+   */
+  async getConversation(userId: string, options: { offset?: number; count?: number } = {}): Promise<ZaloConversationMessage[]> {
+    const offset = options.offset ?? 0;
+    const count = options.count ?? 10;
+    if (!Number.isInteger(count) || count < 1 || count > 10) throw new RangeError('getConversation: count must be 1..10');
+    if (!Number.isInteger(offset) || offset < 0) throw new RangeError('getConversation: offset must be ≥ 0');
+    const data = await this.call<unknown>('/v2.0/oa/conversation', { method: 'GET', query: { user_id: userId, offset, count } });
+    const items = Array.isArray(data) ? data : [];
+    return items.flatMap((item) => {
+      const o = asObject(item);
+      const messageId = idString(o?.message_id);
+      if (!o || !messageId) return [];
+      const fromId = idString(o.from_id);
+      const toId = idString(o.to_id);
+      return [
+        {
+          messageId,
+          fromOa: Number(o.src) === 0,
+          time: Number(o.time ?? 0),
+          type: typeof o.type === 'string' ? o.type : '',
+          ...(typeof o.message === 'string' ? { text: o.message } : {}),
+          ...(fromId ? { fromId } : {}),
+          ...(toId ? { toId } : {}),
+        },
+      ];
+    });
   }
 
   /* ---------------------------------------------------------------------------------------------- */

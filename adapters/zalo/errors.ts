@@ -86,7 +86,7 @@ export function toChannelSendError(error: unknown): ChannelSendError {
     return withCause(new ChannelSendError(error.message, kind, error.code), error);
   }
   if (error instanceof ZaloNetworkError) {
-    return withCause(new ChannelSendError(error.message, error.retryable ? 'retryable' : 'permanent', error.status), error);
+    return withCause(new ChannelSendError(error.message, error.retryable ? 'retryable' : 'permanent', error.status, { ambiguous: error.ambiguous }), error);
   }
   if (error instanceof ZaloTokenError) {
     return withCause(new ChannelSendError(error.message, 'retryable', error.code ?? 'token'), error);

@@ -54,6 +54,26 @@ export interface ZaloSentMessage {
   quota?: ZaloQuota;
 }
 
+/**
+ * One message of GET /v2.0/oa/conversation ("lấy danh sách tin nhắn trong một hội thoại": the messages
+ * between the OA and one user, newest first, at most 10 per request). Zalo's item also carries
+ * `sent_time` ("HH:mm:ss dd/MM/yyyy"), `from_display_name`, `from_avatar`, `to_display_name`, `to_avatar`,
+ * and `url`/`thumb`/`links`/`location` for media; only what a sent-check needs is kept here.
+ */
+export interface ZaloConversationMessage {
+  messageId: string;
+  /** `src`: 0 = the OA sent it, 1 = the user did (community documentation; UNCONFIRMED in Zalo's own pages). */
+  fromOa: boolean;
+  /** `time`, epoch ms. */
+  time: number;
+  /** `type`: text, image, sticker, link, file … */
+  type: string;
+  /** `message`: the text of a text message. */
+  text?: string;
+  fromId?: string;
+  toId?: string;
+}
+
 /** Body of POST /v3.0/oa/message/template (a ZBS template message by user id, platforms.md §1.4). */
 export interface ZaloTemplateRequest {
   user_id: string;

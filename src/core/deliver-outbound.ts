@@ -1,13 +1,15 @@
 import type { OutboundRecord } from '../domain/conversation.js';
 import type { ReplyOutcome } from '../domain/events.js';
-import type { ChannelKind } from '../domain/message.js';
-import { ChannelSendError, type ChannelAdapter } from '../ports/channel.js';
+import type { ChannelKind, OutboundMessage } from '../domain/message.js';
+import { ChannelSendError, type ChannelAdapter, type SentCheck } from '../ports/channel.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/events.js';
 import type { Logger } from '../ports/logger.js';
-import type { Job, QueueBackend } from '../ports/queue.js';
+import { RetryLaterError, type Job, type QueueBackend } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import { withLease } from './conversation-lease.js';
+import { createBreakers, jitteredBackoff, type PlatformBreaker } from './platform-breaker.js';
+import { untilStored } from './store-outage.js';
 import type { DeliveryJob } from './queues.js';
 
 export interface DeliveryDeps {
@@ -16,32 +18,84 @@ export interface DeliveryDeps {
   adapters: Partial<Record<ChannelKind, ChannelAdapter>>;
   logger: Logger;
   clock: Clock;
-  /** Send attempts per reply before it is recorded as failed. */
+  /** Send attempts per reply before it is recorded as failed (spent only while the channel's breaker is closed). */
   maxAttempts: number;
   /** Where each reply's settled outcome is published (`reply.settled`), once it is stored. */
   events: Pick<EventBus, 'publish'>;
+  /** Each channel's circuit breaker (per process, src/core/platform-breaker.ts); a set of this worker's own when absent. */
+  breakers?: (channel: ChannelKind) => PlatformBreaker;
+  /** First retry delay after a transient failure (default 500 ms); doubles per attempt, capped at 60 s, jittered. */
+  backoffBaseMs?: number;
+  /** Random numbers in [0, 1) for the jitter (tests). */
+  random?: () => number;
 }
 
-/** Transient failure of the reply at the head of a conversation: the job retries with backoff. */
-class DeliveryRetry extends Error {
-  constructor(readonly outboundId: string, cause: unknown) {
-    super(`delivery of ${outboundId} will be retried`, { cause });
-    this.name = 'DeliveryRetry';
-  }
-}
+/**
+ * `error.code` of a reply whose last send failed ambiguously (a timeout, a connection lost after the
+ * request went out): it may have reached the citizen. Before sending it again the worker asks the platform
+ * (ChannelAdapter.wasSent), and records it sent with the platform's id when it is there.
+ */
+export const UNCONFIRMED_SEND = 'CHANNEL.UNCONFIRMED';
+
+/** How far before a reply's creation a wasSent check looks (clock skew between us and the platform). */
+const SENT_CHECK_MARGIN_MS = 10_000;
+/** The conversation's latest replies whose platform ids a wasSent check excludes. */
+const SENT_CHECK_RECENT = 50;
 
 /**
  * The outbound worker (Chatwoot's SendReplyJob, per conversation): under the conversation's delivery
  * lease it sends the pending replies oldest first and records each one's state. Permanent refusals are
  * recorded as failed and not retried; a closed platform window keeps the reply `held` until the
  * citizen's next interaction (a news push is recorded failed instead: late news is no news); a news push
- * is marked `sending` before its platform call and never sent twice (see DeliveryStatus); a transient failure stops the run (so nothing overtakes that reply) and
- * the job retries with backoff, until the reply has used its attempts.
+ * is marked `sending` before its platform call and never sent twice (see DeliveryStatus).
+ *
+ * A transient failure stops the run (so nothing overtakes that reply) and the job runs again after a
+ * jittered exponential backoff (RetryLaterError: the queue job's own attempts are not spent; the reply's
+ * attempts are counted in the store). Each channel has a circuit breaker: while it is open, runs do not
+ * call the platform and spend no attempts (they wait for the half-open probe), so a storm of minutes
+ * leaves replies pending, in order, instead of failing them. A send that failed ambiguously is checked
+ * with the platform before it is sent again (UNCONFIRMED_SEND); if the check itself fails transiently the
+ * reply waits and is checked again later rather than risking a duplicate; if the platform cannot tell
+ * at all (a permanent refusal of the check, e.g. a missing permission), it is sent again.
  */
 export function createDeliveryWorker(deps: DeliveryDeps) {
+  const breakerFor = deps.breakers ?? createBreakers();
+  const random = deps.random ?? Math.random;
+  const backoffBaseMs = deps.backoffBaseMs ?? 500;
+
+  // What the platform did is recorded whatever the store's state: a record that failed would make the next
+  // run send the reply again, so the write waits out a store outage here, under the lease (store-outage.ts).
   async function settle(record: OutboundRecord, patch: Parameters<Store['outbound']['update']>[1], outcome: ReplyOutcome, at: Date): Promise<void> {
-    await deps.store.outbound.update(record.id, patch);
+    await untilStored(() => deps.store.outbound.update(record.id, patch));
     await deps.events.publish('reply.settled', { record: { ...record, ...patch }, outcome, at });
+  }
+
+  /** What a wasSent check looks at: since the reply was created (less a margin), other replies' ids excluded. */
+  async function sentCheck(record: OutboundRecord): Promise<SentCheck> {
+    const since = new Date(record.createdAt.getTime() - SENT_CHECK_MARGIN_MS);
+    const recent = await deps.store.outbound.listByConversation(record.conversationId, SENT_CHECK_RECENT);
+    const excludeIds = recent.filter((r) => r.id !== record.id && r.externalId && r.status === 'sent').map((r) => r.externalId!);
+    return { since, excludeIds };
+  }
+
+  /**
+   * A transient failure: the reply stays pending (its attempts spent only when the breaker was closed for
+   * this call, not for the half-open probe) and the run ends with a jittered retry; failed once its
+   * attempts are used. Once a send was ambiguous the reply stays UNCONFIRMED until it is known sent.
+   */
+  async function transient(record: OutboundRecord, err: ChannelSendError, probe: boolean): Promise<void> {
+    const attempts = probe ? record.attempts : record.attempts + 1;
+    const unconfirmed = err.ambiguous || record.error?.code === UNCONFIRMED_SEND;
+    const error = { code: unconfirmed ? UNCONFIRMED_SEND : 'CHANNEL.RETRYABLE', ...(err.platformCode !== undefined ? { platformCode: err.platformCode } : {}), message: err.message };
+    const where = { outboundId: record.id, kind: err.kind, platformCode: err.platformCode, attempts, probe, unconfirmed };
+    if (attempts >= deps.maxAttempts) {
+      await settle(record, { status: 'failed', attempts, error }, 'failed', deps.clock.now());
+      deps.logger.warn(where, 'delivery failed');
+      return;
+    }
+    await untilStored(() => deps.store.outbound.update(record.id, { status: 'pending', attempts, error }));
+    deps.logger.warn(where, 'delivery failed; will retry');
+    throw new RetryLaterError(jitteredBackoff(attempts + 1, backoffBaseMs, 60_000, random));
   }
 
   async function deliverOne(record: OutboundRecord): Promise<void> {
@@ -51,37 +105,77 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
       await settle(record, { status: 'failed', error: { code: 'CHANNEL.SEND_REJECTED', message: 'channel not enabled' } }, 'failed', deps.clock.now());
       return;
     }
-    const attempts = record.attempts + 1;
-    // News is sent at most once: marked before the call, so a crash during it is never followed by a second send.
-    if (record.purpose === 'news') await deps.store.outbound.update(record.id, { status: 'sending' });
+    const breaker = breakerFor(conversation.channel);
+    const admission = breaker.admit();
+    // Open: no platform call, no attempt spent; the reply (and every later one) waits in order.
+    if (admission.kind === 'wait') throw new RetryLaterError(admission.retryInMs);
+    const { probe } = admission;
+    let reported = false;
+    const report = (ok: boolean) => {
+      reported = true;
+      if (ok) breaker.succeeded(probe);
+      else breaker.failed(probe);
+    };
+    const message: OutboundMessage = {
+      id: record.id,
+      channel: conversation.channel,
+      accountId: conversation.accountId,
+      userId: conversation.userId,
+      conversationId: conversation.id,
+      reply: record.reply,
+      purpose: record.purpose,
+      lastInboundAt: conversation.lastInboundAt.getTime(),
+    };
     try {
-      const { externalId } = await adapter.send({
-        id: record.id,
-        channel: conversation.channel,
-        accountId: conversation.accountId,
-        userId: conversation.userId,
-        conversationId: conversation.id,
-        reply: record.reply,
-        purpose: record.purpose,
-        lastInboundAt: conversation.lastInboundAt.getTime(),
-      });
-      const sentAt = deps.clock.now();
-      await settle(record, { status: 'sent', externalId, sentAt, attempts }, 'sent', sentAt);
-    } catch (err) {
-      if (!(err instanceof ChannelSendError)) throw err;
-      const error = { code: `CHANNEL.${err.kind.toUpperCase()}`, ...(err.platformCode !== undefined ? { platformCode: err.platformCode } : {}), message: err.message };
-      const where = { outboundId: record.id, kind: err.kind, platformCode: err.platformCode, attempts };
-      // News is not kept for the citizen's next visit (it would arrive out of date): it stays in their "tin mới".
-      if (err.kind === 'window' && record.purpose !== 'news') {
-        await settle(record, { status: 'held', attempts, error }, 'held', deps.clock.now());
-        deps.logger.info(where, 'platform window closed; reply held for the next interaction');
-        return;
+      // An earlier send of this reply may have arrived: ask the platform before sending it again.
+      if (record.error?.code === UNCONFIRMED_SEND && adapter.wasSent) {
+        let found: { externalId: string } | undefined;
+        try {
+          found = await adapter.wasSent(message, await sentCheck(record));
+        } catch (err) {
+          if (!(err instanceof ChannelSendError)) throw err;
+          if (err.kind === 'retryable') {
+            report(false);
+            return await transient(record, new ChannelSendError(err.message, err.kind, err.platformCode, { ambiguous: true }), probe);
+          }
+          // The platform will not say (no permission for its conversation history…): a possible duplicate beats no answer.
+          deps.logger.warn({ outboundId: record.id, kind: err.kind, platformCode: err.platformCode }, 'could not check whether an ambiguous send arrived; sending again');
+        }
+        if (found) {
+          report(true);
+          const sentAt = deps.clock.now();
+          await settle(record, { status: 'sent', externalId: found.externalId, sentAt, attempts: record.attempts }, 'sent', sentAt);
+          deps.logger.info({ outboundId: record.id }, 'an ambiguous send had reached the platform: recorded sent, not sent again');
+          return;
+        }
       }
-      const final = err.kind === 'permanent' || err.kind === 'window' || attempts >= deps.maxAttempts;
-      if (final) await settle(record, { status: 'failed', attempts, error }, 'failed', deps.clock.now());
-      else await deps.store.outbound.update(record.id, { status: 'pending', attempts, error });
-      deps.logger.warn(where, final ? 'delivery failed' : 'delivery failed; will retry');
-      if (!final) throw new DeliveryRetry(record.id, err);
+      const attempts = record.attempts + 1;
+      // News is sent at most once: marked before the call, so a crash during it is never followed by a second send.
+      if (record.purpose === 'news') await deps.store.outbound.update(record.id, { status: 'sending' });
+      try {
+        const { externalId } = await adapter.send(message);
+        report(true);
+        const sentAt = deps.clock.now();
+        await settle(record, { status: 'sent', externalId, sentAt, attempts }, 'sent', sentAt);
+      } catch (err) {
+        if (!(err instanceof ChannelSendError)) throw err;
+        // The platform answered (a refusal is an answer): only transient failures count against it.
+        report(err.kind !== 'retryable');
+        if (err.kind === 'retryable') return await transient(record, err, probe);
+        const error = { code: `CHANNEL.${err.kind.toUpperCase()}`, ...(err.platformCode !== undefined ? { platformCode: err.platformCode } : {}), message: err.message };
+        const where = { outboundId: record.id, kind: err.kind, platformCode: err.platformCode, attempts };
+        // News is not kept for the citizen's next visit (it would arrive out of date): it stays in their "tin mới".
+        if (err.kind === 'window' && record.purpose !== 'news') {
+          await settle(record, { status: 'held', attempts, error }, 'held', deps.clock.now());
+          deps.logger.info(where, 'platform window closed; reply held for the next interaction');
+          return;
+        }
+        await settle(record, { status: 'failed', attempts, error }, 'failed', deps.clock.now());
+        deps.logger.warn(where, 'delivery failed');
+      }
+    } finally {
+      // An unexpected error (ours, not the platform's) never counts against it, but a probe must end: it reopens.
+      if (!reported && probe) breaker.failed(true);
     }
   }
 

@@ -29,6 +29,14 @@ export interface ChannelAdapter {
   parse(body: unknown): InboundEvent[];
   /** Delivers one message; returns the platform message id. */
   send(message: OutboundMessage): Promise<{ externalId: string }>;
+  /**
+   * Present where the platform lets us read what the OA or Page sent recently (Zalo's conversation API,
+   * Graph's Conversations API). After a send failed ambiguously (ChannelSendError.ambiguous: a timeout or
+   * a connection lost after the request went out), the delivery worker asks this before sending again:
+   * the platform message id when `message` (every part of it) reached the citizen since `check.since`,
+   * else undefined (then a send resumes after any parts found). Failures are ChannelSendError like send's.
+   */
+  wasSent?(message: OutboundMessage, check: SentCheck): Promise<{ externalId: string } | undefined>;
   /** Shows a typing indicator to the user while a turn runs, where the platform has one (best effort). */
   typing?(userId: string): Promise<void>;
   /**
@@ -39,6 +47,14 @@ export interface ChannelAdapter {
   readonly windowNotice?: WindowNoticeSender;
   /** Present where the platform broadcasts articles to all its followers (Zalo OA): news broadcasts. */
   readonly followers?: FollowerBroadcaster;
+}
+
+/** The window of a wasSent check. */
+export interface SentCheck {
+  /** Only messages the platform timestamps at or after this count. */
+  since: Date;
+  /** Platform ids already recorded for other replies (a same text sent earlier is not this one). */
+  excludeIds: readonly string[];
 }
 
 /** What a window notice tells the citizen: which ticket was answered, by whom and when. */
@@ -84,13 +100,21 @@ export class WebhookEventError extends Error {
 export type SendFailureKind = 'permanent' | 'window' | 'retryable';
 
 export class ChannelSendError extends Error {
+  /**
+   * The request may have reached the platform and taken effect (a timeout, or the connection lost after
+   * the request was written): whether the citizen got it is unknown until the platform is asked (wasSent).
+   */
+  readonly ambiguous: boolean;
+
   constructor(
     message: string,
     readonly kind: SendFailureKind,
     readonly platformCode?: string | number,
+    options?: { ambiguous?: boolean },
   ) {
     super(message);
     this.name = 'ChannelSendError';
+    this.ambiguous = options?.ambiguous ?? false;
   }
 }
 
@@ -114,4 +138,23 @@ export class ChannelNetworkError extends Error {
   get retryable(): boolean {
     return this.status === undefined || this.status === 408 || this.status === 429 || this.status >= 500;
   }
+
+  /**
+   * No answer came, and the request may still have been received: a timeout, or the connection lost once
+   * it was open. A failure to connect at all (refused, DNS, unreachable, connect timeout) never sent anything.
+   */
+  get ambiguous(): boolean {
+    return this.status === undefined && !neverSent(this.cause);
+  }
+}
+
+/** Transport error codes (Node and undici) that mean the request never left: no connection was made. */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT', 'ERR_INVALID_URL']);
+
+function neverSent(cause: unknown): boolean {
+  for (let c = cause, depth = 0; c && typeof c === 'object' && depth < 5; c = (c as { cause?: unknown }).cause, depth++) {
+    const code = (c as { code?: unknown }).code;
+    if (typeof code === 'string' && CONNECT_FAILURES.has(code)) return true;
+  }
+  return false;
 }

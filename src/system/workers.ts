@@ -1,6 +1,8 @@
 import { createBotEngine } from '../bot/engine.js';
 import type { Config } from '../config.js';
 import { createDeliveryWorker } from '../core/deliver-outbound.js';
+import { createStoreOutageRetry } from '../core/store-outage.js';
+import { createBreakers } from '../core/platform-breaker.js';
 import { createEventBus } from '../core/event-bus.js';
 import { createWindowNotices } from '../core/ticket-notices.js';
 import { outboundQueueName, TURN_QUEUE, type DeliveryJob, type TurnJob } from '../core/queues.js';
@@ -25,7 +27,7 @@ import type { PublishedAnswers } from './published-answers.js';
 import type { Handoff } from './handoff.js';
 import type { NewsSubscriptions } from '../core/news-subscriptions.js';
 
-/** Send attempts per reply before it is recorded as failed. */
+/** Send attempts per reply before it is recorded as failed (spent only while the channel's breaker is closed). */
 export const DELIVERY_ATTEMPTS = 5;
 const TURN_CONCURRENCY = 16;
 const DELIVERY_CONCURRENCY = 16;
@@ -128,19 +130,30 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
     logger: logger.child({ worker: 'window-notices' }),
   });
   subscribeDeliveryListeners(events, { engine, tickets, noticeHeldAnswer });
+  const outboundLogger = logger.child({ worker: 'outbound' });
+  // One circuit breaker per channel in this worker set (per process: see src/core/platform-breaker.ts).
+  const breakers = createBreakers({ threshold: config.platformBreaker.failures, openMs: config.platformBreaker.openMs }, (t) => {
+    const fields = { channel: t.channel, from: t.from, to: t.to, failures: t.failures, ...(t.openMs !== undefined ? { openMs: t.openMs } : {}) };
+    if (t.to === 'open') outboundLogger.warn(fields, 'platform breaker opened: sends paused, replies wait in order');
+    else if (t.to === 'closed') outboundLogger.warn(fields, 'platform breaker closed: sends resumed');
+    else outboundLogger.info(fields, 'platform breaker half-open: one probe');
+  });
+  // A store outage makes a delivery run wait and come back (not spend its attempts, not log per job).
+  const storeOutage = createStoreOutageRetry();
   const deliver = createDeliveryWorker({
     store,
     backend,
     adapters,
-    logger: logger.child({ worker: 'outbound' }),
+    logger: outboundLogger,
     clock,
     maxAttempts: DELIVERY_ATTEMPTS,
     events,
+    breakers,
   });
   const rates: Partial<Record<ChannelKind, number>> = { zalo: config.channels.zalo.sendRatePerSecond, messenger: config.channels.messenger.sendRatePerSecond };
   for (const channel of Object.keys(adapters) as ChannelKind[]) {
     const rate = rates[channel];
-    workers.push(backend.worker<DeliveryJob>(outboundQueueName(channel), deliver, { concurrency: DELIVERY_CONCURRENCY, ...(rate ? { limiter: { max: rate, durationMs: 1000 } } : {}) }));
+    workers.push(backend.worker<DeliveryJob>(outboundQueueName(channel), storeOutage.wrap(deliver, (job) => job.data.conversationId), { concurrency: DELIVERY_CONCURRENCY, ...(rate ? { limiter: { max: rate, durationMs: 1000 } } : {}) }));
   }
   return workers;
 }

@@ -98,6 +98,14 @@ export interface FakeSentMessage {
   at: number;
 }
 
+/**
+ * A platform failure lasting until `endOutage()` (issue 14): `http` = every call answers this HTTP status
+ * with a proxy's HTML page (a 5xx storm); `graph` = every call answers this Graph error (613: the rate
+ * limit); `slow` = each message send is carried out (recorded in `sent`: the person has it) but answered
+ * only after `delayMs`, beyond a client's timeout: the ambiguous send. Other calls stay prompt under `slow`.
+ */
+export type GraphOutage = { kind: 'http'; status: number } | { kind: 'graph'; error: GraphErrorSpec } | { kind: 'slow'; delayMs: number };
+
 type Fault = { remaining: number } & ({ kind: 'graph'; error: GraphErrorSpec } | { kind: 'http'; status: number; body: string } | { kind: 'drop' });
 
 interface Answer {
@@ -155,6 +163,9 @@ export class FakeGraph {
   private readonly maxText: number;
   private readonly maxPayload: number;
   private rateLimit: { max: number; windowMs: number } | undefined;
+  private outage: GraphOutage | undefined;
+  /** Calls answered by an outage (or slowed by one) since the fake started. */
+  outageHits = 0;
   private clockOffset = 0;
   private server: Server | undefined;
 
@@ -251,6 +262,21 @@ export class FakeGraph {
     this.faults.push({ kind: 'drop', remaining: n });
   }
 
+  /** Starts an outage (see GraphOutage), replacing any running one. */
+  setOutage(outage: GraphOutage): void {
+    this.outage = outage;
+  }
+
+  /** Ends the outage: calls are served normally again. */
+  endOutage(): void {
+    this.outage = undefined;
+  }
+
+  /** `/{version}/{pageId}/conversations` (also served as `/{version}/me/conversations`). */
+  get conversationsPath(): string {
+    return `/${this.version}/${this.pageId}/conversations`;
+  }
+
   setRateLimit(limit: { max: number; windowMs: number } | undefined): void {
     this.rateLimit = limit;
     this.callTimes.length = 0;
@@ -305,6 +331,23 @@ export class FakeGraph {
     };
     this.requests.push(record);
 
+    const outage = this.outage;
+    if (outage?.kind === 'http') {
+      this.outageHits++;
+      const body = `<html><body><h1>${outage.status}</h1>graph.facebook.com is unavailable</body></html>`;
+      record.status = outage.status;
+      record.response = body;
+      res.writeHead(outage.status, { 'Content-Type': 'text/html' }).end(body);
+      return;
+    }
+    if (outage?.kind === 'graph') {
+      this.outageHits++;
+      const answer = graphError(outage.error);
+      record.status = answer.status;
+      record.response = answer.body;
+      res.writeHead(answer.status, { 'Content-Type': 'application/json; charset=UTF-8' }).end(JSON.stringify(answer.body));
+      return;
+    }
     const fault = url.pathname === this.messagesPath ? this.takeFault() : undefined;
     if (fault?.kind === 'drop') {
       record.status = -1;
@@ -325,6 +368,12 @@ export class FakeGraph {
     }
     record.status = answer.status;
     record.response = answer.body;
+    // The ambiguous send: done (the message is in `sent`), answered too late for the caller.
+    if (outage?.kind === 'slow' && url.pathname === this.messagesPath && req.method === 'POST') {
+      this.outageHits++;
+      await new Promise((resolve) => setTimeout(resolve, outage.delayMs));
+      if (res.destroyed) return;
+    }
     res
       .writeHead(answer.status, {
         'Content-Type': 'application/json; charset=UTF-8',
@@ -340,6 +389,9 @@ export class FakeGraph {
   }
 
   private route(req: IncomingMessage, url: URL, raw: Buffer, record: RecordedGraphRequest): Answer {
+    if (req.method === 'GET' && (url.pathname === this.conversationsPath || url.pathname === `/${this.version}/me/conversations`)) {
+      return this.conversations(req, url);
+    }
     if (url.pathname !== this.messagesPath || req.method !== 'POST') {
       return graphError({ code: 2500, message: `Unknown path components: ${url.pathname}`, type: 'OAuthException' });
     }
@@ -413,6 +465,68 @@ export class FakeGraph {
     this.sent.push({ messageId, psid, messagingType, ...(typeof tag === 'string' ? { tag } : {}), message, at: this.now() });
     this.echo(psid, messageId, message);
     return { status: 200, body: { recipient_id: psid, message_id: messageId } };
+  }
+
+  /** The Page token check of every call (query `access_token` or an OAuth/Bearer header, then appsecret_proof). */
+  private authRefusal(req: IncomingMessage, url: URL): Answer | undefined {
+    const token = url.searchParams.get('access_token') ?? bearer(req.headers.authorization);
+    if (!token) return graphError({ code: 2500, message: 'An active access token must be used to query information about the current user.' });
+    const state = this.tokens.get(token);
+    if (!state) return graphError({ code: 190 });
+    if (state.expired) return graphError({ code: 190, subcode: 463 });
+    const proof = url.searchParams.get('appsecret_proof');
+    if (proof !== null && proof !== proofFor(token, this.appSecret)) {
+      return graphError({ code: 100, message: 'Invalid appsecret_proof provided in the API argument', type: 'GraphMethodException' });
+    }
+    if (proof === null && this.requireAppsecretProof) {
+      return graphError({ code: 100, message: 'API calls from the server require an appsecret_proof argument', type: 'GraphMethodException' });
+    }
+    return undefined;
+  }
+
+  /**
+   * The Conversations API (developers.facebook.com/docs/messenger-platform/conversations): GET
+   * /{page-id}/conversations (or /me/…) with `platform=messenger|instagram` (required), optional `user_id`
+   * (a PSID: only the conversation with that person) and `fields` such as
+   * `messages{message,created_time,from}` or `messages.limit(20){id,message,created_time,from}`.
+   * Answers `{data:[{id, messages?:{data:[…], paging}}]}`, messages newest first with `id` always and the
+   * requested subfields (`from` = {name, email, id}; `created_time` like "2026-12-07T13:00:00+0000"); details
+   * only for the 20 most recent messages, as Meta documents. This fake knows what the Page sent.
+   */
+  private conversations(req: IncomingMessage, url: URL): Answer {
+    const refusal = this.authRefusal(req, url);
+    if (refusal) return refusal;
+    const platform = url.searchParams.get('platform');
+    if (platform !== 'messenger' && platform !== 'instagram') return invalid('(#100) The parameter platform is required and must be one of {messenger, instagram}');
+    if (platform === 'instagram') return { status: 200, body: { data: [] } };
+    const userId = url.searchParams.get('user_id');
+    const fields = url.searchParams.get('fields') ?? '';
+    const expand = /(?:^|,)messages(?:\.limit\((\d+)\))?(?:\{([^}]*)\})?/.exec(fields);
+    const limit = Math.min(20, Number(expand?.[1] ?? 25));
+    const subfields = new Set((expand?.[2] ?? '').split(',').map((f) => f.trim()).filter(Boolean));
+    const psids = userId ? [userId] : [...new Set([...this.sent.map((m) => m.psid), ...this.staffSent.map((m) => m.psid)])];
+    const data = psids.flatMap((psid) => {
+      const messages = [
+        ...this.sent.filter((m) => m.psid === psid).map((m) => ({ id: m.messageId, at: m.at, text: sentText(m.message) })),
+        ...this.staffSent.filter((m) => m.psid === psid).map((m) => ({ id: m.messageId, at: m.at, text: m.text })),
+      ].sort((a, b) => b.at - a.at);
+      if (messages.length === 0) return [];
+      const conversation: Record<string, unknown> = { id: `t_${psid}` };
+      if (fields.includes('updated_time')) conversation.updated_time = graphTime(messages[0]!.at);
+      if (expand) {
+        conversation.messages = {
+          data: messages.slice(0, limit).map((m) => ({
+            ...(subfields.has('message') ? { message: m.text } : {}),
+            ...(subfields.has('created_time') ? { created_time: graphTime(m.at) } : {}),
+            ...(subfields.has('from') ? { from: { name: 'Trợ lý 1022', email: `${this.pageId}@facebook.com`, id: this.pageId } } : {}),
+            id: m.id,
+          })),
+          paging: { cursors: { before: 'QVFIUmZA', after: 'QVFIUmZB' } },
+        };
+      }
+      return [conversation];
+    });
+    return { status: 200, body: { data, paging: { cursors: { before: 'QVFIUmZA', after: 'QVFIUmZB' } } } };
   }
 
   /** Send API payload rules (platforms.md §2.3); undefined = acceptable. */
@@ -528,6 +642,18 @@ export class FakeGraph {
       }),
     );
   }
+}
+
+/** The text of a sent message: its text, or a button template's text. */
+function sentText(message: Record<string, unknown>): string {
+  if (typeof message.text === 'string') return message.text;
+  const payload = obj(obj(message.attachment)?.payload);
+  return typeof payload?.text === 'string' ? payload.text : '';
+}
+
+/** Graph's date format: "2026-12-07T13:00:00+0000". */
+function graphTime(ms: number): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, '+0000');
 }
 
 function graphError(spec: GraphErrorSpec): Answer {

@@ -3,6 +3,7 @@ export {
   GRAPH_MESSAGES,
   PAGE_INBOX_APP_ID,
   type FakeEchoDelivery,
+  type GraphOutage,
   type FakeGraphOptions,
   type FakeStaffMessage,
   type FakeSentMessage,

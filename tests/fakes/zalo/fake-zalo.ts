@@ -129,7 +129,18 @@ export interface SentMessage {
   userId: string;
   message: Record<string, unknown>;
   accessToken: string;
+  /** When the fake accepted it (its clock, epoch ms). */
+  at: number;
 }
+
+/**
+ * A platform failure lasting until `endOutage()` (issue 14): `http` = every API call answers this HTTP
+ * status with a proxy's HTML page (a 5xx storm; the token endpoint too); `code` = every API call answers
+ * this Zalo error code in the usual HTTP 200 envelope (-32: the rate limit); `slow` = each POST
+ * /v3.0/oa/message/cs is carried out (recorded in `sent`, the citizen has it) but answered only after
+ * `delayMs`, beyond a client's timeout: the ambiguous send. Other calls stay prompt under `slow`.
+ */
+export type ZaloOutage = { kind: 'http'; status: number } | { kind: 'code'; code: number } | { kind: 'slow'; delayMs: number };
 
 /** One message a staff member typed in the OA admin / Zalo app (FakeZalo.staffSend): never an API send. */
 export interface StaffMessage {
@@ -222,6 +233,11 @@ export class FakeZalo {
   private readonly maxButtons: number;
   private rateLimit: { max: number; windowMs: number } | undefined;
   private sendHold: ActiveHold | undefined;
+  private outage: ZaloOutage | undefined;
+  /** When each staff message was typed (the fake's clock), for the conversation API. */
+  private readonly staffSentAt = new Map<string, number>();
+  /** API calls answered by an outage (or slowed by one) since the fake started. */
+  outageHits = 0;
   private clockOffset = 0;
   private apiServer: Server | undefined;
   private oauthServer: Server | undefined;
@@ -311,6 +327,16 @@ export class FakeZalo {
     this.injected.push({ code, remaining: n, ...options });
   }
 
+  /** Starts an outage (see ZaloOutage), replacing any running one. */
+  setOutage(outage: ZaloOutage): void {
+    this.outage = outage;
+  }
+
+  /** Ends the outage: calls are served normally again. */
+  endOutage(): void {
+    this.outage = undefined;
+  }
+
   /**
    * Opt-in: from now on, hold every POST /v3.0/oa/message/cs unanswered until `release()`. A send only
    * counts as delivered once its answer was written; a held request whose connection closes first is
@@ -379,6 +405,7 @@ export class FakeZalo {
     if (!this.webhookUrl) throw new Error('FakeZalo.staffSend: no webhookUrl configured');
     const msgId = messageId();
     this.staffSent.push({ messageId: msgId, userId, text, adminId: this.staffAdminId });
+    this.staffSentAt.set(msgId, this.now());
     await this.postEcho('staff', 'oa_send_text', userId, { msg_id: msgId, text }, String(this.now()));
     return msgId;
   }
@@ -414,6 +441,19 @@ export class FakeZalo {
         return;
       }
     }
+    const outage = this.outage;
+    if (outage?.kind === 'http') {
+      this.outageHits++;
+      record.response = { httpStatus: outage.status };
+      res.writeHead(outage.status, { 'Content-Type': 'text/html' }).end(`<html><body><h1>${outage.status}</h1>openapi.zalo.me is unavailable</body></html>`);
+      return;
+    }
+    if (outage?.kind === 'code' && server === 'api') {
+      this.outageHits++;
+      record.response = zaloError(outage.code);
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' }).end(JSON.stringify(record.response));
+      return;
+    }
     let answer: Record<string, unknown>;
     let status = 200;
     try {
@@ -428,6 +468,12 @@ export class FakeZalo {
       answer = { error: 404, message: 'Not Found' };
     }
     record.response = answer;
+    // The ambiguous send: done (the message is in `sent`), answered too late for the caller.
+    if (outage?.kind === 'slow' && server === 'api' && record.method === 'POST' && record.path === '/v3.0/oa/message/cs') {
+      this.outageHits++;
+      await new Promise((resolve) => setTimeout(resolve, outage.delayMs));
+      if (res.destroyed) return;
+    }
     const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8' };
     if (server === 'api') {
       const max = this.rateLimit?.max ?? 4000;
@@ -470,6 +516,7 @@ export class FakeZalo {
       'POST /v2.0/article/create',
       'POST /v2.0/article/verify',
       'POST /v2.0/oa/message',
+      'GET /v2.0/oa/conversation',
     ];
     if (!known.includes(route)) return { __notFound: true };
 
@@ -516,6 +563,8 @@ export class FakeZalo {
         return this.verifyArticle(req, raw, record);
       case 'POST /v2.0/oa/message':
         return this.broadcast(req, raw, record);
+      case 'GET /v2.0/oa/conversation':
+        return this.conversation(record.queryData);
       default:
         return this.userList(record.queryData);
     }
@@ -537,7 +586,7 @@ export class FakeZalo {
 
     const id = messageId();
     const sentTime = String(this.now());
-    this.sent.push({ messageId: id, userId, message, accessToken });
+    this.sent.push({ messageId: id, userId, message, accessToken, at: this.now() });
     this.echo(userId, id, message, sentTime);
     return {
       error: 0,
@@ -712,6 +761,41 @@ export class FakeZalo {
     return { error: 0, message: 'Success', data: { message_id: id } };
   }
 
+  /**
+   * "Lấy danh sách tin nhắn trong một hội thoại": data={user_id, offset, count} (count 1..10), the messages
+   * between the OA and the user, newest first, as Zalo's items: src (0 = the OA sent it, 1 = the user),
+   * time (epoch ms), sent_time ("HH:mm:ss dd/MM/yyyy"), from_/to_ id, display name and avatar, message_id,
+   * type and message (the text). This fake knows only what the OA sent (API sends and staff messages).
+   */
+  private conversation(data: unknown): Record<string, unknown> {
+    const query = obj(data) ?? {};
+    const userId = typeof query.user_id === 'number' ? String(query.user_id) : query.user_id;
+    const offset = Number(query.offset ?? 0);
+    const count = Number(query.count ?? 5);
+    if (typeof userId !== 'string' || !/^\d+$/.test(userId)) return zaloError(-201, 'user_id is invalid!');
+    if (!Number.isInteger(offset) || offset < 0) return zaloError(-201, 'offset is invalid!');
+    if (!Number.isInteger(count) || count < 1 || count > 10) return zaloError(-201, 'count is invalid!');
+    const fromOa = [
+      ...this.sent.filter((m) => m.userId === userId).map((m) => ({ id: m.messageId, at: m.at, text: typeof m.message.text === 'string' ? m.message.text : '' })),
+      ...this.staffSent.filter((m) => m.userId === userId).map((m) => ({ id: m.messageId, at: this.staffSentAt.get(m.messageId) ?? 0, text: m.text })),
+    ].sort((a, b) => b.at - a.at);
+    const items = fromOa.slice(offset, offset + count).map((m) => ({
+      src: 0,
+      time: m.at,
+      sent_time: zaloSentTime(m.at),
+      from_id: this.oaId,
+      from_display_name: 'Trợ lý 1022',
+      from_avatar: '',
+      to_id: userId,
+      to_display_name: '',
+      to_avatar: '',
+      message_id: m.id,
+      type: 'text',
+      message: m.text,
+    }));
+    return { error: 0, message: 'Success', data: items };
+  }
+
   private userDetail(data: unknown): Record<string, unknown> {
     const userId = obj(data)?.user_id;
     if (typeof userId !== 'string' || !/^\d+$/.test(userId)) return zaloError(-201, 'user_id is invalid!');
@@ -819,6 +903,13 @@ function jsonBody(req: IncomingMessage, raw: Buffer): Record<string, unknown> | 
   } catch {
     return undefined;
   }
+}
+
+/** Zalo's `sent_time` of a conversation item: "HH:mm:ss dd/MM/yyyy" in Vietnam time. */
+function zaloSentTime(ms: number): string {
+  const d = new Date(ms + 7 * 3600_000);
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())} ${p(d.getUTCDate())}/${p(d.getUTCMonth() + 1)}/${d.getUTCFullYear()}`;
 }
 
 function zaloError(code: number, message?: string): Record<string, unknown> {
