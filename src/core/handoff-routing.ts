@@ -153,7 +153,7 @@ export function createHandoffRouting(deps: HandoffRoutingDeps) {
   async function exclusive<T>(work: () => Promise<T>): Promise<T> {
     const key = `handoff:route:${team}`;
     let lease = await deps.backend.lock(key, ROUTE_LOCK_MS);
-    for (const started = Date.now(); !lease && Date.now() - started < ROUTE_LOCK_WAIT_MS; ) {
+    for (const started = performance.now(); !lease && performance.now() - started < ROUTE_LOCK_WAIT_MS; ) {
       await new Promise((resolve) => setTimeout(resolve, ROUTE_LOCK_POLL_MS));
       lease = await deps.backend.lock(key, ROUTE_LOCK_MS);
     }
