@@ -228,7 +228,7 @@ describe('console news pages', () => {
 
     // Broadcast: a confirmation first (Escape keeps nothing sent, focus back on the button).
     const open = page.getByRole('button', { name: n('broadcast.button') });
-    expect(await text(page, '#nb-state')).toBe(n('broadcast.none'));
+    await expect.poll(() => text(page, '#nb-state'), WAIT).toBe(n('broadcast.none'));
     await open.focus();
     await page.keyboard.press('Enter');
     const dialog = page.getByRole('dialog', { name: n('broadcast.dialogTitle') });
@@ -306,7 +306,7 @@ describe('console news pages', () => {
     await page.getByRole('dialog').getByRole('button', { name: n('broadcast.confirm') }).click();
     await expect.poll(() => text(page, '#nb-refused'), WAIT).toBe(N.errors['NEWS.BROADCAST_UNCONFIGURED']);
     expect(await page.locator('#nb-refused').getAttribute('role')).toBe('alert');
-    expect(await text(page, '#nb-state')).toBe(n('broadcast.none'));
+    await expect.poll(() => text(page, '#nb-state'), WAIT).toBe(n('broadcast.none'));
     expect(zalo.broadcasts).toHaveLength(1);
   });
 
@@ -377,7 +377,8 @@ describe('console news pages', () => {
     await row.click();
     await expect.poll(() => focusedId(page), WAIT).toBe('news-item-title');
     expect(await page.locator('#news-report').isHidden()).toBe(true);
-    expect(await text(page, '#nb-state')).toBe(n('broadcast.scheduledNote'));
+    // The broadcast panel is filled by its own request: waited for, as a busy machine answers it late.
+    await expect.poll(() => text(page, '#nb-state'), WAIT).toBe(n('broadcast.scheduledNote'));
     expect(await page.getByRole('button', { name: n('broadcast.button') }).count()).toBe(0);
     await page.getByRole('button', { name: n('item.cancelLabel', { title }) }).click();
     await page.locator('#news-view').waitFor();

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import type { Store } from '../../src/ports/store.js';
 import { createNedbStore } from '../../src/store/nedb/index.js';
@@ -52,6 +53,7 @@ describe('turn order with several workers', () => {
     const redisUrl = redisBaseUrl();
     const prefix = `test-ordering-${randomUUID()}`;
     const store: Store = createNedbStore({ dataDir, compactEveryMs: 0 });
+    const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
     const halves: SystemHalf[] = [];
     try {
       await store.init();
@@ -82,6 +84,9 @@ describe('turn order with several workers', () => {
               const inbound = await store.inbound.listByConversation(conversationOf(citizen.userId), 100);
               return inbound.length === from + burst.length && inbound.every((m) => m.status === 'done');
             });
+            // A fresh contest needs the lock free too: the turn that processed the burst tidies up after
+            // its last message and would otherwise still hold it and take the next burst itself.
+            await waitFor('the conversation\'s turn lease to be released', async () => (await redis.exists(`${prefix}::lock:turn:${conversationOf(citizen.userId)}`)) === 0);
           }
         }),
       );
@@ -139,6 +144,7 @@ describe('turn order with several workers', () => {
       await fake.stop();
       rmSync(dataDir, { recursive: true, force: true });
       await deleteRedisKeys(redisUrl, `${prefix}:*`);
+      redis.disconnect();
     }
   }, 240_000);
 });
