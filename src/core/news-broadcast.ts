@@ -1,6 +1,6 @@
 import type { Account } from '../domain/account.js';
 import { AppError } from '../domain/errors.js';
-import { clipNewsText, isPublished, type NewsBroadcast, type NewsItem } from '../domain/news.js';
+import { clipNewsText, isPublished, type NewsBroadcast, type NewsBroadcastState, type NewsItem } from '../domain/news.js';
 import type { AuditLog } from '../ports/audit.js';
 import type { Clock } from '../ports/clock.js';
 import { BroadcastStepError, type ArticleDraft, type FollowerBroadcaster } from '../ports/follower-broadcast.js';
@@ -26,6 +26,11 @@ import { hasRole } from './console-auth.js';
  * and never calls again: at most once, and the console says to check the OA's own statistics. A refusal
  * that says nothing was done (rate limit) moves it back to `live` and the job retries. A crash between
  * create and recording the token can create a second, unused article; never a second broadcast.
+ *
+ * A job lost with Redis (issue 14 item 1): `unfinished` finds the broadcasts of the newest items still in
+ * `creating`, `verifying` or `live` (no broadcast call made: resuming them is what a retry does), and those
+ * `broadcasting` for longer than CALL_SETTLED_MS, which run() only settles to `unknown` without calling;
+ * the reconciler queues their job again under its own id. `done`, `failed` and `unknown` are never queued.
  */
 
 export const NEWS_BROADCAST_QUEUE = 'news-broadcast';
@@ -38,6 +43,18 @@ export interface NewsBroadcastJob {
 export const VERIFY_POLLS = 30;
 /** Longer than any platform call may take (the Zalo client's timeout is far shorter): a `broadcasting` record older than this has no call in flight. */
 export const CALL_SETTLED_MS = 120_000;
+/** The job's id and retries (request and the reconciler queue the same job). */
+export const broadcastJobId = (itemId: string): string => `broadcast:${itemId}`;
+export const BROADCAST_JOB_ATTEMPTS = 8;
+export const BROADCAST_JOB_BACKOFF_MS = 5_000;
+/** The reconciler looks at the broadcasts of this many newest items. */
+export const BROADCAST_RECONCILE_ITEMS = 50;
+/** A broadcast moved less than this ago is left to its own job (it may be waiting out a verify delay). */
+export const BROADCAST_RECONCILE_AFTER_MS = 60_000;
+/** States whose next step makes no broadcast call (`broadcasting` is settled to `unknown`, never called again). */
+const RESUMABLE: ReadonlySet<NewsBroadcastState> = new Set<NewsBroadcastState>(['creating', 'verifying', 'live', 'broadcasting']);
+/** Items whose broadcast ended (done, failed, unknown) remembered so passes do not read them again (cleared when full). */
+const SETTLED_REMEMBERED = 1_000;
 /** Zalo's limits on an article. */
 export const ARTICLE_TITLE_MAX = 150;
 export const ARTICLE_DESCRIPTION_MAX = 300;
@@ -105,7 +122,7 @@ export function createNewsBroadcasts(deps: NewsBroadcastDeps) {
       at: now,
       details: { cities: record.target.cities },
     });
-    await deps.jobs.add('broadcast', { itemId: item.id }, { jobId: `broadcast:${item.id}`, attempts: 8, backoffMs: 5_000 });
+    await deps.jobs.add('broadcast', { itemId: item.id }, { jobId: broadcastJobId(item.id), attempts: BROADCAST_JOB_ATTEMPTS, backoffMs: BROADCAST_JOB_BACKOFF_MS });
     return { broadcast: record, created: true };
   }
 
@@ -193,7 +210,45 @@ export function createNewsBroadcasts(deps: NewsBroadcastDeps) {
     }
   }
 
-  return { request, get, run };
+  /** Items whose broadcast ended for good: a terminal state never changes. */
+  const settled = new Set<string>();
+
+  /**
+   * Broadcasts to resume (their job lost with Redis), for the reconciler: of the newest
+   * BROADCAST_RECONCILE_ITEMS items, those in `creating`, `verifying` or `live` not moved for
+   * BROADCAST_RECONCILE_AFTER_MS, and those `broadcasting` for CALL_SETTLED_MS (run() records them
+   * `unknown` without calling again). None when Zalo broadcasts are not set up (run() could not move them).
+   */
+  async function unfinished(now: Date): Promise<string[]> {
+    if (!deps.zalo) return [];
+    const found: string[] = [];
+    for (const item of await store.newsItems.latest({ limit: BROADCAST_RECONCILE_ITEMS })) {
+      if (settled.has(item.id)) continue;
+      const b = await store.newsBroadcasts.get(item.id);
+      if (!b) continue;
+      if (!RESUMABLE.has(b.state)) {
+        if (settled.size >= SETTLED_REMEMBERED) settled.clear();
+        settled.add(item.id);
+        continue;
+      }
+      const idle = now.getTime() - b.updatedAt.getTime();
+      if (idle >= (b.state === 'broadcasting' ? CALL_SETTLED_MS : BROADCAST_RECONCILE_AFTER_MS)) found.push(item.id);
+    }
+    return found;
+  }
+
+  /**
+   * Queues again the broadcasts `unfinished` finds, under the job id request() used, `removeWhenDone`: a
+   * no-op while that job is still held (waiting, delayed, running), so two runs never move one broadcast
+   * at once and several passes or processes queue it once. Returns how many it queued.
+   */
+  async function reconcile(now: Date): Promise<number> {
+    const items = await unfinished(now);
+    for (const itemId of items) await deps.jobs.add('broadcast', { itemId }, { jobId: broadcastJobId(itemId), attempts: BROADCAST_JOB_ATTEMPTS, backoffMs: BROADCAST_JOB_BACKOFF_MS, removeWhenDone: true });
+    return items.length;
+  }
+
+  return { request, get, run, unfinished, reconcile };
 }
 
 export type NewsBroadcasts = ReturnType<typeof createNewsBroadcasts>;

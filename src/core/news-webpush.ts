@@ -47,6 +47,12 @@ import { WebPushSendError, type VapidKeys, type WebPushSender, type WebPushSendO
  * still covered by the browser's subscription (else `waiting`, reason `window`, as the chat does for a
  * withdrawn consent), and re-sends `queued` claims left older than STALE_QUEUED_MS by a crashed run.
  *
+ * Jobs lost with Redis (issue 14 item 1): unfinishedFanOuts finds the items, published within their push
+ * TTL, with a browser subscribed before the item came out and not yet claimed for it; the reconciler
+ * (src/system/webpush.ts) queues their fan-out again under the item's own job id, so it never runs beside
+ * a fan-out job of the same item still held by the queue (two runs at once could each re-send the
+ * other's fresh `queued` claim).
+ *
  * Items with `announce: false` (a feed's first poll) or `status: 'scheduled'` are never pushed.
  * Known limit: as in the chat, the cap is read then written, so concurrent fan-outs of different items
  * may each pass it once.
@@ -112,6 +118,12 @@ const RELEASE_PAGE = 500;
 /** The release reads browsers' records only (the chat's are news-delivery.ts's). */
 const WEBPUSH_ONLY = ['webpush'] as const;
 const TOPICS_MAX = 20;
+/** The reconciler looks at this many newest items (the web push twin of news-delivery.ts FAN_OUT_RECONCILE_ITEMS). */
+const WEBPUSH_RECONCILE_ITEMS = 20;
+/** An item out for less than this is left to the fan-out job queued when it was published. */
+export const WEBPUSH_RECONCILE_AFTER_MS = 60_000;
+/** Items found complete, remembered so the periodic passes do not read them again (cleared when full). */
+const COMPLETE_REMEMBERED = 1_000;
 
 /** A subscription's id: a hash of its endpoint (one per browser; subscribing again replaces it). */
 export const webPushSubscriptionId = (endpoint: string): string => createHash('sha256').update(endpoint).digest('base64url');
@@ -157,6 +169,8 @@ export async function resolveVapidKeys(deps: { configured: VapidKeys | undefined
 export function createNewsWebPush(deps: NewsWebPushDeps) {
   const { store, policy, sender } = deps;
   const topicIds = new Set(deps.topics.map((t) => t.id));
+  /** Items whose every browser was claimed (a claim is never removed, so they stay complete). */
+  const complete = new Set<string>();
 
   async function capReached(recipient: string, now: Date): Promise<boolean> {
     return (await store.newsDeliveries.countSent(recipient, vietnamDayStart(now))) >= policy.dailyCap;
@@ -274,6 +288,40 @@ export function createNewsWebPush(deps: NewsWebPushDeps) {
       await inBatches([...browsers.values()], (subscription) => fanOutOne(item, subscription, now, counts, retry));
       if (retry.afterMs !== undefined) counts.retryAfterMs = retry.afterMs;
       return counts;
+    },
+
+    /**
+     * Items whose browser fan-out did not finish (its job lost with Redis, or failed for good mid-way),
+     * for the reconciler to queue again: announced, published items among the newest
+     * WEBPUSH_RECONCILE_ITEMS, out for at least WEBPUSH_RECONCILE_AFTER_MS and less than their push TTL
+     * (a later push would be stale), with a browser subscribed to one of their topics before the item came
+     * out and no claim for it. Claims left `queued` are not counted: the job's retries and releaseQuiet
+     * re-send them. Browsers subscribed (or changed) after the item came out were never promised it. An
+     * item found complete is not read again by this process.
+     */
+    async unfinishedFanOuts(now: Date): Promise<string[]> {
+      const unfinished: string[] = [];
+      for (const item of await store.newsItems.latest({ limit: WEBPUSH_RECONCILE_ITEMS })) {
+        if (!item.announce || item.status === 'scheduled' || complete.has(item.id)) continue;
+        const outAt = Math.max(item.publishedAt.getTime(), item.receivedAt.getTime());
+        const age = now.getTime() - outAt;
+        if (age < WEBPUSH_RECONCILE_AFTER_MS || age >= webPushOptions(item).ttlSec * 1000) continue;
+        const claimed = new Set((await store.newsDeliveries.listByItem(item.id)).map((d) => d.conversationId));
+        let missing = false;
+        for (const topic of new Set(item.topics)) {
+          const browsers = await store.webPush.listByTopic(topic);
+          if (browsers.some((s) => s.updatedAt.getTime() <= outAt && !claimed.has(webPushRecipient(s.id)))) {
+            missing = true;
+            break;
+          }
+        }
+        if (missing) unfinished.push(item.id);
+        else {
+          if (complete.size >= COMPLETE_REMEMBERED) complete.clear();
+          complete.add(item.id);
+        }
+      }
+      return unfinished;
     },
 
     /**

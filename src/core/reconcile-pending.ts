@@ -16,8 +16,10 @@ import { queueDelivery, type DeliveryJob, type TurnJob } from './queues.js';
  * - deliveries: replies `pending` (and news pushes a crash left `sending`, which the delivery run records
  *   interrupted) → a delivery run `deliver:<conversation>:reconcile` (in the background when all of them
  *   are news, as news pushes are);
- * - the composition root's sources: ticket answers left half done, news fan-outs not complete, the
- *   schedules' next slots (src/system/index.ts).
+ * - the composition root's sources: ticket answers left half done, news fan-outs not complete (chat,
+ *   src/system/news.ts; browsers never claimed, src/system/webpush.ts), Zalo Article broadcasts stopped
+ *   before their broadcast call (src/core/news-broadcast.ts; never one whose call may have been made),
+ *   the schedules' next slots (src/system/index.ts).
  *
  * Idempotent, and harmless when several processes run it at once: jobs only name a conversation (the
  * workers take its lease and read the store), and the reconciler's job ids are deterministic and

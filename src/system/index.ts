@@ -221,6 +221,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
         // An answer a crash left between two writes (ticket answered, message never stored or never reported).
         { name: 'ticketAnswers', run: () => tickets.reconcileDeliveries() },
         news.reconcile,
+        news.reconcileBroadcasts,
+        webPush.reconcile,
         scheduleReconciler(backend, schedules),
       ],
       clock,

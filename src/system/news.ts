@@ -107,6 +107,8 @@ export function buildNews(deps: {
       return items.length;
     },
   };
+  /** Zalo Article broadcasts whose job was lost, resumed by the reconciler (src/core/news-broadcast.ts reconcile). */
+  const reconcileBroadcasts: ReconcileSource = { name: 'newsBroadcasts', run: (now) => broadcasts.reconcile(now) };
   return {
     subscriptions,
     ingest,
@@ -116,6 +118,8 @@ export function buildNews(deps: {
     schedules,
     /** The reconciler's source for news (src/core/reconcile-pending.ts); pending pushes are replies to it like any other. */
     reconcile,
+    /** The reconciler's source for Zalo Article broadcasts whose job was lost (never one whose broadcast call may have been made). */
+    reconcileBroadcasts,
     /** The fan-out and broadcast workers (the worker role). */
     workers(): QueueWorker[] {
       const fanOut = deps.backend.worker<NewsFanOutJob>(NEWS_QUEUE, async (job) => {

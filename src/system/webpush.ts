@@ -2,7 +2,8 @@ import { createWebPushSender, generateVapidKeys } from '../../adapters/webpush/i
 import type { Config } from '../config.js';
 import { createNewsWebPush, resolveVapidKeys } from '../core/news-webpush.js';
 import type { NewsTopic } from '../domain/news.js';
-import { NEWS_WEBPUSH_QUEUE, type NewsWebPushJob } from '../listeners/news-webpush.listener.js';
+import { NEWS_WEBPUSH_ATTEMPTS, NEWS_WEBPUSH_BACKOFF_MS, NEWS_WEBPUSH_QUEUE, type NewsWebPushJob } from '../listeners/news-webpush.listener.js';
+import type { ReconcileSource } from '../core/reconcile-pending.js';
 import type { Clock } from '../ports/clock.js';
 import type { EventBus } from '../ports/events.js';
 import type { Logger } from '../ports/logger.js';
@@ -27,6 +28,8 @@ const FAN_OUT_CONCURRENCY = 4;
  * the queue runs it again: after the push service's Retry-After when one was given (RetryLaterError,
  * no attempt spent; bounded because a claim still unsent after its TTL is given up), else with the
  * job's exponential backoff. Claims left `queued` after the last attempt are re-sent by the schedule.
+ * Fan-outs whose job was lost (Redis flushed or restarted empty) are queued again by the reconciler
+ * (`reconcile`, src/core/reconcile-pending.ts).
  */
 export async function buildWebPush(deps: { config: Config; store: Store; backend: QueueBackend; clock: Clock; logger: Logger; events: EventBus; topics: NewsTopic[] }) {
   const { config, store, clock } = deps;
@@ -46,10 +49,27 @@ export async function buildWebPush(deps: { config: Config; store: Store; backend
     logger,
   });
   subscribeWebPushListeners(deps.events, { pushes: deps.backend.queue<NewsWebPushJob>(NEWS_WEBPUSH_QUEUE) });
+  const pushes = deps.backend.queue<NewsWebPushJob>(NEWS_WEBPUSH_QUEUE);
+  /**
+   * Fan-outs with browsers never claimed (their job lost with Redis), queued again by the reconciler. The
+   * job id is the listener's own (`webpush:<item>`), so the add is a no-op while that job is still waiting,
+   * delayed or running (two fan-outs of one item at once could each re-send the other's fresh claim);
+   * `removeWhenDone` lets a later pass queue it again once this one has finished.
+   */
+  const reconcile: ReconcileSource = {
+    name: 'webPushFanOuts',
+    async run(now) {
+      const items = await service.unfinishedFanOuts(now);
+      for (const itemId of items) await pushes.add('web-push', { itemId }, { jobId: `webpush:${itemId}`, attempts: NEWS_WEBPUSH_ATTEMPTS, backoffMs: NEWS_WEBPUSH_BACKOFF_MS, removeWhenDone: true });
+      return items.length;
+    },
+  };
   const schedules: Schedule[] = [{ name: 'webpush-quiet', everyMs: WEBPUSH_RELEASE_MS, run: (now) => service.releaseQuiet(now) }];
   return {
     service,
     schedules,
+    /** The reconciler's source for browsers' fan-outs (src/core/reconcile-pending.ts). */
+    reconcile,
     /** The browsers' fan-out worker (the worker role). */
     worker(): QueueWorker {
       return deps.backend.worker<NewsWebPushJob>(
