@@ -24,7 +24,7 @@ import { privateRedis, type PrivateRedis } from './services.js';
  * citizen, no reply recorded failed because of the storm, and the channel's circuit breaker must have
  * opened and closed again (read from the system's own log lines).
  *
- *   zalo-5xx-storm     every Zalo API call answers HTTP 503 for 20 s
+ *   zalo-5xx-storm     every Zalo API call answers HTTP 503 for 12 s
  *   graph-timeouts     every Messenger send is carried out but answered after 2.5 s, beyond the 1 s client
  *                      timeout (the ambiguous send): the worker must find it in the Conversations API and
  *                      record it sent instead of sending it twice
@@ -170,8 +170,8 @@ afterAll(async () => {
 });
 
 describe('platforms failing', () => {
-  it('zalo-5xx-storm: 20 s of HTTP 503 from every Zalo call; replies wait, none failed, then all go once, in order', async () => {
-    const STORM_MS = 20_000;
+  it('zalo-5xx-storm: 12 s of HTTP 503 from every Zalo call; replies wait, none failed, then all go once, in order', async () => {
+    const STORM_MS = 12_000;
     const logFrom = logLines.length;
     const callsBefore = zalo.requests.length;
     zalo.setOutage({ kind: 'http', status: 503 });

@@ -37,7 +37,7 @@ import { privateFerretDb, privateRedis, type PrivateFerretDb, type PrivateRedis 
 const CITIZENS = 20;
 const PER_CITIZEN = 3;
 /** How long Redis stays down in `redis-restart` (the issue: up to a minute). */
-const OUTAGE_MS = 30_000;
+const OUTAGE_MS = 20_000;
 /** After the last expected answer, how long to keep watching for a late duplicate (several reconcile passes). */
 const SETTLE_MS = 3_000;
 const RECOVERY_DEADLINE_MS = 120_000;
@@ -206,7 +206,7 @@ describe('Redis faults: the queues heal from the store without a restart (embedd
     await flushMidBurst(s, 'redis-flush-mid-burst', 0, 'embedded SQLite store + BullMQ');
   });
 
-  it('redis-restart: Redis down for 30 s during a burst, started again empty', async () => {
+  it('redis-restart: Redis down for 20 s during a burst, started again empty', async () => {
     const group = citizens(s, CITIZENS);
     // The first round, answered before the outage.
     await Promise.all(group.map(async (c) => expect(await post(s, c.deliveries[0]!)).toBe(200)));

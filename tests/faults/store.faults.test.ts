@@ -22,7 +22,7 @@ import { privateFerretDb, privateRedis } from './services.js';
  *
  * - `ferretdb-restart`: production mode (MongoDB wire = a FerretDB of this test's own, BullMQ on a Redis
  *   of its own). FerretDB is killed in the middle of a burst, while turns and deliveries are in flight,
- *   and started again ~20 s later. Webhooks during the outage must answer 503 (nothing acknowledged that
+ *   and started again ~12 s later. Webhooks during the outage must answer 503 (nothing acknowledged that
  *   was not stored); the test redelivers them afterwards with the same signed bytes, as Zalo does.
  * - `disk-full`: embedded mode (SQLite) with DATA_DIR on a small tmpfs of its own, filled up mid-burst
  *   and freed again.
@@ -36,7 +36,7 @@ const CITIZENS = 8;
 const PER_CITIZEN = 4;
 /** Rounds (one message per citizen) sent before the fault; the rest are sent while it is on. */
 const ROUNDS_BEFORE = 2;
-const FERRETDB_OUTAGE_MS = 20_000;
+const FERRETDB_OUTAGE_MS = 12_000;
 /** Deadlines of whole phases: generous, the suite runs beside other work. */
 const PHASE_MS = 120_000;
 
@@ -169,7 +169,7 @@ afterAll(async () => {
 });
 
 describe('the store unavailable', () => {
-  it('ferretdb-restart: FerretDB killed mid-burst and started again ~20 s later: webhooks answer 503 meanwhile, every message answered exactly once', async () => {
+  it('ferretdb-restart: FerretDB killed mid-burst and started again ~12 s later: webhooks answer 503 meanwhile, every message answered exactly once', async () => {
     const ferret = await privateFerretDb('store');
     cleanups.push(() => ferret.close());
     const redis = await privateRedis();
