@@ -19,7 +19,11 @@ export interface DeliveryJob {
   conversationId: string;
 }
 
-/** Attempts of one delivery job; each reply's own attempts are counted in the store. */
+/**
+ * Attempts of one delivery job against unexpected errors only: a platform failure or an open breaker makes
+ * the run come back later (RetryLaterError) without spending one, each reply's own attempts being counted in
+ * the store.
+ */
 export const DELIVERY_JOB_ATTEMPTS = 8;
 
 /**
