@@ -198,6 +198,13 @@ export interface Config {
    * (PLATFORM_BREAKER_OPEN_SECONDS), doubled after each failed probe up to 8 × `openMs` (at most 5 minutes).
    */
   readonly platformBreaker: { readonly failures: number; readonly openMs: number };
+  /**
+   * SEND_CLAIM_SECONDS in milliseconds: how long a reply marked `sending` stays the claiming process's
+   * before another delivery run takes it over (src/core/deliver-outbound.ts). At least the longest platform
+   * call: Zalo's token refresh and send, 15 s each, twice when the token expired on the way (65 s). Used
+   * with Redis only: under the in-process runner, a claim found under the conversation's lease is a dead run's.
+   */
+  readonly sendClaimMs: number;
   /** Non-fatal findings for the start-up log (loadConfig has no logger yet). */
   readonly warnings: readonly string[];
 }
@@ -447,6 +454,7 @@ const envSchema = z.object({
   WEB_PUSH_ALLOWED_HOSTS: pushHostsVar,
   PLATFORM_BREAKER_FAILURES: intVar(1, 1000, 5),
   PLATFORM_BREAKER_OPEN_SECONDS: intVar(1, 3600, 30),
+  SEND_CLAIM_SECONDS: intVar(5, 3600, 65),
   SESSION_SECRET: z.string().min(SESSION_SECRET_MIN, `must be at least ${SESSION_SECRET_MIN} characters`).optional(),
 });
 
@@ -633,6 +641,7 @@ function buildConfig(e: z.output<typeof envSchema>): Config {
       allowedHosts: e.WEB_PUSH_ALLOWED_HOSTS,
     },
     platformBreaker: { failures: e.PLATFORM_BREAKER_FAILURES, openMs: e.PLATFORM_BREAKER_OPEN_SECONDS * 1000 },
+    sendClaimMs: e.SEND_CLAIM_SECONDS * 1000,
     warnings,
   };
 }

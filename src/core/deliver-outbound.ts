@@ -28,6 +28,13 @@ export interface DeliveryDeps {
   backoffBaseMs?: number;
   /** Random numbers in [0, 1) for the jitter (tests). */
   random?: () => number;
+  /**
+   * How old a `sending` claim must be before a run takes it over (config SEND_CLAIM_SECONDS; default
+   * SEND_CLAIM_STALE_MS): until then another process may still be in its platform call, since the
+   * conversation's lease lives in Redis and goes with a FLUSHALL. 0 where leases are in-process: a claim
+   * found under the lease can only be a dead run's.
+   */
+  claimStaleMs?: number;
 }
 
 /**
@@ -36,6 +43,11 @@ export interface DeliveryDeps {
  * (ChannelAdapter.wasSent), and records it sent with the platform's id when it is there.
  */
 export const UNCONFIRMED_SEND = 'CHANNEL.UNCONFIRMED';
+
+/** Default of DeliveryDeps.claimStaleMs: the longest platform call (Zalo: refresh and send, 15 s each, twice) and a margin. */
+export const SEND_CLAIM_STALE_MS = 65_000;
+/** A run that lost a claim, or found a fresh one, stops and looks again after this long (the claim's run goes on in order). */
+const CLAIM_BUSY_RETRY_MS = 1_000;
 
 /** How far before a reply's creation a wasSent check looks (clock skew between us and the platform). */
 const SENT_CHECK_MARGIN_MS = 10_000;
@@ -46,8 +58,13 @@ const SENT_CHECK_RECENT = 50;
  * The outbound worker (Chatwoot's SendReplyJob, per conversation): under the conversation's delivery
  * lease it sends the pending replies oldest first and records each one's state. Permanent refusals are
  * recorded as failed and not retried; a closed platform window keeps the reply `held` until the
- * citizen's next interaction (a news push is recorded failed instead: late news is no news); a news push
- * is marked `sending` before its platform call and never sent twice (see DeliveryStatus).
+ * citizen's next interaction (a news push is recorded failed instead: late news is no news).
+ *
+ * Every reply is claimed before its platform call (`pending` → `sending`, compare-and-set), so two runs
+ * never send it both, even when Redis forgot the lease and two processes work on the conversation: the
+ * run that loses a claim stops, and a run that finds a fresh claim waits for it (nothing overtakes it). A
+ * claim older than `claimStaleMs` is a dead run's: a reply goes back to pending as UNCONFIRMED_SEND (the
+ * platform is asked before it is sent again), a news push is recorded interrupted (see DeliveryStatus).
  *
  * A transient failure stops the run (so nothing overtakes that reply) and the job runs again after a
  * jittered exponential backoff (RetryLaterError: the queue job's own attempts are not spent; the reply's
@@ -62,6 +79,7 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
   const breakerFor = deps.breakers ?? createBreakers();
   const random = deps.random ?? Math.random;
   const backoffBaseMs = deps.backoffBaseMs ?? 500;
+  const claimStaleMs = deps.claimStaleMs ?? SEND_CLAIM_STALE_MS;
 
   // What the platform did is recorded whatever the store's state: a record that failed would make the next
   // run send the reply again, so the write waits out a store outage here, under the lease (store-outage.ts).
@@ -98,6 +116,27 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
     throw new RetryLaterError(jitteredBackoff(attempts + 1, backoffBaseMs, 60_000, random));
   }
 
+  /**
+   * A record found `sending`: while the claim is fresh another process may be in its platform call, and
+   * the run waits for it; an older claim is a dead run's. A news push may have been delivered and is never
+   * sent again; a reply goes back to pending as unconfirmed, so the platform is asked before it is resent.
+   */
+  async function interrupted(record: OutboundRecord): Promise<void> {
+    const age = deps.clock.now().getTime() - (record.sendingSince ?? record.createdAt).getTime();
+    if (age < claimStaleMs) throw new RetryLaterError(Math.min(claimStaleMs - age, CLAIM_BUSY_RETRY_MS));
+    if (record.purpose === 'news') {
+      const error = { code: 'DELIVERY.INTERRUPTED', message: 'the sender stopped during the platform call; not sent again' };
+      if (!(await deps.store.outbound.updateIf(record.id, 'sending', { status: 'failed', error }))) return;
+      await deps.events.publish('reply.settled', { record: { ...record, status: 'failed', error }, outcome: 'failed', at: deps.clock.now() });
+      deps.logger.warn({ outboundId: record.id }, 'news push interrupted during its platform call; recorded failed, not resent');
+      return;
+    }
+    const error = { code: UNCONFIRMED_SEND, message: 'the sender stopped during the platform call' };
+    if (await deps.store.outbound.updateIf(record.id, 'sending', { status: 'pending', error })) {
+      deps.logger.warn({ outboundId: record.id }, 'reply interrupted during its platform call; the platform is asked before it is sent again');
+    }
+  }
+
   async function deliverOne(record: OutboundRecord): Promise<void> {
     const conversation = await deps.store.conversations.get(record.conversationId);
     const adapter = conversation && deps.adapters[conversation.channel];
@@ -105,10 +144,15 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
       await settle(record, { status: 'failed', error: { code: 'CHANNEL.SEND_REJECTED', message: 'channel not enabled' } }, 'failed', deps.clock.now());
       return;
     }
+    // Ours from here until settled or released (another run that claimed it first goes on in order).
+    if (!(await deps.store.outbound.updateIf(record.id, 'pending', { status: 'sending', sendingSince: deps.clock.now() }))) throw new RetryLaterError(CLAIM_BUSY_RETRY_MS);
     const breaker = breakerFor(conversation.channel);
     const admission = breaker.admit();
     // Open: no platform call, no attempt spent; the reply (and every later one) waits in order.
-    if (admission.kind === 'wait') throw new RetryLaterError(admission.retryInMs);
+    if (admission.kind === 'wait') {
+      await untilStored(() => deps.store.outbound.update(record.id, { status: 'pending' }));
+      throw new RetryLaterError(admission.retryInMs);
+    }
     const { probe } = admission;
     let reported = false;
     const report = (ok: boolean) => {
@@ -150,8 +194,6 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
         }
       }
       const attempts = record.attempts + 1;
-      // News is sent at most once: marked before the call, so a crash during it is never followed by a second send.
-      if (record.purpose === 'news') await deps.store.outbound.update(record.id, { status: 'sending' });
       try {
         const { externalId } = await adapter.send(message);
         report(true);
@@ -182,11 +224,7 @@ export function createDeliveryWorker(deps: DeliveryDeps) {
   return async function deliver(job: Job<DeliveryJob>): Promise<void> {
     const { conversationId } = job.data;
     await withLease(deps.backend, `deliver:${conversationId}`, async () => {
-      // Left `sending` by a run that died during the platform call (the lease is ours now): maybe delivered, never resent.
-      for (const record of await deps.store.outbound.listWithStatus(conversationId, 'sending')) {
-        await settle(record, { status: 'failed', error: { code: 'DELIVERY.INTERRUPTED', message: 'the sender stopped during the platform call; not sent again' } }, 'failed', deps.clock.now());
-        deps.logger.warn({ outboundId: record.id }, 'news push interrupted during its platform call; recorded failed, not resent');
-      }
+      for (const record of await deps.store.outbound.listWithStatus(conversationId, 'sending')) await interrupted(record);
       for (const record of await deps.store.outbound.listWithStatus(conversationId, 'pending')) await deliverOne(record);
     });
   };

@@ -4,6 +4,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { JobQueue } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
+import { SEND_CLAIM_STALE_MS } from './deliver-outbound.js';
 import { queueDelivery, type DeliveryJob, type TurnJob } from './queues.js';
 
 /**
@@ -13,9 +14,9 @@ import { queueDelivery, type DeliveryJob, type TurnJob } from './queues.js';
  * worker process, without a restart:
  *
  * - turns: conversations with inbound messages still `received` → a turn job `reconcile:<conversation>`;
- * - deliveries: replies `pending` (and news pushes a crash left `sending`, which the delivery run records
- *   interrupted) → a delivery run `deliver:<conversation>:reconcile` (in the background when all of them
- *   are news, as news pushes are);
+ * - deliveries: replies `pending` (and replies a dead run left `sending`, which the delivery run checks
+ *   with the platform, or records interrupted for news) → a delivery run `deliver:<conversation>:reconcile`
+ *   (in the background when all of them are news, as news pushes are);
  * - the composition root's sources: ticket answers left half done, news fan-outs not complete (chat,
  *   src/system/news.ts; browsers never claimed, src/system/webpush.ts), Zalo Article broadcasts stopped
  *   before their broadcast call (src/core/news-broadcast.ts; never one whose call may have been made),
@@ -32,8 +33,6 @@ import { queueDelivery, type DeliveryJob, type TurnJob } from './queues.js';
 
 /** Work younger than this is left to the job queued with it (periodic passes; the start-up pass takes everything). */
 export const RECONCILE_GRACE_MS = 5_000;
-/** A news push `sending` for less than this may be in its platform call in another process. */
-export const SENDING_GRACE_MS = 60_000;
 /**
  * A reply that already failed an attempt is being retried by its job's backoff: it is queued again only
  * when older than this (its job may be gone with Redis), so the reconciler does not speed up the retries.
@@ -104,8 +103,9 @@ export function createReconciler(deps: ReconcilerDeps) {
   /** Whether a pending or sending record is the reconciler's to queue now. */
   function due(record: OutboundRecord, now: number, graceMs: number): boolean {
     if (graceMs === 0) return true;
+    // A claim this fresh may be in its platform call in this or another process (its run queues what follows).
+    if (record.status === 'sending') return now - (record.sendingSince ?? record.createdAt).getTime() >= SEND_CLAIM_STALE_MS;
     const age = now - record.createdAt.getTime();
-    if (record.status === 'sending') return age >= SENDING_GRACE_MS;
     if (record.attempts > 0) return age >= RETRYING_GRACE_MS;
     return age >= graceMs;
   }

@@ -75,6 +75,8 @@ export interface OutboundRecord {
   status: DeliveryStatus;
   /** Platform message id once sent. */
   externalId?: string;
+  /** When the run sending it claimed it (status `sending`). */
+  sendingSince?: Date;
   attempts: number;
   /** Error code and platform code of the last failure. */
   error?: { code: string; platformCode?: string | number; message?: string };

@@ -140,10 +140,12 @@ export interface Reply {
 export type SendPurpose = 'response' | 'human_agent' | 'update' | 'news';
 
 /**
- * Delivery state of an outbound message, recorded in the store. `sending`: a news push whose platform
- * call started (marked just before it); a run that finds one left by a crashed worker records it failed
- * (DELIVERY.INTERRUPTED) instead of sending it again, because the platform may have delivered it (news
- * is sent at most once; the item stays in the citizen's "tin mới").
+ * Delivery state of an outbound message, recorded in the store. `sending`: claimed by one delivery run
+ * just before its platform call (compare-and-set from `pending`, so two runs never both send it, even
+ * when Redis lost the conversation's lease). A claim older than the longest platform call belongs to a
+ * run that died: a reply is then checked with the platform before it is sent again; a news push is
+ * recorded failed (DELIVERY.INTERRUPTED) instead, because the platform may have delivered it (news is
+ * sent at most once; the item stays in the citizen's "tin mới").
  */
 export type DeliveryStatus = 'pending' | 'sending' | 'sent' | 'failed' | 'held';
 

@@ -52,11 +52,16 @@ export interface InboundRepo {
   listReceivedBetween(from: Date, to: Date): Promise<InboundMessage[]>;
 }
 
+/** What a delivery run changes on an outbound record. */
+export type OutboundPatch = Partial<Pick<OutboundRecord, 'status' | 'externalId' | 'attempts' | 'error' | 'sentAt' | 'sendingSince'>>;
+
 export interface OutboundRepo {
   /** Inserts if absent (ids are deterministic); returns whether this call created it. */
   insert(record: OutboundRecord): Promise<{ created: boolean }>;
   get(id: string): Promise<OutboundRecord | undefined>;
-  update(id: string, patch: Partial<Pick<OutboundRecord, 'status' | 'externalId' | 'attempts' | 'error' | 'sentAt'>>): Promise<void>;
+  update(id: string, patch: OutboundPatch): Promise<void>;
+  /** Applies the patch only if the record is still in state `from` (compare-and-set); whether it did. */
+  updateIf(id: string, from: DeliveryStatus, patch: OutboundPatch): Promise<boolean>;
   /** The conversation's record sent with this platform message id (an echo of our own send), if any. */
   findByExternalId(conversationId: string, externalId: string): Promise<OutboundRecord | undefined>;
   /** At most `limit` records in this state, oldest first (createdAt). */

@@ -52,9 +52,10 @@ import type { IndexSpec } from './collection.js';
  *   conversationId string
  *   inReplyTo   string? → inbound_messages._id
  *   reply       object  { text, buttons?, link? }
- *   purpose     string  response | human_agent | update
+ *   purpose     string  response | human_agent | update | news
  *   author      object? { id, name }: the operator who wrote it (human_agent)
- *   status      string  pending | sent | held | failed
+ *   status      string  pending | sending | sent | held | failed
+ *   sendingSince Date?  when the run now sending it claimed it (status sending; compare-and-set from pending)
  *   externalId  string? platform message id once sent
  *   attempts    number
  *   error       object? { code, platformCode?, message? }

@@ -149,6 +149,8 @@ export async function startWorkers(parts: WorkerParts): Promise<QueueWorker[]> {
     maxAttempts: DELIVERY_ATTEMPTS,
     events,
     breakers,
+    // Redis holds the conversation's lease and can lose it (a FLUSHALL) while a call is out in another process.
+    claimStaleMs: config.redisUrl ? config.sendClaimMs : 0,
   });
   const rates: Partial<Record<ChannelKind, number>> = { zalo: config.channels.zalo.sendRatePerSecond, messenger: config.channels.messenger.sendRatePerSecond };
   for (const channel of Object.keys(adapters) as ChannelKind[]) {

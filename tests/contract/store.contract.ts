@@ -601,6 +601,30 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         expect(await store.outbound.get(uid('none'))).toBeUndefined();
       });
 
+      it('When a record is moved from a state, then only a record still in that state moves', async () => {
+        const conversation = await openConversation(store);
+        const record = outbound(conversation.id);
+        await store.outbound.insert(record);
+        const sendingSince = new Date('2026-08-08T08:08:08.000Z');
+        expect(await store.outbound.updateIf(record.id, 'pending', { status: 'sending', sendingSince })).toBe(true);
+        expect(await store.outbound.updateIf(record.id, 'pending', { status: 'sending', sendingSince: new Date() })).toBe(false);
+        const claimed = await store.outbound.get(record.id);
+        expect(claimed).toEqual({ ...record, status: 'sending', sendingSince });
+        expect(claimed?.sendingSince).toBeInstanceOf(Date);
+        expect(await store.outbound.updateIf(record.id, 'pending', { status: 'failed' })).toBe(false);
+        expect(await store.outbound.updateIf(uid('none'), 'pending', { status: 'sending' })).toBe(false);
+        expect(await store.outbound.updateIf(record.id, 'sending', { status: 'sent', externalId: 'ext-9' })).toBe(true);
+        expect((await store.outbound.get(record.id))?.status).toBe('sent');
+      });
+
+      atomicIt('When two runs claim the same pending record at once, then exactly one claim holds', async () => {
+        const conversation = await openConversation(store);
+        const record = outbound(conversation.id);
+        await store.outbound.insert(record);
+        const claims = await Promise.all([1, 2, 3].map(() => store.outbound.updateIf(record.id, 'pending', { status: 'sending', sendingSince: new Date() })));
+        expect(claims.filter(Boolean)).toHaveLength(1);
+      });
+
       it('When listing by status, then matching records come back oldest first, at most the limit', async () => {
         const conversation = await openConversation(store);
         const records = [3, 1, 2].map((n) => outbound(conversation.id, { status: 'failed', createdAt: ancient(n) }));

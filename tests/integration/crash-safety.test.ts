@@ -49,7 +49,8 @@ const PER_CITIZEN = 3;
 const ANSWERED_BEFORE_HOLD = 8;
 /**
  * How long after the restart every citizen must have their answers: about 2 s with the in-process runner;
- * with BullMQ the dead worker's conversation leases must run out first (LEASE_TTL_MS, 10 s).
+ * with BullMQ the dead worker's conversation leases must run out first (LEASE_TTL_MS, 10 s), and its claim
+ * on the send in flight (SEND_CLAIM_SECONDS, 5 s here: the held call died with the process).
  */
 const RECOVERY_DEADLINE_MS = 90_000;
 
@@ -85,7 +86,7 @@ async function crashAndRecover(mode: 'local' | 'bullmq', engine: 'sqlite' | 'ned
   const redisUrl = mode === 'bullmq' ? redisBaseUrl() : undefined;
   let child: ChildSystem | undefined;
   try {
-    const env = childEnvironment(fake, fake.issueTokens(), { DATA_DIR: dataDir, EMBEDDED_STORE: engine, ...(redisUrl ? { REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix } : {}) });
+    const env = childEnvironment(fake, fake.issueTokens(), { DATA_DIR: dataDir, EMBEDDED_STORE: engine, ...(redisUrl ? { REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix, SEND_CLAIM_SECONDS: '5' } : {}) });
     const signing = { appId: fake.appId, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey };
     const attach = (system: ChildSystem) => {
       fake.webhookUrl = `${system.url}/webhooks/zalo`;

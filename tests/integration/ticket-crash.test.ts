@@ -67,7 +67,7 @@ async function crashWhileAnswering(mode: 'local' | 'bullmq'): Promise<void> {
     const env = childEnvironment(fake, fake.issueTokens(), {
       DATA_DIR: dataDir,
       SESSION_SECRET: randomUUID() + randomUUID(),
-      ...(redisUrl ? { REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix } : {}),
+      ...(redisUrl ? { REDIS_URL: redisUrl, QUEUE_PREFIX: queuePrefix, SEND_CLAIM_SECONDS: '5' } : {}),
     });
     const signing = { appId: fake.appId, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey };
     let driver!: ZaloWebhookDriver;

@@ -122,13 +122,13 @@ describe('reconcile-pending', () => {
     expect(await r.reconcile()).toEqual({ turns: 1, deliveries: 1 });
   });
 
-  it('runs news pushes alone in the background, and leaves sending pushes to the start-up pass or a minute later', async () => {
+  it('runs news pushes alone in the background, and leaves sending pushes to the start-up pass or until their claim is stale', async () => {
     const a = await conversation('a');
     const b = await conversation('b');
     await outbound(a, 'news:1|a', 'news');
     await outbound(b, 'news:1|b', 'news');
     await outbound(b, 'b#r0');
-    await store.outbound.update('news:1|a', { status: 'sending' });
+    await store.outbound.update('news:1|a', { status: 'sending', sendingSince: T0 });
     const added: Array<{ id?: string; background?: boolean }> = [];
     const recording = (channel: ChannelKind): JobQueue<DeliveryJob> => ({
       name: outboundQueueName(channel),

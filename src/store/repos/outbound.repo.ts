@@ -1,10 +1,8 @@
 import type { OutboundRecord } from '../../domain/conversation.js';
 import type { DeliveryStatus } from '../../domain/message.js';
-import type { OutboundRepo } from '../../ports/store.js';
+import type { OutboundPatch, OutboundRepo } from '../../ports/store.js';
 import { insertIfAbsent, type Collection } from '../collection.js';
 import { defined, fromDoc, toDoc, type Doc } from '../documents.js';
-
-type OutboundPatch = Parameters<OutboundRepo['update']>[1];
 
 const OLDEST_FIRST = { createdAt: 1, _id: 1 } as const;
 
@@ -25,6 +23,10 @@ export class OutboundMessagesRepo implements OutboundRepo {
     const set = defined(patch);
     if (Object.keys(set).length === 0) return;
     await this.outbound.updateOne({ _id: id }, { $set: set });
+  }
+
+  async updateIf(id: string, from: DeliveryStatus, patch: OutboundPatch): Promise<boolean> {
+    return (await this.outbound.updateOne({ _id: id, status: from }, { $set: defined(patch) })).matched === 1;
   }
 
   async findByExternalId(conversationId: string, externalId: string): Promise<OutboundRecord | undefined> {
