@@ -1,3 +1,4 @@
+import { OutageTracker } from '../domain/outage.js';
 import type { Logger } from '../ports/logger.js';
 import type { JobQueue, QueueBackend } from '../ports/queue.js';
 
@@ -50,8 +51,6 @@ export const isPipelineQueue = (name: string): boolean => name === TURN_QUEUE ||
 
 /** How long an add to a pipeline queue may take before the caller goes on without it (QUEUE_ADD_TIMEOUT_MS). */
 export const DEFAULT_QUEUE_ADD_TIMEOUT_MS = 2_000;
-/** How often, at most, the log repeats that adds still fail. */
-const STILL_FAILING_EVERY_MS = 5 * 60_000;
 
 export interface QueueGuardOptions {
   /** Longest wait for one add (default DEFAULT_QUEUE_ADD_TIMEOUT_MS). */
@@ -71,30 +70,18 @@ export interface QueueGuardOptions {
 export function createQueueGuard(options: QueueGuardOptions) {
   const timeoutMs = options.timeoutMs ?? DEFAULT_QUEUE_ADD_TIMEOUT_MS;
   const now = options.now ?? (() => performance.now());
-  let since: number | undefined;
-  let failures = 0;
-  let lastLogged = 0;
+  const outage = new OutageTracker();
 
   function failed(queue: string, err: unknown): void {
-    failures += 1;
-    const at = now();
+    const said = outage.failed(now());
     const reason = err instanceof Error ? err.message : String(err);
-    if (since === undefined) {
-      since = at;
-      lastLogged = at;
-      options.logger.error({ code: 'QUEUE.UNAVAILABLE', queue, reason }, 'queue add failed: the work stays in the store and the reconciler queues it again');
-    } else if (at - lastLogged >= STILL_FAILING_EVERY_MS) {
-      lastLogged = at;
-      options.logger.error({ code: 'QUEUE.UNAVAILABLE', queue, reason, outageMs: at - since, failures }, 'queue adds still failing');
-    }
+    if (said.say === 'started') options.logger.error({ code: 'QUEUE.UNAVAILABLE', queue, reason }, 'queue add failed: the work stays in the store and the reconciler queues it again');
+    else if (said.say === 'still') options.logger.error({ code: 'QUEUE.UNAVAILABLE', queue, reason, outageMs: said.outageMs, failures: said.failures }, 'queue adds still failing');
   }
 
   function succeeded(): void {
-    if (since === undefined) return;
-    const outageMs = now() - since;
-    options.logger.warn({ code: 'QUEUE.UNAVAILABLE', outageMs, failures }, `queue adds succeed again after ${outageMs} ms (${failures} left to the reconciler)`);
-    since = undefined;
-    failures = 0;
+    const ended = outage.succeeded(now());
+    if (ended) options.logger.warn({ code: 'QUEUE.UNAVAILABLE', ...ended }, `queue adds succeed again after ${ended.outageMs} ms (${ended.failures} left to the reconciler)`);
   }
 
   /** `queue` whose add resolves within the timeout whatever happens (never rejects). */
@@ -129,7 +116,7 @@ export function createQueueGuard(options: QueueGuardOptions) {
     queue: guard,
     /** Whether adds are failing now (an outage began and no add has succeeded since). */
     get down(): boolean {
-      return since !== undefined;
+      return outage.down;
     },
     /**
      * `backend` whose pipeline queues (isPipelineQueue) are guarded; every other queue, the workers,

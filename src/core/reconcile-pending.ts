@@ -1,5 +1,6 @@
 import type { OutboundRecord } from '../domain/conversation.js';
 import type { ChannelKind } from '../domain/message.js';
+import { OutageTracker } from '../domain/outage.js';
 import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { JobQueue } from '../ports/queue.js';
@@ -46,8 +47,6 @@ const ADD_CONCURRENCY = 16;
 const RETRY_WHILE_DOWN_MS = 1_000;
 /** How long the start-up pass waits for the queues' first connection before leaving it to the periodic passes. */
 const START_WAIT_MS = 5_000;
-/** How often, at most, the log repeats that passes still fail. */
-const STILL_FAILING_EVERY_MS = 5 * 60_000;
 
 /** Another kind of pending work: re-enqueues what it finds and returns how many jobs it queued. */
 export interface ReconcileSource {
@@ -147,24 +146,17 @@ export function createReconciler(deps: ReconcilerDeps) {
   let stopped = false;
   /** The start-up pass could not run (queues unreachable): the first periodic pass comes at once. */
   let startMissed = false;
-  let failingSince: number | undefined;
-  let lastLogged = 0;
+  const failing = new OutageTracker();
 
   function report(counts: ReconcileCounts, at: string): void {
     if (Object.values(counts).some((n) => n > 0)) logger.info({ ...counts, at }, 'reconciler: pending work from the store queued again');
   }
 
   function failed(err: unknown): void {
-    const at = performance.now();
-    const code = err instanceof QueuesUnreachable ? 'QUEUE.UNAVAILABLE' : undefined;
-    if (failingSince === undefined) {
-      failingSince = at;
-      lastLogged = at;
-      logger.warn({ ...(code && { code }), err: err instanceof Error ? err.message : String(err) }, 'reconciler: pass failed; trying again until it succeeds');
-    } else if (at - lastLogged >= STILL_FAILING_EVERY_MS) {
-      lastLogged = at;
-      logger.warn({ ...(code && { code }), failingMs: at - failingSince, err: err instanceof Error ? err.message : String(err) }, 'reconciler: passes still failing');
-    }
+    const said = failing.failed(performance.now());
+    const fields = { ...(err instanceof QueuesUnreachable && { code: 'QUEUE.UNAVAILABLE' }), err: err instanceof Error ? err.message : String(err) };
+    if (said.say === 'started') logger.warn(fields, 'reconciler: pass failed; trying again until it succeeds');
+    else if (said.say === 'still') logger.warn({ ...fields, failingMs: said.outageMs }, 'reconciler: passes still failing');
   }
 
   function schedule(everyMs: number, delayMs: number): void {
@@ -175,10 +167,8 @@ export function createReconciler(deps: ReconcilerDeps) {
         let next = everyMs;
         try {
           const counts = await reconcile();
-          if (failingSince !== undefined) {
-            logger.warn({ failingMs: performance.now() - failingSince }, 'reconciler: pass succeeded again');
-            failingSince = undefined;
-          }
+          const ended = failing.succeeded(performance.now());
+          if (ended) logger.warn({ failingMs: ended.outageMs }, 'reconciler: pass succeeded again');
           report(counts, 'periodic');
         } catch (err) {
           failed(err);

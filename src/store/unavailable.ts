@@ -1,4 +1,5 @@
 import { AppError, isStoreUnavailable } from '../domain/errors.js';
+import { OutageTracker } from '../domain/outage.js';
 import type { Logger } from '../ports/logger.js';
 import type { EngineInfo } from '../ports/store.js';
 import type { Collection, Database } from './collection.js';
@@ -85,8 +86,6 @@ export function withinMs<T>(promise: Promise<T>, ms: number, what: string): Prom
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** How often, at most, the log repeats that an outage still lasts. */
-const STILL_DOWN_EVERY_MS = 5 * 60_000;
 /**
  * An outage ends with a call that succeeds having begun this long after the last failure: a disk that is
  * nearly full (some writes still fit) or a server going up and down is one outage, not one per flap.
@@ -97,9 +96,7 @@ type Kind = 'read' | 'write';
 
 /** The outage state of one store: what the log says, and the calls that failed. */
 export class StoreOutage {
-  private since: number | undefined;
-  private failures = 0;
-  private lastLogged = 0;
+  private readonly outage = new OutageTracker();
   /** The number of the last call that failed: only a call begun after it can tell the outage is over. */
   private lastFailedCall = 0;
   private lastFailureAt = 0;
@@ -116,35 +113,32 @@ export class StoreOutage {
 
   /** Whether an outage is going on (a call failed and none begun since has succeeded). */
   get down(): boolean {
-    return this.since !== undefined;
+    return this.outage.down;
   }
 
   /** Milliseconds since the outage began (0 when there is none). */
   get elapsedMs(): number {
-    return this.since === undefined ? 0 : this.now() - this.since;
+    return this.outage.elapsedMs(this.now());
   }
 
   begin(): number {
     const call = ++this.calls;
     // Start times matter only during an outage (whether a call began after the quiet period).
-    if (this.since !== undefined) this.starts.set(call, this.now());
+    if (this.outage.down) this.starts.set(call, this.now());
     return call;
   }
 
   failed(call: number, kind: Kind, reason: string, cause: unknown): AppError {
     this.starts.delete(call);
-    this.failures += 1;
     this.lastFailedCall = Math.max(this.lastFailedCall, call);
     this.failedKinds.add(kind);
     const at = this.now();
     this.lastFailureAt = at;
-    if (this.since === undefined) {
-      this.since = at;
-      this.lastLogged = at;
+    const said = this.outage.failed(at);
+    if (said.say === 'started') {
       this.logger?.error({ code: 'STORE.UNAVAILABLE', store: this.store, reason, err: cause }, `store unavailable: ${this.store} (${reason}); webhooks answer 503 and jobs wait until it is back`);
-    } else if (at - this.lastLogged >= STILL_DOWN_EVERY_MS) {
-      this.lastLogged = at;
-      this.logger?.error({ code: 'STORE.UNAVAILABLE', store: this.store, reason, outageMs: at - this.since, failures: this.failures }, `store still unavailable: ${this.store} (${reason})`);
+    } else if (said.say === 'still') {
+      this.logger?.error({ code: 'STORE.UNAVAILABLE', store: this.store, reason, outageMs: said.outageMs, failures: said.failures }, `store still unavailable: ${this.store} (${reason})`);
     }
     return new AppError('STORE.UNAVAILABLE', `The ${this.store} store is unavailable (${reason})`, { cause, details: { store: this.store, reason } });
   }
@@ -152,7 +146,7 @@ export class StoreOutage {
   succeeded(call: number, kind: Kind): void {
     const startedAt = this.starts.get(call);
     this.starts.delete(call);
-    if (this.since === undefined || call <= this.lastFailedCall || !this.failedKinds.has(kind)) return;
+    if (!this.outage.down || call <= this.lastFailedCall || !this.failedKinds.has(kind)) return;
     if (startedAt === undefined || startedAt - this.lastFailureAt < this.quietMs) {
       // It works again, but too soon after a failure to tell: over once the quiet spell passes without
       // another failure (checked then, so that a store left idle after the outage is said back too).
@@ -169,7 +163,7 @@ export class StoreOutage {
     const failureAt = this.lastFailureAt;
     this.confirming = setTimeout(() => {
       this.confirming = undefined;
-      if (this.since === undefined) return;
+      if (!this.outage.down) return;
       if (this.lastFailureAt === failureAt) this.end();
       // A failure came meanwhile: the next success will look again.
     }, Math.max(0, failureAt + this.quietMs - this.now()));
@@ -177,11 +171,9 @@ export class StoreOutage {
   }
 
   private end(): void {
-    if (this.since === undefined) return;
-    const outageMs = this.now() - this.since;
-    this.logger?.warn({ code: 'STORE.UNAVAILABLE', store: this.store, outageMs, failures: this.failures }, `store available again: ${this.store} after ${outageMs} ms (${this.failures} calls failed)`);
-    this.since = undefined;
-    this.failures = 0;
+    const ended = this.outage.succeeded(this.now());
+    if (!ended) return;
+    this.logger?.warn({ code: 'STORE.UNAVAILABLE', store: this.store, ...ended }, `store available again: ${this.store} after ${ended.outageMs} ms (${ended.failures} calls failed)`);
     this.failedKinds.clear();
     this.starts.clear();
   }

@@ -7,7 +7,7 @@ import { DEFAULT_LOOKUP_LIMIT, DEFAULT_PROOF_LIMIT } from '../core/ticket-tracki
 import { createMemoryLimiters } from '../limits/memory.js';
 import { createFallbackLimiters } from '../limits/fallback.js';
 import { createRedisLimiters } from '../limits/redis.js';
-import { RedisOutage } from '../queue/bullmq/redis-outage.js';
+import { isRedisConnectionError, RedisOutage } from '../queue/bullmq/redis-outage.js';
 import { systemClock, type Clock } from '../ports/clock.js';
 import type { FailureLimiter, LimiterFactory, RateLimiter } from '../ports/limiter.js';
 import type { Logger } from '../ports/logger.js';
@@ -90,7 +90,12 @@ export function createCoordination(options: CoordinationOptions): Coordination {
   const outage = new RedisOutage(logger.child({ component: 'coordination' }));
   redis.on('error', (err: Error) => outage.error('coordination', err));
   redis.on('ready', () => outage.ready());
-  const hub = createRedisHub({ redis, prefix: config.queuePrefix, onError: (err) => logger.warn({ err }, 'widget hub: redis pub/sub problem') });
+  // A pub/sub connection that cannot reach Redis is part of the same outage (said once), not a line per retry.
+  const pubSubError = (source: string) => (err: unknown) => {
+    if (isRedisConnectionError(err)) outage.error(source, err);
+    else logger.warn({ err }, `${source}: redis pub/sub problem`);
+  };
+  const hub = createRedisHub({ redis, prefix: config.queuePrefix, onError: pubSubError('widget hub') });
   // While Redis is unreachable the throttles decide in this process's memory: a citizen's message is still taken.
   const limiters = systemLimiters(
     createFallbackLimiters({
@@ -101,7 +106,7 @@ export function createCoordination(options: CoordinationOptions): Coordination {
     }),
     config.widget,
   );
-  const operatorFeed = createRedisOperatorFeed({ redis, prefix: config.queuePrefix, onError: (err) => logger.warn({ err }, 'operator feed: redis pub/sub problem') });
+  const operatorFeed = createRedisOperatorFeed({ redis, prefix: config.queuePrefix, onError: pubSubError('operator feed') });
   let closing: Promise<void> | undefined;
   return {
     hub,

@@ -1,8 +1,6 @@
+import { OutageTracker } from '../../domain/outage.js';
 import type { QueueLogger } from '../common.js';
 import { errorMessage } from '../common.js';
-
-/** How often, at most, the log repeats that Redis is still unreachable. */
-const STILL_DOWN_EVERY_MS = 5 * 60_000;
 
 /** Node's and ioredis' ways of saying the server cannot be reached (or the command never got an answer). */
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
@@ -22,9 +20,7 @@ export function isRedisConnectionError(err: unknown): boolean {
  * connection (the producer's and each worker's retry every ≤ 2 s).
  */
 export class RedisOutage {
-  private since: number | undefined;
-  private errors = 0;
-  private lastLogged = 0;
+  private readonly tracker = new OutageTracker();
 
   constructor(
     private readonly logger: QueueLogger,
@@ -32,29 +28,22 @@ export class RedisOutage {
   ) {}
 
   get down(): boolean {
-    return this.since !== undefined;
+    return this.tracker.down;
   }
 
   /** A connection error from any of the backend's connections (`source`: producer, a queue or worker name). */
   error(source: string, err: unknown): void {
-    this.errors += 1;
-    const at = this.now();
-    if (this.since === undefined) {
-      this.since = at;
-      this.lastLogged = at;
+    const said = this.tracker.failed(this.now());
+    if (said.say === 'started') {
       this.logger.error({ code: 'QUEUE.UNAVAILABLE', source, err: errorMessage(err) }, 'queue: redis unreachable; webhooks still store and acknowledge, the reconciler re-queues the pending work once it is back');
-    } else if (at - this.lastLogged >= STILL_DOWN_EVERY_MS) {
-      this.lastLogged = at;
-      this.logger.error({ code: 'QUEUE.UNAVAILABLE', source, outageMs: at - this.since, errors: this.errors, err: errorMessage(err) }, 'queue: redis still unreachable');
+    } else if (said.say === 'still') {
+      this.logger.error({ code: 'QUEUE.UNAVAILABLE', source, outageMs: said.outageMs, errors: said.failures, err: errorMessage(err) }, 'queue: redis still unreachable');
     }
   }
 
   /** The producer connection is ready again: the outage (if any) is over. */
   ready(): void {
-    if (this.since === undefined) return;
-    const outageMs = this.now() - this.since;
-    this.logger.warn({ code: 'QUEUE.UNAVAILABLE', outageMs, errors: this.errors }, `queue: redis reachable again after ${outageMs} ms`);
-    this.since = undefined;
-    this.errors = 0;
+    const ended = this.tracker.succeeded(this.now());
+    if (ended) this.logger.warn({ code: 'QUEUE.UNAVAILABLE', outageMs: ended.outageMs, errors: ended.failures }, `queue: redis reachable again after ${ended.outageMs} ms`);
   }
 }
