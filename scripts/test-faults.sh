@@ -11,7 +11,7 @@ bash scripts/ensure-redis.sh
 FERRETDB_LOG_LEVEL=error bash scripts/ensure-ferretdb.sh >/dev/null
 
 # Every fault issue 14 names; a missing row means its test did not run to the end.
-export FAULTS_REQUIRED="${FAULTS_REQUIRED:-redis-flush-mid-burst,redis-restart,redis-flush-mid-burst-production,ferretdb-restart,disk-full,zalo-5xx-storm,graph-timeouts,zalo-rate-limit,zalo-token-expiry,zalo-token-expiry-2-workers,clock-jump}"
+export FAULTS_REQUIRED="${FAULTS_REQUIRED:-redis-flush-mid-burst,redis-restart,redis-down-at-start,redis-flush-mid-burst-production,ferretdb-restart,disk-full,zalo-5xx-storm,graph-timeouts,zalo-rate-limit,zalo-token-expiry,zalo-token-expiry-2-workers,clock-jump}"
 
 rm -f tests/faults/out/report.jsonl
 status=0

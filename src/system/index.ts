@@ -209,7 +209,8 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
     };
     const sweep = deadlineSchedule({ catalogDir: config.catalogDir, tickets: store.tickets, clock, logger, options: deadlines });
     const schedules = [sweep, handoff.schedule, ...news.schedules, ...webPush.schedules];
-    workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules })));
+    // Their next slots are enqueued by the reconciler's passes (scheduleReconciler), from the start-up one on.
+    workers.push(...(await startSchedules({ backend, clock, logger: logger.child({ worker: 'schedules' }), schedules, enqueue: false })));
     // The store is the source of truth: at start and every RECONCILE_SECONDS, whatever it says is pending and
     // the queues no longer hold (Redis flushed or restarted empty, adds that failed while it was down) is queued again.
     reconciler = createReconciler({

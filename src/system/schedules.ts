@@ -9,7 +9,8 @@ import { dataCalendar } from './tickets.js';
  * Recurring jobs on a queue port that has no scheduler: each schedule is a self-rescheduling job, one
  * per time slot, with a deterministic id (`<name>:<slot ISO instant>`). Running a slot first enqueues
  * the next one (delayed until it starts), then does the work, so a failing run does not break the
- * chain. On start every process enqueues the next slot of each schedule: with several processes the
+ * chain. On start every process enqueues the next slot of each schedule (in the system, through the
+ * reconciler's start-up pass, once the queues answer): with several processes the
  * duplicate ids make that harmless (one job per slot, run once). On BullMQ the delayed job is kept in
  * Redis across restarts; with the in-process queue the start-up enqueue resumes the chain, and when
  * Redis forgets it (FLUSHALL, a restart without persistence) the reconciler enqueues it again
@@ -60,6 +61,12 @@ export interface ScheduleDeps {
   schedules: readonly Schedule[];
   /** Run the worker here (default true); a web-only process still enqueues the next slots. */
   worker?: boolean;
+  /**
+   * Enqueue the next slots here (default true). The system leaves it to the reconciler's start-up pass
+   * (scheduleReconciler), which waits for the queues to answer: a process started while Redis is down
+   * starts anyway and enqueues them once Redis is back.
+   */
+  enqueue?: boolean;
 }
 
 /** Starts the schedules' worker and enqueues the next slot of each; close the returned worker on stop. */
@@ -93,7 +100,7 @@ export async function startSchedules(deps: ScheduleDeps): Promise<QueueWorker[]>
       }),
     );
   }
-  await enqueueNextSlots(queue, deps.schedules, deps.clock.now());
+  if (deps.enqueue !== false) await enqueueNextSlots(queue, deps.schedules, deps.clock.now());
   return workers;
 }
 

@@ -27,7 +27,9 @@ import { privateFerretDb, privateRedis, type PrivateFerretDb, type PrivateRedis 
  *   redelivered as Zalo would —, /readyz must say not ready during the outage and ready after; Redis is
  *   started again EMPTY.
  * - `redis-flush-mid-burst-production`: the same flush in production mode (MONGODB_URL = a FerretDB of
- *   this test's own, SESSION_SECRET set), one process in role all.
+ *   this test's own, SESSION_SECRET set) with one web and TWO worker processes: the flush takes the
+ *   conversations' leases while one worker's sends are out, so the other worker's reconciler finds those
+ *   conversations free; only the store's claim on each send (`sending`) keeps it from sending them again.
  *
  * All: every accepted question answered exactly once and in order at the fake (none lost, none twice),
  * the process never restarted, the outage logged a handful of times (not once per message), and a row in
@@ -41,6 +43,8 @@ const OUTAGE_MS = 20_000;
 /** After the last expected answer, how long to keep watching for a late duplicate (several reconcile passes). */
 const SETTLE_MS = 3_000;
 const RECOVERY_DEADLINE_MS = 120_000;
+/** How long the held sends stay out after the FLUSHALL (RECONCILE_SECONDS is 1 here). */
+const HELD_AFTER_FLUSH_MS = 3_000;
 
 interface Citizen {
   userId: string;
@@ -48,44 +52,49 @@ interface Citizen {
   deliveries: ZaloDelivery[];
 }
 
-/** One system under test: its private Redis, the fake Zalo, the child process and its log. */
+/** One system under test: its private Redis, the fake Zalo, the child processes and their log. */
 interface Setup {
   redis: PrivateRedis;
   fake: FakeZalo;
+  /** The process serving webhooks and /readyz (role all, or web). */
   child: ChildSystem;
+  /** Every process of the system, with the pid it started with. */
+  processes: { child: ChildSystem; pid: number | undefined }[];
   driver: ZaloWebhookDriver;
-  pid: number | undefined;
-  /** The child's log so far (LOG_LEVEL=warn, JSON lines on stdout). */
+  /** The processes' log so far (LOG_LEVEL=warn, JSON lines on stdout). */
   log(): string;
   close(): Promise<void>;
 }
 
 /**
- * Starts the system (role all) in a child process against `redis`, with RECONCILE_SECONDS=1; the
- * embedded SQLite store in a temporary DATA_DIR unless `env` says otherwise (MONGODB_URL: production mode).
+ * Starts the system in child processes against `redis`, with RECONCILE_SECONDS=1: one process in role
+ * all, or a web process and `workers` worker processes; the embedded SQLite store in a temporary DATA_DIR
+ * unless `env` says otherwise (MONGODB_URL: production mode).
  */
-async function setUp(redis: PrivateRedis, env: Record<string, string> = {}): Promise<Setup> {
+async function setUp(redis: PrivateRedis, env: Record<string, string> = {}, workers = 0): Promise<Setup> {
   const fake = await new FakeZalo().start();
   const dataDir = mkdtempSync(join(tmpdir(), 'redis-faults-'));
-  let child: ChildSystem | undefined;
+  const children: ChildSystem[] = [];
   const close = async () => {
-    await child?.kill('SIGKILL');
+    await Promise.allSettled(children.map((c) => c.kill('SIGKILL')));
     await fake.stop();
     rmSync(dataDir, { recursive: true, force: true });
   };
-  try {
-    child = await startChildSystem(
-      childEnvironment(fake, fake.issueTokens(), { DATA_DIR: dataDir, EMBEDDED_STORE: 'sqlite', REDIS_URL: redis.url, QUEUE_PREFIX: 'faults', RECONCILE_SECONDS: '1', LOG_LEVEL: 'warn', ...env }),
-    );
-  } catch (err) {
+  const vars = childEnvironment(fake, fake.issueTokens(), { DATA_DIR: dataDir, EMBEDDED_STORE: 'sqlite', REDIS_URL: redis.url, QUEUE_PREFIX: 'faults', RECONCILE_SECONDS: '1', LOG_LEVEL: 'warn', ...env });
+  const roles: ('all' | 'web' | 'worker')[] = workers === 0 ? ['all'] : ['web', ...Array.from({ length: workers }, () => 'worker' as const)];
+  const started = await Promise.allSettled(roles.map((role) => startChildSystem(vars, undefined, role)));
+  for (const s of started) if (s.status === 'fulfilled') children.push(s.value);
+  const failed = started.find((s) => s.status === 'rejected');
+  if (failed) {
     await close();
-    throw err;
+    throw failed.reason;
   }
   let log = '';
-  child.process.stdout!.on('data', (chunk: string) => (log += chunk));
+  for (const c of children) c.process.stdout!.on('data', (chunk: string) => (log += chunk));
+  const child = children[0]!;
   fake.webhookUrl = `${child.url}/webhooks/zalo`;
   const driver = new ZaloWebhookDriver({ appId: fake.appId, oaId: fake.oaId, oaSecretKey: fake.oaSecretKey, url: fake.webhookUrl });
-  return { redis, fake, child, driver, pid: child.process.pid, log: () => log, close };
+  return { redis, fake, child, processes: children.map((c) => ({ child: c, pid: c.process.pid })), driver, log: () => log, close };
 }
 
 function citizens(s: Setup, offset: number): Citizen[] {
@@ -139,10 +148,12 @@ function expectAnsweredInOrder(s: Setup, group: Citizen[]): void {
   }
 }
 
-function expectSameProcess(s: Setup): void {
-  expect(s.child.process.exitCode).toBeNull();
-  expect(s.child.process.signalCode).toBeNull();
-  expect(s.child.process.pid).toBe(s.pid);
+function expectSameProcesses(s: Setup): void {
+  for (const { child, pid } of s.processes) {
+    expect(child.process.exitCode).toBeNull();
+    expect(child.process.signalCode).toBeNull();
+    expect(child.process.pid).toBe(pid);
+  }
 }
 
 /**
@@ -167,6 +178,9 @@ async function flushMidBurst(s: Setup, fault: string, offset: number, mode: stri
   const logBefore = outageLogLines(s);
   const flushedAt = Date.now();
   s.redis.flushAll();
+  // The sends stay out for a few reconcile passes: every process's reconciler re-queues the conversations
+  // whose leases the flush took, and their runs meet the held sends' claims.
+  await new Promise((r) => setTimeout(r, HELD_AFTER_FLUSH_MS));
   hold.release();
   for (const delivery of refused) expect(await post(s, delivery, true)).toBe(200);
 
@@ -181,11 +195,11 @@ async function flushMidBurst(s: Setup, fault: string, offset: number, mode: stri
     lost,
     duplicated,
     recoverMs,
-    notes: `${mode}; ${CITIZENS}×${PER_CITIZEN} questions, FLUSHALL after the burst with sends held in flight; ${refused.length} webhooks refused and redelivered; ${answered} answers; process not restarted; ${outageLogLines(s) - logBefore} QUEUE.UNAVAILABLE log lines`,
+    notes: `${mode}; ${CITIZENS}×${PER_CITIZEN} questions, FLUSHALL after the burst with sends held in flight; ${refused.length} webhooks refused and redelivered; ${answered} answers; processes not restarted; ${outageLogLines(s) - logBefore} QUEUE.UNAVAILABLE log lines`,
   });
   expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
   expectAnsweredInOrder(s, group);
-  expectSameProcess(s);
+  expectSameProcesses(s);
 }
 
 describe('Redis faults: the queues heal from the store without a restart (embedded SQLite store, BullMQ)', () => {
@@ -256,17 +270,57 @@ describe('Redis faults: the queues heal from the store without a restart (embedd
       lost,
       duplicated,
       recoverMs,
-      notes: `embedded SQLite store + BullMQ; ${CITIZENS}×${PER_CITIZEN} questions, rounds 2–3 during the outage: ${accepted} webhooks 200, ${refused.length} refused and redelivered, slowest ${slowestMs} ms; /readyz 503 during, 200 ${readyMs} ms after the start; ${answered} answers; process not restarted; ${logLines} QUEUE.UNAVAILABLE log lines`,
+      notes: `embedded SQLite store + BullMQ; ${CITIZENS}×${PER_CITIZEN} questions, rounds 2–3 during the outage: ${accepted} webhooks 200, ${refused.length} refused and redelivered, slowest ${slowestMs} ms; /readyz 503 during, 200 ${readyMs} ms after the start; ${answered} answers; processes not restarted; ${logLines} QUEUE.UNAVAILABLE log lines`,
     });
     expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
     expectAnsweredInOrder(s, group);
-    expectSameProcess(s);
+    expectSameProcesses(s);
     // Said once when it began and once when it ended per component, not once per message.
     expect(logLines).toBeLessThan(statuses.length);
   });
+
+  it('redis-down-at-start: a process started while Redis is down serves webhooks, and answers once Redis comes', async () => {
+    const late = await privateRedis();
+    await late.stop();
+    const startedAt = Date.now();
+    const d = await setUp(late);
+    try {
+      const startMs = Date.now() - startedAt;
+      expect(await readiness(d)).toBe(503);
+      const group = citizens(d, 3 * CITIZENS).slice(0, 5);
+      const refused: ZaloDelivery[] = [];
+      for (const c of group) for (const delivery of c.deliveries) if ((await post(d, delivery)) !== 200) refused.push(delivery);
+      await new Promise((r) => setTimeout(r, 2_000));
+      expect(answeredCount(d, group)).toBe(0);
+      const downMs = Date.now() - startedAt;
+      await late.start();
+      const upAt = Date.now();
+      for (const delivery of refused) expect(await post(d, delivery, true)).toBe(200);
+      await waitFor('an answer to every question', () => answeredCount(d, group) === group.length * PER_CITIZEN, RECOVERY_DEADLINE_MS, 50);
+      const recoverMs = Date.now() - upAt;
+      await new Promise((r) => setTimeout(r, SETTLE_MS));
+      const { lost, duplicated, answered } = tally(d, group);
+      recordFault({
+        fault: 'redis-down-at-start',
+        durationMs: downMs,
+        inFlight: group.length * PER_CITIZEN,
+        lost,
+        duplicated,
+        recoverMs,
+        notes: `embedded SQLite store + BullMQ; the process started with Redis down (ready to serve in ${startMs} ms, /readyz 503), ${group.length}×${PER_CITIZEN} questions while down, ${refused.length} refused and redelivered; ${answered} answers; ${outageLogLines(d)} QUEUE.UNAVAILABLE log lines`,
+      });
+      expect({ lost, duplicated }).toEqual({ lost: 0, duplicated: 0 });
+      expectAnsweredInOrder(d, group);
+      expectSameProcesses(d);
+      expect(outageLogLines(d)).toBeLessThan(10);
+    } finally {
+      await d.close();
+      await late.close();
+    }
+  });
 });
 
-describe('Redis faults in production mode (MongoDB wire = a FerretDB of its own, BullMQ)', () => {
+describe('Redis faults in production mode (MongoDB wire = a FerretDB of its own, BullMQ, two worker processes)', () => {
   let s: Setup;
   let redis: PrivateRedis;
   let ferret: PrivateFerretDb;
@@ -278,7 +332,7 @@ describe('Redis faults in production mode (MongoDB wire = a FerretDB of its own,
     ferret = await privateFerretDb('redis');
     redis = await privateRedis();
     url = ferret.url.replace('/?', `/${dbName}?`);
-    s = await setUp(redis, { MONGODB_URL: url, SESSION_SECRET: randomUUID() + randomUUID() });
+    s = await setUp(redis, { MONGODB_URL: url, SESSION_SECRET: randomUUID() + randomUUID() }, 2);
   });
 
   afterAll(async () => {
@@ -296,6 +350,6 @@ describe('Redis faults in production mode (MongoDB wire = a FerretDB of its own,
   });
 
   it('redis-flush-mid-burst-production: FLUSHALL while turns and deliveries are queued and sends are in flight', async () => {
-    await flushMidBurst(s, 'redis-flush-mid-burst-production', 2 * CITIZENS, 'production mode: FerretDB + BullMQ');
+    await flushMidBurst(s, 'redis-flush-mid-burst-production', 2 * CITIZENS, 'production mode: FerretDB + BullMQ, web + 2 worker processes');
   });
 });
