@@ -21,5 +21,19 @@ if [ -z "${MONGODB_URL:-}" ]; then
   export MONGODB_URL="${line#MONGODB_URL=}"
 fi
 echo '== chromium';           bash scripts/ensure-chromium.sh
-echo '== tests';              npx vitest run --project unit --project integration --project e2e
-echo '== faults';             bash scripts/test-faults.sh
+# The fault tests (private Redis and FerretDB processes, outages of seconds: mostly waiting) run beside
+# the main suite; their output is printed after it. Both must pass.
+faults_log="$(mktemp)"
+bash scripts/test-faults.sh >"$faults_log" 2>&1 &
+faults_pid=$!
+trap 'kill "$faults_pid" 2>/dev/null || true; rm -f "$faults_log"' EXIT
+echo '== tests'
+status=0
+# Three test files at a time on two cores: most integration files wait on child processes and sockets.
+npx vitest run --project unit --project integration --project e2e --maxWorkers=3 || status=$?
+echo '== faults (ran beside the tests)'
+faults_status=0
+wait "$faults_pid" || faults_status=$?
+cat "$faults_log"
+[ "$faults_status" -eq 0 ] || status=$faults_status
+exit "$status"
