@@ -47,14 +47,12 @@ export const CALL_SETTLED_MS = 120_000;
 export const broadcastJobId = (itemId: string): string => `broadcast:${itemId}`;
 export const BROADCAST_JOB_ATTEMPTS = 8;
 export const BROADCAST_JOB_BACKOFF_MS = 5_000;
-/** The reconciler looks at the broadcasts of this many newest items. */
-export const BROADCAST_RECONCILE_ITEMS = 50;
+/** Unfinished broadcasts one reconcile pass reads (least recently moved first; a province has a handful at a time). */
+export const BROADCAST_RECONCILE_LIMIT = 500;
 /** A broadcast moved less than this ago is left to its own job (it may be waiting out a verify delay). */
 export const BROADCAST_RECONCILE_AFTER_MS = 60_000;
 /** States whose next step makes no broadcast call (`broadcasting` is settled to `unknown`, never called again). */
-const RESUMABLE: ReadonlySet<NewsBroadcastState> = new Set<NewsBroadcastState>(['creating', 'verifying', 'live', 'broadcasting']);
-/** Items whose broadcast ended (done, failed, unknown) remembered so passes do not read them again (cleared when full). */
-const SETTLED_REMEMBERED = 1_000;
+const RESUMABLE: readonly NewsBroadcastState[] = ['creating', 'verifying', 'live', 'broadcasting'];
 /** Zalo's limits on an article. */
 export const ARTICLE_TITLE_MAX = 150;
 export const ARTICLE_DESCRIPTION_MAX = 300;
@@ -210,29 +208,18 @@ export function createNewsBroadcasts(deps: NewsBroadcastDeps) {
     }
   }
 
-  /** Items whose broadcast ended for good: a terminal state never changes. */
-  const settled = new Set<string>();
-
   /**
-   * Broadcasts to resume (their job lost with Redis), for the reconciler: of the newest
-   * BROADCAST_RECONCILE_ITEMS items, those in `creating`, `verifying` or `live` not moved for
-   * BROADCAST_RECONCILE_AFTER_MS, and those `broadcasting` for CALL_SETTLED_MS (run() records them
-   * `unknown` without calling again). None when Zalo broadcasts are not set up (run() could not move them).
+   * Broadcasts to resume (their job lost with Redis), for the reconciler, found by their state in the
+   * store: those in `creating`, `verifying` or `live` not moved for BROADCAST_RECONCILE_AFTER_MS, and those
+   * `broadcasting` for CALL_SETTLED_MS (run() records them `unknown` without calling again). None when Zalo
+   * broadcasts are not set up (run() could not move them).
    */
   async function unfinished(now: Date): Promise<string[]> {
     if (!deps.zalo) return [];
     const found: string[] = [];
-    for (const item of await store.newsItems.latest({ limit: BROADCAST_RECONCILE_ITEMS })) {
-      if (settled.has(item.id)) continue;
-      const b = await store.newsBroadcasts.get(item.id);
-      if (!b) continue;
-      if (!RESUMABLE.has(b.state)) {
-        if (settled.size >= SETTLED_REMEMBERED) settled.clear();
-        settled.add(item.id);
-        continue;
-      }
+    for (const b of await store.newsBroadcasts.listByState(RESUMABLE, BROADCAST_RECONCILE_LIMIT)) {
       const idle = now.getTime() - b.updatedAt.getTime();
-      if (idle >= (b.state === 'broadcasting' ? CALL_SETTLED_MS : BROADCAST_RECONCILE_AFTER_MS)) found.push(item.id);
+      if (idle >= (b.state === 'broadcasting' ? CALL_SETTLED_MS : BROADCAST_RECONCILE_AFTER_MS)) found.push(b.itemId);
     }
     return found;
   }

@@ -9,6 +9,7 @@ import type { JobQueue } from '../ports/queue.js';
 import type { Store } from '../ports/store.js';
 import { VIETNAM_UTC_OFFSET_MS } from '../domain/working-days.js';
 import { queueDelivery, type DeliveryJob } from './queues.js';
+import { createFanOutCheck } from './news-fan-out-check.js';
 
 /**
  * Portal news pushed to subscribers (issue 12, news-handoff-languages.md A.4 items 3–6): one decision per
@@ -143,12 +144,8 @@ const RELEASE_PAGE = 200;
 const DIGEST_SCAN = 50_000;
 /** How far back the reconciler looks for items whose fan-out did not finish (src/core/reconcile-pending.ts). */
 export const FAN_OUT_RECONCILE_WITHIN_MS = 24 * 60 * 60_000;
-/** Newest published items the reconciler looks at per pass. */
-const FAN_OUT_RECONCILE_ITEMS = 20;
 /** An item out for less than this is left to its own fan-out job (it may still be running). */
 export const FAN_OUT_RECONCILE_AFTER_MS = 60_000;
-/** Items found complete, remembered so a pass costs nothing for them (cleared past this many). */
-const COMPLETE_REMEMBERED = 1_000;
 /** Titles a digest names; the rest are "N tin khác". */
 export const DIGEST_MAX_ITEMS = 10;
 
@@ -175,9 +172,6 @@ export function newsWindowOpen(channel: ChannelKind, lastInboundAt: Date, now: D
 
 export function createNewsDelivery(deps: NewsDeliveryDeps) {
   const { store, policy } = deps;
-  /** Items whose fan-out was found complete: it stays so (records are never removed). */
-  const complete = new Set<string>();
-
   async function decide(conversation: Conversation, item: NewsItem, now: Date): Promise<Decision> {
     if (handoffOf(conversation).status !== 'bot') return HOLD;
     if (!newsWindowOpen(conversation.channel, conversation.lastInboundAt, now, policy.zaloPaidWindow)) return HOLD;
@@ -310,37 +304,16 @@ export function createNewsDelivery(deps: NewsDeliveryDeps) {
 
   return {
     /**
-     * Items whose fan-out did not finish (its job lost with Redis, or failed for good mid-way), for the
-     * reconciler to queue again: announced items published in the last FAN_OUT_RECONCILE_WITHIN_MS (the
-     * newest FAN_OUT_RECONCILE_ITEMS, out for at least FAN_OUT_RECONCILE_AFTER_MS) with a subscriber who
-     * had the item's topics before it came out and has no record of it yet. Subscriptions made or changed
-     * after it came out are not counted: the fan-out never promised them the item (running it again would
-     * push it to them, as a late first run would have). An item found complete is not read again.
+     * Items whose fan-out did not finish, for the reconciler (news-fan-out-check.ts): announced, published
+     * items out between FAN_OUT_RECONCILE_AFTER_MS and FAN_OUT_RECONCILE_WITHIN_MS ago with a subscriber who
+     * had one of their topics before they came out and has no record of them yet.
      */
-    async unfinishedFanOuts(now: Date): Promise<string[]> {
-      const since = now.getTime() - FAN_OUT_RECONCILE_WITHIN_MS;
-      const unfinished: string[] = [];
-      for (const item of await store.newsItems.latest({ limit: FAN_OUT_RECONCILE_ITEMS })) {
-        if (!item.announce || !isPublished(item) || complete.has(item.id)) continue;
-        const outAt = Math.max(item.publishedAt.getTime(), item.receivedAt.getTime());
-        if (outAt < since || outAt > now.getTime() - FAN_OUT_RECONCILE_AFTER_MS) continue;
-        const decided = new Set((await store.newsDeliveries.listByItem(item.id)).map((d) => d.conversationId));
-        let missing = false;
-        for (const topic of new Set(item.topics)) {
-          const subscriptions = await store.newsSubscriptions.listByTopic(topic);
-          if (subscriptions.some((s) => !decided.has(s.id) && s.updatedAt.getTime() <= outAt)) {
-            missing = true;
-            break;
-          }
-        }
-        if (missing) unfinished.push(item.id);
-        else {
-          if (complete.size >= COMPLETE_REMEMBERED) complete.clear();
-          complete.add(item.id);
-        }
-      }
-      return unfinished;
-    },
+    unfinishedFanOuts: createFanOutCheck({
+      store,
+      withinMs: FAN_OUT_RECONCILE_WITHIN_MS,
+      owes: (item, outAt, now) => isPublished(item) && outAt >= now - FAN_OUT_RECONCILE_WITHIN_MS && outAt <= now - FAN_OUT_RECONCILE_AFTER_MS,
+      recipients: async (topic) => (await store.newsSubscriptions.listByTopic(topic)).map((s) => ({ key: s.id, subscribedAt: s.updatedAt })),
+    }),
 
     /**
      * Decides and records the item for every subscribed conversation, and queues the sends. Idempotent:

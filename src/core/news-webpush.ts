@@ -7,6 +7,7 @@ import type { Clock } from '../ports/clock.js';
 import type { Logger } from '../ports/logger.js';
 import type { SecretRepo, Store } from '../ports/store.js';
 import { WebPushSendError, type VapidKeys, type WebPushSender, type WebPushSendOptions } from '../ports/web-push.js';
+import { createFanOutCheck } from './news-fan-out-check.js';
 
 /**
  * Portal news pushed to browsers (issue 12 item 3, news-handoff-languages.md A.1.6 and A.4 items 5, 7, 8,
@@ -118,12 +119,8 @@ const RELEASE_PAGE = 500;
 /** The release reads browsers' records only (the chat's are news-delivery.ts's). */
 const WEBPUSH_ONLY = ['webpush'] as const;
 const TOPICS_MAX = 20;
-/** The reconciler looks at this many newest items (the web push twin of news-delivery.ts FAN_OUT_RECONCILE_ITEMS). */
-const WEBPUSH_RECONCILE_ITEMS = 20;
 /** An item out for less than this is left to the fan-out job queued when it was published. */
 export const WEBPUSH_RECONCILE_AFTER_MS = 60_000;
-/** Items found complete, remembered so the periodic passes do not read them again (cleared when full). */
-const COMPLETE_REMEMBERED = 1_000;
 
 /** A subscription's id: a hash of its endpoint (one per browser; subscribing again replaces it). */
 export const webPushSubscriptionId = (endpoint: string): string => createHash('sha256').update(endpoint).digest('base64url');
@@ -169,9 +166,6 @@ export async function resolveVapidKeys(deps: { configured: VapidKeys | undefined
 export function createNewsWebPush(deps: NewsWebPushDeps) {
   const { store, policy, sender } = deps;
   const topicIds = new Set(deps.topics.map((t) => t.id));
-  /** Items whose every browser was claimed (a claim is never removed, so they stay complete). */
-  const complete = new Set<string>();
-
   async function capReached(recipient: string, now: Date): Promise<boolean> {
     return (await store.newsDeliveries.countSent(recipient, vietnamDayStart(now))) >= policy.dailyCap;
   }
@@ -291,38 +285,17 @@ export function createNewsWebPush(deps: NewsWebPushDeps) {
     },
 
     /**
-     * Items whose browser fan-out did not finish (its job lost with Redis, or failed for good mid-way),
-     * for the reconciler to queue again: announced, published items among the newest
-     * WEBPUSH_RECONCILE_ITEMS, out for at least WEBPUSH_RECONCILE_AFTER_MS and less than their push TTL
-     * (a later push would be stale), with a browser subscribed to one of their topics before the item came
-     * out and no claim for it. Claims left `queued` are not counted: the job's retries and releaseQuiet
-     * re-send them. Browsers subscribed (or changed) after the item came out were never promised it. An
-     * item found complete is not read again by this process.
+     * Items whose browser fan-out did not finish, for the reconciler (news-fan-out-check.ts): announced,
+     * published items out for at least WEBPUSH_RECONCILE_AFTER_MS and less than their push TTL (a later push
+     * would be stale), with a browser subscribed to one of their topics before they came out and no claim
+     * for them. Claims left `queued` are not counted: the job's retries and releaseQuiet re-send them.
      */
-    async unfinishedFanOuts(now: Date): Promise<string[]> {
-      const unfinished: string[] = [];
-      for (const item of await store.newsItems.latest({ limit: WEBPUSH_RECONCILE_ITEMS })) {
-        if (!item.announce || item.status === 'scheduled' || complete.has(item.id)) continue;
-        const outAt = Math.max(item.publishedAt.getTime(), item.receivedAt.getTime());
-        const age = now.getTime() - outAt;
-        if (age < WEBPUSH_RECONCILE_AFTER_MS || age >= webPushOptions(item).ttlSec * 1000) continue;
-        const claimed = new Set((await store.newsDeliveries.listByItem(item.id)).map((d) => d.conversationId));
-        let missing = false;
-        for (const topic of new Set(item.topics)) {
-          const browsers = await store.webPush.listByTopic(topic);
-          if (browsers.some((s) => s.updatedAt.getTime() <= outAt && !claimed.has(webPushRecipient(s.id)))) {
-            missing = true;
-            break;
-          }
-        }
-        if (missing) unfinished.push(item.id);
-        else {
-          if (complete.size >= COMPLETE_REMEMBERED) complete.clear();
-          complete.add(item.id);
-        }
-      }
-      return unfinished;
-    },
+    unfinishedFanOuts: createFanOutCheck({
+      store,
+      withinMs: Math.max(WEBPUSH_TTL_NORMAL_SEC, WEBPUSH_TTL_CRITICAL_SEC) * 1000,
+      owes: (item, outAt, now) => item.status !== 'scheduled' && now - outAt >= WEBPUSH_RECONCILE_AFTER_MS && now - outAt < webPushOptions(item).ttlSec * 1000,
+      recipients: async (topic) => (await store.webPush.listByTopic(topic)).map((s) => ({ key: webPushRecipient(s.id), subscribedAt: s.updatedAt })),
+    }),
 
     /**
      * Once quiet hours are over: sends the web pushes held for them (the cap checked again), and re-sends

@@ -205,8 +205,8 @@ export interface NewsItemRepo {
   /** Insert-if-absent on `id`: returns whether this call created it (a feed polled twice records an entry once). */
   insert(item: NewsItem): Promise<{ created: boolean }>;
   get(id: string): Promise<NewsItem | undefined>;
-  /** Published items newest first (publishedAt), of any of these topics, or of every topic when absent. */
-  latest(query: { topics?: readonly string[]; limit: number }): Promise<NewsItem[]>;
+  /** Published items newest first (publishedAt), of any of these topics (every topic when absent), published at or after `since` when given. */
+  latest(query: { topics?: readonly string[]; since?: Date; limit: number }): Promise<NewsItem[]>;
   /** Items in this status (scheduled, publishing), soonest first (publishedAt); only those due by `dueBy` when given. */
   listByStatus(status: NewsItemStatus, query: { dueBy?: Date; limit: number }): Promise<NewsItem[]>;
   /** Moves an item from `from` to `to` (undefined: published): whether this call did it (several workers, one wins). */
@@ -253,6 +253,8 @@ export interface NewsBroadcastRepo {
   /** Insert-if-absent on `id` (the item's): whether this call created it (never two broadcasts). */
   insert(broadcast: NewsBroadcast): Promise<{ created: boolean }>;
   get(id: string): Promise<NewsBroadcast | undefined>;
+  /** At most `limit` broadcasts in any of these states, least recently moved first (updatedAt). */
+  listByState(states: readonly NewsBroadcastState[], limit: number): Promise<NewsBroadcast[]>;
   /** Moves it only if it is still in `from`, appending `step` when given: whether this call did it. */
   advance(id: string, from: NewsBroadcastState, patch: Partial<Pick<NewsBroadcast, 'state' | 'token' | 'articleId' | 'messageId' | 'error' | 'updatedAt'>>, step?: NewsBroadcast['steps'][number]): Promise<boolean>;
 }

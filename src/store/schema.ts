@@ -188,6 +188,7 @@ import type { IndexSpec } from './collection.js';
  * == Schema: news_broadcasts ==  (one Zalo Article broadcast per item)
  *   _id (item id), itemId, state, requestedBy { id, username }, requestedAt, token?, articleId?,
  *   messageId?, target { cities }, steps [{ step, at, outcome }], error?, updatedAt
+ * Indexes: { state, updatedAt } (listByState: the reconciler's unfinished broadcasts)
  *
  * == Schema: news_feeds ==
  *   _id (feed URL), url, etag?, lastModified?, polledAt
@@ -291,5 +292,5 @@ export const INDEXES: Readonly<Record<CollectionName, readonly IndexSpec[]>> = {
   ],
   news_feeds: [],
   webpush_subscriptions: [{ name: 'topics', keys: { topics: 1 } }],
-  news_broadcasts: [],
+  news_broadcasts: [{ name: 'state_updatedAt', keys: { state: 1, updatedAt: 1 } }],
 };

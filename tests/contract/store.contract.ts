@@ -413,6 +413,22 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         expect(await store.newsBroadcasts.get(id)).toMatchObject({ state: 'verifying', token: 'tok', steps: [{ step: 'create', outcome: 'token' }, { step: 'verify', outcome: '-214' }] });
       });
 
+      it('When broadcasts are listed by state, then only those states come back, least recently moved first, at most the limit', async () => {
+        const make = (state: 'live' | 'failed' | 'done', minute: number) => {
+          const id = uid('n');
+          const at = new Date(Date.UTC(1990, 0, 1, 0, minute));
+          return { id, itemId: id, state, requestedBy: { id: 'a1', username: 'dp' }, requestedAt: at, target: { cities: '58' }, steps: [], updatedAt: at };
+        };
+        const [late, done, early] = [make('live', 3), make('done', 1), make('failed', 2)];
+        for (const b of [late, done, early]) await store.newsBroadcasts.insert(b);
+        const mine = new Set([late.id, done.id, early.id]);
+        const listed = (await store.newsBroadcasts.listByState(['live', 'failed'], 1_000)).filter((b) => mine.has(b.id));
+        expect(listed.map((b) => b.id)).toEqual([early.id, late.id]);
+        expect(listed[0]?.updatedAt).toBeInstanceOf(Date);
+        expect((await store.newsBroadcasts.listByState(['live', 'failed'], 1)).map((b) => b.id)).toEqual([early.id]);
+        expect(await store.newsBroadcasts.listByState([], 10)).toEqual([]);
+      });
+
       it("When a feed's validators are stored, then they read back", async () => {
         const url = `https://portal.example/${uid('feed')}.rss`;
         const state = { url, etag: 'W/"abc"', lastModified: 'Mon, 07 Dec 2026 01:00:00 GMT', polledAt: new Date('2031-01-01T00:00:00Z') };

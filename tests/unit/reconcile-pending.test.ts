@@ -196,6 +196,9 @@ describe('reconcile-pending', () => {
     expect(await delivery.unfinishedFanOuts(now)).toEqual([]);
     now = new Date(T0.getTime() + FAN_OUT_RECONCILE_AFTER_MS);
     expect(await delivery.unfinishedFanOuts(now)).toEqual(['n1']);
+    // However many items came out after it within the window (not only the newest few).
+    for (let i = 0; i < 30; i++) await store.newsItems.insert({ ...item, id: `later-${i}`, announce: false, publishedAt: new Date(T0.getTime() + 1000 + i), receivedAt: now });
+    expect(await delivery.unfinishedFanOuts(now)).toEqual(['n1']);
     // A citizen who subscribed after the item came out is not owed it.
     await store.newsSubscriptions.remove(b);
     const late = await conversation('late');

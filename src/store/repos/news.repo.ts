@@ -1,4 +1,4 @@
-import type { NewsBroadcast, NewsChannel, NewsDelivery, NewsItem, NewsItemStatus, NewsSubscription, WebPushSubscription } from '../../domain/news.js';
+import type { NewsBroadcast, NewsBroadcastState, NewsChannel, NewsDelivery, NewsItem, NewsItemStatus, NewsSubscription, WebPushSubscription } from '../../domain/news.js';
 import type { NewsBroadcastRepo, NewsDeliveryRepo, NewsFeedStateRepo, NewsItemRepo, NewsSubscriptionRepo, WebPushSubscriptionRepo } from '../../ports/store.js';
 import { insertIfAbsent, type Collection, type Filter } from '../collection.js';
 import { defined, fromDoc, toDoc, type Doc } from '../documents.js';
@@ -18,7 +18,7 @@ export class NewsItemsRepo implements NewsItemRepo {
 
   async latest(query: Parameters<NewsItemRepo['latest']>[0]): Promise<NewsItem[]> {
     if (query.limit <= 0) return [];
-    const filter: Filter = { ...(query.topics && { topics: { $in: [...query.topics] } }), status: { $ne: 'scheduled' } };
+    const filter: Filter = { ...(query.topics && { topics: { $in: [...query.topics] } }), ...(query.since && { publishedAt: { $gte: query.since } }), status: { $ne: 'scheduled' } };
     const docs = await this.items.find(filter, { sort: { publishedAt: -1, _id: -1 }, limit: query.limit });
     return docs.map((d) => fromDoc(d));
   }
@@ -146,6 +146,12 @@ export class NewsBroadcastsRepo implements NewsBroadcastRepo {
   async get(id: string): Promise<NewsBroadcast | undefined> {
     const doc = await this.broadcasts.findOne({ _id: id });
     return doc ? fromDoc(doc) : undefined;
+  }
+
+  async listByState(states: readonly NewsBroadcastState[], limit: number): Promise<NewsBroadcast[]> {
+    if (limit <= 0 || states.length === 0) return [];
+    const docs = await this.broadcasts.find({ state: { $in: [...states] } }, { sort: { updatedAt: 1, _id: 1 }, limit });
+    return docs.map((d) => fromDoc(d));
   }
 
   async advance(id: string, from: NewsBroadcast['state'], patch: Parameters<NewsBroadcastRepo['advance']>[2], step?: NewsBroadcast['steps'][number]): Promise<boolean> {
