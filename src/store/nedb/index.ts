@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import nedbModule from '@seald-io/nedb';
 import type { EngineInfo, Store } from '../../ports/store.js';
@@ -27,17 +28,113 @@ function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { errorType?: unknown }).errorType === 'uniqueViolated';
 }
 
+/** nedb's command queue (datastore.js `Datastore#executor`, untyped): one command at a time per datastore. */
+type Executor = { pushAsync<T>(task: () => Promise<T>, forceQueuing?: boolean): Promise<T> };
+
+/**
+ * Cuts a torn last line off a nedb file: a write the full disk cut short leaves part of a line, and a
+ * datastore of a few lines (its index lines count) with one corrupt line is more than nedb's 10%
+ * corruptAlertThreshold, so it would refuse to load it (the reload below, as the next start). Every line
+ * nedb writes (append or compaction) ends with '\n', so whatever follows the last '\n' is torn.
+ * Truncating frees space: it works on a full disk.
+ */
+async function dropTornTail(filename: string): Promise<void> {
+  const file = await open(filename, 'r+');
+  try {
+    const { size } = await file.stat();
+    const chunk = Buffer.alloc(64 * 1024);
+    let end = size;
+    while (end > 0) {
+      const start = Math.max(0, end - chunk.length);
+      const { bytesRead } = await file.read(chunk, 0, end - start, start);
+      const newline = chunk.subarray(0, bytesRead).lastIndexOf(0x0a);
+      if (newline >= 0) {
+        end = start + newline + 1;
+        break;
+      }
+      end = start;
+    }
+    if (end < size) await file.truncate(end);
+  } finally {
+    await file.close();
+  }
+}
+
+/**
+ * One collection's datastore, and whether its memory may be ahead of its file. nedb applies a write to
+ * its in-memory indexes first and appends it to the file after (datastore.js `_insertAsync`,
+ * `_updateAsync`, `_removeAsync`), so when the append fails on a full or failing disk the caller gets
+ * the error (503: the platform redelivers) but memory keeps the write: the redelivery would find the
+ * message already stored, and the next restart would lose it. So after a write fails with a disk error
+ * the datastore is reloaded from its file before its next operation: the failed write is then gone from
+ * memory as from the disk, as the 503 said.
+ */
+class NedbFile {
+  /** A write failed on the disk since the last load: memory may hold what the file does not. */
+  private stale = false;
+  /** The reload under way: every operation arriving meanwhile waits on this one, not on a reload of its own. */
+  private reloading: Promise<void> | undefined;
+
+  constructor(
+    private readonly ds: Nedb,
+    private readonly filename: string,
+  ) {}
+
+  /** Told of every failed write: only a disk error leaves memory ahead of the file. */
+  failed(error: unknown): void {
+    if (diskError(error) !== undefined) this.stale = true;
+  }
+
+  /** The datastore, first reloaded from its file if memory may be ahead of it; throws (mark kept) if the reload fails. */
+  async ready(): Promise<Nedb> {
+    if (this.stale && !this.reloading) {
+      // Cleared before, not after: a write failing during the reload marks it again (one reload too many at worst, never one too few).
+      this.stale = false;
+      this.reloading = (async () => {
+        try {
+          // Both in nedb's queue, back to back: after the commands already queued (a write still appending
+          // must not be cut), before any other. The load empties memory, reads the file back and rewrites it
+          // (a compaction): on a disk still full that rewrite fails with memory maybe half loaded, so the
+          // mark stays and the next operation tries again.
+          const executor = (this.ds as unknown as { executor: Executor }).executor;
+          await Promise.all([executor.pushAsync(() => dropTornTail(this.filename), true), this.ds.loadDatabaseAsync()]);
+        } catch (error) {
+          this.stale = true;
+          throw error;
+        } finally {
+          this.reloading = undefined;
+        }
+      })();
+    }
+    if (this.reloading) await this.reloading;
+    return this.ds;
+  }
+
+  /** Rewrites the file from memory, unless memory may be ahead of it (a compaction would then write the failed write, or a half-loaded memory): then the reload rewrites it from the file. */
+  async compact(): Promise<void> {
+    if (this.stale || this.reloading) await this.ready();
+    else await this.ds.compactDatafileAsync();
+  }
+}
+
 class NedbCollection<D extends { _id: string }> implements Collection<D> {
   constructor(
     private readonly name: string,
-    private readonly ds: () => Promise<Nedb>,
+    private readonly file: () => Promise<NedbFile>,
   ) {}
 
+  /** The datastore, reloaded first if a write failed on the disk (NedbFile). */
+  private async ds(): Promise<Nedb> {
+    return (await this.file()).ready();
+  }
+
   private async guard<T>(write: (ds: Nedb) => Promise<T>): Promise<T> {
-    const ds = await this.ds();
+    const file = await this.file();
+    const ds = await file.ready();
     try {
       return await write(ds);
     } catch (error) {
+      file.failed(error);
       if (isUniqueViolation(error)) throw new DuplicateKeyError(this.name, { cause: error });
       throw error;
     }
@@ -79,7 +176,7 @@ class NedbCollection<D extends { _id: string }> implements Collection<D> {
   }
 
   async deleteMany(filter: Filter): Promise<number> {
-    return (await this.ds()).removeAsync(filter, { multi: true });
+    return this.guard((ds) => ds.removeAsync(filter, { multi: true }));
   }
 }
 
@@ -97,11 +194,12 @@ export interface NedbStoreOptions {
 const DEFAULT_COMPACT_EVERY_MS = 10 * 60_000;
 
 /** Opens every collection file, checks the data directory is ours, creates the declared indexes. */
-async function openAll(dir: string): Promise<Map<string, Nedb>> {
+async function openAll(dir: string): Promise<Map<string, NedbFile>> {
   mkdirSync(dir, { recursive: true });
-  const all = new Map<string, Nedb>();
+  const all = new Map<string, NedbFile>();
   for (const name of Object.values(COLLECTIONS)) {
-    const ds = new Datastore<Record<string, unknown>>({ filename: join(dir, `${name}.db`) });
+    const filename = join(dir, `${name}.db`);
+    const ds = new Datastore<Record<string, unknown>>({ filename });
     await ds.loadDatabaseAsync();
     // nedb indexes one field's equality or range: unique indexes whole (compound ones too), the others by their first key.
     const seen = new Set<string>();
@@ -113,7 +211,7 @@ async function openAll(dir: string): Promise<Map<string, Nedb>> {
       seen.add(id);
       await ds.ensureIndexAsync({ fieldName, ...(spec.unique ? { unique: true } : {}) });
     }
-    all.set(name, ds);
+    all.set(name, new NedbFile(ds, filename));
   }
   return all;
 }
@@ -121,12 +219,12 @@ async function openAll(dir: string): Promise<Map<string, Nedb>> {
 export function createNedbDatabase(options: Omit<NedbStoreOptions, 'now'>): Database {
   const dir = join(options.dataDir, 'store');
   const compactEveryMs = options.compactEveryMs ?? DEFAULT_COMPACT_EVERY_MS;
-  let loading: Promise<Map<string, Nedb>> | undefined;
+  let loading: Promise<Map<string, NedbFile>> | undefined;
   let lock: DataDirLock | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const compact = (all: Map<string, Nedb>) => Promise.all([...all.values()].map((ds) => ds.compactDatafileAsync()));
-  const load = async (): Promise<Map<string, Nedb>> => {
+  const compact = (all: Map<string, NedbFile>) => Promise.all([...all.values()].map((file) => file.compact()));
+  const load = async (): Promise<Map<string, NedbFile>> => {
     mkdirSync(dir, { recursive: true });
     lock = lockDataDir(dir);
     try {
@@ -142,7 +240,7 @@ export function createNedbDatabase(options: Omit<NedbStoreOptions, 'now'>): Data
       throw error;
     }
   };
-  const db = (): Promise<Map<string, Nedb>> => {
+  const db = (): Promise<Map<string, NedbFile>> => {
     if (!loading) {
       const attempt = load();
       loading = attempt;
