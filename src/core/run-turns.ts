@@ -1,4 +1,4 @@
-import type { Conversation, InboundMessage } from '../domain/conversation.js';
+import type { Conversation, InboundMessage, TurnDecision } from '../domain/conversation.js';
 import { isStoreUnavailable } from '../domain/errors.js';
 import { handoffOf } from '../domain/handoff.js';
 import type { ChannelKind, Reply } from '../domain/message.js';
@@ -30,23 +30,6 @@ export interface TurnRunnerDeps {
   /** Delays of a turn that met a store outage (tests shorten them). */
   storeRetry?: StoreOutageRetryOptions;
 }
-
-/**
- * What a turn decided for one message, recorded in one document before any of it is written out: the
- * turn's commit point. The engine advances the dialog state as it runs, so running it a second time for
- * the same message could answer differently; a turn cut by a store outage (or a crash) after this record
- * was written is completed from it instead, so the citizen gets the answer decided, whole, once.
- */
-interface TurnOutcome {
-  /** Id tag of the replies: `r` answers, `e` the apology for a failed turn. */
-  tag: 'r' | 'e';
-  replies: Reply[];
-  status: 'done' | 'failed';
-  error?: string;
-}
-
-/** The key of a message's turn outcome among the dialog state's documents (removed once the turn is complete). */
-export const turnOutcomeKey = (messageId: string) => `turn/${messageId}`;
 
 const DEFAULT_TURN_TIMEOUT_MS = 10_000;
 /** Platform windows are hours and days long: the last interaction is recorded to the minute. */
@@ -114,15 +97,12 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
       // The citizen left the queue by choosing what the bot offers instead: the bot takes this message.
       conversation = (await deps.store.conversations.get(conversation.id)) ?? conversation;
     }
-    const key = turnOutcomeKey(message.id);
-    // A turn cut after its outcome was recorded is completed from the record, never decided again.
-    const recorded = (await deps.store.dialogState.read([key]))[key] as TurnOutcome | undefined;
-    const outcome = recorded ?? (await decide(conversation, message));
-    if (!recorded) await deps.store.dialogState.write({ [key]: outcome });
+    // A turn cut after its decision was recorded is completed from it, never decided again (TurnDecision);
+    // the decision rides on the message's own record and goes with its final status.
+    const outcome = message.decided ?? (await decide(conversation, message));
+    if (!message.decided) await deps.store.inbound.recordDecision(message.id, outcome);
     await queueReplies(conversation, message, outcome.replies, outcome.tag);
     await deps.store.inbound.setStatus(message.id, outcome.status, { ...(outcome.error !== undefined && { error: outcome.error }), processedAt: deps.clock.now() });
-    // Only tidying: a record left behind is never read again (its message is processed).
-    await deps.store.dialogState.delete([key]).catch((err: unknown) => deps.logger.debug({ err, messageId: message.id }, 'turn outcome not removed'));
   }
 
   /**
@@ -130,7 +110,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
    * not a failed turn (nothing to apologize for: the turn runs again once the store is back), so it is
    * thrown on.
    */
-  async function decide(conversation: Conversation, message: InboundMessage): Promise<TurnOutcome> {
+  async function decide(conversation: Conversation, message: InboundMessage): Promise<TurnDecision> {
     deps.typing?.(conversation).catch((err: unknown) => deps.logger.debug({ err, conversationId: conversation.id }, 'typing indicator failed'));
     try {
       const replies = await withTimeout(deps.engine.handleTurn({ conversation, message }), turnTimeoutMs);
@@ -149,7 +129,7 @@ export function createTurnRunner(deps: TurnRunnerDeps) {
   /**
    * A store outage anywhere in the turn (STORE.UNAVAILABLE) runs the job again later with a growing
    * delay and without spending an attempt (store-outage.ts): the message stays pending in the store,
-   * and what the turn wrote before the outage is completed by the next run (TurnOutcome).
+   * and what the turn wrote before the outage is completed by the next run (TurnDecision).
    */
   return async function handle(job: Job<TurnJob>): Promise<void> {
     const { conversationId } = job.data;

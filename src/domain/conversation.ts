@@ -59,6 +59,22 @@ export interface InboundMessage {
   processedAt?: Date;
   /** Error code when the turn failed (never the message text). */
   error?: string;
+  /** What its turn decided, recorded before any of it is written out; removed once the message is processed. */
+  decided?: TurnDecision;
+}
+
+/**
+ * What a turn decided for one message: the turn's commit point. The engine advances the dialog state as
+ * it runs, so running it a second time for the same message could answer differently; a turn cut (a store
+ * outage, a crash) after this was recorded is completed from it, so the citizen gets the answer decided,
+ * whole, once.
+ */
+export interface TurnDecision {
+  /** Id tag of the replies: `r` answers, `e` the apology for a failed turn. */
+  tag: 'r' | 'e';
+  replies: Reply[];
+  status: 'done' | 'failed';
+  error?: string;
 }
 
 export interface OutboundRecord {

@@ -1,4 +1,4 @@
-import type { Contact, Conversation, InboundMessage, InboundStatus, OutboundRecord } from '../domain/conversation.js';
+import type { Contact, Conversation, InboundMessage, InboundStatus, OutboundRecord, TurnDecision } from '../domain/conversation.js';
 import type { Account, ConsoleSession } from '../domain/account.js';
 import type { AuditEntry } from './audit.js';
 import type { NewsBroadcast, NewsBroadcastState, NewsChannel, NewsDelivery, NewsDeliveryStatus, NewsItem, NewsItemStatus, NewsSubscription, WebPushSubscription } from '../domain/news.js';
@@ -43,7 +43,10 @@ export interface InboundRepo {
   insert(msg: Omit<InboundMessage, 'seq' | 'status'>): Promise<{ created: boolean; message: InboundMessage }>;
   /** The oldest message of the conversation still `received`, in seq order. */
   nextPending(conversationId: string): Promise<InboundMessage | undefined>;
+  /** Sets the message's state; its recorded turn decision, if any, is removed in the same write. */
   setStatus(id: string, status: InboundStatus, patch?: { error?: string; processedAt?: Date }): Promise<void>;
+  /** Records what the message's turn decided, before any of it is written out (InboundMessage.decided). */
+  recordDecision(id: string, decided: TurnDecision): Promise<void>;
   /** Conversation ids with at least one `received` message: re-enqueued on start. */
   conversationsWithPending(): Promise<string[]>;
   /** The latest `limit` messages of the conversation, oldest first (seq order). */

@@ -537,6 +537,18 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         expect(message.seq).toBe(1);
       });
 
+      it("When a turn's decision is recorded, then the pending message carries it until its status is set, which removes it", async () => {
+        const conversation = await openConversation(store);
+        const { message } = await store.inbound.insert(inbound(conversation.id));
+        const decided = { tag: 'r' as const, replies: [{ text: 'Thủ tục cấp lại căn cước', buttons: [{ title: 'Lệ phí', payload: 'ask:fee' }] }], status: 'done' as const };
+        await store.inbound.recordDecision(message.id, decided);
+        expect((await store.inbound.nextPending(conversation.id))?.decided).toEqual(decided);
+        await store.inbound.setStatus(message.id, 'done', { processedAt: new Date('2026-07-07T07:07:07Z') });
+        const [stored] = await store.inbound.listByConversation(conversation.id, 1);
+        expect(stored?.status).toBe('done');
+        expect(stored).not.toHaveProperty('decided');
+      });
+
       it('When messages are processed, then nextPending walks them in seq order and skips done and failed ones', async () => {
         const conversation = await openConversation(store);
         const [m1, m2, m3] = await Promise.all([1, 2, 3].map(() => store.inbound.insert(inbound(conversation.id))))

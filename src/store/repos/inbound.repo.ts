@@ -1,4 +1,4 @@
-import type { InboundMessage, InboundStatus } from '../../domain/conversation.js';
+import type { InboundMessage, InboundStatus, TurnDecision } from '../../domain/conversation.js';
 import type { InboundRepo } from '../../ports/store.js';
 import { isDuplicateKey, type Collection } from '../collection.js';
 import { defined, fromDoc, receivedMessage, toDoc, type Doc } from '../documents.js';
@@ -48,7 +48,12 @@ export class InboundMessagesRepo implements InboundRepo {
   }
 
   async setStatus(id: string, status: InboundStatus, patch: { error?: string; processedAt?: Date } = {}): Promise<void> {
-    await this.inbound.updateOne({ _id: id }, { $set: { ...defined(patch), status } });
+    await this.inbound.updateOne({ _id: id }, { $set: { ...defined(patch), status }, $unset: { decided: true } });
+  }
+
+  async recordDecision(id: string, decided: TurnDecision): Promise<void> {
+    // As JSON (replies are JSON values): no `undefined` for a driver to store as null.
+    await this.inbound.updateOne({ _id: id }, { $set: { decided: JSON.parse(JSON.stringify(decided)) as TurnDecision } });
   }
 
   async conversationsWithPending(): Promise<string[]> {
