@@ -8,6 +8,7 @@ import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
 import { answersAt, childEnvironment, procedureOf, questionsFor, startChildSystem, waitFor, type ChildSystem } from '../integration/system-harness.js';
 import { recordFault } from './report.js';
+import { answeredCount, tallyAnswers, zaloAnswers } from './tally.js';
 
 /**
  * Issue 14 item 5: the host's wall clock is stepped (an operator, a VM resumed, NTP after a long drift)
@@ -75,7 +76,7 @@ describe('clock faults: a stepped wall clock neither stalls nor repeats work (em
       const questions = questionsFor(i, PER_CITIZEN);
       return { userId, questions, deliveries: questions.map((q) => driver.text(userId, q.question)) };
     });
-    const answered = () => group.reduce((n, c) => n + Math.min(PER_CITIZEN, answersAt(fake, c.userId).length), 0);
+    const answered = () => answeredCount(zaloAnswers(fake, group));
     const round = async (i: number) => {
       for (const c of group) expect((await driver.deliver(c.deliveries[i]!)).status).toBe(200);
     };
@@ -107,13 +108,7 @@ describe('clock faults: a stepped wall clock neither stalls nor repeats work (em
     const forwardRecoverMs = Date.now() - forwardAt;
     await new Promise((r) => setTimeout(r, SETTLE_MS));
 
-    let lost = 0;
-    let duplicated = 0;
-    for (const c of group) {
-      const answers = answersAt(fake, c.userId).map(procedureOf);
-      lost += c.questions.filter((q) => !answers.includes(q.procedure)).length;
-      duplicated += Math.max(0, answers.length - PER_CITIZEN);
-    }
+    const { lost, duplicated } = tallyAnswers(zaloAnswers(fake, group));
     recordFault({
       fault: 'clock-jump',
       durationMs: Date.now() - started,

@@ -15,6 +15,7 @@ import { answersAt, procedureOf, questionsFor, waitFor } from '../integration/sy
 import { fakePlatformsEnv, testConfig } from '../integration/test-system.js';
 import { recordFault } from './report.js';
 import { privateRedis, type PrivateRedis } from './services.js';
+import { tallyAnswers, type AnswerTally } from './tally.js';
 
 /**
  * Platforms failing (issue 14, item 4): the whole system in this process on BullMQ (a private Redis: the
@@ -67,24 +68,9 @@ interface Citizen {
   expected: string[];
 }
 
-/** What the fakes show for the citizens: answers missing (lost), answers beyond one per question (duplicated), order kept. */
-function tally(citizens: Citizen[]): { lost: number; duplicated: number; outOfOrder: number; answered: number } {
-  let lost = 0;
-  let duplicated = 0;
-  let outOfOrder = 0;
-  let answered = 0;
-  for (const c of citizens) {
-    const got = (c.channel === 'zalo' ? answersAt(zalo, c.userId) : fbAnswers(c.userId)).map(procedureOf);
-    for (const procedure of new Set(c.expected)) {
-      const n = got.filter((p) => p === procedure).length;
-      if (n === 0) lost++;
-      else answered++;
-      if (n > 1) duplicated += n - 1;
-    }
-    const firsts = c.expected.filter((p) => got.includes(p)).map((p) => got.indexOf(p));
-    if (firsts.some((at, i) => i > 0 && at < firsts[i - 1]!)) outOfOrder++;
-  }
-  return { lost, duplicated, outOfOrder, answered };
+/** What the fakes show for the citizens: lost, duplicated (strays included), out of order, as tests/faults/tally.ts counts them. */
+function tally(citizens: Citizen[]): AnswerTally {
+  return tallyAnswers(citizens.map((c) => ({ expected: c.expected, got: (c.channel === 'zalo' ? answersAt(zalo, c.userId) : fbAnswers(c.userId)).map(procedureOf) })));
 }
 
 /** The breaker transitions logged since `from` for a channel. */

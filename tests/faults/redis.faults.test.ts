@@ -10,6 +10,7 @@ import { ZaloWebhookDriver, type ZaloDelivery } from '../fakes/zalo/webhook-driv
 import { answersAt, childEnvironment, procedureOf, questionsFor, startChildSystem, waitFor, type ChildSystem } from '../integration/system-harness.js';
 import { recordFault } from './report.js';
 import { privateFerretDb, privateRedis, type PrivateFerretDb, type PrivateRedis } from './services.js';
+import { answeredCount, tallyAnswers, zaloAnswers } from './tally.js';
 
 /**
  * Issue 14 items 1 and 2: Redis loses the queues while citizens write, and the system heals by itself.
@@ -105,21 +106,8 @@ function citizens(s: Setup, offset: number): Citizen[] {
   });
 }
 
-/** Lost = questions without their answer; duplicated = answers beyond one per question (apologies and strays included). */
-function tally(s: Setup, group: Citizen[]): { lost: number; duplicated: number; answered: number } {
-  let lost = 0;
-  let duplicated = 0;
-  let answered = 0;
-  for (const c of group) {
-    const answers = answersAt(s.fake, c.userId).map(procedureOf);
-    answered += answers.length;
-    for (const q of c.questions) if (!answers.includes(q.procedure)) lost += 1;
-    duplicated += answers.length - new Set(answers.filter((p) => c.questions.some((q) => q.procedure === p))).size;
-  }
-  return { lost, duplicated, answered };
-}
-
-const answeredCount = (s: Setup, group: Citizen[]) => group.reduce((n, c) => n + Math.min(PER_CITIZEN, answersAt(s.fake, c.userId).length), 0);
+/** Answers at the fake for `group` so far, at most one per question. */
+const answeredNow = (s: Setup, group: Citizen[]) => answeredCount(zaloAnswers(s.fake, group));
 
 /** Lines of the child's log carrying the queue-outage code. */
 const outageLogLines = (s: Setup) =>
@@ -170,11 +158,11 @@ async function flushMidBurst(s: Setup, fault: string, offset: number, mode: stri
       for (const delivery of c.deliveries) if ((await post(s, delivery)) !== 200) refused.push(delivery);
     }),
   );
-  await waitFor('the first answers', () => answeredCount(s, group) >= 8, RECOVERY_DEADLINE_MS);
+  await waitFor('the first answers', () => answeredNow(s, group) >= 8, RECOVERY_DEADLINE_MS);
   const hold = s.fake.holdSends();
   await burst;
   await hold.whenHeld(1);
-  const inFlight = CITIZENS * PER_CITIZEN - refused.length - answeredCount(s, group);
+  const inFlight = CITIZENS * PER_CITIZEN - refused.length - answeredNow(s, group);
   const logBefore = outageLogLines(s);
   const flushedAt = Date.now();
   s.redis.flushAll();
@@ -184,10 +172,10 @@ async function flushMidBurst(s: Setup, fault: string, offset: number, mode: stri
   hold.release();
   for (const delivery of refused) expect(await post(s, delivery, true)).toBe(200);
 
-  await waitFor('an answer to every question', () => answeredCount(s, group) === CITIZENS * PER_CITIZEN, RECOVERY_DEADLINE_MS, 50);
+  await waitFor('an answer to every question', () => answeredNow(s, group) === CITIZENS * PER_CITIZEN, RECOVERY_DEADLINE_MS, 50);
   const recoverMs = Date.now() - flushedAt;
   await new Promise((r) => setTimeout(r, SETTLE_MS));
-  const { lost, duplicated, answered } = tally(s, group);
+  const { lost, duplicated, answered } = tallyAnswers(zaloAnswers(s.fake, group));
   recordFault({
     fault,
     durationMs: 0,
@@ -224,7 +212,7 @@ describe('Redis faults: the queues heal from the store without a restart (embedd
     const group = citizens(s, CITIZENS);
     // The first round, answered before the outage.
     await Promise.all(group.map(async (c) => expect(await post(s, c.deliveries[0]!)).toBe(200)));
-    await waitFor('the first round answered', () => answeredCount(s, group) === CITIZENS, RECOVERY_DEADLINE_MS, 50);
+    await waitFor('the first round answered', () => answeredNow(s, group) === CITIZENS, RECOVERY_DEADLINE_MS, 50);
     expect(await readiness(s)).toBe(200);
 
     const logBefore = outageLogLines(s);
@@ -257,10 +245,10 @@ describe('Redis faults: the queues heal from the store without a restart (embedd
     const readyMs = Date.now() - startedAt;
     for (const delivery of refused) expect(await post(s, delivery, true)).toBe(200);
 
-    await waitFor('an answer to every question', () => answeredCount(s, group) === CITIZENS * PER_CITIZEN, RECOVERY_DEADLINE_MS, 50);
+    await waitFor('an answer to every question', () => answeredNow(s, group) === CITIZENS * PER_CITIZEN, RECOVERY_DEADLINE_MS, 50);
     const recoverMs = Date.now() - startedAt;
     await new Promise((r) => setTimeout(r, SETTLE_MS));
-    const { lost, duplicated, answered } = tally(s, group);
+    const { lost, duplicated, answered } = tallyAnswers(zaloAnswers(s.fake, group));
     const accepted = statuses.filter((x) => x === 200).length;
     const logLines = outageLogLines(s) - logBefore;
     recordFault({
@@ -291,15 +279,15 @@ describe('Redis faults: the queues heal from the store without a restart (embedd
       const refused: ZaloDelivery[] = [];
       for (const c of group) for (const delivery of c.deliveries) if ((await post(d, delivery)) !== 200) refused.push(delivery);
       await new Promise((r) => setTimeout(r, 2_000));
-      expect(answeredCount(d, group)).toBe(0);
+      expect(answeredNow(d, group)).toBe(0);
       const downMs = Date.now() - startedAt;
       await late.start();
       const upAt = Date.now();
       for (const delivery of refused) expect(await post(d, delivery, true)).toBe(200);
-      await waitFor('an answer to every question', () => answeredCount(d, group) === group.length * PER_CITIZEN, RECOVERY_DEADLINE_MS, 50);
+      await waitFor('an answer to every question', () => answeredNow(d, group) === group.length * PER_CITIZEN, RECOVERY_DEADLINE_MS, 50);
       const recoverMs = Date.now() - upAt;
       await new Promise((r) => setTimeout(r, SETTLE_MS));
-      const { lost, duplicated, answered } = tally(d, group);
+      const { lost, duplicated, answered } = tallyAnswers(zaloAnswers(d.fake, group));
       recordFault({
         fault: 'redis-down-at-start',
         durationMs: downMs,

@@ -15,6 +15,7 @@ import { ZaloWebhookDriver, type ZaloDelivery } from '../fakes/zalo/webhook-driv
 import { answersAt, childEnvironment, procedureOf, questionsFor, startChildSystem, waitFor, type ChildSystem } from '../integration/system-harness.js';
 import { recordFault } from './report.js';
 import { privateFerretDb, privateRedis } from './services.js';
+import { answeredCount, tallyAnswers, zaloAnswers } from './tally.js';
 
 /**
  * The store unavailable (issue 14, item 3), injected for real against a system child process
@@ -127,19 +128,6 @@ async function redeliverRefused(driver: ZaloWebhookDriver, citizens: Citizen[]):
 
 const saysBack = (lines: Record<string, unknown>[]) => outageLog(lines).said.some((l) => String(l['msg']).startsWith('store available again'));
 
-/** Answers the fake platform got twice, and questions it never got an answer to (for the report row). */
-function countAnswers(fake: FakeZalo, citizens: Citizen[]): { duplicated: number; lost: number } {
-  let duplicated = 0;
-  let lost = 0;
-  for (const c of citizens) {
-    const answered = answersAt(fake, c.userId).map(procedureOf);
-    const asked = c.questions.map((q) => q.procedure);
-    duplicated += Math.max(0, answered.length - new Set(answered).size);
-    lost += asked.filter((p) => !answered.includes(p)).length;
-  }
-  return { duplicated, lost };
-}
-
 /** Each citizen got one answer per question, none twice, in the order asked; the store agrees. */
 async function expectAnsweredOnce(fake: FakeZalo, store: Store, citizens: Citizen[]): Promise<void> {
   for (const c of citizens) {
@@ -154,7 +142,8 @@ async function expectAnsweredOnce(fake: FakeZalo, store: Store, citizens: Citize
   }
 }
 
-const answeredCount = (fake: FakeZalo, citizens: Citizen[]) => citizens.reduce((n, c) => n + answersAt(fake, c.userId).length, 0);
+/** Answers at the fake so far, at most one per question. */
+const answeredNow = (fake: FakeZalo, citizens: Citizen[]) => answeredCount(zaloAnswers(fake, citizens));
 
 /** MONGODB_URL with its own database (`/<name>` in the path), so runs never see each other's data. */
 function withDatabase(url: string, dbName: string): string {
@@ -198,8 +187,8 @@ describe('the store unavailable', () => {
     // The burst's first rounds, all acknowledged; the fault comes once answers are flowing, with turns
     // and deliveries of the second round still in flight.
     for (let k = 0; k < ROUNDS_BEFORE; k++) expect(await sendRound(driver, citizens, k)).toEqual(citizens.map(() => 200));
-    await waitFor('the first answers', () => answeredCount(fake, citizens) >= CITIZENS, PHASE_MS);
-    const answeredAtFault = answeredCount(fake, citizens);
+    await waitFor('the first answers', () => answeredNow(fake, citizens) >= CITIZENS, PHASE_MS);
+    const answeredAtFault = answeredNow(fake, citizens);
     const acceptedAtFault = citizens.reduce((n, c) => n + c.accepted.size, 0);
     await ferret.stop();
     const faultAt = Date.now();
@@ -217,7 +206,7 @@ describe('the store unavailable', () => {
     const outageMs = backAt - faultAt;
 
     const refusedAfter = await redeliverRefused(driver, citizens);
-    await waitFor('an answer to every message', () => answeredCount(fake, citizens) >= CITIZENS * PER_CITIZEN, PHASE_MS, 50);
+    await waitFor('an answer to every message', () => answeredNow(fake, citizens) >= CITIZENS * PER_CITIZEN, PHASE_MS, 50);
     const recoverMs = Date.now() - backAt;
     await waitFor('the system ready again', async () => (await fetch(`${child.url}/readyz`)).status === 200, PHASE_MS, 200);
 
@@ -233,7 +222,7 @@ describe('the store unavailable', () => {
     }, PHASE_MS, 200);
     await waitFor('the log to say the store is back', () => saysBack(logs.lines()), PHASE_MS, 100);
     await child.kill('SIGTERM');
-    const { duplicated, lost } = countAnswers(fake, citizens);
+    const { duplicated, lost } = tallyAnswers(zaloAnswers(fake, citizens));
     const { said, others } = outageLog(logs.lines());
     recordFault({
       fault: 'ferretdb-restart',
@@ -269,8 +258,8 @@ describe('the store unavailable', () => {
     const citizens = makeCitizens(driver);
 
     for (let k = 0; k < ROUNDS_BEFORE; k++) expect(await sendRound(driver, citizens, k)).toEqual(citizens.map(() => 200));
-    await waitFor('the first answers', () => answeredCount(fake, citizens) >= CITIZENS, PHASE_MS);
-    const answeredAtFault = answeredCount(fake, citizens);
+    await waitFor('the first answers', () => answeredNow(fake, citizens) >= CITIZENS, PHASE_MS);
+    const answeredAtFault = answeredNow(fake, citizens);
     const acceptedAtFault = citizens.reduce((n, c) => n + c.accepted.size, 0);
 
     // The disk fills up: a file takes every byte left.
@@ -296,14 +285,14 @@ describe('the store unavailable', () => {
     unlinkSync(filler);
     const freedAt = Date.now();
     const refusedAfter = await redeliverRefused(driver, citizens);
-    await waitFor('an answer to every message', () => answeredCount(fake, citizens) >= CITIZENS * PER_CITIZEN, PHASE_MS, 50);
+    await waitFor('an answer to every message', () => answeredNow(fake, citizens) >= CITIZENS * PER_CITIZEN, PHASE_MS, 50);
     const recoverMs = Date.now() - freedAt;
     await new Promise((r) => setTimeout(r, 1_000)); // the last sends recorded
     await waitFor('the log to say the store is back', () => saysBack(logs.lines()), PHASE_MS, 100);
     await child.kill('SIGTERM');
     expect(await child.exited).toEqual({ code: 0, signal: null });
 
-    const result = countAnswers(fake, citizens);
+    const result = tallyAnswers(zaloAnswers(fake, citizens));
     const { said, others } = outageLog(logs.lines());
     recordFault({
       fault: 'disk-full',

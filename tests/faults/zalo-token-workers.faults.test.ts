@@ -3,9 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeZalo } from '../fakes/zalo/fake-zalo.js';
 import { bigId } from '../fakes/zalo/sign.js';
 import { ZaloWebhookDriver } from '../fakes/zalo/webhook-driver.js';
-import { answersAt, childEnvironment, procedureOf, questionsFor, startChildSystem, waitFor, type ChildSystem } from '../integration/system-harness.js';
+import { childEnvironment, questionsFor, startChildSystem, waitFor, type ChildSystem } from '../integration/system-harness.js';
 import { recordFault } from './report.js';
 import { privateFerretDb, privateRedis, type PrivateFerretDb, type PrivateRedis } from './services.js';
+import { tallyAnswers, zaloAnswers } from './tally.js';
 
 /**
  * Access-token expiry while several worker PROCESSES send (issue 14, item 4): the production shape (one
@@ -51,35 +52,23 @@ describe('Zalo token expiry with two worker processes', () => {
 
     fake.oauthDelayMs = 500;
     fake.expireAccessToken();
-    const citizens = Array.from({ length: CITIZENS }, (_, i) => ({ userId: bigId(), expected: questionsFor(i, PER_CITIZEN) }));
+    const citizens = Array.from({ length: CITIZENS }, (_, i) => ({ userId: bigId(), questions: questionsFor(i, PER_CITIZEN) }));
     const began = Date.now();
     let accepted = 0;
     await Promise.all(
       citizens.map(async (c) => {
-        for (const q of c.expected) {
+        for (const q of c.questions) {
           expect((await driver.deliver(driver.text(c.userId, q.question))).status).toBe(200);
           accepted++;
         }
       }),
     );
     const ended = Date.now();
-    const answered = (c: (typeof citizens)[number]) => answersAt(fake, c.userId).map(procedureOf);
-    await waitFor('every message answered', () => citizens.every((c) => c.expected.every((q) => answered(c).includes(q.procedure))), PHASE_MS, 100);
+    await waitFor('every message answered', () => tallyAnswers(zaloAnswers(fake, citizens)).lost === 0, PHASE_MS, 100);
     await new Promise((r) => setTimeout(r, 1_500));
     const recoverMs = Date.now() - ended;
 
-    let lost = 0;
-    let duplicated = 0;
-    let outOfOrder = 0;
-    for (const c of citizens) {
-      const got = answered(c);
-      for (const q of c.expected) {
-        const n = got.filter((p) => p === q.procedure).length;
-        if (n === 0) lost++;
-        duplicated += Math.max(0, n - 1);
-      }
-      if (got.join('|') !== c.expected.map((q) => q.procedure).join('|')) outOfOrder++;
-    }
+    const { lost, duplicated, outOfOrder } = tallyAnswers(zaloAnswers(fake, citizens));
     const refreshes = fake.requestsTo('/v4/oa/access_token').length;
     const rejected = fake.requests.filter((r) => (r.response as { error?: number }).error === -220).length;
     recordFault({
