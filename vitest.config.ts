@@ -33,7 +33,8 @@ export default defineConfig({
         },
       },
       {
-        // Real headless Chromium (Debian's /usr/bin/chromium, scripts/ensure-chromium.sh) driven by playwright-core.
+        // Real headless Chromium (Debian's /usr/bin/chromium, scripts/ensure-chromium.sh) driven by playwright-core;
+        // two files (two browsers) at a time.
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
@@ -41,7 +42,7 @@ export default defineConfig({
           globals: false,
           testTimeout: 60_000,
           hookTimeout: 60_000,
-          fileParallelism: false,
+          maxWorkers: 2,
         },
       },
       {
