@@ -19,6 +19,7 @@ export default defineConfig({
           globals: false,
           // The evaluation sets run the whole catalog: seconds when idle, more while CI runs other suites.
           testTimeout: 30_000,
+          sequence: { groupOrder: 0 },
         },
       },
       {
@@ -30,11 +31,13 @@ export default defineConfig({
           // Generous: the suite must hold on a busy 2-core machine (a passing test ends as soon as it can).
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          sequence: { groupOrder: 0 },
         },
       },
       {
         // Real headless Chromium (Debian's /usr/bin/chromium, scripts/ensure-chromium.sh) driven by playwright-core;
-        // two files (two browsers) at a time.
+        // two files (two browsers) at a time, after the unit and integration files (a group of its own: vitest
+        // runs projects with different maxWorkers as separate groups).
         test: {
           name: 'e2e',
           include: ['tests/e2e/**/*.test.ts'],
@@ -43,6 +46,7 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 60_000,
           maxWorkers: 2,
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -56,6 +60,7 @@ export default defineConfig({
           testTimeout: 240_000,
           hookTimeout: 120_000,
           fileParallelism: false,
+          sequence: { groupOrder: 2 },
         },
       },
     ],
