@@ -100,6 +100,8 @@ export class StoreOutage {
   /** The number of the last call that failed: only a call begun after it can tell the outage is over. */
   private lastFailedCall = 0;
   private lastFailureAt = 0;
+  /** When a call last told the outage may be over (begun after the last failed call, of a kind that failed). */
+  private lastSuccessAt = Number.NEGATIVE_INFINITY;
   private calls = 0;
   private readonly starts = new Map<number, number>();
   private readonly failedKinds = new Set<Kind>();
@@ -147,6 +149,7 @@ export class StoreOutage {
     const startedAt = this.starts.get(call);
     this.starts.delete(call);
     if (!this.outage.down || call <= this.lastFailedCall || !this.failedKinds.has(kind)) return;
+    this.lastSuccessAt = this.now();
     if (startedAt === undefined || startedAt - this.lastFailureAt < this.quietMs) {
       // It works again, but too soon after a failure to tell: over once the quiet spell passes without
       // another failure (checked then, so that a store left idle after the outage is said back too).
@@ -165,7 +168,9 @@ export class StoreOutage {
       this.confirming = undefined;
       if (!this.outage.down) return;
       if (this.lastFailureAt === failureAt) this.end();
-      // A failure came meanwhile: the next success will look again.
+      // A failure came meanwhile: over once a quiet spell passes after it too, if a call has worked since
+      // (else the next success looks again). Without this, a store left idle after flapping stayed "down".
+      else if (this.lastSuccessAt > this.lastFailureAt) this.confirmLater();
     }, Math.max(0, failureAt + this.quietMs - this.now()));
     this.confirming.unref();
   }

@@ -189,6 +189,26 @@ describe('an outage in the log, continued', () => {
     expect(guarded.outage.down).toBe(false);
     expect(records.map((r) => r.level)).toEqual(['error', 'warn']);
   });
+
+  it('is said over after a quiet spell also when the store failed again while one was running, then was left idle', async () => {
+    const records: Record_[] = [];
+    const { db, state } = faultyDatabase();
+    const guarded = guardDatabase(db, { store: 'sqlite', classify: sqliteUnavailable, logger: recordingLogger(records), quietMs: 100 });
+    const store = createStore(guarded);
+    await store.init();
+    state.fault = 'writes';
+    await store.dialogState.write({ a: 1 }).catch(() => undefined);
+    state.fault = 'none';
+    await store.dialogState.write({ a: 2 }); // a quiet spell starts
+    await new Promise((r) => setTimeout(r, 50));
+    state.fault = 'writes';
+    await store.dialogState.write({ a: 3 }).catch(() => undefined); // fails within it
+    state.fault = 'none';
+    await store.dialogState.write({ a: 4 }); // works again; then no call at all
+    await new Promise((r) => setTimeout(r, 400));
+    expect(guarded.outage.down).toBe(false);
+    expect(records.map((r) => r.level)).toEqual(['error', 'warn']);
+  });
 });
 
 describe('webhooks during a store outage', () => {
