@@ -268,8 +268,12 @@ export function createNewsEditor(deps: NewsEditorDeps): NewsEditor {
       const item = await get(account, itemId);
       const report: NewsReport = { itemId: item.id, total: 0, byStatus: emptyTally(), waiting: { window: 0, cap: 0 }, byChannel: {}, failures: [] };
       const failures = new Map<string, { channel: NewsChannel; code: string; count: number }>();
-      for (const delivery of await store.newsDeliveries.listByItem(item.id)) {
-        const message = delivery.status === 'sent' && delivery.channel !== 'webpush' ? await store.outbound.get(newsOutboundId(delivery.id)) : undefined;
+      const deliveries = await store.newsDeliveries.listByItem(item.id);
+      // The chat messages of the sent deliveries, read together (what the platform did with them since).
+      const sentChat = deliveries.filter((d) => d.status === 'sent' && d.channel !== 'webpush').map((d) => newsOutboundId(d.id));
+      const messages = new Map((await store.outbound.getMany(sentChat)).map((m) => [m.id, m]));
+      for (const delivery of deliveries) {
+        const message = delivery.status === 'sent' && delivery.channel !== 'webpush' ? messages.get(newsOutboundId(delivery.id)) : undefined;
         const outcome = outcomeOf(delivery, message);
         report.total += 1;
         report.byStatus[outcome.status] += 1;

@@ -62,6 +62,8 @@ export interface OutboundRepo {
   /** Inserts if absent (ids are deterministic); returns whether this call created it. */
   insert(record: OutboundRecord): Promise<{ created: boolean }>;
   get(id: string): Promise<OutboundRecord | undefined>;
+  /** The records with these ids that exist, in no particular order (a report's many lookups in a few queries). */
+  getMany(ids: readonly string[]): Promise<OutboundRecord[]>;
   update(id: string, patch: OutboundPatch): Promise<void>;
   /** Applies the patch only if the record is still in state `from` (compare-and-set); whether it did. */
   updateIf(id: string, from: DeliveryStatus, patch: OutboundPatch): Promise<boolean>;

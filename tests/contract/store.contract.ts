@@ -629,6 +629,16 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         expect(await store.outbound.get(uid('none'))).toBeUndefined();
       });
 
+      it('When records are read by id together, then those that exist come back whole, however many ids', async () => {
+        const conversation = await openConversation(store);
+        const records = Array.from({ length: 3 }, () => outbound(conversation.id));
+        for (const r of records) await store.outbound.insert(r);
+        const ids = [...Array.from({ length: 1_200 }, () => uid('none')), ...records.map((r) => r.id)];
+        const found = await store.outbound.getMany(ids);
+        expect(found.sort((a, b) => a.id.localeCompare(b.id))).toEqual([...records].sort((a, b) => a.id.localeCompare(b.id)));
+        expect(await store.outbound.getMany([])).toEqual([]);
+      });
+
       it('When a record is moved from a state, then only a record still in that state moves', async () => {
         const conversation = await openConversation(store);
         const record = outbound(conversation.id);

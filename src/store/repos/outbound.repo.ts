@@ -5,6 +5,8 @@ import { insertIfAbsent, type Collection } from '../collection.js';
 import { defined, fromDoc, toDoc, type Doc } from '../documents.js';
 
 const OLDEST_FIRST = { createdAt: 1, _id: 1 } as const;
+/** Ids per query of getMany (keeps each query's parameter list small on every engine). */
+const GET_MANY_CHUNK = 500;
 
 /** Outbound messages and their delivery state; ids are deterministic, so insert is insert-if-absent. */
 export class OutboundMessagesRepo implements OutboundRepo {
@@ -17,6 +19,15 @@ export class OutboundMessagesRepo implements OutboundRepo {
   async get(id: string): Promise<OutboundRecord | undefined> {
     const doc = await this.outbound.findOne({ _id: id });
     return doc ? fromDoc(doc) : undefined;
+  }
+
+  async getMany(ids: readonly string[]): Promise<OutboundRecord[]> {
+    const found: OutboundRecord[] = [];
+    for (let i = 0; i < ids.length; i += GET_MANY_CHUNK) {
+      const docs = await this.outbound.find({ _id: { $in: ids.slice(i, i + GET_MANY_CHUNK) } });
+      for (const d of docs) found.push(fromDoc(d));
+    }
+    return found;
   }
 
   async update(id: string, patch: OutboundPatch): Promise<void> {
