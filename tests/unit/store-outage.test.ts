@@ -128,13 +128,19 @@ describe('store errors classified', () => {
   });
 });
 
+/** A store on the faulty database, guarded, its outage log recorded; `quietMs` as GuardOptions. */
+async function loggedStore(quietMs: number) {
+  const records: Record_[] = [];
+  const { db, state } = faultyDatabase();
+  const guarded = guardDatabase(db, { store: 'sqlite', classify: sqliteUnavailable, logger: recordingLogger(records), quietMs });
+  const store = createStore(guarded);
+  await store.init();
+  return { records, state, guarded, store };
+}
+
 describe('an outage in the log', () => {
   it('is said once when it starts and once when it ends, not once per failed call', async () => {
-    const records: Record_[] = [];
-    const { db, state } = faultyDatabase();
-    const guarded = guardDatabase(db, { store: 'sqlite', classify: sqliteUnavailable, logger: recordingLogger(records), quietMs: 0 });
-    const store = createStore(guarded);
-    await store.init();
+    const { records, state, guarded, store } = await loggedStore(0);
     state.fault = 'writes';
     for (let i = 0; i < 50; i++) await store.dialogState.write({ [`k${i}`]: i }).catch(() => undefined);
     // Reads keep working on a full disk: they do not end the outage of the writes.
@@ -152,11 +158,7 @@ describe('an outage in the log', () => {
   });
 
   it('stays one outage while the store flaps (a nearly full disk: some writes fit, some do not), ended by a success after a quiet spell', async () => {
-    const records: Record_[] = [];
-    const { db, state } = faultyDatabase();
-    const guarded = guardDatabase(db, { store: 'sqlite', classify: sqliteUnavailable, logger: recordingLogger(records), quietMs: 100 });
-    const store = createStore(guarded);
-    await store.init();
+    const { records, state, guarded, store } = await loggedStore(100);
     for (let i = 0; i < 40; i++) {
       state.fault = i % 2 === 0 ? 'writes' : 'none';
       await store.dialogState.write({ [`k${i}`]: i }).catch(() => undefined);
@@ -171,15 +173,9 @@ describe('an outage in the log', () => {
       ['warn', 'store available again'],
     ]);
   });
-});
 
-describe('an outage in the log, continued', () => {
   it('is said over once the quiet spell has passed after a success, also when the store is then left idle', async () => {
-    const records: Record_[] = [];
-    const { db, state } = faultyDatabase();
-    const guarded = guardDatabase(db, { store: 'sqlite', classify: sqliteUnavailable, logger: recordingLogger(records), quietMs: 100 });
-    const store = createStore(guarded);
-    await store.init();
+    const { records, state, guarded, store } = await loggedStore(100);
     state.fault = 'writes';
     await store.dialogState.write({ a: 1 }).catch(() => undefined);
     state.fault = 'none';
@@ -191,11 +187,7 @@ describe('an outage in the log, continued', () => {
   });
 
   it('is said over after a quiet spell also when the store failed again while one was running, then was left idle', async () => {
-    const records: Record_[] = [];
-    const { db, state } = faultyDatabase();
-    const guarded = guardDatabase(db, { store: 'sqlite', classify: sqliteUnavailable, logger: recordingLogger(records), quietMs: 100 });
-    const store = createStore(guarded);
-    await store.init();
+    const { records, state, guarded, store } = await loggedStore(100);
     state.fault = 'writes';
     await store.dialogState.write({ a: 1 }).catch(() => undefined);
     state.fault = 'none';
