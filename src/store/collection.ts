@@ -58,7 +58,10 @@ export interface Collection<D extends { _id: string }> {
   insertOne(doc: D): Promise<void>;
   /** Updates the first matching document; `matched` is 0 or 1. Throws DuplicateKeyError on a unique index conflict. */
   updateOne(filter: Filter, update: Update): Promise<{ matched: number }>;
-  /** Replaces the first matching document whole (its `_id` stays); with `upsert`, inserts `doc` when none matches. */
+  /**
+   * Replaces the first matching document whole (its `_id` stays); with `upsert`, inserts `doc` when none
+   * matches. Upserts of one `_id` from several writers at once all succeed; the last one wins.
+   */
   replaceOne(filter: Filter, doc: D, options?: { upsert?: boolean }): Promise<{ matched: number }>;
   deleteMany(filter: Filter): Promise<number>;
 }

@@ -479,6 +479,14 @@ export function storeContract(name: string, make: () => Promise<StoreHarness>): 
         expect((await store.calls.listRecent(1000)).some((c) => c.id === call.id)).toBe(true);
       });
 
+      it('When several processes seed the same canned reply at once, then every write succeeds and one record remains', async () => {
+        const code = uid('seed').toLowerCase();
+        const at = new Date('2031-01-01T00:00:00Z');
+        await Promise.all(Array.from({ length: 8 }, (_, i) => store.canned.put({ id: code, text: `Mẫu ${i}`, updatedAt: at, updatedBy: 'system' })));
+        expect((await store.canned.list()).filter((c) => c.id === code)).toHaveLength(1);
+        expect(await store.canned.remove(code)).toBe(true);
+      });
+
       it('When audit entries are written, then they are listed newest first, by target and by time', async () => {
         const target = uid('conv');
         const at = (m: number) => new Date(Date.UTC(2031, 4, 1, 0, m));

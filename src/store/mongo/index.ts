@@ -72,8 +72,16 @@ class MongoCollection<D extends { _id: string }> implements Collection<D> {
     const { _id, ...fields } = doc as unknown as Document;
     // An upsert takes its _id from the filter's equality; the replacement itself carries none.
     const query = options.upsert ? { ...filter, _id } : filter;
-    const result = await this.guard((c) => c.replaceOne(query as DriverFilter<Document>, fields, { upsert: options.upsert ?? false }));
-    return { matched: result.matchedCount };
+    const replace = () => this.guard((c) => c.replaceOne(query as DriverFilter<Document>, fields, { upsert: options.upsert ?? false }));
+    try {
+      return { matched: (await replace()).matchedCount };
+    } catch (error) {
+      // Two upserts of one new _id at once: both find nothing and both insert, and the second is refused
+      // (MongoDB retries this itself only from 4.2 and not always; FerretDB never). The document exists
+      // now, so one more try replaces it, which is what the losing writer asked for.
+      if (!options.upsert || !(error instanceof DuplicateKeyError)) throw error;
+      return { matched: (await replace()).matchedCount };
+    }
   }
 
   async deleteMany(filter: Filter): Promise<number> {

@@ -1,5 +1,5 @@
 import type { KeyValueRepo } from '../../ports/store.js';
-import { isDuplicateKey, type Collection } from '../collection.js';
+import type { Collection } from '../collection.js';
 import type { KeyValueDoc } from '../documents.js';
 
 /** Botkit dialog state and similar small JSON documents, stored as JSON text (keys may hold `.` or `$`). */
@@ -26,13 +26,7 @@ export class KeyValueDocsRepo implements KeyValueRepo {
         const json = JSON.stringify(value) as string | undefined;
         if (json === undefined) return void absent.push(key);
         const doc = { _id: key, json, updatedAt };
-        try {
-          await this.docs.replaceOne({ _id: key }, doc, { upsert: true });
-        } catch (error) {
-          // Two first writes of one key at once (MongoDB may refuse one upsert): the second replaces.
-          if (!isDuplicateKey(error)) throw error;
-          await this.docs.replaceOne({ _id: key }, doc);
-        }
+        await this.docs.replaceOne({ _id: key }, doc, { upsert: true });
       }),
     );
     if (absent.length > 0) await this.delete(absent);

@@ -1,6 +1,6 @@
 import type { PublishedAnswer } from '../../domain/publication.js';
 import type { PublicationQuery, PublicationRepo } from '../../ports/store.js';
-import { isDuplicateKey, type Collection } from '../collection.js';
+import type { Collection } from '../collection.js';
 import { fromDoc, publicationFilter, PUBLICATIONS_NEWEST_FIRST, toDoc, type Doc } from '../documents.js';
 
 /** Public Q&A entries; the id is deterministic per ticket, so upsert replaces a re-published entry. */
@@ -9,12 +9,7 @@ export class PublicationsRepo implements PublicationRepo {
 
   async upsert(entry: PublishedAnswer): Promise<void> {
     const doc = toDoc(entry);
-    try {
-      await this.publications.replaceOne({ _id: doc._id }, doc, { upsert: true });
-    } catch (error) {
-      if (!isDuplicateKey(error)) throw error;
-      await this.publications.replaceOne({ _id: doc._id }, doc);
-    }
+    await this.publications.replaceOne({ _id: doc._id }, doc, { upsert: true });
   }
 
   async get(id: string): Promise<PublishedAnswer | undefined> {
