@@ -372,6 +372,13 @@ describe('console news pages', () => {
     await page.keyboard.press('ArrowRight');
     await expect.poll(() => focusedId(page)).toBe('news-tab-scheduled');
     await row.waitFor();
+    // A reload of an unchanged list keeps its rows: a click pressed while it lands still opens the item.
+    const shown = await row.elementHandle();
+    const reloaded = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/v1/news/items' && new URL(r.url()).searchParams.get('status') === 'scheduled');
+    await scheduledTab.click();
+    await reloaded;
+    await expect.poll(() => text(page, '#live'), WAIT).toMatch(new RegExp(`^${n('list.scheduled')}: \\d+`));
+    expect(await shown!.evaluate((a) => a.isConnected)).toBe(true);
 
     // Its page: no report yet, no broadcast before publication; "Hủy hẹn giờ" removes it.
     await row.click();

@@ -1596,10 +1596,23 @@
     await loadNewsList(tab, true);
   }
 
+  /**
+   * Rows whose item did not change are kept, not rebuilt: a list reloaded under the pointer would
+   * otherwise swap the link between a click's press and release, and the click would go nowhere.
+   */
   function renderNewsList() {
     var items = news.items[news.tab] || [];
     var ul = $('news-list');
-    ul.replaceChildren.apply(ul, items.map(newsListItem));
+    var kept = {};
+    Array.prototype.forEach.call(ul.children, function (li) { kept[li.dataset.key] = li; });
+    var rows = items.map(function (item) {
+      var key = JSON.stringify(item);
+      var li = kept[key] || newsListItem(item);
+      li.dataset.key = key;
+      return li;
+    });
+    var same = rows.length === ul.children.length && rows.every(function (li, i) { return ul.children[i] === li; });
+    if (!same) ul.replaceChildren.apply(ul, rows);
     $('news-empty').textContent = t(news.tab === 'scheduled' ? 'news.list.emptyScheduled' : 'news.list.empty');
     $('news-empty').hidden = items.length > 0 || news.items[news.tab] === null;
   }
