@@ -147,6 +147,30 @@ describe('sqlite collection semantics', () => {
     expect(await c.findOne({ _id: 'u' })).toEqual({ _id: 'u', n: 5, at: new Date('2026-02-01T00:00:00Z') });
   });
 
+  it('When $set and $unset change plain fields in place, then values of every kind, arrays, misses and unique conflicts are as on MongoDB', async () => {
+    const { db } = await open();
+    type M = { _id: string; conversationId: string; seq: number; status?: string; at?: Date; meta?: unknown; flag?: boolean; tags?: string[]; text?: string };
+    const c = db.collection<M>('inbound_messages');
+    await c.insertOne({ _id: 'a', conversationId: 'c1', seq: 1, status: 'received', text: 'giữ nguyên' });
+    await c.insertOne({ _id: 'b', conversationId: 'c1', seq: 2, status: 'received' });
+    const at = new Date('2026-03-09T03:00:00.123Z');
+    const meta = { nested: { at, s: '$5', list: [1, 'x', null] }, n: 1.5 };
+    expect(await c.updateOne({ _id: 'a', status: 'received' }, { $set: { status: '$D-not-a-date', at, meta, flag: false, text: undefined } })).toEqual({ matched: 1 });
+    expect(await c.findOne({ _id: 'a' })).toEqual({ _id: 'a', conversationId: 'c1', seq: 1, status: '$D-not-a-date', at, meta, flag: false });
+    expect(await c.findOne({ at })).toMatchObject({ _id: 'a' });
+    expect(await c.updateOne({ _id: 'a', status: 'received' }, { $set: { status: 'done' } })).toEqual({ matched: 0 });
+    expect(await c.updateOne({ conversationId: 'c1', status: 'received' }, { $set: { status: 'done' }, $unset: { at: true } })).toEqual({ matched: 1 });
+    expect(await c.find({ status: 'done' })).toEqual([{ _id: 'b', conversationId: 'c1', seq: 2, status: 'done' }]);
+    // An array in a field that never held one goes through the whole-document write (recorded as an
+    // array field), then in place; equality still looks at its elements.
+    await c.updateOne({ _id: 'b' }, { $set: { tags: ['x'] } });
+    await c.updateOne({ _id: 'b' }, { $set: { tags: ['y', 'z'] } });
+    expect((await c.find({ tags: 'z' })).map((d) => d._id)).toEqual(['b']);
+    // A compound unique index (conversationId, seq) refuses an update as it refuses an insert, and the document is unchanged.
+    await expect(c.updateOne({ _id: 'b' }, { $set: { seq: 1 } })).rejects.toMatchObject({ name: 'DuplicateKeyError' });
+    expect((await c.findOne({ _id: 'b' }))?.seq).toBe(2);
+  });
+
   it('When writes run in one event-loop turn, then each is committed when it resolves and a refused one takes nothing else with it', async () => {
     const { db, dataDir } = await open();
     const c = db.collection<{ _id: string; code: string }>('tickets');

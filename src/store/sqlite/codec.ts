@@ -50,6 +50,11 @@ export function encodeDoc(doc: Record<string, unknown>): string {
   return JSON.stringify(out);
 }
 
+/** The JSON text of one field's value, as it is stored inside a document (for json_set). */
+export function encodeValueJson(value: unknown): string {
+  return JSON.stringify(encodeValue(value));
+}
+
 /** A filter value as an SQL parameter, equal to what json_extract returns for the same stored value. */
 export function encodeScalar(value: unknown): BindValue {
   if (value === null || value === undefined) return null;

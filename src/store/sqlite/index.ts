@@ -9,7 +9,7 @@ import { COLLECTIONS, INDEXES, type CollectionName } from '../schema.js';
 import { sqliteUnavailable, guardDatabase } from '../unavailable.js';
 import type { Logger } from '../../ports/logger.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
-import { decodeDoc, decodeJson, encodeDoc, encodeScalar, type BindValue } from './codec.js';
+import { decodeDoc, decodeJson, encodeDoc, encodeScalar, encodeValueJson, type BindValue } from './codec.js';
 import { fieldExpr, jsonPath, orderBy, quoteIdent, whereOf, type TableShape } from './sql.js';
 
 /**
@@ -285,6 +285,32 @@ class TableState implements TableShape {
   }
 }
 
+/**
+ * An update of plain top-level fields as one SQL expression over the stored text (json_remove for
+ * `$unset` and fields set to undefined, json_set for `$set`), so it runs as one UPDATE statement with
+ * no read, decode and re-encode of the document and no savepoint: the common update of a status or a
+ * date. Undefined (the whole document is read, updated and written) when the update has `$inc` or
+ * `$max`, touches a field with a unique key set, or stores an array in a field not yet known to hold
+ * one (write() records it and checks compound unique indexes).
+ */
+const TOP_LEVEL_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+function inPlaceUpdate(t: TableState, update: Update): { expression: string; params: string[] } | undefined {
+  if (Object.keys(update.$inc ?? {}).length > 0 || Object.keys(update.$max ?? {}).length > 0) return undefined;
+  const plain = (field: string) => field !== '_id' && TOP_LEVEL_FIELD.test(field) && !t.keySets.has(field);
+  const removed = Object.keys(update.$unset ?? {});
+  const set: [string, unknown][] = [];
+  for (const [field, value] of Object.entries(update.$set ?? {})) {
+    if (value === undefined) removed.push(field);
+    else if (Array.isArray(value) && !t.arrayFields.has(field)) return undefined;
+    else set.push([field, value]);
+  }
+  if (removed.length + set.length === 0 || !removed.every(plain) || !set.every(([field]) => plain(field))) return undefined;
+  let expression = removed.length > 0 ? `json_remove(doc, ${removed.map(jsonPath).join(', ')})` : 'doc';
+  if (set.length > 0) expression = `json_set(${expression}, ${set.map(([field]) => `${jsonPath(field)}, json(?)`).join(', ')})`;
+  return { expression, params: set.map(([, value]) => encodeValueJson(value)) };
+}
+
 class SqliteCollection<D extends { _id: string }> implements Collection<D> {
   constructor(private readonly state: () => TableState) {}
 
@@ -329,6 +355,12 @@ class SqliteCollection<D extends { _id: string }> implements Collection<D> {
 
   updateOne(filter: Filter, update: Update): Promise<{ matched: number }> {
     const t = this.state();
+    const inPlace = inPlaceUpdate(t, update);
+    if (inPlace) {
+      const { sql, params } = whereOf(filter, t);
+      const statement = t.engine.prepare(`UPDATE ${t.table} SET doc = ${inPlace.expression} WHERE _id = (SELECT _id FROM ${t.table} WHERE ${sql} LIMIT 1)`);
+      return t.engine.write(() => t.duplicateKey(() => ({ matched: statement.run(...inPlace.params, ...params).changes })));
+    }
     return t.engine.write(() =>
       t.duplicateKey(() =>
         t.engine.atomically(() => {
