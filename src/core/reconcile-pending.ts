@@ -65,6 +65,8 @@ export interface ReconcilerDeps {
   logger: Logger;
   /** Default RECONCILE_GRACE_MS. */
   graceMs?: number;
+  /** Age from which a `sending` claim is a dead run's (SEND_CLAIM_SECONDS); default SEND_CLAIM_STALE_MS. */
+  claimStaleMs?: number;
 }
 
 /** Jobs queued by one pass, per kind. */
@@ -84,6 +86,7 @@ async function inChunks<T>(items: readonly T[], each: (item: T) => Promise<void>
 
 export function createReconciler(deps: ReconcilerDeps) {
   const { store } = deps;
+  const claimStaleMs = deps.claimStaleMs ?? SEND_CLAIM_STALE_MS;
   const logger = deps.logger;
 
   async function turns(now: number, graceMs: number): Promise<number> {
@@ -103,7 +106,7 @@ export function createReconciler(deps: ReconcilerDeps) {
   function due(record: OutboundRecord, now: number, graceMs: number): boolean {
     if (graceMs === 0) return true;
     // A claim this fresh may be in its platform call in this or another process (its run queues what follows).
-    if (record.status === 'sending') return now - (record.sendingSince ?? record.createdAt).getTime() >= SEND_CLAIM_STALE_MS;
+    if (record.status === 'sending') return now - (record.sendingSince ?? record.createdAt).getTime() >= claimStaleMs;
     const age = now - record.createdAt.getTime();
     if (record.attempts > 0) return age >= RETRYING_GRACE_MS;
     return age >= graceMs;

@@ -218,6 +218,7 @@ export async function startSystem(options: SystemOptions): Promise<RunningSystem
       turns: backend.queue<TurnJob>(TURN_QUEUE),
       deliveries: deliveryQueues(backend),
       ping: () => backend.ping(),
+      claimStaleMs: config.sendClaimMs,
       sources: [
         // An answer a crash left between two writes (ticket answered, message never stored or never reported).
         { name: 'ticketAnswers', run: () => tickets.reconcileDeliveries() },

@@ -143,6 +143,17 @@ describe('reconcile-pending', () => {
     expect(added.sort((x, y) => String(x.id).localeCompare(String(y.id)))).toEqual([{ id: `deliver:${a}:reconcile`, background: true }, { id: `deliver:${b}:reconcile` }]);
   });
 
+  it('takes a sending claim as stale from the configured age (SEND_CLAIM_SECONDS), not before', async () => {
+    const a = await conversation('a');
+    await outbound(a, 'a#r0');
+    await store.outbound.update('a#r0', { status: 'sending', sendingSince: T0 });
+    const r = createReconciler({ store, turns: backend.queue<TurnJob>(TURN_QUEUE), deliveries, ping: async () => undefined, clock: { now: () => now }, logger: silent, claimStaleMs: 20_000 });
+    now = new Date(T0.getTime() + 19_999);
+    expect(await r.reconcile()).toEqual({ turns: 0, deliveries: 0 });
+    now = new Date(T0.getTime() + 20_000);
+    expect(await r.reconcile()).toEqual({ turns: 0, deliveries: 1 });
+  });
+
   it('queues nothing while the queues do not answer, and says so', async () => {
     const a = await conversation('a');
     await inbound(a, 1);
