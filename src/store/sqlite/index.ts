@@ -27,9 +27,10 @@ import { fieldExpr, jsonPath, orderBy, quoteIdent, whereOf, type TableShape } fr
  * A compound unique index does not take array values (refused with an error, never stored).
  *
  * Atomicity: better-sqlite3 is synchronous, so an operation runs whole before the event loop moves
- * on; every write that touches more than one row, and every read-apply-write of updateOne and
- * replaceOne, runs in one transaction (a savepoint of the open group, see Engine), so a unique
- * conflict leaves nothing behind (DuplicateKeyError). Writes are committed in groups, one per
+ * on; an update of plain fields is one UPDATE statement (inPlaceUpdate); every other write that
+ * touches more than one row, and every read-apply-write of updateOne and replaceOne, runs in one
+ * transaction (a savepoint of the open group, see Engine), so a unique conflict leaves nothing
+ * behind (DuplicateKeyError). Writes are committed in groups, one per
  * event-loop turn; a write resolves once committed. Only one process may open a data directory
  * (data-dir-lock.ts, as for nedb).
  */
