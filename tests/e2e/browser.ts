@@ -43,9 +43,18 @@ export const focused = async (page: Page): Promise<string> =>
 /** The widget's launcher on a page that embeds it. */
 export const widgetLauncher = (page: Page) => page.getByRole('button', { name: /^Hỏi Trợ lý 1022/ });
 
+/**
+ * Waits until `expression` is true in the page. Not page.waitForFunction: when its first check fails it
+ * polls with an eval inside the page, which our pages' Content-Security-Policy (script-src 'self')
+ * refuses; page.evaluate goes through the debugger protocol, which the policy does not govern.
+ */
+export async function waitInPage(page: Page, expression: string, timeout = 30_000): Promise<void> {
+  await expect.poll(() => page.evaluate(expression), { timeout, interval: 100 }).toBe(true);
+}
+
 /** The visitor id inside the widget's session token, once the widget has one. */
 export async function visitorIdOf(page: Page): Promise<string> {
-  await page.waitForFunction(`Object.keys(localStorage).some((k) => k.startsWith('troly1022:') && JSON.parse(localStorage.getItem(k)).token)`);
+  await waitInPage(page, `Object.keys(localStorage).some((k) => k.startsWith('troly1022:') && !!JSON.parse(localStorage.getItem(k)).token)`);
   return (await page.evaluate(`(() => {
     const key = Object.keys(localStorage).find((k) => k.startsWith('troly1022:'));
     const token = JSON.parse(localStorage.getItem(key)).token;

@@ -77,6 +77,8 @@ async function signIn(username: string, viewport = { width: 1100, height: 900 })
 async function openTicket(page: Page, ticket: Ticket): Promise<void> {
   await page.goto(`${system.url}/console#ticket/${encodeURIComponent(ticket.id)}`);
   await expect.poll(() => page.locator('#detail-title').textContent()).toBe(fill(C.detail.title, { code: ticket.code }));
+  // The detail is filled before its publication is loaded, and shown only after that.
+  await page.locator('#detail-view').waitFor();
 }
 
 describe('publishing from the console', () => {

@@ -125,6 +125,8 @@ async function listWith(page: Page, status = ''): Promise<string[]> {
 async function openFromList(page: Page, code: string): Promise<void> {
   await page.locator('#ticket-list a.ticket', { hasText: code }).click();
   await expect.poll(() => page.locator('#detail-title').textContent()).toBe(fill(C.detail.title, { code }));
+  // The detail is filled before its publication is loaded, and shown only after that.
+  await page.locator('#detail-view').waitFor();
 }
 
 /** The timeline lines as the page shows them. */
@@ -225,6 +227,7 @@ it('staff signs in, sees only their agency, reads a hostile question literally, 
   expect(delivery).toMatchObject({ status: 'failed', error: 'CHANNEL.SEND_REJECTED' });
   await page.reload();
   await expect.poll(() => page.locator('#detail-title').textContent()).toBe(fill(C.detail.title, { code: mine.code }));
+  await page.locator('#detail-view').waitFor();
   const failedAt = await shownDate(page, delivery.at);
   await expect.poll(() => page.locator('#d-delivery').textContent()).toBe(`${fill(C.delivery.statuses.failed, { date: failedAt })}: ${C.delivery.errors['CHANNEL.SEND_REJECTED']}`);
   expect(await page.locator('#d-delivery').textContent()).not.toContain('CHANNEL.');

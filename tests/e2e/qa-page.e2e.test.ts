@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { AXE_TAGS, axeViolations } from './axe.js';
-import { launchChromium, watchPage } from './browser.js';
+import { launchChromium, waitInPage, watchPage } from './browser.js';
 import { vi as copy } from '../../src/domain/copy/vi.js';
 import { buildPublication } from '../../src/domain/publication.js';
 import type { RunningSystem } from '../../src/system/index.js';
@@ -97,10 +97,10 @@ describe('/hoi-dap in Chromium', () => {
     expect(await page.content()).toContain(QA.redacted.name);
 
     // The widget is embedded like on the portal (axe looks inside its shadow root), and its buttons open it.
-    await page.waitForFunction('!!document.getElementById("troly1022-widget")');
+    await waitInPage(page, '!!document.getElementById("troly1022-widget")');
     expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('main').getByRole('button', { name: QA.askButton }).click();
-    await page.waitForFunction('(() => { const h = document.getElementById("troly1022-widget"); return !!(h && h.shadowRoot && h.shadowRoot.querySelector("textarea")); })()');
+    await waitInPage(page, '(() => { const h = document.getElementById("troly1022-widget"); return !!(h && h.shadowRoot && h.shadowRoot.querySelector("textarea")); })()');
     // Once the panel's opening animation is over (axe measures colours).
     await page.evaluate(`Promise.all(document.getElementById('troly1022-widget').shadowRoot.getAnimations().map((a) => a.finished)).then(() => true)`);
     expect(await axeViolations(page, AXE_TAGS.filter((t) => t !== 'best-practice'))).toEqual([]);
@@ -133,7 +133,7 @@ describe('/hoi-dap in Chromium', () => {
 
   it('When opened on a 360 px phone, then nothing overflows sideways, text has margins and touch targets are large enough', async () => {
     const page = await open('/hoi-dap', { width: 360, height: 740 });
-    await page.waitForFunction('!!document.getElementById("troly1022-widget")');
+    await waitInPage(page, '!!document.getElementById("troly1022-widget")');
     const { scroll, client } = await overflow(page);
     expect(client).toBe(360);
     expect(scroll).toBeLessThanOrEqual(360);
