@@ -10,7 +10,7 @@ import { sqliteUnavailable, guardDatabase } from '../unavailable.js';
 import type { Logger } from '../../ports/logger.js';
 import { startCheckpointer, type Checkpointer } from './checkpointer.js';
 import { decodeDoc, decodeJson, encodeDoc, encodeScalar, encodeValueJson, type BindValue } from './codec.js';
-import { fieldExpr, jsonPath, orderBy, quoteIdent, whereOf, type TableShape } from './sql.js';
+import { fieldExpr, isTopLevelField, jsonPath, orderBy, quoteIdent, whereOf, type TableShape } from './sql.js';
 
 /**
  * The embedded adapter on SQLite (better-sqlite3): one file `<dataDir>/store/store.sqlite` in WAL mode
@@ -291,19 +291,19 @@ class TableState implements TableShape {
  * `$unset` and fields set to undefined, json_set for `$set`), so it runs as one UPDATE statement with
  * no read, decode and re-encode of the document and no savepoint: the common update of a status or a
  * date. Undefined (the whole document is read, updated and written) when the update has `$inc` or
- * `$max`, touches a field with a unique key set, or stores an array in a field not yet known to hold
- * one (write() records it and checks compound unique indexes).
+ * `$max`, touches a field with a unique key set, sets and unsets one field (applyUpdate's order then
+ * decides), or stores an array in a field not yet known to hold one (write() records it and checks
+ * compound unique indexes).
  */
-const TOP_LEVEL_FIELD = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
 function inPlaceUpdate(t: TableState, update: Update): { expression: string; params: string[] } | undefined {
   if (Object.keys(update.$inc ?? {}).length > 0 || Object.keys(update.$max ?? {}).length > 0) return undefined;
-  const plain = (field: string) => field !== '_id' && TOP_LEVEL_FIELD.test(field) && !t.keySets.has(field);
-  const removed = Object.keys(update.$unset ?? {});
+  const plain = (field: string) => field !== '_id' && isTopLevelField(field) && !t.keySets.has(field);
+  const unset = Object.keys(update.$unset ?? {});
+  const removed = [...unset];
   const set: [string, unknown][] = [];
   for (const [field, value] of Object.entries(update.$set ?? {})) {
+    if (unset.includes(field) || (Array.isArray(value) && !t.arrayFields.has(field))) return undefined;
     if (value === undefined) removed.push(field);
-    else if (Array.isArray(value) && !t.arrayFields.has(field)) return undefined;
     else set.push([field, value]);
   }
   if (removed.length + set.length === 0 || !removed.every(plain) || !set.every(([field]) => plain(field))) return undefined;

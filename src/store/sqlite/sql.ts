@@ -12,7 +12,14 @@ import { DATE_HIGH, DATE_LOW, encodeScalar, type BindValue } from './codec.js';
  * - ranges compare within one type (a Date bound never matches a string or a number).
  */
 
-const FIELD = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+const FIELD = new RegExp(`^${NAME}(\\.${NAME})*$`);
+const TOP_LEVEL_FIELD = new RegExp(`^${NAME}$`);
+
+/** Whether a field name is one top-level field (no dotted path) that jsonPath takes. */
+export function isTopLevelField(field: string): boolean {
+  return TOP_LEVEL_FIELD.test(field);
+}
 
 export function quoteIdent(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
